@@ -1,0 +1,26 @@
+# Convenience layer over the two plain cargo commands in the README.
+
+# The full monthly report from the bundled sample (reports/YYYY-MM/index.html).
+report:
+    cargo run -- report --input data/orders.csv
+
+# All tests (what CI runs).
+test:
+    cargo test
+
+# What CI runs, exactly.
+ci:
+    bash .ci/run
+
+# Formatting and lints, as required before every commit.
+check:
+    cargo fmt --all -- --check
+    cargo clippy --all-targets -- -D warnings
+
+# The terminal summary of the sample's latest month-end.
+summary:
+    cargo run -- summary --input data/orders.csv
+
+# Regenerate the bundled sample (deterministic).
+sample:
+    cargo run -- generate --customers 5000 --seed 1 --start 2021-01-01 --end 2025-12-31 --out data/orders.csv

@@ -1,0 +1,130 @@
+//! Command-line arguments (clap). Converted to a [`Config`] and plain
+//! options in `app`; nothing past `app` sees these types.
+//!
+//! [`Config`]: crate::config::Config
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "cpm",
+    version,
+    about = "Customer Portfolio Management (顧客ポートフォリオマネジメント) for mail-order order histories",
+    long_about = "Classifies every customer into the ten CPM segments (初回/よちよち/流行/コツコツ/優良 × 現役/離脱) \
+                  at every month-end, with month-over-month transitions and the 初回→よちよち conversion KPI.\n\n\
+                  Exit codes: 0 success, 1 bad input or failure, 2 bad command-line usage."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write the machine-readable tables: snapshots, transitions, conversion, segments (CSV).
+    Tables(TablesArgs),
+    /// Print the CPM table for the latest month-end and the 初回→よちよち KPI.
+    Summary(SummaryArgs),
+    /// Write the monthly report (HTML, PNG/SVG charts, tables, customer lists).
+    Report(ReportArgs),
+    /// Generate a deterministic synthetic order history (CSV or Parquet).
+    Generate(GenerateArgs),
+}
+
+/// Where the orders come from and which rules apply.
+#[derive(Debug, Args, Clone, Default)]
+pub struct InputArgs {
+    /// Order file: .csv/.tsv/.txt (UTF-8 or Shift_JIS) or .parquet.
+    #[arg(long, short = 'i')]
+    pub input: PathBuf,
+    /// Config file (TOML). Default: ./cpm.toml if it exists.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Snapshot through this date (YYYY-MM-DD): the month-ends before it, then the date itself.
+    #[arg(long)]
+    pub as_of: Option<String>,
+    /// Customer-id column name [default: customer_id].
+    #[arg(long)]
+    pub customer_col: Option<String>,
+    /// Order-date column name [default: order_date].
+    #[arg(long)]
+    pub date_col: Option<String>,
+    /// Amount column name [default: amount].
+    #[arg(long)]
+    pub amount_col: Option<String>,
+    /// Days without a purchase after which a customer is 離脱 (lapsed) [default: 240].
+    #[arg(long)]
+    pub churn_days: Option<i64>,
+    /// Tenure (days) below which a repeat customer is よちよち (toddler) [default: 90].
+    #[arg(long)]
+    pub toddler_days: Option<i64>,
+    /// Tenure (days) from which a high spender is 優良 (loyal) rather than 流行 [default: 210].
+    #[arg(long)]
+    pub loyal_days: Option<i64>,
+    /// Cumulative sales from which a customer is 流行/優良 [default: 70000].
+    #[arg(long)]
+    pub loyal_amount: Option<String>,
+    /// CSV text encoding: utf-8 or shift_jis (cp932) [default: detect].
+    #[arg(long)]
+    pub encoding: Option<String>,
+    /// CSV delimiter: comma, tab or semicolon [default: detect].
+    #[arg(long)]
+    pub delimiter: Option<String>,
+    /// Skip bad rows (counted by reason and written to a rejects file) instead of stopping at the first.
+    #[arg(long)]
+    pub lenient: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TablesArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Folder for the CSV files (created if missing).
+    #[arg(long, short = 'o')]
+    pub out_dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct SummaryArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Language of the table: ja or en.
+    #[arg(long, default_value = "ja")]
+    pub lang: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Report month (YYYY-MM) [default: the latest month-end in the data].
+    #[arg(long)]
+    pub month: Option<String>,
+    /// Where the report folder YYYY-MM/ is written.
+    #[arg(long, default_value = "reports")]
+    pub out_dir: PathBuf,
+    /// Language: ja or en.
+    #[arg(long, default_value = "ja")]
+    pub lang: String,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Number of customers.
+    #[arg(long, default_value_t = 2000)]
+    pub customers: u64,
+    /// Random seed: the same seed gives the same file.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// First possible order date (YYYY-MM-DD).
+    #[arg(long, default_value = "2021-01-01")]
+    pub start: String,
+    /// Last possible order date (YYYY-MM-DD).
+    #[arg(long, default_value = "2025-12-31")]
+    pub end: String,
+    /// Output file: .csv or .parquet.
+    #[arg(long, short = 'o')]
+    pub out: PathBuf,
+}

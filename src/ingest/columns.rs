@@ -1,0 +1,224 @@
+//! From a polars frame to typed order columns: finding the configured
+//! columns, and reading every cell exactly (strings parsed by hand, native
+//! Parquet types converted without going through floats).
+
+use chrono::TimeZone;
+use chrono_tz::Tz;
+use polars::prelude::*;
+
+use super::intern::Interner;
+use super::text::{AMOUNT_EXPECTED, CellProblem, DATE_EXPECTED, parse_amount, parse_date};
+use crate::dates::{Day, day_from_date};
+use crate::money::Money;
+
+/// A cell that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadCell {
+    pub row: usize,
+    pub column: String,
+    pub value: String,
+    pub problem: CellProblem,
+    pub expected: &'static str,
+}
+
+/// Finds `wanted` among the frame's columns: exactly, or else the one
+/// column that matches ignoring case and surrounding blanks.
+pub fn find_column<'a>(names: &'a [String], wanted: &str) -> Option<&'a str> {
+    if let Some(n) = names.iter().find(|n| n.as_str() == wanted) {
+        return Some(n);
+    }
+    let norm = |s: &str| s.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}').to_lowercase();
+    let target = norm(wanted);
+    let mut matches = names.iter().filter(|n| norm(n) == target);
+    match (matches.next(), matches.next()) {
+        (Some(one), None) => Some(one),
+        _ => None,
+    }
+}
+
+/// The column name closest to `wanted` (by edit distance), for a hint.
+pub fn closest<'a>(names: &'a [String], wanted: &str) -> Option<&'a str> {
+    let wanted_l = wanted.to_lowercase();
+    names
+        .iter()
+        .map(|n| (edit_distance(&n.to_lowercase(), &wanted_l), n))
+        .filter(|(d, n)| *d <= (n.chars().count().max(wanted.chars().count()) / 2).max(2))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, n)| n.as_str())
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+fn raw_value(column: &Column, row: usize) -> String {
+    match column.get(row) {
+        Ok(AnyValue::Null) | Err(_) => String::new(),
+        Ok(AnyValue::String(s)) => s.to_string(),
+        Ok(other) => other.to_string(),
+    }
+}
+
+fn bad(column: &Column, row: usize, problem: CellProblem, expected: &'static str) -> BadCell {
+    BadCell { row, column: column.name().to_string(), value: raw_value(column, row), problem, expected }
+}
+
+fn as_strings(column: &Column) -> PolarsResult<StringChunked> {
+    Ok(column.cast(&DataType::String)?.str()?.clone())
+}
+
+/// Customer codes per row and the id of each code. Ids are trimmed of
+/// surrounding blanks and otherwise kept as written (`00012` ≠ `12`).
+pub fn read_customers(column: &Column, bad_cells: &mut Vec<BadCell>) -> PolarsResult<(Vec<u32>, Vec<String>)> {
+    let strings = as_strings(column)?;
+    let mut interner = Interner::with_capacity(strings.len() / 4);
+    let mut codes = Vec::with_capacity(strings.len());
+    for (row, value) in strings.iter().enumerate() {
+        let id = value.map(|v| v.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}' || c == '\u{feff}'));
+        match id {
+            Some(id) if !id.is_empty() => codes.push(interner.code(id)),
+            _ => {
+                bad_cells.push(bad(column, row, CellProblem::Empty, "a customer id"));
+                codes.push(u32::MAX);
+            }
+        }
+    }
+    Ok((codes, interner.into_names()))
+}
+
+/// Order dates per row as day numbers.
+pub fn read_days(column: &Column, tz: Tz, bad_cells: &mut Vec<BadCell>) -> PolarsResult<Vec<Day>> {
+    let n = column.len();
+    let mut days = Vec::with_capacity(n);
+    let mut push = |row: usize, value: Result<Day, CellProblem>| match value {
+        Ok(day) => days.push(day),
+        Err(problem) => {
+            bad_cells.push(bad(column, row, problem, DATE_EXPECTED));
+            days.push(Day::MIN);
+        }
+    };
+    match column.dtype() {
+        DataType::Date => {
+            // Polars dates are days since 1970-01-01, as ours are.
+            for (row, v) in column.date()?.physical().iter().enumerate() {
+                push(row, v.ok_or(CellProblem::Empty));
+            }
+        }
+        DataType::Datetime(unit, zone) => {
+            let per_second: i64 = match unit {
+                TimeUnit::Nanoseconds => 1_000_000_000,
+                TimeUnit::Microseconds => 1_000_000,
+                TimeUnit::Milliseconds => 1_000,
+            };
+            // A zoned datetime is an instant: take its date in the configured
+            // zone. A naive one is a wall-clock time: take its date as written.
+            let zoned = zone.is_some();
+            for (row, v) in column.datetime()?.physical().iter().enumerate() {
+                let value = v.ok_or(CellProblem::Empty).and_then(|v| {
+                    let secs = v.div_euclid(per_second);
+                    let utc = chrono::DateTime::from_timestamp(secs, 0).ok_or(CellProblem::NoSuchDay)?.naive_utc();
+                    let date = if zoned { tz.from_utc_datetime(&utc).date_naive() } else { utc.date() };
+                    Ok(day_from_date(date))
+                });
+                push(row, value);
+            }
+        }
+        _ => {
+            for (row, v) in as_strings(column)?.iter().enumerate() {
+                push(row, v.ok_or(CellProblem::Empty).and_then(|s| parse_date(s, tz)));
+            }
+        }
+    }
+    Ok(days)
+}
+
+/// Amounts per row, exactly.
+pub fn read_amounts(column: &Column, bad_cells: &mut Vec<BadCell>) -> PolarsResult<Vec<Money>> {
+    let n = column.len();
+    let mut amounts = Vec::with_capacity(n);
+    let mut push = |row: usize, value: Result<Money, CellProblem>| match value {
+        Ok(m) => amounts.push(m),
+        Err(problem) => {
+            bad_cells.push(bad(column, row, problem, AMOUNT_EXPECTED));
+            amounts.push(Money::ZERO);
+        }
+    };
+    let dtype = column.dtype().clone();
+    if dtype.is_integer() {
+        let ints = column.cast(&DataType::Int64)?;
+        for (row, v) in ints.i64()?.iter().enumerate() {
+            push(row, v.ok_or(CellProblem::Empty).and_then(|v| Money::from_units(v).ok_or(CellProblem::TooLarge)));
+        }
+    } else if dtype.is_float() {
+        let floats = column.cast(&DataType::Float64)?;
+        for (row, v) in floats.f64()?.iter().enumerate() {
+            push(
+                row,
+                v.ok_or(CellProblem::Empty).and_then(|v| {
+                    if !v.is_finite() {
+                        Err(CellProblem::NotAnAmount)
+                    } else {
+                        Money::from_f64(v).ok_or(CellProblem::TooManyDecimals)
+                    }
+                }),
+            );
+        }
+    } else if let DataType::Decimal(_, scale) = dtype {
+        let decimals = column.decimal()?;
+        for (row, v) in decimals.physical().iter().enumerate() {
+            push(row, v.ok_or(CellProblem::Empty).and_then(|v| decimal_to_money(v, scale)));
+        }
+    } else {
+        for (row, v) in as_strings(column)?.iter().enumerate() {
+            push(row, v.ok_or(CellProblem::Empty).and_then(parse_amount));
+        }
+    }
+    Ok(amounts)
+}
+
+fn decimal_to_money(value: i128, scale: usize) -> Result<Money, CellProblem> {
+    let micros = if scale <= 6 {
+        value.checked_mul(10_i128.pow((6 - scale) as u32)).ok_or(CellProblem::TooLarge)?
+    } else {
+        let div = 10_i128.pow((scale - 6) as u32);
+        if value % div != 0 {
+            return Err(CellProblem::TooManyDecimals);
+        }
+        value / div
+    };
+    let micros = i64::try_from(micros).map_err(|_| CellProblem::TooLarge)?;
+    Ok(Money(micros))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_columns_and_suggests() {
+        let names: Vec<String> = ["Customer_ID ", "order_date", "amount"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(find_column(&names, "customer_id"), Some("Customer_ID "));
+        assert_eq!(find_column(&names, "amount"), Some("amount"));
+        assert_eq!(find_column(&names, "amt"), None);
+        assert_eq!(closest(&names, "order_dat"), Some("order_date"));
+        assert_eq!(closest(&names, "zzzzzzzz"), None);
+    }
+
+    #[test]
+    fn decimals_convert_exactly() {
+        assert_eq!(decimal_to_money(12345, 2), Ok(Money(123_450_000)));
+        assert_eq!(decimal_to_money(1, 7), Err(CellProblem::TooManyDecimals));
+        assert_eq!(decimal_to_money(10, 7), Ok(Money(1)));
+    }
+}

@@ -1,0 +1,224 @@
+//! Reading order histories: CSV (UTF-8 or Shift_JIS) and Parquet, into
+//! exact, typed columns. The only module besides `report` that touches files.
+
+pub mod columns;
+pub mod csv;
+mod intern;
+pub mod order_writer;
+pub mod text;
+
+use std::path::{Path, PathBuf};
+
+use chrono_tz::Tz;
+use polars::prelude::*;
+
+use self::columns::{BadCell, closest, find_column, read_amounts, read_customers, read_days};
+use self::csv::{CsvFrame, Encoding};
+use self::text::CellProblem;
+use crate::config::Columns;
+use crate::dates::Day;
+use crate::error::{Error, Result};
+use crate::money::Money;
+
+/// Order rows as parallel columns; `customer[i]` indexes `ids`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Orders {
+    pub ids: Vec<String>,
+    pub customer: Vec<u32>,
+    pub day: Vec<Day>,
+    pub amount: Vec<Money>,
+}
+
+impl Orders {
+    pub fn len(&self) -> usize {
+        self.customer.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.customer.is_empty()
+    }
+
+    /// Builds orders from `(customer_id, day, amount)` rows (tests, tools).
+    pub fn from_rows<'a>(rows: impl IntoIterator<Item = (&'a str, Day, Money)>) -> Orders {
+        let mut interner = intern::Interner::with_capacity(16);
+        let mut orders = Orders::default();
+        for (id, day, amount) in rows {
+            orders.customer.push(interner.code(id));
+            orders.day.push(day);
+            orders.amount.push(amount);
+        }
+        orders.ids = interner.into_names();
+        orders
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// `None`: detect (BOM, UTF-8, else Shift_JIS).
+    pub encoding: Option<Encoding>,
+    /// `None`: detect from the header line.
+    pub delimiter: Option<u8>,
+    /// Skip bad rows (counted and listed) instead of stopping at the first.
+    pub lenient: bool,
+}
+
+/// A row left out in lenient mode, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RejectedRow {
+    /// `line 12` (text files) or `row 12` (Parquet).
+    pub place: String,
+    pub column: String,
+    pub value: String,
+    pub problem: CellProblem,
+}
+
+/// What was read, for the data-quality summary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IngestReport {
+    pub path: PathBuf,
+    pub format: &'static str,
+    pub encoding: Option<Encoding>,
+    pub delimiter: Option<u8>,
+    pub rows_read: u64,
+    pub rejected: Vec<RejectedRow>,
+}
+
+impl IngestReport {
+    /// For orders built in memory rather than read from a file.
+    pub fn in_memory(rows: usize) -> IngestReport {
+        IngestReport {
+            path: PathBuf::from("(memory)"),
+            format: "memory",
+            encoding: None,
+            delimiter: None,
+            rows_read: rows as u64,
+            rejected: Vec::new(),
+        }
+    }
+}
+
+enum Source {
+    Csv(CsvFrame),
+    Parquet(DataFrame),
+}
+
+impl Source {
+    fn frame(&self) -> &DataFrame {
+        match self {
+            Source::Csv(c) => &c.frame,
+            Source::Parquet(f) => f,
+        }
+    }
+
+    fn place(&self, row: usize) -> String {
+        match self {
+            Source::Csv(c) => format!("line {}", c.line_of_row(row)),
+            Source::Parquet(_) => format!("row {}", row + 1),
+        }
+    }
+}
+
+fn open(path: &Path, options: &ReadOptions) -> Result<Source> {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    match ext.as_str() {
+        "csv" | "tsv" | "txt" => csv::read(path, options.encoding, options.delimiter).map(Source::Csv),
+        "parquet" | "pq" => {
+            let file = std::fs::File::open(path).map_err(|source| Error::Read { path: path.to_path_buf(), source })?;
+            ParquetReader::new(file)
+                .finish()
+                .map(Source::Parquet)
+                .map_err(|e| Error::input(path, format!("cannot read as Parquet: {e}")))
+        }
+        _ => Err(Error::input(
+            path,
+            format!("unknown file type {:?}: give a .csv (or .tsv/.txt) or a .parquet file", if ext.is_empty() { "(none)" } else { &ext }),
+        )),
+    }
+}
+
+/// Reads the order rows of `path`, strictly (the first bad cell is an error
+/// naming file, line, column and value) or leniently (bad rows skipped and
+/// reported).
+pub fn read_orders(path: &Path, columns: &Columns, tz: Tz, options: &ReadOptions) -> Result<(Orders, IngestReport)> {
+    let source = open(path, options)?;
+    let frame = source.frame();
+    let names: Vec<String> = frame.get_column_names().iter().map(|n| n.to_string()).collect();
+    let lookup = |wanted: &str, role: &'static str| -> Result<&Column> {
+        let name = find_column(&names, wanted).ok_or_else(|| Error::MissingColumn {
+            path: path.to_path_buf(),
+            wanted: wanted.to_string(),
+            role,
+            found: names.iter().map(|n| format!("'{n}'")).collect::<Vec<_>>().join(", "),
+            hint: closest(&names, wanted).map(|c| format!(" — did you mean '{c}'?")).unwrap_or_default(),
+        })?;
+        frame.column(name).map_err(|e| Error::input(path, e.to_string()))
+    };
+    let customer_col = lookup(&columns.customer, "customer")?;
+    let date_col = lookup(&columns.date, "date")?;
+    let amount_col = lookup(&columns.amount, "amount")?;
+    if frame.height() == 0 {
+        return Err(Error::input(path, "no order rows: the file has a header but no data"));
+    }
+
+    let polars_err = |e: PolarsError| Error::input(path, e.to_string());
+    let mut bad_cells: Vec<BadCell> = Vec::new();
+    let (customer, ids) = read_customers(customer_col, &mut bad_cells).map_err(polars_err)?;
+    let day = read_days(date_col, tz, &mut bad_cells).map_err(polars_err)?;
+    let amount = read_amounts(amount_col, &mut bad_cells).map_err(polars_err)?;
+    let mut orders = Orders { ids, customer, day, amount };
+
+    let (encoding, delimiter) = match &source {
+        Source::Csv(c) => (Some(c.encoding), Some(c.delimiter)),
+        Source::Parquet(_) => (None, None),
+    };
+    let mut report = IngestReport {
+        path: path.to_path_buf(),
+        format: if encoding.is_some() { "csv" } else { "parquet" },
+        encoding,
+        delimiter,
+        rows_read: frame.height() as u64,
+        rejected: Vec::new(),
+    };
+    if bad_cells.is_empty() {
+        return Ok((orders, report));
+    }
+
+    // The first bad value in file order; within a row, in column order.
+    let order_of = |c: &BadCell| [&columns.customer, &columns.date, &columns.amount].iter().position(|n| find_column(&names, n) == Some(c.column.as_str())).unwrap_or(3);
+    bad_cells.sort_by_key(|c| (c.row, order_of(c)));
+    if !options.lenient {
+        let first = &bad_cells[0];
+        return Err(Error::BadValue {
+            path: path.to_path_buf(),
+            place: source.place(first.row),
+            column: first.column.clone(),
+            value: first.value.clone(),
+            problem: first.problem.describe().to_string(),
+            expected: first.expected.to_string(),
+        });
+    }
+    let mut keep = vec![true; orders.len()];
+    for cell in &bad_cells {
+        if std::mem::replace(&mut keep[cell.row], false) {
+            report.rejected.push(RejectedRow {
+                place: source.place(cell.row),
+                column: cell.column.clone(),
+                value: cell.value.clone(),
+                problem: cell.problem,
+            });
+        }
+    }
+    let mut next = 0;
+    for i in 0..orders.len() {
+        if keep[i] {
+            orders.customer[next] = orders.customer[i];
+            orders.day[next] = orders.day[i];
+            orders.amount[next] = orders.amount[i];
+            next += 1;
+        }
+    }
+    orders.customer.truncate(next);
+    orders.day.truncate(next);
+    orders.amount.truncate(next);
+    Ok((orders, report))
+}

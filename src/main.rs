@@ -1,0 +1,9 @@
+use clap::Parser;
+
+fn main() {
+    let cli = cpm::cli::Cli::parse();
+    if let Err(error) = cpm::run(cli) {
+        eprintln!("error: {error}");
+        std::process::exit(1);
+    }
+}

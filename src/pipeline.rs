@@ -1,0 +1,66 @@
+//! One analysis run: read the orders, pick the snapshot dates, group by
+//! customer, compute the portfolio.
+
+use std::path::Path;
+
+use crate::config::Config;
+use crate::dates::Day;
+use crate::error::{Error, Result};
+use crate::ingest::{self, IngestReport, Orders, ReadOptions};
+use crate::portfolio::Portfolio;
+use crate::snapshots;
+use crate::timelines::{self, RowStats};
+
+/// Everything a run computed, with what it read.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    pub ingest: IngestReport,
+    pub rows: RowStats,
+    /// Earliest and latest date of any usable row.
+    pub date_range: (Day, Day),
+    /// Distinct customer ids among the usable rows.
+    pub customer_ids: usize,
+    pub portfolio: Portfolio,
+}
+
+/// Reads `path` and analyses its orders.
+pub fn analyze(path: &Path, config: &Config, read: &ReadOptions, as_of: Option<Day>) -> Result<Analysis> {
+    let (orders, ingest) = ingest::read_orders(path, &config.columns, config.time_zone, read)?;
+    analyze_orders(orders, ingest, config, as_of)
+}
+
+/// Analyses orders already in memory; `ingest` says where they came from.
+pub fn analyze_orders(orders: Orders, ingest: IngestReport, config: &Config, as_of: Option<Day>) -> Result<Analysis> {
+    let path = ingest.path.clone();
+    if orders.is_empty() {
+        return Err(Error::NoData(format!("{}: no usable order rows", path.display())));
+    }
+    let first_row = *orders.day.iter().min().expect("not empty");
+    let latest_row = *orders.day.iter().max().expect("not empty");
+    let cutoff = as_of.unwrap_or(Day::MAX);
+    let earliest_purchase = orders
+        .day
+        .iter()
+        .zip(&orders.amount)
+        .filter(|&(&d, a)| !a.is_negative() && d <= cutoff)
+        .map(|(&d, _)| d)
+        .min()
+        .ok_or_else(|| match as_of {
+            Some(day) => Error::NoData(format!(
+                "{}: no purchase (a row with amount >= 0) on or before {}",
+                path.display(),
+                crate::dates::format_day(day)
+            )),
+            None => Error::NoData(format!("{}: no purchase rows (every amount is negative)", path.display())),
+        })?;
+    let snapshot_days = snapshots::snapshot_days(earliest_purchase, latest_row, as_of)?;
+    let last = *snapshot_days.last().expect("snapshot_days is never empty");
+    let mut seen = vec![false; orders.ids.len()];
+    for &c in &orders.customer {
+        seen[c as usize] = true;
+    }
+    let customer_ids = seen.iter().filter(|&&s| s).count();
+    let (tl, rows) = timelines::build(orders, last);
+    let portfolio = snapshots::compute(&tl, &config.rules, &snapshot_days, config.rules.toddler_days);
+    Ok(Analysis { ingest, rows, date_range: (first_row, latest_row), customer_ids, portfolio })
+}

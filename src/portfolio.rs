@@ -1,0 +1,93 @@
+//! What the engine computes: the portfolio at every snapshot date, the
+//! transitions between consecutive snapshots, the 初回→よちよち cohorts and
+//! every customer's state at the as-of date. Plain data, no I/O.
+
+use crate::dates::{Day, MonthIndex};
+use crate::money::Money;
+use crate::segments::SegmentLabel;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Portfolio {
+    /// Segment ids and names in canonical order; a segment index is a
+    /// position in this list.
+    pub labels: Vec<SegmentLabel>,
+    /// Snapshot dates: month-ends, and the as-of date last when asked for.
+    pub snapshot_days: Vec<Day>,
+    /// `counts[t][s]`: customers in segment `s` at snapshot `t`.
+    pub counts: Vec<Vec<u64>>,
+    /// `sales[t][s]`: net sales (returns included) dated in period `t`
+    /// (after snapshot `t-1`, up to and including snapshot `t`) by customers
+    /// in segment `s` at snapshot `t`, in millionths.
+    pub sales: Vec<Vec<i128>>,
+    /// `cumulative_sales[t][s]`: the sum of `total` at snapshot `t` over the
+    /// customers in segment `s`, in millionths.
+    pub cumulative_sales: Vec<Vec<i128>>,
+    /// `transitions[t - 1]`: moves from snapshot `t-1` to snapshot `t`, for
+    /// `t >= 1`.
+    pub transitions: Vec<TransitionMatrix>,
+    /// 初回→よちよち conversion by acquisition month.
+    pub conversion: Vec<CohortConversion>,
+    /// Acquisition cohorts followed for [`LADDER_MONTHS`] months.
+    pub ladder: Vec<LadderCohort>,
+    /// Every customer present at the as-of date, sorted by customer id.
+    pub customers: Vec<CustomerState>,
+    /// The run's as-of date: the last snapshot date.
+    pub as_of: Day,
+}
+
+/// Counts between two consecutive snapshots. Row `NEW_ROW(n)` = `n` (one past
+/// the last segment) holds the customers first present at the later date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransitionMatrix {
+    pub from_day: Day,
+    pub to_day: Day,
+    /// `cells[from][to]`, `from` in `0..=n` (n = the `new` row), `to` in `0..n`.
+    pub cells: Vec<Vec<u64>>,
+}
+
+impl TransitionMatrix {
+    /// Index of the pseudo-segment `new` in `cells`.
+    pub fn new_row(&self) -> usize {
+        self.cells.len() - 1
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CohortConversion {
+    pub cohort_month: MonthIndex,
+    pub cohort_size: u64,
+    pub converted: u64,
+    /// `converted / cohort_size`.
+    pub rate: f64,
+    /// Every member's window has closed on or before the as-of date.
+    pub matured: bool,
+}
+
+/// One customer at the as-of date (spec section 2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerState {
+    pub customer_id: String,
+    pub segment: usize,
+    pub first_purchase: Day,
+    pub last_purchase: Day,
+    pub tenure_days: i32,
+    pub recency_days: i32,
+    pub total: Money,
+    pub purchase_days: u32,
+    /// Second purchase day, if any (for follow-up lists).
+    pub second_purchase: Option<Day>,
+}
+
+/// Months after the first purchase that the cohort ladder follows (0..=12).
+pub const LADDER_MONTHS: usize = 13;
+
+/// One acquisition cohort followed month by month (spec section 7: "of 100
+/// first-time customers, how many reach each tier by month k").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LadderCohort {
+    pub cohort_month: MonthIndex,
+    pub size: u64,
+    /// `counts[k][s]`: members in segment `s` at the snapshot of month
+    /// `cohort_month + k`; only for months that have a snapshot.
+    pub counts: Vec<Vec<u64>>,
+}

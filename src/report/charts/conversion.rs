@@ -1,0 +1,11 @@
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::ChartError;
+use crate::portfolio::Portfolio;
+use crate::report::lang::Lang;
+
+#[allow(unused_variables)]
+pub fn conversion<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, p: &Portfolio, target: f64, lang: Lang) -> Result<(), ChartError> {
+    super::style::empty_chart(&root, "conversion", "TODO")
+}

@@ -1,0 +1,83 @@
+//! The development funnel at one month-end: active 初回 → よちよち → コツコツ
+//! → 優良 as centred horizontal bars, with the head-count ratio between
+//! consecutive stages.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
+
+use super::style::{
+    INK, LABEL_PX, SUBTITLE_PX, SUBTLE_INK, bold_text_at, fmt_count, fmt_pct, frame, ratio, snapshot_heading,
+    text_at, tier_color, tier_name,
+};
+use super::text::draw_text;
+use super::{ChartError, check_snapshot};
+use crate::portfolio::Portfolio;
+use crate::report::lang::Lang;
+use crate::segments::Tier;
+
+/// The stages, as active segments (tier indices); 流行 is a side path.
+const STAGES: [Tier; 4] = [Tier::First, Tier::Toddler, Tier::Steady, Tier::Loyal];
+
+const LABEL_W: i32 = 250;
+const VALUE_W: i32 = 170;
+
+pub fn funnel<DB: DrawingBackend>(
+    root: DrawingArea<DB, Shift>,
+    p: &Portfolio,
+    t: usize,
+    lang: Lang,
+) -> Result<(), ChartError> {
+    check_snapshot(p, t)?;
+    let counts: Vec<u64> = STAGES.iter().map(|&tier| p.counts[t][tier as usize]).collect();
+    let trendy = p.counts[t][Tier::Trendy as usize];
+    let title = format!("{}（{}）", lang.pick("育成ファネル", "Development funnel"), snapshot_heading(p.snapshot_days[t], lang));
+    let subtitle = lang.pick(
+        "現役顧客の人数：初回 → よちよち → コツコツ → 優良",
+        "Active customers: first-time → toddler → steady → loyal",
+    );
+    let footnote = match lang {
+        Lang::Ja => format!(
+            "月末時点の人数（ストック）。比率は前の段との人数の比で、初回→よちよち転換率（KPI）ではありません。流行（{}人）は含みません。",
+            fmt_count(trendy)
+        ),
+        Lang::En => format!(
+            "Head counts at the month-end. Ratios compare stages; they are not the first→toddler conversion rate. Trendy ({}) not shown.",
+            fmt_count(trendy)
+        ),
+    };
+    let body = frame(&root, &title, Some(subtitle), Some(&footnote))?;
+
+    let (w, h) = body.dim_in_pixel();
+    let (w, h) = (w as i32, h as i32);
+    let n = STAGES.len() as i32;
+    let gap = 64;
+    let bar_h = (h - gap * (n - 1)) / n;
+    let bar_max = w - LABEL_W - VALUE_W - 40;
+    let centre = LABEL_W + 20 + bar_max / 2;
+    let max = counts.iter().copied().max().unwrap_or(0).max(1);
+
+    for (i, (&tier, &count)) in STAGES.iter().zip(&counts).enumerate() {
+        let y = i as i32 * (bar_h + gap);
+        let mid = y + bar_h / 2;
+        let name = match lang {
+            Lang::Ja => format!("{}現役", tier_name(tier as usize, lang)),
+            Lang::En => tier_name(tier as usize, lang).to_string(),
+        };
+        draw_text(&body, &name, &bold_text_at(SUBTITLE_PX + 2.0, INK, HPos::Right, VPos::Center), (LABEL_W, mid))?;
+        let len = ((count as f64 / max as f64) * f64::from(bar_max)).round().max(4.0) as i32;
+        let (x0, x1) = (centre - len / 2, centre + len / 2);
+        body.draw(&Rectangle::new([(x0, y), (x1, y + bar_h)], tier_color(tier as usize).filled()))?;
+        let value = format!("{}{}", fmt_count(count), lang.pick("人", ""));
+        draw_text(&body, &value, &bold_text_at(SUBTITLE_PX + 4.0, INK, HPos::Left, VPos::Center), (x1 + 16, mid))?;
+        if i > 0 {
+            let between = format!(
+                "↓ {} {}",
+                fmt_pct(ratio(count, counts[i - 1])),
+                lang.pick("（前の段との比）", "of the stage above")
+            );
+            draw_text(&body, &between, &text_at(LABEL_PX, SUBTLE_INK, HPos::Center, VPos::Center), (centre, y - gap / 2))?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,98 @@
+//! The report's charts, drawn with plotters on any backend (PNG or SVG) at
+//! slide size ([`SLIDE_SIZE`], 16:9, readable when projected), in Japanese
+//! or English.
+//!
+//! Every chart takes a drawing area and the engine's [`Portfolio`]
+//! (`crate::portfolio::Portfolio`); the report month is a snapshot index
+//! `t`. A chart with nothing to show (no snapshots, no cohorts, no previous
+//! month) draws its title and a short message instead of failing; only an
+//! out-of-range `t` is an error. Colours and type come from [`style`]: each
+//! tier keeps its colour on every chart and its lapsed segment is a greyed
+//! version of it.
+//!
+//! [`Portfolio`]: crate::portfolio::Portfolio
+
+use std::path::{Path, PathBuf};
+
+use plotters::coord::Shift;
+use plotters::drawing::DrawingAreaErrorKind;
+use plotters::prelude::*;
+
+use crate::report::fonts::ensure_fonts_registered;
+
+mod cohort_ladder;
+mod conversion;
+mod funnel;
+mod portfolio_grid;
+mod sales_by_segment;
+pub mod style;
+mod text;
+mod transition_heatmap;
+mod trend;
+
+#[cfg(test)]
+mod fixture;
+#[cfg(test)]
+mod tests;
+
+pub use cohort_ladder::cohort_ladder;
+pub use conversion::conversion;
+pub use funnel::funnel;
+pub use portfolio_grid::portfolio_grid;
+pub use sales_by_segment::sales_by_segment;
+pub use style::SLIDE_SIZE;
+pub use transition_heatmap::transition_heatmap;
+pub use trend::trend;
+
+/// Why a chart could not be drawn or written.
+#[derive(Debug, thiserror::Error)]
+pub enum ChartError {
+    #[error("there is no snapshot number {index}: the portfolio has {count} snapshots")]
+    NoSuchSnapshot { index: usize, count: usize },
+    #[error("could not draw the chart: {0}")]
+    Draw(String),
+    #[error("could not write the chart {}: {message}", path.display())]
+    Write { path: PathBuf, message: String },
+}
+
+impl<E: std::error::Error + Send + Sync> From<DrawingAreaErrorKind<E>> for ChartError {
+    fn from(error: DrawingAreaErrorKind<E>) -> Self {
+        ChartError::Draw(error.to_string())
+    }
+}
+
+/// Checks that snapshot `t` exists.
+fn check_snapshot(p: &crate::portfolio::Portfolio, t: usize) -> Result<(), ChartError> {
+    if t < p.snapshot_days.len() && t < p.counts.len() {
+        Ok(())
+    } else {
+        Err(ChartError::NoSuchSnapshot { index: t, count: p.snapshot_days.len().min(p.counts.len()) })
+    }
+}
+
+/// Draws a chart into a PNG file of `size` pixels (e.g. [`SLIDE_SIZE`]).
+pub fn render_png(
+    path: &Path,
+    size: (u32, u32),
+    draw: impl Fn(DrawingArea<BitMapBackend<'_>, Shift>) -> Result<(), ChartError>,
+) -> Result<(), ChartError> {
+    ensure_fonts_registered();
+    let root = BitMapBackend::new(path, size).into_drawing_area();
+    draw(root.clone())?;
+    root.present().map_err(|e| ChartError::Write { path: path.to_path_buf(), message: e.to_string() })
+}
+
+/// Draws a chart as an SVG document of `size` pixels.
+pub fn render_svg(
+    size: (u32, u32),
+    draw: impl Fn(DrawingArea<SVGBackend<'_>, Shift>) -> Result<(), ChartError>,
+) -> Result<String, ChartError> {
+    ensure_fonts_registered();
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        draw(root.clone())?;
+        root.present()?;
+    }
+    Ok(svg)
+}

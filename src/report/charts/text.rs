@@ -1,0 +1,67 @@
+//! Drawing text so that Japanese looks right on every backend.
+//!
+//! plotters' `ab_glyph` rasteriser places each glyph at the pen position
+//! without its left side bearing, so on raster backends CJK text gets uneven
+//! gaps (`ポート フォリ オ`, `（ 2024`). [`draw_text`] places the glyphs one by
+//! one from the embedded font's own metrics instead. The SVG backend writes
+//! whole `<text>` elements that the viewer lays out correctly, so there the
+//! text goes through unchanged. On raster backends the glyphs are also
+//! moved down to where an SVG viewer would put them for the same anchor, so
+//! both look alike.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::FontTransform;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::ChartError;
+use crate::report::fonts::glyph_x_metrics;
+
+/// Whether the backend writes text as text (SVG) rather than rasterising it.
+fn writes_text_elements<DB: DrawingBackend>() -> bool {
+    std::any::type_name::<DB>().contains("SVGBackend")
+}
+
+/// Draws `text` at `pos` (in `area`'s pixels) anchored as `style` says.
+pub fn draw_text<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+    style: &TextStyle,
+    pos: (i32, i32),
+) -> Result<(), ChartError> {
+    let size = style.font.get_size();
+    let glyphs: Option<Vec<(char, f64, f64)>> =
+        text.chars().map(|c| glyph_x_metrics(c, size).map(|(advance, x_min)| (c, advance, x_min))).collect();
+    let glyphs = match glyphs {
+        Some(glyphs) if !writes_text_elements::<DB>() && matches!(style.font.get_transform(), FontTransform::None) => glyphs,
+        // SVG, rotated text, or a character the font lacks: plotters' own way.
+        _ => return Ok(area.draw_text(text, style, pos)?),
+    };
+    let width: f64 = glyphs.iter().map(|g| g.1).sum();
+    let mut pen = f64::from(pos.0)
+        - match style.pos.h_pos {
+            HPos::Left => 0.0,
+            HPos::Center => width / 2.0,
+            HPos::Right => width,
+        };
+    // plotters puts a raster baseline half an em below a top anchor, so the
+    // glyphs stick out above it; move them to where the SVG viewer puts them
+    // (top: glyph tops at the anchor, center: ideographs centred on it,
+    // bottom: descenders on it).
+    let drop = size
+        * match style.pos.v_pos {
+            VPos::Top => 0.32,
+            VPos::Center => 0.27,
+            VPos::Bottom => 0.19,
+        };
+    let y = pos.1 + drop.round() as i32;
+    let one = style.pos(Pos::new(HPos::Left, style.pos.v_pos));
+    let mut buf = [0u8; 4];
+    for (c, advance, x_min) in glyphs {
+        if !c.is_whitespace() {
+            area.draw_text(c.encode_utf8(&mut buf), &one, ((pen + x_min).floor() as i32, y))?;
+        }
+        pen += advance;
+    }
+    Ok(())
+}

@@ -1,0 +1,199 @@
+//! The self-contained HTML page: charts embedded as PNG data, no scripts,
+//! no external requests, and a print stylesheet for A4.
+
+use std::fmt::Write as _;
+
+use super::format::{percent, thousands};
+use super::model::ReportModel;
+use crate::config::Config;
+use crate::dates::format_day;
+use crate::money::{format_micros, round_units};
+use crate::pipeline::Analysis;
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+const STYLE: &str = r#"
+:root { --ink:#212529; --subtle:#5c6269; --line:#dee2e6; --good:#1b7f3b; --bad:#c8232d; --accent:#2f5d9e; }
+* { box-sizing: border-box; }
+body { font-family: "Hiragino Sans", "Hiragino Kaku Gothic ProN", "Noto Sans CJK JP", "Yu Gothic", Meiryo, "IPAexGothic", sans-serif; color: var(--ink); margin: 0 auto; max-width: 1180px; padding: 24px 32px 48px; line-height: 1.6; }
+h1 { font-size: 1.8rem; margin: 0 0 4px; }
+h2 { font-size: 1.3rem; border-left: 6px solid var(--accent); padding-left: 10px; margin: 36px 0 8px; }
+.meta { color: var(--subtle); font-size: .9rem; margin: 0; }
+.cards { display: grid; grid-template-columns: repeat(4, 1fr); gap: 12px; margin: 20px 0 8px; }
+.card { border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px; }
+.card .title { font-size: .85rem; color: var(--subtle); }
+.card .value { font-size: 2rem; font-weight: 700; line-height: 1.2; margin: 4px 0; }
+.card .change, .card .target { font-size: .85rem; }
+.card.good { border-top: 5px solid var(--good); }
+.card.bad { border-top: 5px solid var(--bad); }
+.card.neutral { border-top: 5px solid var(--line); }
+.reading { font-size: 1.05rem; margin: 4px 0 10px; }
+figure { margin: 0; }
+figure img { width: 100%; height: auto; border: 1px solid var(--line); border-radius: 4px; }
+figcaption { font-size: .8rem; color: var(--subtle); }
+table { border-collapse: collapse; width: 100%; font-size: .92rem; }
+th, td { border-bottom: 1px solid var(--line); padding: 6px 8px; text-align: left; vertical-align: top; }
+td.num, th.num { text-align: right; white-space: nowrap; }
+tr.priority td { background: #fff4f4; font-weight: 600; }
+.note { color: var(--subtle); font-size: .85rem; }
+@page { size: A4; margin: 12mm; }
+@media print {
+  body { max-width: none; padding: 0; font-size: 10pt; }
+  .cards { grid-template-columns: repeat(4, 1fr); }
+  section { break-inside: avoid; page-break-inside: avoid; }
+  h2 { break-after: avoid; }
+  a { color: inherit; text-decoration: none; }
+}
+"#;
+
+/// A chart as the page embeds it.
+pub struct EmbeddedChart {
+    pub png_base64: String,
+}
+
+pub fn render(model: &ReportModel, analysis: &Analysis, config: &Config, charts: &[EmbeddedChart], input_name: &str) -> String {
+    let lang = model.lang;
+    let l = |ja: &'static str, en: &'static str| lang.pick(ja, en);
+    let p = &analysis.portfolio;
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
+        l("ja", "en"),
+        escape(&model.title)
+    );
+    let _ = writeln!(h, "<header>\n<h1>{}</h1>", escape(&model.title));
+    let _ = writeln!(
+        h,
+        "<p class=\"meta\">{} {} · {} {} · {} {}</p>\n</header>",
+        l("基準日", "As of"),
+        format_day(model.as_of),
+        l("データ", "Data"),
+        escape(input_name),
+        l("顧客数", "Customers"),
+        thousands(i128::from(model.kpis.customers)),
+    );
+
+    h.push_str("<section class=\"cards\">\n");
+    for card in &model.cards {
+        let class = match card.on_track {
+            Some(true) => "good",
+            Some(false) => "bad",
+            None => "neutral",
+        };
+        let _ = writeln!(
+            h,
+            "<div class=\"card {class}\"><div class=\"title\">{}</div><div class=\"value\">{}</div><div class=\"change\">{}</div>{}</div>",
+            escape(&card.title),
+            escape(&card.value),
+            escape(&card.change),
+            card.target.as_ref().map_or(String::new(), |t| format!("<div class=\"target\">{}</div>", escape(t)))
+        );
+    }
+    h.push_str("</section>\n");
+
+    for (section, chart) in model.charts.iter().zip(charts) {
+        let _ = writeln!(
+            h,
+            "<section>\n<h2>{title}</h2>\n<p class=\"reading\">{reading}</p>\n<figure><img src=\"data:image/png;base64,{png}\" alt=\"{title}\"><figcaption>{file}.png · {file}.svg</figcaption></figure>\n</section>",
+            title = escape(&section.title),
+            reading = escape(&section.reading),
+            png = chart.png_base64,
+            file = section.file,
+        );
+    }
+
+    let _ = writeln!(h, "<section>\n<h2>{}</h2>", l("今月のアクション(区分別コミュニケーション)", "This month's actions by segment"));
+    let _ = writeln!(
+        h,
+        "<table>\n<tr><th>{}</th><th class=\"num\">{}</th><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th></tr>",
+        l("区分", "Segment"),
+        l("人数", "Customers"),
+        l("推奨コミュニケーション", "Recommended communication"),
+        l("想定反応率", "Response rate"),
+        l("DM 想定反応数", "Expected DM responders")
+    );
+    for row in &model.actions {
+        let _ = writeln!(
+            h,
+            "<tr{}><td>{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            if row.priority { " class=\"priority\"" } else { "" },
+            escape(&row.name),
+            thousands(i128::from(row.customers)),
+            escape(&row.communication),
+            percent(row.response_rate),
+            thousands(row.expected_responders.round() as i128)
+        );
+    }
+    let _ = writeln!(
+        h,
+        "</table>\n<p class=\"note\">{}</p>\n</section>",
+        l(
+            "反応率は区分の段階別(優良 20%・コツコツ 10%・よちよち 5%・初回 1%、流行は設定値)の計画値で、離脱区分にも同じ率を当てています。実際の離脱客の反応は低めです。",
+            "Response rates are planning figures by tier (loyal 20%, steady 10%, toddler 5%, first-time 1%, trendy as configured), applied to lapsed segments too; lapsed customers usually respond less."
+        )
+    );
+
+    let _ = writeln!(h, "<section>\n<h2>{}</h2>\n<table>", l("フォロー対象リスト", "Follow-up lists"));
+    let _ = writeln!(h, "<tr><th>{}</th><th class=\"num\">{}</th><th>{}</th></tr>", l("リスト", "List"), l("人数", "Customers"), l("ファイル", "File"));
+    for list in &model.lists {
+        let _ = writeln!(
+            h,
+            "<tr><td><strong>{}</strong><br><span class=\"note\">{}</span></td><td class=\"num\">{}</td><td>lists/{}.csv</td></tr>",
+            escape(&list.title),
+            escape(&list.why),
+            thousands(list.customers.len() as i128),
+            list.file
+        );
+    }
+    h.push_str("</table>\n</section>\n");
+
+    let rows = &analysis.rows;
+    let _ = writeln!(h, "<section>\n<h2>{}</h2>\n<table>", l("データと集計ルール", "Data and rules"));
+    let facts: Vec<(&str, String)> = vec![
+        (l("読み込んだ行", "Rows read"), thousands(i128::from(analysis.ingest.rows_read))),
+        (l("集計に使った行", "Rows used"), thousands(i128::from(rows.rows_used))),
+        (l("基準日より後の行(除外)", "Rows after the as-of date (left out)"), thousands(i128::from(rows.rows_after_cutoff))),
+        (l("不正な行(除外)", "Bad rows (skipped)"), thousands(analysis.ingest.rejected.len() as i128)),
+        (l("返品・キャンセル行", "Return rows"), format!("{} ({} {})", thousands(i128::from(rows.return_rows)), format_micros(rows.returns_total), l("円", "yen"))),
+        (l("データの期間", "Date range"), format!("{} – {}", format_day(analysis.date_range.0), format_day(analysis.date_range.1))),
+        (l("スナップショット", "Snapshots"), format!("{} ({} – {})", p.snapshot_days.len(), format_day(p.snapshot_days[0]), format_day(p.as_of))),
+        (
+            l("区分ルール", "Segment rules"),
+            format!(
+                "churn_days = {}, toddler_days = {}, loyal_days = {}, loyal_amount = {}",
+                config.rules.churn_days,
+                config.rules.toddler_days,
+                config.rules.loyal_days,
+                thousands(round_units(i128::from(config.rules.loyal_amount.0)))
+            ),
+        ),
+    ];
+    for (k, v) in facts {
+        let _ = writeln!(h, "<tr><th>{}</th><td>{}</td></tr>", escape(k), escape(&v));
+    }
+    let _ = writeln!(
+        h,
+        "</table>\n<p class=\"note\">{}</p>\n</section>",
+        l(
+            "すべての数値の元データは tables/ の CSV(snapshots・transitions・conversion・segments)にあります。",
+            "Every number here can be traced in the CSV files under tables/ (snapshots, transitions, conversion, segments)."
+        )
+    );
+    let _ = writeln!(h, "<footer class=\"note\">cpm {}</footer>\n</body>\n</html>", env!("CARGO_PKG_VERSION"));
+    h
+}

@@ -1,0 +1,70 @@
+//! Everything the user sees: CSV tables, the terminal summary, charts and
+//! the HTML report. With `ingest`, the only part that writes files.
+
+pub mod charts;
+pub mod fonts;
+pub mod format;
+pub mod html;
+pub mod lang;
+pub mod model;
+pub mod summary;
+pub mod tables;
+
+use std::path::{Path, PathBuf};
+
+use base64::Engine as _;
+use plotters::coord::Shift;
+use plotters::prelude::{DrawingArea, DrawingBackend};
+
+use crate::config::Config;
+use crate::dates::{format_month, month_of};
+use crate::error::{Error, Result};
+use crate::pipeline::Analysis;
+use crate::portfolio::Portfolio;
+use charts::{ChartError, SLIDE_SIZE};
+use lang::Lang;
+
+/// Draws the report chart whose file stem is `file` (see `model::build`).
+fn draw_chart<DB: DrawingBackend>(file: &str, root: DrawingArea<DB, Shift>, p: &Portfolio, t: usize, config: &Config, lang: Lang) -> Result<(), ChartError> {
+    match file {
+        "01_portfolio" => charts::portfolio_grid(root, p, t, lang),
+        "02_funnel" => charts::funnel(root, p, t, lang),
+        "03_trend" => charts::trend(root, p, lang),
+        "04_conversion" => charts::conversion(root, p, config.conversion_target, lang),
+        "05_transitions" => charts::transition_heatmap(root, p, t, lang),
+        "06_cohort_ladder" => charts::cohort_ladder(root, p, lang),
+        "07_sales" => charts::sales_by_segment(root, p, lang),
+        other => Err(ChartError::Draw(format!("unknown chart {other}"))),
+    }
+}
+
+fn chart_error(e: ChartError) -> Error {
+    Error::Chart(e.to_string())
+}
+
+/// Writes the monthly report for the last snapshot of `analysis` into
+/// `out_dir/YYYY-MM/`: `index.html`, one PNG and one SVG per chart,
+/// `tables/` (the CSV contract) and `lists/` (follow-up customers).
+/// Returns the folder.
+pub fn write_report(analysis: &Analysis, config: &Config, out_dir: &Path, lang: Lang) -> Result<PathBuf> {
+    let p = &analysis.portfolio;
+    let model = model::build(analysis, config, lang);
+    let dir = out_dir.join(format_month(month_of(p.as_of)));
+    std::fs::create_dir_all(&dir).map_err(|source| Error::Write { path: dir.clone(), source })?;
+    tables::write_tables(&dir.join("tables"), p)?;
+    for list in &model.lists {
+        tables::write_file(&dir.join("lists"), &format!("{}.csv", list.file), &tables::customers_csv(p, list.customers.iter().copied()))?;
+    }
+    let mut embedded = Vec::with_capacity(model.charts.len());
+    for section in &model.charts {
+        let png = dir.join(format!("{}.png", section.file));
+        charts::render_png(&png, SLIDE_SIZE, |root| draw_chart(section.file, root, p, model.t, config, lang)).map_err(chart_error)?;
+        let svg = charts::render_svg(SLIDE_SIZE, |root| draw_chart(section.file, root, p, model.t, config, lang)).map_err(chart_error)?;
+        tables::write_file(&dir, &format!("{}.svg", section.file), &svg)?;
+        let bytes = std::fs::read(&png).map_err(|source| Error::Read { path: png.clone(), source })?;
+        embedded.push(html::EmbeddedChart { png_base64: base64::engine::general_purpose::STANDARD.encode(bytes) });
+    }
+    let input_name = analysis.ingest.path.file_name().map_or_else(|| analysis.ingest.path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    tables::write_file(&dir, "index.html", &html::render(&model, analysis, config, &embedded, &input_name))?;
+    Ok(dir)
+}

@@ -1,0 +1,92 @@
+//! The binary as a user runs it.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn cpm() -> Command {
+    Command::cargo_bin("cpm").unwrap()
+}
+
+fn write(dir: &std::path::Path, name: &str, text: &str) -> std::path::PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+const SMALL: &str = "customer_id,order_date,amount\nA,2024-01-10,5000\nA,2024-02-15,3000\nB,2024-01-20,80000\nC,2024-02-01,1000\nD,2024-03-05,100\n";
+
+#[test]
+fn tables_writes_the_four_contract_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(dir.path(), "orders.csv", SMALL);
+    let out = dir.path().join("out");
+    cpm().args(["tables", "--input"]).arg(&input).arg("--out-dir").arg(&out).assert().success();
+    let snapshots = std::fs::read_to_string(out.join("snapshots.csv")).unwrap();
+    let lines: Vec<&str> = snapshots.lines().collect();
+    assert!(lines[0].starts_with("month_end,segment,customers"));
+    // Two month-ends × ten segments.
+    assert_eq!(lines.len(), 1 + 20);
+    assert!(lines.contains(&"2024-02-29,toddler_active,1,0.3333333333333333,3000,8000"), "{snapshots}");
+    let transitions = std::fs::read_to_string(out.join("transitions.csv")).unwrap();
+    assert_eq!(
+        transitions,
+        "from_month_end,to_month_end,from_segment,to_segment,customers\n\
+         2024-01-31,2024-02-29,first_active,first_active,1\n\
+         2024-01-31,2024-02-29,first_active,toddler_active,1\n\
+         2024-01-31,2024-02-29,new,first_active,1\n"
+    );
+    let conversion = std::fs::read_to_string(out.join("conversion.csv")).unwrap();
+    assert_eq!(conversion, "cohort_month,cohort_size,converted,rate,matured\n2024-01,2,1,0.5,false\n2024-02,1,0,0,false\n");
+    let segments = std::fs::read_to_string(out.join("segments.csv")).unwrap();
+    assert_eq!(
+        segments,
+        "customer_id,segment,first_purchase,last_purchase,tenure_days,recency_days,total,purchase_days\n\
+         A,toddler_active,2024-01-10,2024-02-15,36,14,8000,2\n\
+         B,first_active,2024-01-20,2024-01-20,0,40,80000,1\n\
+         C,first_active,2024-02-01,2024-02-01,0,28,1000,1\n"
+    );
+}
+
+#[test]
+fn summary_prints_the_cpm_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(dir.path(), "orders.csv", SMALL);
+    cpm()
+        .args(["summary", "--input"])
+        .arg(&input)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("CPM ポートフォリオ 2024-02-29"))
+        .stdout(predicate::str::contains("よちよち"))
+        .stdout(predicate::str::contains("初回→よちよち転換率"));
+}
+
+#[test]
+fn a_bad_column_name_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(dir.path(), "orders.csv", SMALL);
+    cpm()
+        .args(["tables", "--customer-col", "member", "--input"])
+        .arg(&input)
+        .arg("--out-dir")
+        .arg(dir.path().join("out"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("column 'member' not found"))
+        .stderr(predicate::str::contains("'customer_id', 'order_date', 'amount'"))
+        .stderr(predicate::str::contains("panicked").not());
+}
+
+#[test]
+fn a_bad_value_names_file_line_column_and_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(dir.path(), "orders.csv", "customer_id,order_date,amount\nA,2024-01-10,5000\nB,2024-13-01,100\n");
+    cpm()
+        .args(["tables", "--input"])
+        .arg(&input)
+        .arg("--out-dir")
+        .arg(dir.path().join("out"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("orders.csv: line 3, column 'order_date': no such calendar day (value: \"2024-13-01\""));
+}

@@ -1,0 +1,7 @@
+//! Integration tests: one binary, modules by topic.
+
+mod boundaries;
+mod cli;
+mod common;
+mod ingest_files;
+mod naive;
