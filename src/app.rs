@@ -11,7 +11,8 @@ use crate::ingest::ReadOptions;
 use crate::ingest::csv::Encoding;
 use crate::pipeline::{Analysis, analyze};
 use crate::report::lang::Lang;
-use crate::report::{summary, tables};
+use crate::quality::DataQuality;
+use crate::report::{quality, summary, tables};
 
 /// The config file a run uses: the one given, else `./cpm.toml` if present.
 const DEFAULT_CONFIG: &str = "cpm.toml";
@@ -21,7 +22,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Tables(args) => {
             let (config, read, as_of) = prepare(&args.input)?;
             let analysis = analyze(&args.input.input, &config, &read, as_of)?;
-            tables::write_tables(&args.out_dir, &analysis.portfolio)?;
+            tables::write_tables(&args.out_dir, &analysis)?;
+            eprint!("{}", quality::text(&DataQuality::of(&analysis), Lang::En));
             eprintln!("{}", run_note(&analysis, &args.out_dir));
             Ok(())
         }
@@ -30,6 +32,7 @@ pub fn run(cli: Cli) -> Result<()> {
             let (config, read, as_of) = prepare(&args.input)?;
             let analysis = analyze(&args.input.input, &config, &read, as_of)?;
             print!("{}", summary::render(&analysis, &config, lang));
+            eprint!("{}", quality::text(&DataQuality::of(&analysis), lang));
             Ok(())
         }
         Command::Report(args) => {
@@ -38,7 +41,8 @@ pub fn run(cli: Cli) -> Result<()> {
             if let Some(month) = &args.month {
                 // The report month's end is the as-of date, so that every list
                 // and KPI is as of that month.
-                let m = parse_month(month).ok_or_else(|| Error::Config(format!("--month must be YYYY-MM, got {month:?}")))?;
+                let m = parse_month(month)
+                    .ok_or_else(|| Error::Config(format!("--month must be YYYY-MM, got {month:?}")))?;
                 if as_of.is_some() {
                     return Err(Error::Config("give either --month or --as-of, not both".into()));
                 }
@@ -46,6 +50,7 @@ pub fn run(cli: Cli) -> Result<()> {
             }
             let analysis = analyze(&args.input.input, &config, &read, as_of)?;
             let dir = crate::report::write_report(&analysis, &config, &args.out_dir, lang)?;
+            eprint!("{}", quality::text(&DataQuality::of(&analysis), lang));
             eprintln!("{}", run_note(&analysis, &dir));
             Ok(())
         }
@@ -65,7 +70,11 @@ fn run_note(a: &Analysis, dir: &Path) -> String {
         crate::dates::format_day(p.as_of),
     );
     if a.rows.rows_after_cutoff > 0 {
-        note += &format!("; {} rows dated after {} left out", a.rows.rows_after_cutoff, crate::dates::format_day(p.as_of));
+        note += &format!(
+            "; {} rows dated after {} left out",
+            a.rows.rows_after_cutoff,
+            crate::dates::format_day(p.as_of)
+        );
     }
     if !a.ingest.rejected.is_empty() {
         note += &format!("; {} bad rows skipped", a.ingest.rejected.len());
@@ -87,7 +96,10 @@ fn load_config(explicit: Option<&Path>) -> Result<ConfigFile> {
         None if Path::new(DEFAULT_CONFIG).is_file() => PathBuf::from(DEFAULT_CONFIG),
         None => return Ok(ConfigFile::default()),
     };
-    let text = std::fs::read_to_string(&path).map_err(|source| Error::Read { path: path.clone(), source })?;
+    let text = std::fs::read_to_string(&path).map_err(|source| Error::Read {
+        path: path.clone(),
+        source,
+    })?;
     Config::parse_file(&text).map_err(|e| Error::Config(format!("{}: {e}", path.display())))
 }
 
@@ -107,7 +119,9 @@ fn prepare(args: &InputArgs) -> Result<(Config, ReadOptions, Option<Day>)> {
     let encoding = args
         .encoding
         .as_deref()
-        .map(|e| Encoding::parse(e).ok_or_else(|| Error::Config(format!("--encoding must be utf-8 or shift_jis, got {e:?}"))))
+        .map(|e| {
+            Encoding::parse(e).ok_or_else(|| Error::Config(format!("--encoding must be utf-8 or shift_jis, got {e:?}")))
+        })
         .transpose()?;
     let delimiter = args
         .delimiter
@@ -116,11 +130,25 @@ fn prepare(args: &InputArgs) -> Result<(Config, ReadOptions, Option<Day>)> {
             "," | "comma" => Ok(b','),
             "\t" | "\\t" | "tab" => Ok(b'\t'),
             ";" | "semicolon" => Ok(b';'),
-            other => Err(Error::Config(format!("--delimiter must be comma, tab or semicolon, got {other:?}"))),
+            other => Err(Error::Config(format!(
+                "--delimiter must be comma, tab or semicolon, got {other:?}"
+            ))),
         })
         .transpose()?;
-    let as_of = args.as_of.as_deref().map(|t| parse_day_flag("--as-of", t)).transpose()?;
-    Ok((config, ReadOptions { encoding, delimiter, lenient: args.lenient }, as_of))
+    let as_of = args
+        .as_of
+        .as_deref()
+        .map(|t| parse_day_flag("--as-of", t))
+        .transpose()?;
+    Ok((
+        config,
+        ReadOptions {
+            encoding,
+            delimiter,
+            lenient: args.lenient,
+        },
+        as_of,
+    ))
 }
 
 fn generate(args: &GenerateArgs) -> Result<()> {
@@ -135,6 +163,11 @@ fn generate(args: &GenerateArgs) -> Result<()> {
         path: args.out.clone(),
         source: std::io::Error::other(e.to_string()),
     })?;
-    eprintln!("wrote {}: {} rows for {} customers", args.out.display(), orders.len(), args.customers);
+    eprintln!(
+        "wrote {}: {} rows for {} customers",
+        args.out.display(),
+        orders.len(),
+        args.customers
+    );
     Ok(())
 }

@@ -120,8 +120,7 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        Config::resolve(&ConfigFile::default(), &Overrides::default())
-            .expect("the built-in defaults are valid")
+        Config::resolve(&ConfigFile::default(), &Overrides::default()).expect("the built-in defaults are valid")
     }
 }
 
@@ -134,14 +133,20 @@ impl Config {
     /// Merges file and flags over the spec's defaults and validates.
     pub fn resolve(file: &ConfigFile, flags: &Overrides) -> Result<Config> {
         let pick = |flag: &Option<String>, file: &Option<String>, default: &str| {
-            flag.clone().or_else(|| file.clone()).unwrap_or_else(|| default.to_string())
+            flag.clone()
+                .or_else(|| file.clone())
+                .unwrap_or_else(|| default.to_string())
         };
         let columns = Columns {
             customer: pick(&flags.customer_col, &file.columns.customer, DEFAULT_CUSTOMER_COL),
             date: pick(&flags.date_col, &file.columns.date, DEFAULT_DATE_COL),
             amount: pick(&flags.amount_col, &file.columns.amount, DEFAULT_AMOUNT_COL),
         };
-        for (role, name) in [("customer", &columns.customer), ("date", &columns.date), ("amount", &columns.amount)] {
+        for (role, name) in [
+            ("customer", &columns.customer),
+            ("date", &columns.date),
+            ("amount", &columns.amount),
+        ] {
             if name.trim().is_empty() {
                 return Err(Error::Config(format!("the {role} column name is empty")));
             }
@@ -149,13 +154,17 @@ impl Config {
 
         let tz_name = file.time_zone.as_deref().unwrap_or(DEFAULT_TIME_ZONE);
         let time_zone: Tz = tz_name.parse().map_err(|_| {
-            Error::Config(format!("unknown time zone {tz_name:?} (expected an IANA name such as \"Asia/Tokyo\")"))
+            Error::Config(format!(
+                "unknown time zone {tz_name:?} (expected an IANA name such as \"Asia/Tokyo\")"
+            ))
         })?;
 
         let days = |name: &str, flag: Option<i64>, file: Option<i64>, default: i64| -> Result<i32> {
             let value = flag.or(file).unwrap_or(default);
             if !(1..=36_500).contains(&value) {
-                return Err(Error::Config(format!("{name} must be a whole number of days from 1 to 36500, got {value}")));
+                return Err(Error::Config(format!(
+                    "{name} must be a whole number of days from 1 to 36500, got {value}"
+                )));
             }
             Ok(value as i32)
         };
@@ -164,21 +173,29 @@ impl Config {
         let loyal_days = days("loyal_days", flags.loyal_days, file.cpm.loyal_days, 210)?;
         let loyal_amount = match (&flags.loyal_amount, &file.cpm.loyal_amount) {
             (Some(text), _) => Money::parse_plain(text.trim()).ok_or_else(|| {
-                Error::Config(format!("loyal_amount must be a decimal amount such as 70000, got {text:?}"))
+                Error::Config(format!(
+                    "loyal_amount must be a decimal amount such as 70000, got {text:?}"
+                ))
             })?,
             (None, Some(value)) => value.to_money().ok_or_else(|| {
-                Error::Config(format!("loyal_amount must be a decimal amount such as 70000, got {value:?}"))
+                Error::Config(format!(
+                    "loyal_amount must be a decimal amount such as 70000, got {value:?}"
+                ))
             })?,
             (None, None) => Money::from_units(70_000).expect("fits"),
         };
         if loyal_amount.is_negative() {
-            return Err(Error::Config(format!("loyal_amount must not be negative, got {loyal_amount}")));
+            return Err(Error::Config(format!(
+                "loyal_amount must not be negative, got {loyal_amount}"
+            )));
         }
 
         let fraction = |name: &str, value: Option<f64>, default: f64| -> Result<f64> {
             let value = value.unwrap_or(default);
             if !(0.0..=1.0).contains(&value) {
-                return Err(Error::Config(format!("{name} must be a fraction from 0 to 1, got {value}")));
+                return Err(Error::Config(format!(
+                    "{name} must be a fraction from 0 to 1, got {value}"
+                )));
             }
             Ok(value)
         };
@@ -220,8 +237,14 @@ mod tests {
 
     #[test]
     fn flags_win_over_file() {
-        let file = Config::parse_file("[cpm]\nchurn_days = 180\nloyal_amount = \"50000.5\"\n[columns]\ncustomer = \"会員ID\"\n").unwrap();
-        let flags = Overrides { churn_days: Some(200), ..Overrides::default() };
+        let file = Config::parse_file(
+            "[cpm]\nchurn_days = 180\nloyal_amount = \"50000.5\"\n[columns]\ncustomer = \"会員ID\"\n",
+        )
+        .unwrap();
+        let flags = Overrides {
+            churn_days: Some(200),
+            ..Overrides::default()
+        };
         let c = Config::resolve(&file, &flags).unwrap();
         assert_eq!(c.rules.churn_days, 200);
         assert_eq!(c.rules.loyal_amount.to_string(), "50000.5");

@@ -14,7 +14,12 @@ pub struct CohortCounter {
 
 impl CohortCounter {
     pub fn new(first_month: MonthIndex, months: usize, toddler_days: i32) -> Self {
-        CohortCounter { first_month, toddler_days, size: vec![0; months], converted: vec![0; months] }
+        CohortCounter {
+            first_month,
+            toddler_days,
+            size: vec![0; months],
+            converted: vec![0; months],
+        }
     }
 
     /// A customer with first purchase day `first` and, if any, second

@@ -16,8 +16,7 @@ pub fn day_from_date(date: NaiveDate) -> Day {
 }
 
 pub fn date_from_day(day: Day) -> NaiveDate {
-    NaiveDate::from_num_days_from_ce_opt(day + EPOCH_FROM_CE)
-        .expect("day numbers come from valid dates")
+    NaiveDate::from_num_days_from_ce_opt(day + EPOCH_FROM_CE).expect("day numbers come from valid dates")
 }
 
 /// Day number of a calendar date, or `None` when the date does not exist.

@@ -27,7 +27,13 @@ pub enum Error {
     },
 
     #[error("{path}: column '{wanted}' not found ({role} column); columns found: {found}{hint}")]
-    MissingColumn { path: PathBuf, wanted: String, role: &'static str, found: String, hint: String },
+    MissingColumn {
+        path: PathBuf,
+        wanted: String,
+        role: &'static str,
+        found: String,
+        hint: String,
+    },
 
     #[error("configuration: {0}")]
     Config(String),
@@ -41,6 +47,9 @@ pub enum Error {
 
 impl Error {
     pub fn input(path: impl Into<PathBuf>, message: impl Into<String>) -> Error {
-        Error::Input { path: path.into(), message: message.into() }
+        Error::Input {
+            path: path.into(),
+            message: message.into(),
+        }
     }
 }

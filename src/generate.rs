@@ -174,9 +174,7 @@ struct Rng {
 
 impl Rng {
     fn for_customer(seed: u64, index: u32) -> Rng {
-        let state = mix64(
-            mix64(seed ^ 0x5EED_C0DE_0000_0000) ^ (u64::from(index) + 1).wrapping_mul(GOLDEN),
-        );
+        let state = mix64(mix64(seed ^ 0x5EED_C0DE_0000_0000) ^ (u64::from(index) + 1).wrapping_mul(GOLDEN));
         Rng { state }
     }
 
@@ -228,9 +226,7 @@ impl Rng {
 
 /// Relative acquisitions per calendar month (January first): winter gift
 /// season and the March fiscal-year end are busy, summer is quiet.
-const MONTH_WEIGHT: [f64; 12] = [
-    1.00, 0.90, 1.20, 1.05, 0.95, 0.85, 0.75, 0.70, 0.90, 1.00, 1.30, 1.45,
-];
+const MONTH_WEIGHT: [f64; 12] = [1.00, 0.90, 1.20, 1.05, 0.95, 0.85, 0.75, 0.70, 0.90, 1.00, 1.30, 1.45];
 /// Acquisitions at the end of the span relative to its start.
 const GROWTH: f64 = 0.25;
 
@@ -501,10 +497,7 @@ mod tests {
             start: day + 1,
             end: day,
         };
-        assert!(matches!(
-            generate(&params),
-            Err(GenerateError::StartAfterEnd { .. })
-        ));
+        assert!(matches!(generate(&params), Err(GenerateError::StartAfterEnd { .. })));
         let params = GenerateParams {
             customers: 0,
             seed: 1,
@@ -518,10 +511,7 @@ mod tests {
             start: day,
             end: day,
         };
-        assert!(matches!(
-            generate(&params),
-            Err(GenerateError::TooManyCustomers { .. })
-        ));
+        assert!(matches!(generate(&params), Err(GenerateError::TooManyCustomers { .. })));
         let message = generate(&GenerateParams {
             customers: 1,
             seed: 1,
@@ -530,10 +520,7 @@ mod tests {
         })
         .unwrap_err()
         .to_string();
-        assert_eq!(
-            message,
-            "the start date 2024-01-02 is after the end date 2024-01-01"
-        );
+        assert_eq!(message, "the start date 2024-01-02 is after the end date 2024-01-01");
     }
 
     #[test]
@@ -576,16 +563,10 @@ mod tests {
         let rows = orders.len() as f64;
         let returns = orders.amount_yen.iter().filter(|&&a| a < 0).count() as f64;
         let return_share = returns / rows;
-        assert!(
-            (0.01..=0.03).contains(&return_share),
-            "return share {return_share}"
-        );
+        assert!((0.01..=0.03).contains(&return_share), "return share {return_share}");
 
         let per_customer = rows / 20_000.0;
-        assert!(
-            (4.5..=7.0).contains(&per_customer),
-            "rows per customer {per_customer}"
-        );
+        assert!((4.5..=7.0).contains(&per_customer), "rows per customer {per_customer}");
 
         // Returns never exceed the order they refund, and never come first.
         let customers = by_customer(&orders);
@@ -610,18 +591,10 @@ mod tests {
             }
         }
         let rate = f64::from(converted) / f64::from(matured);
-        assert!(
-            (0.20..=0.35).contains(&rate),
-            "second-within-90 share {rate}"
-        );
+        assert!((0.20..=0.35).contains(&rate), "second-within-90 share {rate}");
 
         // Median order value around ¥4,000–5,000.
-        let mut amounts: Vec<i64> = orders
-            .amount_yen
-            .iter()
-            .copied()
-            .filter(|&a| a > 0)
-            .collect();
+        let mut amounts: Vec<i64> = orders.amount_yen.iter().copied().filter(|&a| a > 0).collect();
         amounts.sort_unstable();
         let median = amounts[amounts.len() / 2];
         assert!((3_500..=5_500).contains(&median), "median order {median}");
@@ -648,10 +621,7 @@ mod tests {
             "steady_lapsed",
             "loyal_lapsed",
         ] {
-            assert!(
-                counts.get(segment).copied().unwrap_or(0) >= 3,
-                "{segment}: {counts:?}"
-            );
+            assert!(counts.get(segment).copied().unwrap_or(0) >= 3, "{segment}: {counts:?}");
         }
     }
 
@@ -677,16 +647,9 @@ mod tests {
                         converted += 1;
                     }
                 }
-                *counts
-                    .entry(segment(rows, params.end).unwrap())
-                    .or_default() += 1;
+                *counts.entry(segment(rows, params.end).unwrap()).or_default() += 1;
             }
-            let mut amounts: Vec<i64> = orders
-                .amount_yen
-                .iter()
-                .copied()
-                .filter(|&a| a > 0)
-                .collect();
+            let mut amounts: Vec<i64> = orders.amount_yen.iter().copied().filter(|&a| a > 0).collect();
             amounts.sort_unstable();
             println!(
                 "{customers} customers: rows {} ({:.2}/customer), returns {:.2}%, same-day extra {}, \
@@ -702,10 +665,7 @@ mod tests {
             );
             let mut counts: Vec<_> = counts.into_iter().collect();
             counts.sort();
-            println!(
-                "  segments at {}: {counts:?}",
-                crate::dates::format_day(params.end)
-            );
+            println!("  segments at {}: {counts:?}", crate::dates::format_day(params.end));
             let comebacks = customers_map
                 .values()
                 .filter(|rows| purchase_days(rows).windows(2).any(|w| w[1] - w[0] >= 240))
@@ -715,17 +675,13 @@ mod tests {
                 let first = purchase_days(rows)[0];
                 by_month[year_month(month_of(first)).1 as usize - 1] += 1;
             }
-            println!(
-                "  customers with a 240+ day comeback: {comebacks}; acquisitions by month: {by_month:?}"
-            );
+            println!("  customers with a 240+ day comeback: {comebacks}; acquisitions by month: {by_month:?}");
         }
         for seed in 2..8 {
             let (params, orders) = five_years(2_000, seed);
             let mut counts: HashMap<&'static str, u32> = HashMap::new();
             for rows in by_customer(&orders).values() {
-                *counts
-                    .entry(segment(rows, params.end).unwrap())
-                    .or_default() += 1;
+                *counts.entry(segment(rows, params.end).unwrap()).or_default() += 1;
             }
             println!(
                 "seed {seed}: {:.2} rows/customer, trendy active {:?} lapsed {:?}, {} segments",

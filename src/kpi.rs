@@ -29,7 +29,11 @@ fn active_count(p: &Portfolio, t: usize) -> u64 {
 
 fn loyal_share(p: &Portfolio, t: usize) -> f64 {
     let active = active_count(p, t);
-    if active == 0 { 0.0 } else { p.counts[t][cpm_segment(Tier::Loyal, false)] as f64 / active as f64 }
+    if active == 0 {
+        0.0
+    } else {
+        p.counts[t][cpm_segment(Tier::Loyal, false)] as f64 / active as f64
+    }
 }
 
 fn newly_lapsed_loyal(p: &Portfolio, t: usize) -> Option<u64> {
@@ -39,7 +43,10 @@ fn newly_lapsed_loyal(p: &Portfolio, t: usize) -> Option<u64> {
 
 /// Cohorts matured by `day`, newest first.
 pub fn matured_by(p: &Portfolio, day: Day, toddler_days: i32) -> impl Iterator<Item = &CohortConversion> {
-    p.conversion.iter().rev().filter(move |c| last_day_of_month(c.cohort_month) + toddler_days - 1 <= day)
+    p.conversion
+        .iter()
+        .rev()
+        .filter(move |c| last_day_of_month(c.cohort_month) + toddler_days - 1 <= day)
 }
 
 pub fn at(p: &Portfolio, t: usize, toddler_days: i32) -> Kpis {

@@ -19,6 +19,7 @@ pub mod kpi;
 pub mod money;
 pub mod pipeline;
 pub mod portfolio;
+pub mod quality;
 pub mod report;
 pub mod segments;
 pub mod snapshots;

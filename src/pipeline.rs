@@ -18,7 +18,7 @@ pub struct Analysis {
     pub rows: RowStats,
     /// Earliest and latest date of any usable row.
     pub date_range: (Day, Day),
-    /// Distinct customer ids among the usable rows.
+    /// Distinct customer ids among the rows used.
     pub customer_ids: usize,
     pub portfolio: Portfolio,
 }
@@ -51,16 +51,27 @@ pub fn analyze_orders(orders: Orders, ingest: IngestReport, config: &Config, as_
                 path.display(),
                 crate::dates::format_day(day)
             )),
-            None => Error::NoData(format!("{}: no purchase rows (every amount is negative)", path.display())),
+            None => Error::NoData(format!(
+                "{}: no purchase rows (every amount is negative)",
+                path.display()
+            )),
         })?;
     let snapshot_days = snapshots::snapshot_days(earliest_purchase, latest_row, as_of)?;
     let last = *snapshot_days.last().expect("snapshot_days is never empty");
     let mut seen = vec![false; orders.ids.len()];
-    for &c in &orders.customer {
-        seen[c as usize] = true;
+    for (&c, &d) in orders.customer.iter().zip(&orders.day) {
+        if d <= last {
+            seen[c as usize] = true;
+        }
     }
     let customer_ids = seen.iter().filter(|&&s| s).count();
     let (tl, rows) = timelines::build(orders, last);
     let portfolio = snapshots::compute(&tl, &config.rules, &snapshot_days, config.rules.toddler_days);
-    Ok(Analysis { ingest, rows, date_range: (first_row, latest_row), customer_ids, portfolio })
+    Ok(Analysis {
+        ingest,
+        rows,
+        date_range: (first_row, latest_row),
+        customer_ids,
+        portfolio,
+    })
 }

@@ -57,16 +57,56 @@ pub const CPM_TIERS: usize = 5;
 /// The ten Yazuya-style segments (spec section 3), canonical order: the five
 /// tiers active, then the five tiers lapsed.
 pub const CPM_LABELS: [SegmentLabel; 10] = [
-    SegmentLabel { id: "first_active", ja: "初回現役", en: "First-time (active)" },
-    SegmentLabel { id: "toddler_active", ja: "よちよち現役", en: "Toddler (active)" },
-    SegmentLabel { id: "trendy_active", ja: "流行現役", en: "Trendy (active)" },
-    SegmentLabel { id: "steady_active", ja: "コツコツ現役", en: "Steady (active)" },
-    SegmentLabel { id: "loyal_active", ja: "優良現役", en: "Loyal (active)" },
-    SegmentLabel { id: "first_lapsed", ja: "初回離脱", en: "First-time (lapsed)" },
-    SegmentLabel { id: "toddler_lapsed", ja: "よちよち離脱", en: "Toddler (lapsed)" },
-    SegmentLabel { id: "trendy_lapsed", ja: "流行離脱", en: "Trendy (lapsed)" },
-    SegmentLabel { id: "steady_lapsed", ja: "コツコツ離脱", en: "Steady (lapsed)" },
-    SegmentLabel { id: "loyal_lapsed", ja: "優良離脱", en: "Loyal (lapsed)" },
+    SegmentLabel {
+        id: "first_active",
+        ja: "初回現役",
+        en: "First-time (active)",
+    },
+    SegmentLabel {
+        id: "toddler_active",
+        ja: "よちよち現役",
+        en: "Toddler (active)",
+    },
+    SegmentLabel {
+        id: "trendy_active",
+        ja: "流行現役",
+        en: "Trendy (active)",
+    },
+    SegmentLabel {
+        id: "steady_active",
+        ja: "コツコツ現役",
+        en: "Steady (active)",
+    },
+    SegmentLabel {
+        id: "loyal_active",
+        ja: "優良現役",
+        en: "Loyal (active)",
+    },
+    SegmentLabel {
+        id: "first_lapsed",
+        ja: "初回離脱",
+        en: "First-time (lapsed)",
+    },
+    SegmentLabel {
+        id: "toddler_lapsed",
+        ja: "よちよち離脱",
+        en: "Toddler (lapsed)",
+    },
+    SegmentLabel {
+        id: "trendy_lapsed",
+        ja: "流行離脱",
+        en: "Trendy (lapsed)",
+    },
+    SegmentLabel {
+        id: "steady_lapsed",
+        ja: "コツコツ離脱",
+        en: "Steady (lapsed)",
+    },
+    SegmentLabel {
+        id: "loyal_lapsed",
+        ja: "優良離脱",
+        en: "Loyal (lapsed)",
+    },
 ];
 
 /// Tier names for tables drawn tier × state.
@@ -90,7 +130,13 @@ pub struct CpmRules {
 
 impl CpmRules {
     pub fn new(churn_days: i32, toddler_days: i32, loyal_days: i32, loyal_amount: Money) -> Self {
-        CpmRules { churn_days, toddler_days, loyal_days, loyal_amount, breaks: [churn_days] }
+        CpmRules {
+            churn_days,
+            toddler_days,
+            loyal_days,
+            loyal_amount,
+            breaks: [churn_days],
+        }
     }
 
     pub fn tier(&self, facts: &Facts) -> Tier {
@@ -137,7 +183,13 @@ mod tests {
     use super::*;
 
     fn facts(tenure: i32, total: i64) -> Facts {
-        Facts { first: 0, last: tenure, previous: None, total: Money::from_units(total).unwrap(), purchase_days: 2 }
+        Facts {
+            first: 0,
+            last: tenure,
+            previous: None,
+            total: Money::from_units(total).unwrap(),
+            purchase_days: 2,
+        }
     }
 
     #[test]

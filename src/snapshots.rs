@@ -10,8 +10,8 @@
 use crate::conversion::CohortCounter;
 use crate::dates::{Day, MonthIndex, is_month_end, last_day_of_month, month_of};
 use crate::error::{Error, Result};
-use crate::portfolio::{CustomerState, LADDER_MONTHS, LadderCohort, Portfolio, TransitionMatrix};
 use crate::money::Money;
+use crate::portfolio::{CustomerState, LADDER_MONTHS, LadderCohort, Portfolio, TransitionMatrix};
 use crate::segments::{Classifier, Facts};
 use crate::timelines::Timelines;
 
@@ -115,7 +115,11 @@ impl Tally {
             self.count_diff[end * n + h.segment] -= 1;
             self.cum_diff[h.month * n + h.segment] += h.total;
             self.cum_diff[end * n + h.segment] -= h.total;
-            let from = if i == 0 { Some(n) } else { Some(held[i - 1].segment).filter(|&s| s != h.segment) };
+            let from = if i == 0 {
+                Some(n)
+            } else {
+                Some(held[i - 1].segment).filter(|&s| s != h.segment)
+            };
             if let Some(from) = from {
                 self.moves[(h.month * (n + 1) + from) * n + h.segment] += 1;
             }
@@ -148,7 +152,14 @@ struct MonthFolder {
 }
 
 impl MonthFolder {
-    fn feed(&mut self, month: usize, value: Option<(usize, i128)>, sales: i128, held: &mut Vec<Held>, tally: &mut Tally) {
+    fn feed(
+        &mut self,
+        month: usize,
+        value: Option<(usize, i128)>,
+        sales: i128,
+        held: &mut Vec<Held>,
+        tally: &mut Tally,
+    ) {
         if self.open.is_some_and(|(m, _)| m != month) {
             self.close(held, tally);
         }
@@ -180,26 +191,47 @@ fn walk_customer<C: Classifier>(
     tally: &mut Tally,
 ) -> Running {
     held.clear();
-    let mut run = Running { facts: None, total: Money::ZERO, second: None };
-    let mut folder = MonthFolder { open: None, month_sales: 0 };
+    let mut run = Running {
+        facts: None,
+        total: Money::ZERO,
+        second: None,
+    };
+    let mut folder = MonthFolder {
+        open: None,
+        month_sales: 0,
+    };
     let range = tl.offsets[customer]..tl.offsets[customer + 1];
     for i in range.clone() {
         let (day, net) = (tl.day[i], tl.net[i]);
         run.total += net;
         if tl.purchase[i] {
             run.facts = Some(match run.facts {
-                None => Facts { first: day, last: day, previous: None, total: run.total, purchase_days: 1 },
+                None => Facts {
+                    first: day,
+                    last: day,
+                    previous: None,
+                    total: run.total,
+                    purchase_days: 1,
+                },
                 Some(f) => {
                     if f.purchase_days == 1 {
                         run.second = Some(day);
                     }
-                    Facts { first: f.first, last: day, previous: Some(f.last), total: run.total, purchase_days: f.purchase_days + 1 }
+                    Facts {
+                        first: f.first,
+                        last: day,
+                        previous: Some(f.last),
+                        total: run.total,
+                        purchase_days: f.purchase_days + 1,
+                    }
                 }
             });
         } else if let Some(f) = run.facts.as_mut() {
             f.total = run.total;
         }
-        let value = run.facts.map(|f| (rules.classify(&f, day - f.last), i128::from(f.total.0)));
+        let value = run
+            .facts
+            .map(|f| (rules.classify(&f, day - f.last), i128::from(f.total.0)));
         folder.feed(months.index(day), value, i128::from(net.0), held, tally);
         // Until the next day of theirs, only recency moves.
         if let Some(f) = run.facts {
@@ -225,7 +257,9 @@ pub fn compute<C: Classifier>(tl: &Timelines, rules: &C, snapshots: &[Day], todd
     let months = snapshots.len();
     let as_of = *snapshots.last().expect("at least one snapshot");
     debug_assert!(snapshots[..months - 1].iter().all(|&d| is_month_end(d)));
-    let month_map = MonthMap { first_month: month_of(snapshots[0]) };
+    let month_map = MonthMap {
+        first_month: month_of(snapshots[0]),
+    };
     let mut tally = Tally::new(n_seg, months);
     let mut cohorts = CohortCounter::new(month_map.first_month, months, toddler_days);
     let mut customers = Vec::new();
@@ -275,19 +309,29 @@ fn finish(
     let months = tally.months;
     let counts: Vec<Vec<u64>> = running_sums(&tally.count_diff, months, n)
         .into_iter()
-        .map(|row| row.into_iter().map(|c| u64::try_from(c).expect("counts are never negative")).collect())
+        .map(|row| {
+            row.into_iter()
+                .map(|c| u64::try_from(c).expect("counts are never negative"))
+                .collect()
+        })
         .collect();
     let cumulative_sales = running_sums(&tally.cum_diff, months, n);
     let sales = (0..months).map(|m| tally.sales[m * n..(m + 1) * n].to_vec()).collect();
     let transitions = (1..months)
         .map(|t| {
-            let mut cells: Vec<Vec<u64>> = (0..=n).map(|from| tally.moves[(t * (n + 1) + from) * n..][..n].to_vec()).collect();
+            let mut cells: Vec<Vec<u64>> = (0..=n)
+                .map(|from| tally.moves[(t * (n + 1) + from) * n..][..n].to_vec())
+                .collect();
             // Stayers: the previous size less everyone who moved out.
             for s in 0..n {
                 let moved_out: u64 = cells[s].iter().sum();
                 cells[s][s] = counts[t - 1][s] - moved_out;
             }
-            TransitionMatrix { from_day: snapshots[t - 1], to_day: snapshots[t], cells }
+            TransitionMatrix {
+                from_day: snapshots[t - 1],
+                to_day: snapshots[t],
+                cells,
+            }
         })
         .collect();
     let ladder = (0..months)
@@ -298,9 +342,17 @@ fn finish(
             let diff = &tally.ladder_diff[base..base + (LADDER_MONTHS + 1) * n];
             let counts = running_sums(diff, ks, n)
                 .into_iter()
-                .map(|row| row.into_iter().map(|v| u64::try_from(v).expect("never negative")).collect())
+                .map(|row| {
+                    row.into_iter()
+                        .map(|v| u64::try_from(v).expect("never negative"))
+                        .collect()
+                })
                 .collect();
-            LadderCohort { cohort_month: month_of(snapshots[0]) + c as i32, size: tally.cohort_sizes[c], counts }
+            LadderCohort {
+                cohort_month: month_of(snapshots[0]) + c as i32,
+                size: tally.cohort_sizes[c],
+                counts,
+            }
         })
         .collect();
     let as_of = *snapshots.last().expect("at least one snapshot");

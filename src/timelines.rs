@@ -36,7 +36,11 @@ impl Timelines {
 
     pub fn entries(&self, customer: usize) -> impl Iterator<Item = DayEntry> + '_ {
         let range = self.offsets[customer]..self.offsets[customer + 1];
-        range.map(|i| DayEntry { day: self.day[i], net: self.net[i], purchase: self.purchase[i] })
+        range.map(|i| DayEntry {
+            day: self.day[i],
+            net: self.net[i],
+            purchase: self.purchase[i],
+        })
     }
 }
 
@@ -52,11 +56,19 @@ pub struct RowStats {
     pub returns_total: i128,
     /// Sum of the purchase rows used, in millionths.
     pub purchases_total: i128,
+    /// Rows used that repeat an earlier row exactly (same customer, day and
+    /// amount): kept, but counted, since they are often double exports.
+    pub duplicate_rows: u64,
 }
 
 /// Groups the orders dated on or before `cutoff` by customer.
 pub fn build(orders: Orders, cutoff: Day) -> (Timelines, RowStats) {
-    let Orders { ids, customer, day: days, amount: amounts } = orders;
+    let Orders {
+        ids,
+        customer,
+        day: days,
+        amount: amounts,
+    } = orders;
     let customers = ids.len();
     let mut stats = RowStats::default();
     let mut counts = vec![0usize; customers + 1];
@@ -97,7 +109,8 @@ pub fn build(orders: Orders, cutoff: Day) -> (Timelines, RowStats) {
     tl.offsets.push(0);
     for c in 0..customers {
         let slice = &mut rows[counts[c]..counts[c + 1]];
-        slice.sort_unstable_by_key(|&(day, _)| day);
+        slice.sort_unstable();
+        stats.duplicate_rows += slice.windows(2).filter(|w| w[0] == w[1]).count() as u64;
         let mut i = 0;
         while i < slice.len() {
             let day = slice[i].0;

@@ -27,7 +27,10 @@ pub fn find_column<'a>(names: &'a [String], wanted: &str) -> Option<&'a str> {
     if let Some(n) = names.iter().find(|n| n.as_str() == wanted) {
         return Some(n);
     }
-    let norm = |s: &str| s.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}').to_lowercase();
+    let norm = |s: &str| {
+        s.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}')
+            .to_lowercase()
+    };
     let target = norm(wanted);
     let mut matches = names.iter().filter(|n| norm(n) == target);
     match (matches.next(), matches.next()) {
@@ -71,7 +74,13 @@ fn raw_value(column: &Column, row: usize) -> String {
 }
 
 fn bad(column: &Column, row: usize, problem: CellProblem, expected: &'static str) -> BadCell {
-    BadCell { row, column: column.name().to_string(), value: raw_value(column, row), problem, expected }
+    BadCell {
+        row,
+        column: column.name().to_string(),
+        value: raw_value(column, row),
+        problem,
+        expected,
+    }
 }
 
 fn as_strings(column: &Column) -> PolarsResult<StringChunked> {
@@ -127,8 +136,14 @@ pub fn read_days(column: &Column, tz: Tz, bad_cells: &mut Vec<BadCell>) -> Polar
             for (row, v) in column.datetime()?.physical().iter().enumerate() {
                 let value = v.ok_or(CellProblem::Empty).and_then(|v| {
                     let secs = v.div_euclid(per_second);
-                    let utc = chrono::DateTime::from_timestamp(secs, 0).ok_or(CellProblem::NoSuchDay)?.naive_utc();
-                    let date = if zoned { tz.from_utc_datetime(&utc).date_naive() } else { utc.date() };
+                    let utc = chrono::DateTime::from_timestamp(secs, 0)
+                        .ok_or(CellProblem::NoSuchDay)?
+                        .naive_utc();
+                    let date = if zoned {
+                        tz.from_utc_datetime(&utc).date_naive()
+                    } else {
+                        utc.date()
+                    };
                     Ok(day_from_date(date))
                 });
                 push(row, value);
@@ -158,7 +173,11 @@ pub fn read_amounts(column: &Column, bad_cells: &mut Vec<BadCell>) -> PolarsResu
     if dtype.is_integer() {
         let ints = column.cast(&DataType::Int64)?;
         for (row, v) in ints.i64()?.iter().enumerate() {
-            push(row, v.ok_or(CellProblem::Empty).and_then(|v| Money::from_units(v).ok_or(CellProblem::TooLarge)));
+            push(
+                row,
+                v.ok_or(CellProblem::Empty)
+                    .and_then(|v| Money::from_units(v).ok_or(CellProblem::TooLarge)),
+            );
         }
     } else if dtype.is_float() {
         let floats = column.cast(&DataType::Float64)?;
@@ -177,7 +196,10 @@ pub fn read_amounts(column: &Column, bad_cells: &mut Vec<BadCell>) -> PolarsResu
     } else if let DataType::Decimal(_, scale) = dtype {
         let decimals = column.decimal()?;
         for (row, v) in decimals.physical().iter().enumerate() {
-            push(row, v.ok_or(CellProblem::Empty).and_then(|v| decimal_to_money(v, scale)));
+            push(
+                row,
+                v.ok_or(CellProblem::Empty).and_then(|v| decimal_to_money(v, scale)),
+            );
         }
     } else {
         for (row, v) in as_strings(column)?.iter().enumerate() {
@@ -189,7 +211,9 @@ pub fn read_amounts(column: &Column, bad_cells: &mut Vec<BadCell>) -> PolarsResu
 
 fn decimal_to_money(value: i128, scale: usize) -> Result<Money, CellProblem> {
     let micros = if scale <= 6 {
-        value.checked_mul(10_i128.pow((6 - scale) as u32)).ok_or(CellProblem::TooLarge)?
+        value
+            .checked_mul(10_i128.pow((6 - scale) as u32))
+            .ok_or(CellProblem::TooLarge)?
     } else {
         let div = 10_i128.pow((scale - 6) as u32);
         if value % div != 0 {
@@ -207,7 +231,10 @@ mod tests {
 
     #[test]
     fn finds_columns_and_suggests() {
-        let names: Vec<String> = ["Customer_ID ", "order_date", "amount"].iter().map(|s| s.to_string()).collect();
+        let names: Vec<String> = ["Customer_ID ", "order_date", "amount"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         assert_eq!(find_column(&names, "customer_id"), Some("Customer_ID "));
         assert_eq!(find_column(&names, "amount"), Some("amount"));
         assert_eq!(find_column(&names, "amt"), None);

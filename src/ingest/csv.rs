@@ -51,9 +51,15 @@ impl CsvFrame {
 }
 
 pub fn read(path: &Path, encoding: Option<Encoding>, delimiter: Option<u8>) -> Result<CsvFrame> {
-    let raw = std::fs::read(path).map_err(|source| Error::Read { path: path.to_path_buf(), source })?;
+    let raw = std::fs::read(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
     if raw.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(Error::input(path, "the file is empty (expected a header line and order rows)"));
+        return Err(Error::input(
+            path,
+            "the file is empty (expected a header line and order rows)",
+        ));
     }
     let (text, encoding) = decode(path, raw, encoding)?;
     let delimiter = delimiter.unwrap_or_else(|| detect_delimiter(&text));
@@ -65,26 +71,40 @@ pub fn read(path: &Path, encoding: Option<Encoding>, delimiter: Option<u8>) -> R
         .into_reader_with_file_handle(Cursor::new(&text[..]))
         .finish()
         .map_err(|e| Error::input(path, format!("cannot parse as CSV: {e}")))?;
-    Ok(CsvFrame { frame, encoding, delimiter, text })
+    Ok(CsvFrame {
+        frame,
+        encoding,
+        delimiter,
+        text,
+    })
 }
 
 fn decode(path: &Path, raw: Vec<u8>, wanted: Option<Encoding>) -> Result<(Vec<u8>, Encoding)> {
     const BOM: &[u8] = b"\xEF\xBB\xBF";
     if let Some(rest) = raw.strip_prefix(BOM) {
         if wanted == Some(Encoding::ShiftJis) {
-            return Err(Error::input(path, "the file starts with a UTF-8 byte-order mark but Shift_JIS was asked for; drop --encoding or use --encoding utf-8"));
+            return Err(Error::input(
+                path,
+                "the file starts with a UTF-8 byte-order mark but Shift_JIS was asked for; drop --encoding or use --encoding utf-8",
+            ));
         }
         let rest = rest.to_vec();
         return check_utf8(path, rest).map(|t| (t, Encoding::Utf8));
     }
     if raw.starts_with(b"\xFF\xFE") || raw.starts_with(b"\xFE\xFF") {
-        return Err(Error::input(path, "the file is UTF-16; save it as UTF-8 or Shift_JIS (CSV)"));
+        return Err(Error::input(
+            path,
+            "the file is UTF-16; save it as UTF-8 or Shift_JIS (CSV)",
+        ));
     }
     match wanted {
         Some(Encoding::Utf8) => check_utf8(path, raw).map(|t| (t, Encoding::Utf8)),
         Some(Encoding::ShiftJis) => {
             if std::str::from_utf8(&raw).is_ok() && !raw.is_ascii() {
-                return Err(Error::input(path, "the file is valid UTF-8 with non-ASCII text, not Shift_JIS; reading it as Shift_JIS would garble it. Drop --encoding or use --encoding utf-8"));
+                return Err(Error::input(
+                    path,
+                    "the file is valid UTF-8 with non-ASCII text, not Shift_JIS; reading it as Shift_JIS would garble it. Drop --encoding or use --encoding utf-8",
+                ));
             }
             decode_shift_jis(path, &raw).map(|t| (t, Encoding::ShiftJis))
         }
@@ -106,7 +126,10 @@ fn check_utf8(path: &Path, bytes: Vec<u8>) -> Result<Vec<u8>> {
         Ok(_) => Ok(bytes),
         Err(_) => {
             let line = first_bad_utf8_line(&bytes);
-            Err(Error::input(path, format!("line {line}: not valid UTF-8; if the file came from Excel, try --encoding shift_jis")))
+            Err(Error::input(
+                path,
+                format!("line {line}: not valid UTF-8; if the file came from Excel, try --encoding shift_jis"),
+            ))
         }
     }
 }
@@ -147,7 +170,9 @@ fn detect_delimiter(text: &[u8]) -> u8 {
         }
     }
     let candidates = [b',', b'\t', b';'];
-    let best = (0..3).max_by_key(|&i| (counts[i], std::cmp::Reverse(i))).expect("three");
+    let best = (0..3)
+        .max_by_key(|&i| (counts[i], std::cmp::Reverse(i)))
+        .expect("three");
     if counts[best] == 0 { b',' } else { candidates[best] }
 }
 

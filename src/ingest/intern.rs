@@ -41,7 +41,10 @@ pub struct Interner<'a> {
 
 impl<'a> Interner<'a> {
     pub fn with_capacity(n: usize) -> Self {
-        Interner { codes: HashMap::with_capacity_and_hasher(n, FxBuild::default()), names: Vec::with_capacity(n) }
+        Interner {
+            codes: HashMap::with_capacity_and_hasher(n, FxBuild::default()),
+            names: Vec::with_capacity(n),
+        }
     }
 
     pub fn code(&mut self, id: &'a str) -> u32 {

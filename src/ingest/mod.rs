@@ -119,11 +119,18 @@ impl Source {
 }
 
 fn open(path: &Path, options: &ReadOptions) -> Result<Source> {
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
     match ext.as_str() {
         "csv" | "tsv" | "txt" => csv::read(path, options.encoding, options.delimiter).map(Source::Csv),
         "parquet" | "pq" => {
-            let file = std::fs::File::open(path).map_err(|source| Error::Read { path: path.to_path_buf(), source })?;
+            let file = std::fs::File::open(path).map_err(|source| Error::Read {
+                path: path.to_path_buf(),
+                source,
+            })?;
             ParquetReader::new(file)
                 .finish()
                 .map(Source::Parquet)
@@ -131,7 +138,10 @@ fn open(path: &Path, options: &ReadOptions) -> Result<Source> {
         }
         _ => Err(Error::input(
             path,
-            format!("unknown file type {:?}: give a .csv (or .tsv/.txt) or a .parquet file", if ext.is_empty() { "(none)" } else { &ext }),
+            format!(
+                "unknown file type {:?}: give a .csv (or .tsv/.txt) or a .parquet file",
+                if ext.is_empty() { "(none)" } else { &ext }
+            ),
         )),
     }
 }
@@ -149,7 +159,9 @@ pub fn read_orders(path: &Path, columns: &Columns, tz: Tz, options: &ReadOptions
             wanted: wanted.to_string(),
             role,
             found: names.iter().map(|n| format!("'{n}'")).collect::<Vec<_>>().join(", "),
-            hint: closest(&names, wanted).map(|c| format!(" — did you mean '{c}'?")).unwrap_or_default(),
+            hint: closest(&names, wanted)
+                .map(|c| format!(" — did you mean '{c}'?"))
+                .unwrap_or_default(),
         })?;
         frame.column(name).map_err(|e| Error::input(path, e.to_string()))
     };
@@ -165,7 +177,12 @@ pub fn read_orders(path: &Path, columns: &Columns, tz: Tz, options: &ReadOptions
     let (customer, ids) = read_customers(customer_col, &mut bad_cells).map_err(polars_err)?;
     let day = read_days(date_col, tz, &mut bad_cells).map_err(polars_err)?;
     let amount = read_amounts(amount_col, &mut bad_cells).map_err(polars_err)?;
-    let mut orders = Orders { ids, customer, day, amount };
+    let mut orders = Orders {
+        ids,
+        customer,
+        day,
+        amount,
+    };
 
     let (encoding, delimiter) = match &source {
         Source::Csv(c) => (Some(c.encoding), Some(c.delimiter)),
@@ -184,7 +201,12 @@ pub fn read_orders(path: &Path, columns: &Columns, tz: Tz, options: &ReadOptions
     }
 
     // The first bad value in file order; within a row, in column order.
-    let order_of = |c: &BadCell| [&columns.customer, &columns.date, &columns.amount].iter().position(|n| find_column(&names, n) == Some(c.column.as_str())).unwrap_or(3);
+    let order_of = |c: &BadCell| {
+        [&columns.customer, &columns.date, &columns.amount]
+            .iter()
+            .position(|n| find_column(&names, n) == Some(c.column.as_str()))
+            .unwrap_or(3)
+    };
     bad_cells.sort_by_key(|c| (c.row, order_of(c)));
     if !options.lenient {
         let first = &bad_cells[0];

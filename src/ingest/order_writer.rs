@@ -101,12 +101,7 @@ fn write_csv(file: File, orders: &GeneratedOrders) -> std::io::Result<()> {
     let dates = DateTexts::new(&orders.day);
     let mut buf: Vec<u8> = Vec::with_capacity(CSV_BUFFER + CSV_MAX_ROW);
     let mut id = [0u8; CUSTOMER_ID_LEN];
-    for ((&customer, &day), &amount) in orders
-        .customer
-        .iter()
-        .zip(&orders.day)
-        .zip(&orders.amount_yen)
-    {
+    for ((&customer, &day), &amount) in orders.customer.iter().zip(&orders.day).zip(&orders.amount_yen) {
         write_customer_id(customer, &mut id);
         buf.extend_from_slice(&id);
         buf.push(b',');
@@ -206,16 +201,11 @@ fn parquet_batch(orders: &GeneratedOrders, start: usize, end: usize) -> PolarsRe
         // Ids are ASCII (`C` and digits).
         ids.append_value(std::str::from_utf8(&id).expect("ASCII id"));
     }
-    let dates =
-        Int32Chunked::from_vec("order_date".into(), orders.day[start..end].to_vec()).into_date();
+    let dates = Int32Chunked::from_vec("order_date".into(), orders.day[start..end].to_vec()).into_date();
     let amounts = Int64Chunked::from_vec("amount".into(), orders.amount_yen[start..end].to_vec());
     DataFrame::new(
         end - start,
-        vec![
-            ids.finish().into_column(),
-            dates.into_column(),
-            amounts.into_column(),
-        ],
+        vec![ids.finish().into_column(), dates.into_column(), amounts.into_column()],
     )
 }
 
@@ -274,28 +264,14 @@ mod tests {
         })
         .unwrap();
         write_orders(&path, &orders).unwrap();
-        let df = ParquetReader::new(File::open(&path).unwrap())
-            .finish()
-            .unwrap();
+        let df = ParquetReader::new(File::open(&path).unwrap()).finish().unwrap();
         assert_eq!(df.height(), orders.len());
-        assert_eq!(
-            df.dtypes(),
-            vec![DataType::String, DataType::Date, DataType::Int64]
-        );
+        assert_eq!(df.dtypes(), vec![DataType::String, DataType::Date, DataType::Int64]);
         let ids = df.column("customer_id").unwrap().str().unwrap().clone();
-        let days = df
-            .column("order_date")
-            .unwrap()
-            .date()
-            .unwrap()
-            .physical()
-            .clone();
+        let days = df.column("order_date").unwrap().date().unwrap().physical().clone();
         let amounts = df.column("amount").unwrap().i64().unwrap().clone();
         for i in [0, orders.len() / 2, orders.len() - 1] {
-            assert_eq!(
-                ids.get(i).unwrap(),
-                GeneratedOrders::customer_id(orders.customer[i])
-            );
+            assert_eq!(ids.get(i).unwrap(), GeneratedOrders::customer_id(orders.customer[i]));
             assert_eq!(days.get(i), Some(orders.day[i]));
             assert_eq!(amounts.get(i), Some(orders.amount_yen[i]));
         }
@@ -303,14 +279,9 @@ mod tests {
         // An empty history still writes a readable file with the schema.
         let empty = dir.path().join("empty.parquet");
         write_orders(&empty, &GeneratedOrders::default()).unwrap();
-        let df = ParquetReader::new(File::open(&empty).unwrap())
-            .finish()
-            .unwrap();
+        let df = ParquetReader::new(File::open(&empty).unwrap()).finish().unwrap();
         assert_eq!(df.height(), 0);
-        assert_eq!(
-            df.get_column_names(),
-            ["customer_id", "order_date", "amount"]
-        );
+        assert_eq!(df.get_column_names(), ["customer_id", "order_date", "amount"]);
     }
 
     #[test]

@@ -11,7 +11,8 @@ use chrono_tz::Tz;
 use crate::dates::{Day, day_from_date};
 use crate::money::Money;
 
-pub const DATE_EXPECTED: &str = "a date such as 2024-03-05, 2024/3/5, 20240305, 2024年3月5日 or an ISO datetime such as 2024-03-05T10:00:00+09:00";
+pub const DATE_EXPECTED: &str =
+    "a date such as 2024-03-05, 2024/3/5, 20240305, 2024年3月5日 or an ISO datetime such as 2024-03-05T10:00:00+09:00";
 pub const AMOUNT_EXPECTED: &str = "an amount such as 1234, -500, 1,234.50 or ¥1,234 (at most 6 decimals)";
 
 /// Why a cell could not be read.
@@ -285,7 +286,18 @@ mod tests {
 
     #[test]
     fn date_forms() {
-        for text in ["2024-03-05", "2024/03/05", "2024/3/5", "20240305", "2024年3月5日", "２０２４／３／５", " 2024-03-05 ", "2024.3.5", "2024-03-05 23:59", "2024-03-05T10:00:00"] {
+        for text in [
+            "2024-03-05",
+            "2024/03/05",
+            "2024/3/5",
+            "20240305",
+            "2024年3月5日",
+            "２０２４／３／５",
+            " 2024-03-05 ",
+            "2024.3.5",
+            "2024-03-05 23:59",
+            "2024-03-05T10:00:00",
+        ] {
             assert_eq!(parse_date(text, TOKYO), Ok(d(2024, 3, 5)), "{text}");
         }
         assert_eq!(parse_date("2024-02-30", TOKYO), Err(CellProblem::NoSuchDay));
@@ -302,8 +314,14 @@ mod tests {
         assert_eq!(parse_date("2024-03-04T15:30:00+00:00", TOKYO), Ok(d(2024, 3, 5)));
         assert_eq!(parse_date("2024-03-05T08:59:59+0900", TOKYO), Ok(d(2024, 3, 5)));
         assert_eq!(parse_date("2024-03-04T14:59:59.123Z", TOKYO), Ok(d(2024, 3, 4)));
-        assert_eq!(parse_date("2024-03-05T01:00:00-05:00", chrono_tz::UTC), Ok(d(2024, 3, 5)));
-        assert_eq!(parse_date("2024-03-05T20:00:00-05:00", chrono_tz::UTC), Ok(d(2024, 3, 6)));
+        assert_eq!(
+            parse_date("2024-03-05T01:00:00-05:00", chrono_tz::UTC),
+            Ok(d(2024, 3, 5))
+        );
+        assert_eq!(
+            parse_date("2024-03-05T20:00:00-05:00", chrono_tz::UTC),
+            Ok(d(2024, 3, 6))
+        );
     }
 
     #[test]

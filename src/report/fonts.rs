@@ -207,11 +207,21 @@ impl Metrics {
         let (b, gid) = (self.bytes, usize::from(gid));
         let advance = u16_at(b, self.hmtx + 4 * gid.min(self.h_metrics.max(1) - 1))?;
         let (start, end) = if self.loca_long {
-            (u32_at(b, self.loca + 4 * gid)? as usize, u32_at(b, self.loca + 4 * gid + 4)? as usize)
+            (
+                u32_at(b, self.loca + 4 * gid)? as usize,
+                u32_at(b, self.loca + 4 * gid + 4)? as usize,
+            )
         } else {
-            (2 * usize::from(u16_at(b, self.loca + 2 * gid)?), 2 * usize::from(u16_at(b, self.loca + 2 * gid + 2)?))
+            (
+                2 * usize::from(u16_at(b, self.loca + 2 * gid)?),
+                2 * usize::from(u16_at(b, self.loca + 2 * gid + 2)?),
+            )
         };
-        let x_min = if end > start { i16_at(b, self.glyf + start + 2)? } else { 0 };
+        let x_min = if end > start {
+            i16_at(b, self.glyf + start + 2)?
+        } else {
+            0
+        };
         Some((advance, x_min))
     }
 }

@@ -33,7 +33,11 @@ pub fn percent(fraction: f64) -> String {
 /// A change of a fraction in percentage points: `+1.2pt`.
 pub fn points(delta: f64) -> String {
     let pt = (delta * 1000.0).round() / 10.0;
-    if pt == 0.0 { "±0.0pt".to_string() } else { format!("{pt:+.1}pt") }
+    if pt == 0.0 {
+        "±0.0pt".to_string()
+    } else {
+        format!("{pt:+.1}pt")
+    }
 }
 
 /// Columns a string takes in a terminal (East Asian wide characters: 2).

@@ -7,7 +7,7 @@ use super::format::{percent, thousands};
 use super::model::ReportModel;
 use crate::config::Config;
 use crate::dates::format_day;
-use crate::money::{format_micros, round_units};
+use crate::quality::DataQuality;
 use crate::pipeline::Analysis;
 
 /// Escapes text for HTML element content and attribute values.
@@ -65,7 +65,13 @@ pub struct EmbeddedChart {
     pub png_base64: String,
 }
 
-pub fn render(model: &ReportModel, analysis: &Analysis, config: &Config, charts: &[EmbeddedChart], input_name: &str) -> String {
+pub fn render(
+    model: &ReportModel,
+    analysis: &Analysis,
+    config: &Config,
+    charts: &[EmbeddedChart],
+    input_name: &str,
+) -> String {
     let lang = model.lang;
     let l = |ja: &'static str, en: &'static str| lang.pick(ja, en);
     let p = &analysis.portfolio;
@@ -101,7 +107,9 @@ pub fn render(model: &ReportModel, analysis: &Analysis, config: &Config, charts:
             escape(&card.title),
             escape(&card.value),
             escape(&card.change),
-            card.target.as_ref().map_or(String::new(), |t| format!("<div class=\"target\">{}</div>", escape(t)))
+            card.target
+                .as_ref()
+                .map_or(String::new(), |t| format!("<div class=\"target\">{}</div>", escape(t)))
         );
     }
     h.push_str("</section>\n");
@@ -117,7 +125,14 @@ pub fn render(model: &ReportModel, analysis: &Analysis, config: &Config, charts:
         );
     }
 
-    let _ = writeln!(h, "<section>\n<h2>{}</h2>", l("今月のアクション(区分別コミュニケーション)", "This month's actions by segment"));
+    let _ = writeln!(
+        h,
+        "<section>\n<h2>{}</h2>",
+        l(
+            "今月のアクション(区分別コミュニケーション)",
+            "This month's actions by segment"
+        )
+    );
     let _ = writeln!(
         h,
         "<table>\n<tr><th>{}</th><th class=\"num\">{}</th><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th></tr>",
@@ -148,8 +163,18 @@ pub fn render(model: &ReportModel, analysis: &Analysis, config: &Config, charts:
         )
     );
 
-    let _ = writeln!(h, "<section>\n<h2>{}</h2>\n<table>", l("フォロー対象リスト", "Follow-up lists"));
-    let _ = writeln!(h, "<tr><th>{}</th><th class=\"num\">{}</th><th>{}</th></tr>", l("リスト", "List"), l("人数", "Customers"), l("ファイル", "File"));
+    let _ = writeln!(
+        h,
+        "<section>\n<h2>{}</h2>\n<table>",
+        l("フォロー対象リスト", "Follow-up lists")
+    );
+    let _ = writeln!(
+        h,
+        "<tr><th>{}</th><th class=\"num\">{}</th><th>{}</th></tr>",
+        l("リスト", "List"),
+        l("人数", "Customers"),
+        l("ファイル", "File")
+    );
     for list in &model.lists {
         let _ = writeln!(
             h,
@@ -162,29 +187,24 @@ pub fn render(model: &ReportModel, analysis: &Analysis, config: &Config, charts:
     }
     h.push_str("</table>\n</section>\n");
 
-    let rows = &analysis.rows;
-    let _ = writeln!(h, "<section>\n<h2>{}</h2>\n<table>", l("データと集計ルール", "Data and rules"));
-    let facts: Vec<(&str, String)> = vec![
-        (l("読み込んだ行", "Rows read"), thousands(i128::from(analysis.ingest.rows_read))),
-        (l("集計に使った行", "Rows used"), thousands(i128::from(rows.rows_used))),
-        (l("基準日より後の行(除外)", "Rows after the as-of date (left out)"), thousands(i128::from(rows.rows_after_cutoff))),
-        (l("不正な行(除外)", "Bad rows (skipped)"), thousands(analysis.ingest.rejected.len() as i128)),
-        (l("返品・キャンセル行", "Return rows"), format!("{} ({} {})", thousands(i128::from(rows.return_rows)), format_micros(rows.returns_total), l("円", "yen"))),
-        (l("データの期間", "Date range"), format!("{} – {}", format_day(analysis.date_range.0), format_day(analysis.date_range.1))),
-        (l("スナップショット", "Snapshots"), format!("{} ({} – {})", p.snapshot_days.len(), format_day(p.snapshot_days[0]), format_day(p.as_of))),
-        (
-            l("区分ルール", "Segment rules"),
-            format!(
-                "churn_days = {}, toddler_days = {}, loyal_days = {}, loyal_amount = {}",
-                config.rules.churn_days,
-                config.rules.toddler_days,
-                config.rules.loyal_days,
-                thousands(round_units(i128::from(config.rules.loyal_amount.0)))
-            ),
+    let _ = writeln!(h, "<section>\n<h2>{}</h2>\n<table>", l("データ品質と集計ルール", "Data quality and rules"));
+    let mut facts = super::quality::facts(&DataQuality::of(analysis), lang);
+    facts.push((
+        l("スナップショット", "Snapshots").to_string(),
+        format!("{} ({} – {})", p.snapshot_days.len(), format_day(p.snapshot_days[0]), format_day(p.as_of)),
+    ));
+    facts.push((
+        l("区分ルール", "Segment rules").to_string(),
+        format!(
+            "churn_days = {}, toddler_days = {}, loyal_days = {}, loyal_amount = {}",
+            config.rules.churn_days,
+            config.rules.toddler_days,
+            config.rules.loyal_days,
+            config.rules.loyal_amount
         ),
-    ];
+    ));
     for (k, v) in facts {
-        let _ = writeln!(h, "<tr><th>{}</th><td>{}</td></tr>", escape(k), escape(&v));
+        let _ = writeln!(h, "<tr><th>{}</th><td>{}</td></tr>", escape(&k), escape(&v));
     }
     let _ = writeln!(
         h,
@@ -194,6 +214,10 @@ pub fn render(model: &ReportModel, analysis: &Analysis, config: &Config, charts:
             "Every number here can be traced in the CSV files under tables/ (snapshots, transitions, conversion, segments)."
         )
     );
-    let _ = writeln!(h, "<footer class=\"note\">cpm {}</footer>\n</body>\n</html>", env!("CARGO_PKG_VERSION"));
+    let _ = writeln!(
+        h,
+        "<footer class=\"note\">cpm {}</footer>\n</body>\n</html>",
+        env!("CARGO_PKG_VERSION")
+    );
     h
 }

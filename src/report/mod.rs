@@ -7,6 +7,7 @@ pub mod format;
 pub mod html;
 pub mod lang;
 pub mod model;
+pub mod quality;
 pub mod summary;
 pub mod tables;
 
@@ -25,7 +26,14 @@ use charts::{ChartError, SLIDE_SIZE};
 use lang::Lang;
 
 /// Draws the report chart whose file stem is `file` (see `model::build`).
-fn draw_chart<DB: DrawingBackend>(file: &str, root: DrawingArea<DB, Shift>, p: &Portfolio, t: usize, config: &Config, lang: Lang) -> Result<(), ChartError> {
+fn draw_chart<DB: DrawingBackend>(
+    file: &str,
+    root: DrawingArea<DB, Shift>,
+    p: &Portfolio,
+    t: usize,
+    config: &Config,
+    lang: Lang,
+) -> Result<(), ChartError> {
     match file {
         "01_portfolio" => charts::portfolio_grid(root, p, t, lang),
         "02_funnel" => charts::funnel(root, p, t, lang),
@@ -50,21 +58,46 @@ pub fn write_report(analysis: &Analysis, config: &Config, out_dir: &Path, lang: 
     let p = &analysis.portfolio;
     let model = model::build(analysis, config, lang);
     let dir = out_dir.join(format_month(month_of(p.as_of)));
-    std::fs::create_dir_all(&dir).map_err(|source| Error::Write { path: dir.clone(), source })?;
-    tables::write_tables(&dir.join("tables"), p)?;
+    std::fs::create_dir_all(&dir).map_err(|source| Error::Write {
+        path: dir.clone(),
+        source,
+    })?;
+    tables::write_tables(&dir.join("tables"), analysis)?;
     for list in &model.lists {
-        tables::write_file(&dir.join("lists"), &format!("{}.csv", list.file), &tables::customers_csv(p, list.customers.iter().copied()))?;
+        tables::write_file(
+            &dir.join("lists"),
+            &format!("{}.csv", list.file),
+            &tables::customers_csv(p, list.customers.iter().copied()),
+        )?;
     }
     let mut embedded = Vec::with_capacity(model.charts.len());
     for section in &model.charts {
         let png = dir.join(format!("{}.png", section.file));
-        charts::render_png(&png, SLIDE_SIZE, |root| draw_chart(section.file, root, p, model.t, config, lang)).map_err(chart_error)?;
-        let svg = charts::render_svg(SLIDE_SIZE, |root| draw_chart(section.file, root, p, model.t, config, lang)).map_err(chart_error)?;
+        charts::render_png(&png, SLIDE_SIZE, |root| {
+            draw_chart(section.file, root, p, model.t, config, lang)
+        })
+        .map_err(chart_error)?;
+        let svg = charts::render_svg(SLIDE_SIZE, |root| {
+            draw_chart(section.file, root, p, model.t, config, lang)
+        })
+        .map_err(chart_error)?;
         tables::write_file(&dir, &format!("{}.svg", section.file), &svg)?;
-        let bytes = std::fs::read(&png).map_err(|source| Error::Read { path: png.clone(), source })?;
-        embedded.push(html::EmbeddedChart { png_base64: base64::engine::general_purpose::STANDARD.encode(bytes) });
+        let bytes = std::fs::read(&png).map_err(|source| Error::Read {
+            path: png.clone(),
+            source,
+        })?;
+        embedded.push(html::EmbeddedChart {
+            png_base64: base64::engine::general_purpose::STANDARD.encode(bytes),
+        });
     }
-    let input_name = analysis.ingest.path.file_name().map_or_else(|| analysis.ingest.path.display().to_string(), |n| n.to_string_lossy().into_owned());
-    tables::write_file(&dir, "index.html", &html::render(&model, analysis, config, &embedded, &input_name))?;
+    let input_name = analysis.ingest.path.file_name().map_or_else(
+        || analysis.ingest.path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    tables::write_file(
+        &dir,
+        "index.html",
+        &html::render(&model, analysis, config, &embedded, &input_name),
+    )?;
     Ok(dir)
 }

@@ -75,7 +75,20 @@ pub fn month_label(day: Day, lang: Lang) -> String {
     match lang {
         Lang::Ja => format!("{y}年{m}月"),
         Lang::En => {
-            const NAMES: [&str; 12] = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+            const NAMES: [&str; 12] = [
+                "January",
+                "February",
+                "March",
+                "April",
+                "May",
+                "June",
+                "July",
+                "August",
+                "September",
+                "October",
+                "November",
+                "December",
+            ];
             format!("{} {y}", NAMES[m as usize - 1])
         }
     }
@@ -97,13 +110,44 @@ pub fn build(a: &Analysis, config: &Config, lang: Lang) -> ReportModel {
     };
     let cards = cards(&k, config, lang);
     let charts = vec![
-        ChartSection { file: "01_portfolio", title: l("CPM ポートフォリオ(10 区分)", "CPM portfolio (ten segments)"), reading: read_portfolio(p, &k, config, lang) },
-        ChartSection { file: "02_funnel", title: l("育成ファネル", "Nurturing funnel"), reading: read_funnel(p, t, lang) },
-        ChartSection { file: "03_trend", title: l("区分別顧客数の推移", "Customers by segment over time"), reading: read_trend(p, t, lang) },
-        ChartSection { file: "04_conversion", title: l("初回→よちよち転換率(獲得月別)", "First-to-toddler conversion by acquisition month"), reading: read_conversion(&k, config, lang) },
-        ChartSection { file: "05_transitions", title: l("今月の区分移動(前月末→今月末)", "This month's moves between segments"), reading: read_transitions(p, t, lang) },
-        ChartSection { file: "06_cohort_ladder", title: l("獲得コホートの育成状況", "Cohort ladder"), reading: read_ladder(p, lang) },
-        ChartSection { file: "07_sales", title: l("区分別の売上", "Sales by segment"), reading: read_sales(p, t, lang) },
+        ChartSection {
+            file: "01_portfolio",
+            title: l("CPM ポートフォリオ(10 区分)", "CPM portfolio (ten segments)"),
+            reading: read_portfolio(p, &k, config, lang),
+        },
+        ChartSection {
+            file: "02_funnel",
+            title: l("育成ファネル", "Nurturing funnel"),
+            reading: read_funnel(p, t, lang),
+        },
+        ChartSection {
+            file: "03_trend",
+            title: l("区分別顧客数の推移", "Customers by segment over time"),
+            reading: read_trend(p, t, lang),
+        },
+        ChartSection {
+            file: "04_conversion",
+            title: l(
+                "初回→よちよち転換率(獲得月別)",
+                "First-to-toddler conversion by acquisition month",
+            ),
+            reading: read_conversion(&k, config, lang),
+        },
+        ChartSection {
+            file: "05_transitions",
+            title: l("今月の区分移動(前月末→今月末)", "This month's moves between segments"),
+            reading: read_transitions(p, t, lang),
+        },
+        ChartSection {
+            file: "06_cohort_ladder",
+            title: l("獲得コホートの育成状況", "Cohort ladder"),
+            reading: read_ladder(p, lang),
+        },
+        ChartSection {
+            file: "07_sales",
+            title: l("区分別の売上", "Sales by segment"),
+            reading: read_sales(p, t, lang),
+        },
     ];
     ReportModel {
         lang,
@@ -124,10 +168,26 @@ fn cards(k: &Kpis, config: &Config, lang: Lang) -> Vec<Card> {
     let target = config.conversion_target;
     let conversion = match &k.conversion {
         Some(c) => Card {
-            title: format!("{} ({} {})", l("初回→よちよち転換率", "First → toddler conversion"), format_month(c.cohort_month), l("獲得", "cohort")),
+            title: format!(
+                "{} ({} {})",
+                l("初回→よちよち転換率", "First → toddler conversion"),
+                format_month(c.cohort_month),
+                l("獲得", "cohort")
+            ),
             value: percent(c.rate),
-            change: k.conversion_prev.as_ref().map_or("-".into(), |prev| format!("{} {}", l("前コホート比", "vs previous cohort"), points(c.rate - prev.rate))),
-            target: Some(format!("{} {} ({})", l("目標", "target"), percent(target), points(c.rate - target))),
+            change: k.conversion_prev.as_ref().map_or("-".into(), |prev| {
+                format!(
+                    "{} {}",
+                    l("前コホート比", "vs previous cohort"),
+                    points(c.rate - prev.rate)
+                )
+            }),
+            target: Some(format!(
+                "{} {} ({})",
+                l("目標", "target"),
+                percent(target),
+                points(c.rate - target)
+            )),
             on_track: Some(c.rate >= target),
         },
         None => Card {
@@ -142,14 +202,27 @@ fn cards(k: &Kpis, config: &Config, lang: Lang) -> Vec<Card> {
     let loyal = Card {
         title: l("優良現役の比率(現役顧客中)", "Loyal share of active customers"),
         value: percent(k.loyal_share),
-        change: k.loyal_share_prev.map_or("-".into(), |prev| format!("{} {}", l("前月比", "vs last month"), points(k.loyal_share - prev))),
-        target: Some(format!("{} {} ({})", l("目標", "target"), percent(share_target), points(k.loyal_share - share_target))),
+        change: k.loyal_share_prev.map_or("-".into(), |prev| {
+            format!("{} {}", l("前月比", "vs last month"), points(k.loyal_share - prev))
+        }),
+        target: Some(format!(
+            "{} {} ({})",
+            l("目標", "target"),
+            percent(share_target),
+            points(k.loyal_share - share_target)
+        )),
         on_track: Some(k.loyal_share >= share_target),
     };
     let active = Card {
         title: l("現役顧客数", "Active customers"),
         value: thousands(i128::from(k.active)),
-        change: k.active_prev.map_or("-".into(), |prev| format!("{} {}", l("前月比", "vs last month"), signed(i128::from(k.active) - i128::from(prev)))),
+        change: k.active_prev.map_or("-".into(), |prev| {
+            format!(
+                "{} {}",
+                l("前月比", "vs last month"),
+                signed(i128::from(k.active) - i128::from(prev))
+            )
+        }),
         target: None,
         on_track: k.active_prev.map(|prev| k.active >= prev),
     };
@@ -157,7 +230,11 @@ fn cards(k: &Kpis, config: &Config, lang: Lang) -> Vec<Card> {
         title: l("今月離脱した優良客", "Loyal customers lapsed this month"),
         value: k.newly_lapsed_loyal.map_or("-".into(), |n| thousands(i128::from(n))),
         change: match (k.newly_lapsed_loyal, k.newly_lapsed_loyal_prev) {
-            (Some(n), Some(prev)) => format!("{} {}", l("前月比", "vs last month"), signed(i128::from(n) - i128::from(prev))),
+            (Some(n), Some(prev)) => format!(
+                "{} {}",
+                l("前月比", "vs last month"),
+                signed(i128::from(n) - i128::from(prev))
+            ),
             _ => "-".into(),
         },
         target: None,
@@ -171,7 +248,9 @@ fn cards(k: &Kpis, config: &Config, lang: Lang) -> Vec<Card> {
 
 fn read_portfolio(p: &Portfolio, k: &Kpis, config: &Config, lang: Lang) -> String {
     let loyal = p.counts[k.t][cpm_segment(Tier::Loyal, false)];
-    let change = k.active_prev.map(|prev| signed(i128::from(k.active) - i128::from(prev)));
+    let change = k
+        .active_prev
+        .map(|prev| signed(i128::from(k.active) - i128::from(prev)));
     match lang {
         Lang::Ja => format!(
             "現役顧客は {} 人{}、うち優良現役は {} 人(現役の {}、目標 {})。離脱顧客は {} 人です。",
@@ -230,7 +309,14 @@ fn read_trend(p: &Portfolio, t: usize, lang: Lang) -> String {
             thousands(i128::from(lapsed(from))),
             thousands(i128::from(lapsed(t))),
         )
-        .replace("増えました", if lapsed(t) >= lapsed(from) { "増えました" } else { "減りました" }),
+        .replace(
+            "増えました",
+            if lapsed(t) >= lapsed(from) {
+                "増えました"
+            } else {
+                "減りました"
+            },
+        ),
         Lang::En => format!(
             "Over the last {} months active customers went from {} to {} ({}); lapsed customers from {} to {}.",
             months,
@@ -246,7 +332,12 @@ fn read_trend(p: &Portfolio, t: usize, lang: Lang) -> String {
 fn read_conversion(k: &Kpis, config: &Config, lang: Lang) -> String {
     let target = config.conversion_target;
     let Some(c) = &k.conversion else {
-        return lang.pick("初回→よちよち転換率: まだ確定したコホートがありません。", "First-to-toddler conversion: no cohort has matured yet.").to_string();
+        return lang
+            .pick(
+                "初回→よちよち転換率: まだ確定したコホートがありません。",
+                "First-to-toddler conversion: no cohort has matured yet.",
+            )
+            .to_string();
     };
     let prev = k.conversion_prev.as_ref().map(|prev| points(c.rate - prev.rate));
     match lang {
@@ -273,7 +364,12 @@ fn read_conversion(k: &Kpis, config: &Config, lang: Lang) -> String {
 
 fn read_transitions(p: &Portfolio, t: usize, lang: Lang) -> String {
     let Some(m) = t.checked_sub(1).and_then(|s| p.transitions.get(s)) else {
-        return lang.pick("前月のスナップショットがないため、移動はありません。", "No previous month-end: no moves to show.").to_string();
+        return lang
+            .pick(
+                "前月のスナップショットがないため、移動はありません。",
+                "No previous month-end: no moves to show.",
+            )
+            .to_string();
     };
     let fa = cpm_segment(Tier::First, false);
     let new: u64 = m.cells[m.new_row()].iter().sum();
@@ -306,7 +402,12 @@ const LADDER_FOCUS_MONTH: usize = 7;
 
 fn read_ladder(p: &Portfolio, lang: Lang) -> String {
     let Some(c) = p.ladder.iter().rev().find(|c| c.counts.len() > LADDER_FOCUS_MONTH) else {
-        return lang.pick("7 か月を経過した獲得コホートがまだありません。", "No acquisition cohort is 7 months old yet.").to_string();
+        return lang
+            .pick(
+                "7 か月を経過した獲得コホートがまだありません。",
+                "No acquisition cohort is 7 months old yet.",
+            )
+            .to_string();
     };
     let row = &c.counts[LADDER_FOCUS_MONTH];
     let loyal = row[cpm_segment(Tier::Loyal, false)] + row[cpm_segment(Tier::Loyal, true)];
@@ -335,24 +436,50 @@ fn read_sales(p: &Portfolio, t: usize, lang: Lang) -> String {
     let loyal = p.sales[t][cpm_segment(Tier::Loyal, false)];
     let share = if total > 0 { loyal as f64 / total as f64 } else { 0.0 };
     match lang {
-        Lang::Ja => format!("今月の売上 {} 円(返品控除後)のうち、優良現役が {} を占めます。", thousands(round_units(total)), percent(share)),
-        Lang::En => format!("Of this month's net sales of ¥{}, loyal active customers bought {}.", thousands(round_units(total)), percent(share)),
+        Lang::Ja => format!(
+            "今月の売上 {} 円(返品控除後)のうち、優良現役が {} を占めます。",
+            thousands(round_units(total)),
+            percent(share)
+        ),
+        Lang::En => format!(
+            "Of this month's net sales of ¥{}, loyal active customers bought {}.",
+            thousands(round_units(total)),
+            percent(share)
+        ),
     }
 }
 
 /// The seeds' playbook (seed 002): what to send each segment.
 fn communication(segment: usize, lang: Lang) -> &'static str {
     match segment {
-        0 => lang.pick("お礼状・商品の使い方・サポート案内(クロスセルはしない)", "Thank-you, how to use the product, support (no cross-selling)"),
-        1 => lang.pick("商品情報(2 週間ごとのフォロー)", "Product information (follow up every 2 weeks)"),
-        2 => lang.pick("会社情報で関係づくり(他社へ流出しやすい)", "Company information to build a relationship (they switch easily)"),
+        0 => lang.pick(
+            "お礼状・商品の使い方・サポート案内(クロスセルはしない)",
+            "Thank-you, how to use the product, support (no cross-selling)",
+        ),
+        1 => lang.pick(
+            "商品情報(2 週間ごとのフォロー)",
+            "Product information (follow up every 2 weeks)",
+        ),
+        2 => lang.pick(
+            "会社情報で関係づくり(他社へ流出しやすい)",
+            "Company information to build a relationship (they switch easily)",
+        ),
         3 => lang.pick("会社情報・クロスセル開始", "Company information; start cross-selling"),
-        4 => lang.pick("会社情報・クロスセル・感謝の特別扱い", "Company information, cross-selling, special thanks"),
-        5 => lang.pick("再購入のきっかけ(費用は最小限に)", "A reason to buy again (keep the cost low)"),
+        4 => lang.pick(
+            "会社情報・クロスセル・感謝の特別扱い",
+            "Company information, cross-selling, special thanks",
+        ),
+        5 => lang.pick(
+            "再購入のきっかけ(費用は最小限に)",
+            "A reason to buy again (keep the cost low)",
+        ),
         6 => lang.pick("商品情報で再開のきっかけ", "Product information as a restart"),
         7 => lang.pick("会社情報・新商品の案内", "Company information, new products"),
         8 => lang.pick("会社情報・近況のお便り", "Company information, a personal note"),
-        _ => lang.pick("最優先:売り込みではなく、戻りたくなる理由を", "Top priority: not a sales pitch but a reason to come back"),
+        _ => lang.pick(
+            "最優先:売り込みではなく、戻りたくなる理由を",
+            "Top priority: not a sales pitch but a reason to come back",
+        ),
     }
 }
 
@@ -389,37 +516,80 @@ fn lists(p: &Portfolio, t: usize, config: &Config, lang: Lang) -> Vec<CustomerLi
     let churn = config.rules.churn_days;
     let loyal_lapsed = cpm_segment(Tier::Loyal, true);
     let prev_day = t.checked_sub(1).map(|s| p.snapshot_days[s]);
-    let pick = |f: &dyn Fn(&CustomerState) -> bool| -> Vec<usize> { p.customers.iter().enumerate().filter(|(_, c)| f(c)).map(|(i, _)| i).collect() };
+    let pick = |f: &dyn Fn(&CustomerState) -> bool| -> Vec<usize> {
+        p.customers
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| f(c))
+            .map(|(i, _)| i)
+            .collect()
+    };
     let toddler = config.rules.toddler_days;
     vec![
         CustomerList {
             file: "loyal_lapsed",
-            title: lang.pick("優良離脱客(最優先)", "Lapsed loyal customers (top priority)").to_string(),
-            why: lang.pick("長く多く買ってくれたが 離脱期間に入ったお客様。売り込みではなく、戻りたくなる理由を。", "Long-standing big spenders who have stopped buying. Give them a reason to come back.").to_string(),
+            title: lang
+                .pick("優良離脱客(最優先)", "Lapsed loyal customers (top priority)")
+                .to_string(),
+            why: lang
+                .pick(
+                    "長く多く買ってくれたが 離脱期間に入ったお客様。売り込みではなく、戻りたくなる理由を。",
+                    "Long-standing big spenders who have stopped buying. Give them a reason to come back.",
+                )
+                .to_string(),
             customers: pick(&|c| c.segment == loyal_lapsed),
         },
         CustomerList {
             file: "newly_lapsed",
-            title: lang.pick("今月離脱に入ったお客様", "Customers who lapsed this month").to_string(),
+            title: lang
+                .pick("今月離脱に入ったお客様", "Customers who lapsed this month")
+                .to_string(),
             why: match prev_day {
                 Some(prev) => match lang {
-                    Lang::Ja => format!("{} には現役で、{} に最終購入から {} 日を超えたお客様。", format_day(prev), format_day(p.as_of), churn),
-                    Lang::En => format!("Active on {}, past {} days since their last purchase on {}.", format_day(prev), churn, format_day(p.as_of)),
+                    Lang::Ja => format!(
+                        "{} には現役で、{} に最終購入から {} 日を超えたお客様。",
+                        format_day(prev),
+                        format_day(p.as_of),
+                        churn
+                    ),
+                    Lang::En => format!(
+                        "Active on {}, past {} days since their last purchase on {}.",
+                        format_day(prev),
+                        churn,
+                        format_day(p.as_of)
+                    ),
                 },
-                None => lang.pick("前月のスナップショットがありません。", "No previous month-end.").to_string(),
+                None => lang
+                    .pick("前月のスナップショットがありません。", "No previous month-end.")
+                    .to_string(),
             },
             customers: match prev_day {
-                Some(prev) => pick(&|c| c.recency_days >= churn && prev - c.last_purchase < churn && c.first_purchase <= prev),
+                Some(prev) => {
+                    pick(&|c| c.recency_days >= churn && prev - c.last_purchase < churn && c.first_purchase <= prev)
+                }
                 None => Vec::new(),
             },
         },
         CustomerList {
             file: "first_last_chance",
             title: match lang {
-                Lang::Ja => format!("初回購入から {}〜{} 日の初回客(よちよち化の最後のチャンス)", (toddler - 30).max(0), toddler - 1),
-                Lang::En => format!("First-time customers {}–{} days after their first purchase (last chance to become toddlers)", (toddler - 30).max(0), toddler - 1),
+                Lang::Ja => format!(
+                    "初回購入から {}〜{} 日の初回客(よちよち化の最後のチャンス)",
+                    (toddler - 30).max(0),
+                    toddler - 1
+                ),
+                Lang::En => format!(
+                    "First-time customers {}–{} days after their first purchase (last chance to become toddlers)",
+                    (toddler - 30).max(0),
+                    toddler - 1
+                ),
             },
-            why: lang.pick("2 回目の購入がまだなく、転換期間の最後の 1 か月にいるお客様。", "No second purchase yet, in the last month of their conversion window.").to_string(),
+            why: lang
+                .pick(
+                    "2 回目の購入がまだなく、転換期間の最後の 1 か月にいるお客様。",
+                    "No second purchase yet, in the last month of their conversion window.",
+                )
+                .to_string(),
             customers: pick(&|c| last_chance(c, toddler)),
         },
     ]

@@ -23,7 +23,12 @@ pub fn render(analysis: &Analysis, config: &Config, lang: Lang) -> String {
     let title = lang.pick("CPM ポートフォリオ", "CPM portfolio");
     let _ = write!(out, "{title} {}", format_day(p.snapshot_days[t]));
     if let Some(s) = prev {
-        let _ = write!(out, "  ({} {})", lang.pick("前月比は", "change vs"), format_day(p.snapshot_days[s]));
+        let _ = write!(
+            out,
+            "  ({} {})",
+            lang.pick("前月比は", "change vs"),
+            format_day(p.snapshot_days[s])
+        );
     }
     out.push('\n');
 
@@ -38,24 +43,42 @@ pub fn render(analysis: &Analysis, config: &Config, lang: Lang) -> String {
     for (lapsed, (state_ja, state_en)) in [(false, ("現役", "Active")), (true, ("離脱", "Lapsed"))] {
         let seg = |tier: usize| tier + if lapsed { CPM_TIERS } else { 0 };
         let row_total = |t: usize| -> u64 { (0..CPM_TIERS).map(|k| p.counts[t][seg(k)]).sum() };
-        let mut counts_line = pad_right(&format!("{} {}", lang.pick(state_ja, state_en), lang.pick("人数", "count")), LABEL_W);
+        let mut counts_line = pad_right(
+            &format!("{} {}", lang.pick(state_ja, state_en), lang.pick("人数", "count")),
+            LABEL_W,
+        );
         let mut share_line = pad_right(&format!("  {}", lang.pick("構成比", "share")), LABEL_W);
         let mut change_line = pad_right(&format!("  {}", lang.pick("前月比", "change")), LABEL_W);
         for k in 0..CPM_TIERS {
             let now = p.counts[t][seg(k)];
             counts_line += &pad_left(&thousands(i128::from(now)), CELL_W);
             share_line += &pad_left(&share(now, all), CELL_W);
-            change_line += &pad_left(&prev.map_or("-".into(), |s| signed(i128::from(now) - i128::from(p.counts[s][seg(k)]))), CELL_W);
+            change_line += &pad_left(
+                &prev.map_or("-".into(), |s| {
+                    signed(i128::from(now) - i128::from(p.counts[s][seg(k)]))
+                }),
+                CELL_W,
+            );
         }
         counts_line += &pad_left(&thousands(i128::from(row_total(t))), CELL_W);
         share_line += &pad_left(&share(row_total(t), all), CELL_W);
-        change_line += &pad_left(&prev.map_or("-".into(), |s| signed(i128::from(row_total(t)) - i128::from(row_total(s)))), CELL_W);
+        change_line += &pad_left(
+            &prev.map_or("-".into(), |s| {
+                signed(i128::from(row_total(t)) - i128::from(row_total(s)))
+            }),
+            CELL_W,
+        );
         for line in [counts_line, share_line, change_line] {
             out += line.trim_end();
             out.push('\n');
         }
     }
-    let _ = writeln!(out, "{} {}", lang.pick("顧客数合計", "All customers"), thousands(i128::from(all)));
+    let _ = writeln!(
+        out,
+        "{} {}",
+        lang.pick("顧客数合計", "All customers"),
+        thousands(i128::from(all))
+    );
     out.push('\n');
 
     let k = kpi::at(p, t, config.rules.toddler_days);
@@ -66,7 +89,11 @@ pub fn render(analysis: &Analysis, config: &Config, lang: Lang) -> String {
                 out,
                 "{} {}: {} ({}/{}; {} {}, {})",
                 lang.pick("初回→よちよち転換率", "First-to-toddler conversion"),
-                format!("{} {}", format_month(c.cohort_month), lang.pick("獲得コホート", "cohort")),
+                format!(
+                    "{} {}",
+                    format_month(c.cohort_month),
+                    lang.pick("獲得コホート", "cohort")
+                ),
                 percent(c.rate),
                 thousands(i128::from(c.converted)),
                 thousands(i128::from(c.cohort_size)),
@@ -75,7 +102,12 @@ pub fn render(analysis: &Analysis, config: &Config, lang: Lang) -> String {
                 points(c.rate - target)
             );
             if let Some(prev) = &k.conversion_prev {
-                let _ = write!(out, "; {} {}", lang.pick("前コホート比", "vs previous cohort"), points(c.rate - prev.rate));
+                let _ = write!(
+                    out,
+                    "; {} {}",
+                    lang.pick("前コホート比", "vs previous cohort"),
+                    points(c.rate - prev.rate)
+                );
             }
             out.push('\n');
         }
@@ -103,5 +135,9 @@ pub fn render(analysis: &Analysis, config: &Config, lang: Lang) -> String {
 }
 
 fn share(count: u64, all: u64) -> String {
-    if all == 0 { "-".into() } else { percent(count as f64 / all as f64) }
+    if all == 0 {
+        "-".into()
+    } else {
+        percent(count as f64 / all as f64)
+    }
 }

@@ -8,12 +8,18 @@ use std::path::Path;
 use crate::dates::{format_day, format_month};
 use crate::error::{Error, Result};
 use crate::money::format_micros;
+use crate::pipeline::Analysis;
 use crate::portfolio::Portfolio;
+use crate::quality::DataQuality;
+
+use super::quality;
 
 pub const SNAPSHOTS: &str = "snapshots.csv";
 pub const TRANSITIONS: &str = "transitions.csv";
 pub const CONVERSION: &str = "conversion.csv";
 pub const SEGMENTS: &str = "segments.csv";
+pub const DATA_QUALITY: &str = "data_quality.csv";
+pub const REJECTS: &str = "rejects.csv";
 
 /// Quotes a field when CSV needs it.
 pub fn csv_field(text: &str) -> std::borrow::Cow<'_, str> {
@@ -57,7 +63,15 @@ pub fn transitions_csv(p: &Portfolio) -> String {
             let from_id = if from == m.new_row() { "new" } else { p.labels[from].id };
             for (to, &count) in row.iter().enumerate() {
                 if count > 0 {
-                    let _ = writeln!(out, "{},{},{},{},{}", format_day(m.from_day), format_day(m.to_day), from_id, p.labels[to].id, count);
+                    let _ = writeln!(
+                        out,
+                        "{},{},{},{},{}",
+                        format_day(m.from_day),
+                        format_day(m.to_day),
+                        from_id,
+                        p.labels[to].id,
+                        count
+                    );
                 }
             }
         }
@@ -69,7 +83,15 @@ pub fn transitions_csv(p: &Portfolio) -> String {
 pub fn conversion_csv(p: &Portfolio) -> String {
     let mut out = String::from("cohort_month,cohort_size,converted,rate,matured\n");
     for c in &p.conversion {
-        let _ = writeln!(out, "{},{},{},{},{}", format_month(c.cohort_month), c.cohort_size, c.converted, c.rate, c.matured);
+        let _ = writeln!(
+            out,
+            "{},{},{},{},{}",
+            format_month(c.cohort_month),
+            c.cohort_size,
+            c.converted,
+            c.rate,
+            c.matured
+        );
     }
     out
 }
@@ -82,7 +104,8 @@ pub fn segments_csv(p: &Portfolio) -> String {
 
 /// The same columns for some customers (indexes into `p.customers`).
 pub fn customers_csv(p: &Portfolio, indexes: impl IntoIterator<Item = usize>) -> String {
-    let mut out = String::from("customer_id,segment,first_purchase,last_purchase,tenure_days,recency_days,total,purchase_days\n");
+    let mut out =
+        String::from("customer_id,segment,first_purchase,last_purchase,tenure_days,recency_days,total,purchase_days\n");
     for i in indexes {
         let c = &p.customers[i];
         let _ = writeln!(
@@ -103,16 +126,30 @@ pub fn customers_csv(p: &Portfolio, indexes: impl IntoIterator<Item = usize>) ->
 
 /// Writes `text` to `dir/name`, creating `dir`.
 pub fn write_file(dir: &Path, name: &str, text: &str) -> Result<()> {
-    std::fs::create_dir_all(dir).map_err(|source| Error::Write { path: dir.to_path_buf(), source })?;
+    std::fs::create_dir_all(dir).map_err(|source| Error::Write {
+        path: dir.to_path_buf(),
+        source,
+    })?;
     let path = dir.join(name);
-    let mut file = std::fs::File::create(&path).map_err(|source| Error::Write { path: path.clone(), source })?;
-    file.write_all(text.as_bytes()).map_err(|source| Error::Write { path, source })
+    let mut file = std::fs::File::create(&path).map_err(|source| Error::Write {
+        path: path.clone(),
+        source,
+    })?;
+    file.write_all(text.as_bytes())
+        .map_err(|source| Error::Write { path, source })
 }
 
-/// Writes the four contract files into `dir`.
-pub fn write_tables(dir: &Path, p: &Portfolio) -> Result<()> {
+/// Writes the four contract files into `dir`, with `data_quality.csv` and,
+/// when rows were skipped, `rejects.csv`.
+pub fn write_tables(dir: &Path, a: &Analysis) -> Result<()> {
+    let p = &a.portfolio;
     write_file(dir, SNAPSHOTS, &snapshots_csv(p))?;
     write_file(dir, TRANSITIONS, &transitions_csv(p))?;
     write_file(dir, CONVERSION, &conversion_csv(p))?;
-    write_file(dir, SEGMENTS, &segments_csv(p))
+    write_file(dir, SEGMENTS, &segments_csv(p))?;
+    write_file(dir, DATA_QUALITY, &quality::csv(&DataQuality::of(a)))?;
+    if !a.ingest.rejected.is_empty() {
+        write_file(dir, REJECTS, &quality::rejects_csv(&a.ingest.rejected))?;
+    }
+    Ok(())
 }

@@ -37,7 +37,14 @@ fn tenure_0_1_89_90() {
     let p = analyze(&rows, None).portfolio;
     assert_eq!(p.as_of, crate::common::day("2024-03-31"));
     assert_eq!(segment_at_as_of(&p, "same_day"), Some("first_active"));
-    assert_eq!(p.customers.iter().find(|c| c.customer_id == "same_day").unwrap().purchase_days, 1);
+    assert_eq!(
+        p.customers
+            .iter()
+            .find(|c| c.customer_id == "same_day")
+            .unwrap()
+            .purchase_days,
+        1
+    );
     assert_eq!(segment_at_as_of(&p, "t1"), Some("toddler_active"));
     // Amount is ignored for the first two tiers: 100,000 but still よちよち.
     assert_eq!(segment_at_as_of(&p, "t89"), Some("toddler_active"));
@@ -91,7 +98,10 @@ fn a_return_pulls_the_total_under_the_threshold() {
     let p = analyze(&rows, Some("2024-08-31")).portfolio;
     assert_eq!(segment_at_as_of(&p, "r"), Some("steady_active"));
     let r = &p.customers[0];
-    assert_eq!((r.recency_days, r.purchase_days, r.total.to_string()), (30, 2, "69999".to_string()));
+    assert_eq!(
+        (r.recency_days, r.purchase_days, r.total.to_string()),
+        (30, 2, "69999".to_string())
+    );
 }
 
 #[test]
@@ -114,7 +124,11 @@ fn returns_only_customers_are_not_in_the_portfolio_until_they_buy() {
 
 #[test]
 fn a_day_with_a_purchase_and_a_return_is_a_purchase_day_and_nets_out() {
-    let rows = [("x", "2024-01-05", "1000"), ("x", "2024-02-10", "5000"), ("x", "2024-02-10", "-5000")];
+    let rows = [
+        ("x", "2024-01-05", "1000"),
+        ("x", "2024-02-10", "5000"),
+        ("x", "2024-02-10", "-5000"),
+    ];
     let p = analyze(&rows, Some("2024-02-29")).portfolio;
     let x = &p.customers[0];
     assert_eq!(x.last_purchase, crate::common::day("2024-02-10"));
@@ -160,7 +174,12 @@ fn snapshot_dates_follow_section_4() {
     // snapshot is 2024-02-29; the March row is left out and counted.
     let rows = [("a", "2024-01-15", "1000"), ("b", "2024-03-30", "-100")];
     let a = analyze(&rows, None);
-    let days: Vec<String> = a.portfolio.snapshot_days.iter().map(|&d| cpm::dates::format_day(d)).collect();
+    let days: Vec<String> = a
+        .portfolio
+        .snapshot_days
+        .iter()
+        .map(|&d| cpm::dates::format_day(d))
+        .collect();
     assert_eq!(days, ["2024-01-31", "2024-02-29"]);
     assert_eq!(a.rows.rows_after_cutoff, 1);
     // A return on the month-end itself makes that month whole.
@@ -168,7 +187,12 @@ fn snapshot_dates_follow_section_4() {
     assert_eq!(analyze(&rows, None).portfolio.snapshot_days.len(), 3);
     // An explicit as-of date is the last snapshot.
     let a = analyze(&rows, Some("2024-03-15"));
-    let days: Vec<String> = a.portfolio.snapshot_days.iter().map(|&d| cpm::dates::format_day(d)).collect();
+    let days: Vec<String> = a
+        .portfolio
+        .snapshot_days
+        .iter()
+        .map(|&d| cpm::dates::format_day(d))
+        .collect();
     assert_eq!(days, ["2024-01-31", "2024-02-29", "2024-03-15"]);
 }
 

@@ -20,13 +20,22 @@ fn tables_writes_the_four_contract_files() {
     let dir = tempfile::tempdir().unwrap();
     let input = write(dir.path(), "orders.csv", SMALL);
     let out = dir.path().join("out");
-    cpm().args(["tables", "--input"]).arg(&input).arg("--out-dir").arg(&out).assert().success();
+    cpm()
+        .args(["tables", "--input"])
+        .arg(&input)
+        .arg("--out-dir")
+        .arg(&out)
+        .assert()
+        .success();
     let snapshots = std::fs::read_to_string(out.join("snapshots.csv")).unwrap();
     let lines: Vec<&str> = snapshots.lines().collect();
     assert!(lines[0].starts_with("month_end,segment,customers"));
     // Two month-ends × ten segments.
     assert_eq!(lines.len(), 1 + 20);
-    assert!(lines.contains(&"2024-02-29,toddler_active,1,0.3333333333333333,3000,8000"), "{snapshots}");
+    assert!(
+        lines.contains(&"2024-02-29,toddler_active,1,0.3333333333333333,3000,8000"),
+        "{snapshots}"
+    );
     let transitions = std::fs::read_to_string(out.join("transitions.csv")).unwrap();
     assert_eq!(
         transitions,
@@ -36,7 +45,10 @@ fn tables_writes_the_four_contract_files() {
          2024-01-31,2024-02-29,new,first_active,1\n"
     );
     let conversion = std::fs::read_to_string(out.join("conversion.csv")).unwrap();
-    assert_eq!(conversion, "cohort_month,cohort_size,converted,rate,matured\n2024-01,2,1,0.5,false\n2024-02,1,0,0,false\n");
+    assert_eq!(
+        conversion,
+        "cohort_month,cohort_size,converted,rate,matured\n2024-01,2,1,0.5,false\n2024-02,1,0,0,false\n"
+    );
     let segments = std::fs::read_to_string(out.join("segments.csv")).unwrap();
     assert_eq!(
         segments,
@@ -80,7 +92,11 @@ fn a_bad_column_name_is_a_clear_error() {
 #[test]
 fn a_bad_value_names_file_line_column_and_value() {
     let dir = tempfile::tempdir().unwrap();
-    let input = write(dir.path(), "orders.csv", "customer_id,order_date,amount\nA,2024-01-10,5000\nB,2024-13-01,100\n");
+    let input = write(
+        dir.path(),
+        "orders.csv",
+        "customer_id,order_date,amount\nA,2024-01-10,5000\nB,2024-13-01,100\n",
+    );
     cpm()
         .args(["tables", "--input"])
         .arg(&input)
@@ -88,5 +104,7 @@ fn a_bad_value_names_file_line_column_and_value() {
         .arg(dir.path().join("out"))
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("orders.csv: line 3, column 'order_date': no such calendar day (value: \"2024-13-01\""));
+        .stderr(predicate::str::contains(
+            "orders.csv: line 3, column 'order_date': no such calendar day (value: \"2024-13-01\"",
+        ));
 }

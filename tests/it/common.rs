@@ -12,11 +12,20 @@ pub fn day(text: &str) -> Day {
 
 /// Orders from `(customer, YYYY-MM-DD, amount)` rows.
 pub fn orders(rows: &[(&str, &str, &str)]) -> Orders {
-    Orders::from_rows(rows.iter().map(|&(c, d, a)| (c, day(d), parse_amount(a).expect("test amount"))))
+    Orders::from_rows(
+        rows.iter()
+            .map(|&(c, d, a)| (c, day(d), parse_amount(a).expect("test amount"))),
+    )
 }
 
 pub fn analyze_with(rows: &[(&str, &str, &str)], config: &Config, as_of: Option<&str>) -> Analysis {
-    analyze_orders(orders(rows), IngestReport::in_memory(rows.len()), config, as_of.map(day)).expect("analysis")
+    analyze_orders(
+        orders(rows),
+        IngestReport::in_memory(rows.len()),
+        config,
+        as_of.map(day),
+    )
+    .expect("analysis")
 }
 
 pub fn analyze(rows: &[(&str, &str, &str)], as_of: Option<&str>) -> Analysis {
@@ -29,7 +38,10 @@ pub fn config(toml: &str) -> Config {
 
 /// The segment id of `customer` at the as-of date, or `None` if absent.
 pub fn segment_at_as_of(p: &Portfolio, customer: &str) -> Option<&'static str> {
-    p.customers.iter().find(|c| c.customer_id == customer).map(|c| p.labels[c.segment].id)
+    p.customers
+        .iter()
+        .find(|c| c.customer_id == customer)
+        .map(|c| p.labels[c.segment].id)
 }
 
 /// Count of `segment` at the snapshot dated `date`.
@@ -42,7 +54,10 @@ pub fn count(p: &Portfolio, date: &str, segment: &str) -> u64 {
 pub fn snapshot(p: &Portfolio, date: &str) -> usize {
     let d = day(date);
     p.snapshot_days.iter().position(|&s| s == d).unwrap_or_else(|| {
-        panic!("no snapshot {date}; have {:?}", p.snapshot_days.iter().map(|&s| format_day(s)).collect::<Vec<_>>())
+        panic!(
+            "no snapshot {date}; have {:?}",
+            p.snapshot_days.iter().map(|&s| format_day(s)).collect::<Vec<_>>()
+        )
     })
 }
 
@@ -50,7 +65,11 @@ pub fn snapshot(p: &Portfolio, date: &str) -> usize {
 pub fn moved(p: &Portfolio, to: &str, from_segment: &str, to_segment: &str) -> u64 {
     let t = snapshot(p, to);
     let m = &p.transitions[t - 1];
-    let from = if from_segment == "new" { m.new_row() } else { p.labels.iter().position(|l| l.id == from_segment).unwrap() };
+    let from = if from_segment == "new" {
+        m.new_row()
+    } else {
+        p.labels.iter().position(|l| l.id == from_segment).unwrap()
+    };
     let to_i = p.labels.iter().position(|l| l.id == to_segment).unwrap();
     m.cells[from][to_i]
 }

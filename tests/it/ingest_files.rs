@@ -19,7 +19,11 @@ fn shift_jis_with_japanese_ids_and_headers() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("sjis.csv");
     std::fs::write(&path, &bytes).unwrap();
-    let c = Config::resolve(&Config::parse_file("[columns]\ncustomer = \"会員ID\"\ndate = \"注文日\"\namount = \"金額\"\n").unwrap(), &Default::default()).unwrap();
+    let c = Config::resolve(
+        &Config::parse_file("[columns]\ncustomer = \"会員ID\"\ndate = \"注文日\"\namount = \"金額\"\n").unwrap(),
+        &Default::default(),
+    )
+    .unwrap();
     let (orders, report) = read_orders(&path, &c.columns, c.time_zone, &ReadOptions::default()).unwrap();
     assert_eq!(orders.ids, ["顧客001"]);
     assert_eq!(orders.amount[0].to_string(), "1234");
@@ -29,7 +33,11 @@ fn shift_jis_with_japanese_ids_and_headers() {
 
 #[test]
 fn utf8_bom_tab_delimited() {
-    let orders = read("o.tsv", "\u{feff}customer_id\torder_date\tamount\n007\t20240102\t-10.5\n".as_bytes()).unwrap();
+    let orders = read(
+        "o.tsv",
+        "\u{feff}customer_id\torder_date\tamount\n007\t20240102\t-10.5\n".as_bytes(),
+    )
+    .unwrap();
     assert_eq!(orders.ids, ["007"]);
     assert_eq!(orders.amount[0].to_string(), "-10.5");
 }

@@ -5,3 +5,4 @@ mod cli;
 mod common;
 mod ingest_files;
 mod naive;
+mod report;

@@ -84,7 +84,11 @@ fn naive(by_customer: &BTreeMap<String, Vec<(Day, i64)>>, snapshots: &[Day], r: 
                 *n.moves.entry((t, from, seg)).or_default() += 1;
             }
         }
-        let mut purchase_days: Vec<Day> = rows.iter().filter(|&&(d, a)| a >= 0 && d <= as_of).map(|&(d, _)| d).collect();
+        let mut purchase_days: Vec<Day> = rows
+            .iter()
+            .filter(|&&(d, a)| a >= 0 && d <= as_of)
+            .map(|&(d, _)| d)
+            .collect();
         purchase_days.sort();
         purchase_days.dedup();
         if let Some(&first) = purchase_days.first() {
@@ -112,10 +116,19 @@ fn naive(by_customer: &BTreeMap<String, Vec<(Day, i64)>>, snapshots: &[Day], r: 
 fn check(rows: &[(u8, i32, i64)], r: &Rules, as_of: Option<i32>) -> Result<(), TestCaseError> {
     let base = day_from_ymd(2023, 1, 1).unwrap();
     let ids: Vec<String> = rows.iter().map(|&(c, _, _)| format!("c{c}")).collect();
-    let orders = Orders::from_rows(rows.iter().zip(&ids).map(|(&(_, d, a), id)| (id.as_str(), base + d, Money(a))));
+    let orders = Orders::from_rows(
+        rows.iter()
+            .zip(&ids)
+            .map(|(&(_, d, a), id)| (id.as_str(), base + d, Money(a))),
+    );
     let mut config = Config::resolve(&Default::default(), &Overrides::default()).unwrap();
     config.rules = cpm::segments::CpmRules::new(r.churn, r.toddler, r.loyal_days, Money(r.loyal_amount));
-    let Ok(a) = analyze_orders(orders, IngestReport::in_memory(rows.len()), &config, as_of.map(|d| base + d)) else {
+    let Ok(a) = analyze_orders(
+        orders,
+        IngestReport::in_memory(rows.len()),
+        &config,
+        as_of.map(|d| base + d),
+    ) else {
         return Ok(());
     };
     let p: &Portfolio = &a.portfolio;
@@ -142,8 +155,16 @@ fn check(rows: &[(u8, i32, i64)], r: &Rules, as_of: Option<i32>) -> Result<(), T
         }
     }
     let totals: Vec<u64> = p.counts.iter().map(|c| c.iter().sum()).collect();
-    prop_assert!(totals.windows(2).all(|w| w[0] <= w[1]), "customers never decrease: {:?}", totals);
-    let cohorts: BTreeMap<i32, (u64, u64)> = p.conversion.iter().map(|c| (c.cohort_month, (c.cohort_size, c.converted))).collect();
+    prop_assert!(
+        totals.windows(2).all(|w| w[0] <= w[1]),
+        "customers never decrease: {:?}",
+        totals
+    );
+    let cohorts: BTreeMap<i32, (u64, u64)> = p
+        .conversion
+        .iter()
+        .map(|c| (c.cohort_month, (c.cohort_size, c.converted)))
+        .collect();
     prop_assert_eq!(&cohorts, &n.cohorts);
     for c in &p.conversion {
         prop_assert_eq!(c.matured, last_day_of_month(c.cohort_month) + r.toddler - 1 <= p.as_of);
@@ -159,7 +180,11 @@ fn check(rows: &[(u8, i32, i64)], r: &Rules, as_of: Option<i32>) -> Result<(), T
         }
     }
     prop_assert_eq!(&ladder, &n.ladder);
-    let at_as_of: BTreeMap<String, (usize, i64)> = p.customers.iter().map(|c| (c.customer_id.clone(), (c.segment, c.total.0))).collect();
+    let at_as_of: BTreeMap<String, (usize, i64)> = p
+        .customers
+        .iter()
+        .map(|c| (c.customer_id.clone(), (c.segment, c.total.0)))
+        .collect();
     prop_assert_eq!(&at_as_of, &n.at_as_of);
     Ok(())
 }
@@ -192,8 +217,19 @@ proptest! {
 
 #[test]
 fn fast_path_equals_naive_on_the_spec_thresholds() {
-    let r = Rules { churn: 240, toddler: 90, loyal_days: 210, loyal_amount: 70_000_000_000 };
-    let rows = [(1, 0, 40_000_000_000), (1, 213, 40_000_000_000), (1, 222, -10_001_000_000), (2, 5, 5_000_000_000), (2, 700, 1_000_000)];
+    let r = Rules {
+        churn: 240,
+        toddler: 90,
+        loyal_days: 210,
+        loyal_amount: 70_000_000_000,
+    };
+    let rows = [
+        (1, 0, 40_000_000_000),
+        (1, 213, 40_000_000_000),
+        (1, 222, -10_001_000_000),
+        (2, 5, 5_000_000_000),
+        (2, 700, 1_000_000),
+    ];
     check(&rows, &r, None).unwrap();
     check(&rows, &r, Some(650)).unwrap();
 }

@@ -50,7 +50,13 @@ impl Customer {
         let first = purchases.next()?;
         let (last, previous, count) = purchases.fold((first, None, 1), |(last, _, n), d| (d, Some(last), n + 1));
         let total: i64 = self.rows.iter().filter(|r| r.0 <= day).map(|r| r.1).sum();
-        Some(Facts { first, last, previous, total: Money::from_units(total).unwrap(), purchase_days: count })
+        Some(Facts {
+            first,
+            last,
+            previous,
+            total: Money::from_units(total).unwrap(),
+            purchase_days: count,
+        })
     }
 }
 
@@ -147,7 +153,11 @@ pub fn portfolio() -> Portfolio {
                     cells[seg[t - 1].unwrap_or(n)][to] += 1;
                 }
             }
-            TransitionMatrix { from_day: snapshot_days[t - 1], to_day: snapshot_days[t], cells }
+            TransitionMatrix {
+                from_day: snapshot_days[t - 1],
+                to_day: snapshot_days[t],
+                cells,
+            }
         })
         .collect();
 
@@ -173,7 +183,9 @@ pub fn portfolio() -> Portfolio {
     let ladder = (0..MONTHS)
         .map(|m| {
             let month = START + m as i32;
-            let members: Vec<usize> = (0..customers.len()).filter(|&c| month_of(customers[c].first()) == month).collect();
+            let members: Vec<usize> = (0..customers.len())
+                .filter(|&c| month_of(customers[c].first()) == month)
+                .collect();
             let observed = LADDER_MONTHS.min(MONTHS - m);
             let counts = (0..observed)
                 .map(|k| {
@@ -186,7 +198,11 @@ pub fn portfolio() -> Portfolio {
                     row
                 })
                 .collect();
-            LadderCohort { cohort_month: month, size: members.len() as u64, counts }
+            LadderCohort {
+                cohort_month: month,
+                size: members.len() as u64,
+                counts,
+            }
         })
         .collect();
 

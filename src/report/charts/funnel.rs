@@ -7,11 +7,11 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::style::{
-    INK, LABEL_PX, SUBTITLE_PX, SUBTLE_INK, bold_text_at, fmt_count, fmt_pct, frame, ratio, snapshot_heading,
-    text_at, tier_color, tier_name,
+    INK, LABEL_PX, SUBTITLE_PX, SUBTLE_INK, bold_text_at, fmt_count, fmt_pct, frame, ratio, snapshot_heading, text_at,
+    tier_color, tier_name, with_detail,
 };
 use super::text::draw_text;
-use super::{ChartError, check_snapshot};
+use super::{ChartError, check_cpm, check_snapshot};
 use crate::portfolio::Portfolio;
 use crate::report::lang::Lang;
 use crate::segments::Tier;
@@ -28,10 +28,15 @@ pub fn funnel<DB: DrawingBackend>(
     t: usize,
     lang: Lang,
 ) -> Result<(), ChartError> {
+    check_cpm(p)?;
     check_snapshot(p, t)?;
     let counts: Vec<u64> = STAGES.iter().map(|&tier| p.counts[t][tier as usize]).collect();
     let trendy = p.counts[t][Tier::Trendy as usize];
-    let title = format!("{}（{}）", lang.pick("育成ファネル", "Development funnel"), snapshot_heading(p.snapshot_days[t], lang));
+    let title = with_detail(
+        lang.pick("育成ファネル", "Development funnel"),
+        &snapshot_heading(p.snapshot_days[t], lang),
+        lang,
+    );
     let subtitle = lang.pick(
         "現役顧客の人数：初回 → よちよち → コツコツ → 優良",
         "Active customers: first-time → toddler → steady → loyal",
@@ -64,19 +69,37 @@ pub fn funnel<DB: DrawingBackend>(
             Lang::Ja => format!("{}現役", tier_name(tier as usize, lang)),
             Lang::En => tier_name(tier as usize, lang).to_string(),
         };
-        draw_text(&body, &name, &bold_text_at(SUBTITLE_PX + 2.0, INK, HPos::Right, VPos::Center), (LABEL_W, mid))?;
+        draw_text(
+            &body,
+            &name,
+            &bold_text_at(SUBTITLE_PX + 2.0, INK, HPos::Right, VPos::Center),
+            (LABEL_W, mid),
+        )?;
         let len = ((count as f64 / max as f64) * f64::from(bar_max)).round().max(4.0) as i32;
         let (x0, x1) = (centre - len / 2, centre + len / 2);
-        body.draw(&Rectangle::new([(x0, y), (x1, y + bar_h)], tier_color(tier as usize).filled()))?;
+        body.draw(&Rectangle::new(
+            [(x0, y), (x1, y + bar_h)],
+            tier_color(tier as usize).filled(),
+        ))?;
         let value = format!("{}{}", fmt_count(count), lang.pick("人", ""));
-        draw_text(&body, &value, &bold_text_at(SUBTITLE_PX + 4.0, INK, HPos::Left, VPos::Center), (x1 + 16, mid))?;
+        draw_text(
+            &body,
+            &value,
+            &bold_text_at(SUBTITLE_PX + 4.0, INK, HPos::Left, VPos::Center),
+            (x1 + 16, mid),
+        )?;
         if i > 0 {
             let between = format!(
                 "↓ {} {}",
                 fmt_pct(ratio(count, counts[i - 1])),
                 lang.pick("（前の段との比）", "of the stage above")
             );
-            draw_text(&body, &between, &text_at(LABEL_PX, SUBTLE_INK, HPos::Center, VPos::Center), (centre, y - gap / 2))?;
+            draw_text(
+                &body,
+                &between,
+                &text_at(LABEL_PX, SUBTLE_INK, HPos::Center, VPos::Center),
+                (centre, y - gap / 2),
+            )?;
         }
     }
     Ok(())

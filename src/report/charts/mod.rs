@@ -49,6 +49,8 @@ pub use trend::trend;
 pub enum ChartError {
     #[error("there is no snapshot number {index}: the portfolio has {count} snapshots")]
     NoSuchSnapshot { index: usize, count: usize },
+    #[error("this chart needs the ten CPM segments, but the portfolio has {segments} segments")]
+    NotCpm { segments: usize },
     #[error("could not draw the chart: {0}")]
     Draw(String),
     #[error("could not write the chart {}: {message}", path.display())]
@@ -66,7 +68,22 @@ fn check_snapshot(p: &crate::portfolio::Portfolio, t: usize) -> Result<(), Chart
     if t < p.snapshot_days.len() && t < p.counts.len() {
         Ok(())
     } else {
-        Err(ChartError::NoSuchSnapshot { index: t, count: p.snapshot_days.len().min(p.counts.len()) })
+        Err(ChartError::NoSuchSnapshot {
+            index: t,
+            count: p.snapshot_days.len().min(p.counts.len()),
+        })
+    }
+}
+
+/// Checks that the portfolio uses the ten CPM segments (the tier charts).
+fn check_cpm(p: &crate::portfolio::Portfolio) -> Result<(), ChartError> {
+    let cpm = p.labels.as_slice() == crate::segments::CPM_LABELS.as_slice();
+    if cpm {
+        Ok(())
+    } else {
+        Err(ChartError::NotCpm {
+            segments: p.labels.len(),
+        })
     }
 }
 
@@ -79,7 +96,10 @@ pub fn render_png(
     ensure_fonts_registered();
     let root = BitMapBackend::new(path, size).into_drawing_area();
     draw(root.clone())?;
-    root.present().map_err(|e| ChartError::Write { path: path.to_path_buf(), message: e.to_string() })
+    root.present().map_err(|e| ChartError::Write {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })
 }
 
 /// Draws a chart as an SVG document of `size` pixels.

@@ -7,11 +7,12 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::style::{
-    BIG_NUMBER_PX, INK, LABEL_PX, SUBTITLE_PX, SUBTLE_INK, bold_text_at, fitting_px, fmt_change, fmt_count, fmt_pct, frame,
-    ratio, segment_color, snapshot_heading, state_name, text_at, tier_name, tint,
+    BIG_NUMBER_PX, INK, LABEL_PX, SUBTITLE_PX, SUBTLE_INK, bold_text_at, fitting_px, fmt_change, fmt_count, fmt_pct,
+    fmt_pct0, fmt_share, frame, ratio, segment_color, snapshot_heading, state_name, text_at, tier_name, tint,
+    with_detail,
 };
 use super::text::draw_text;
-use super::{ChartError, check_snapshot};
+use super::{ChartError, check_cpm, check_snapshot};
 use crate::portfolio::Portfolio;
 use crate::report::lang::Lang;
 use crate::segments::CPM_TIERS;
@@ -37,6 +38,7 @@ pub fn portfolio_grid<DB: DrawingBackend>(
     t: usize,
     lang: Lang,
 ) -> Result<(), ChartError> {
+    check_cpm(p)?;
     check_snapshot(p, t)?;
     let counts = &p.counts[t];
     let previous = t.checked_sub(1).map(|u| &p.counts[u]);
@@ -45,7 +47,11 @@ pub fn portfolio_grid<DB: DrawingBackend>(
     let lapsed = total - active;
     let loyal_share = ratio(counts[CPM_TIERS - 1], active);
 
-    let title = format!("{}（{}）", lang.pick("CPM ポートフォリオ", "CPM portfolio"), snapshot_heading(p.snapshot_days[t], lang));
+    let title = with_detail(
+        lang.pick("CPM ポートフォリオ", "CPM portfolio"),
+        &snapshot_heading(p.snapshot_days[t], lang),
+        lang,
+    );
     let subtitle = match lang {
         Lang::Ja => format!(
             "顧客数 {}人（現役 {}人・離脱 {}人）　優良現役比率（対 現役）{}（目標 {}）",
@@ -53,7 +59,7 @@ pub fn portfolio_grid<DB: DrawingBackend>(
             fmt_count(active),
             fmt_count(lapsed),
             fmt_pct(loyal_share),
-            fmt_pct(LOYAL_SHARE_TARGET).replace(".0", "")
+            fmt_pct0(LOYAL_SHARE_TARGET)
         ),
         Lang::En => format!(
             "{} customers ({} active, {} lapsed)   Loyal share of active customers {} (target {})",
@@ -61,7 +67,7 @@ pub fn portfolio_grid<DB: DrawingBackend>(
             fmt_count(active),
             fmt_count(lapsed),
             fmt_pct(loyal_share),
-            fmt_pct(LOYAL_SHARE_TARGET).replace(".0", "")
+            fmt_pct0(LOYAL_SHARE_TARGET)
         ),
     };
     let footnote = match (lang, t) {
@@ -88,24 +94,33 @@ pub fn portfolio_grid<DB: DrawingBackend>(
     // Column headers: tier names over a strip of the tier's colour.
     for tier in 0..CPM_TIERS {
         let x = col_x(tier as i32);
-        draw_text(&body, 
+        draw_text(
+            &body,
             tier_name(tier, lang),
             &bold_text_at(SUBTITLE_PX + 2.0, INK, HPos::Center, VPos::Center),
             (x + col_w / 2, HEADER_H / 2 - 4),
         )?;
-        body.draw(&Rectangle::new([(x, HEADER_H - 8), (x + col_w, HEADER_H)], segment_color(tier).filled()))?;
+        body.draw(&Rectangle::new(
+            [(x, HEADER_H - 8), (x + col_w, HEADER_H)],
+            segment_color(tier).filled(),
+        ))?;
     }
     let total_x = col_x(CPM_TIERS as i32);
-    draw_text(&body, 
+    draw_text(
+        &body,
         lang.pick("計", "Total"),
         &bold_text_at(SUBTITLE_PX + 2.0, INK, HPos::Center, VPos::Center),
         (total_x + TOTAL_W / 2, HEADER_H / 2 - 4),
     )?;
-    body.draw(&Rectangle::new([(total_x, HEADER_H - 8), (total_x + TOTAL_W, HEADER_H)], SUBTLE_INK.filled()))?;
+    body.draw(&Rectangle::new(
+        [(total_x, HEADER_H - 8), (total_x + TOTAL_W, HEADER_H)],
+        SUBTLE_INK.filled(),
+    ))?;
 
     for (row, lapsed_row) in [false, true].into_iter().enumerate() {
         let y = row_y(row as i32);
-        draw_text(&body, 
+        draw_text(
+            &body,
             state_name(lapsed_row, lang),
             &bold_text_at(SUBTITLE_PX + 2.0, INK, HPos::Center, VPos::Center),
             (ROW_LABEL_W / 2, y + row_h / 2),
@@ -113,11 +128,19 @@ pub fn portfolio_grid<DB: DrawingBackend>(
         let offset = if lapsed_row { CPM_TIERS } else { 0 };
         for tier in 0..CPM_TIERS {
             let s = offset + tier;
-            let cell = Cell { count: counts[s], previous: previous.map(|c| c[s]), color: segment_color(s) };
+            let cell = Cell {
+                count: counts[s],
+                previous: previous.map(|c| c[s]),
+                color: segment_color(s),
+            };
             draw_cell(&body, (col_x(tier as i32), y), (col_w, row_h), &cell, total, lang)?;
         }
         let row_total = |c: &Vec<u64>| c[offset..offset + CPM_TIERS].iter().sum::<u64>();
-        let cell = Cell { count: row_total(counts), previous: previous.map(row_total), color: SUBTLE_INK };
+        let cell = Cell {
+            count: row_total(counts),
+            previous: previous.map(row_total),
+            color: SUBTLE_INK,
+        };
         draw_cell(&body, (total_x, y), (TOTAL_W, row_h), &cell, total, lang)?;
     }
     Ok(())
@@ -131,7 +154,10 @@ fn draw_cell<DB: DrawingBackend>(
     total: u64,
     lang: Lang,
 ) -> Result<(), ChartError> {
-    area.draw(&Rectangle::new([(x, y), (x + w, y + h)], tint(cell.color, 0.86).filled()))?;
+    area.draw(&Rectangle::new(
+        [(x, y), (x + w, y + h)],
+        tint(cell.color, 0.86).filled(),
+    ))?;
     area.draw(&Rectangle::new([(x, y), (x + 8, y + h)], cell.color.filled()))?;
     let cx = x + w / 2 + 4;
     let line = LABEL_PX as i32 + 14;
@@ -140,15 +166,31 @@ fn draw_cell<DB: DrawingBackend>(
     let mut cy = y + (h - block) / 2;
     let count = fmt_count(cell.count);
     let px = fitting_px(area, &count, BIG_NUMBER_PX, w - 36)?;
-    draw_text(area, &count, &bold_text_at(px, INK, HPos::Center, VPos::Top), (cx, cy + (BIG_NUMBER_PX - px) as i32))?;
+    draw_text(
+        area,
+        &count,
+        &bold_text_at(px, INK, HPos::Center, VPos::Top),
+        (cx, cy + (BIG_NUMBER_PX - px) as i32),
+    )?;
     cy += BIG_NUMBER_PX as i32 + 26;
-    let share = format!("{} {}", lang.pick("構成比", "Share"), fmt_pct(ratio(cell.count, total)));
-    draw_text(area, &share, &text_at(LABEL_PX, INK, HPos::Center, VPos::Top), (cx, cy))?;
+    let share = format!(
+        "{} {}",
+        lang.pick("構成比", "Share"),
+        fmt_share(ratio(cell.count, total))
+    );
+    let px = fitting_px(area, &share, LABEL_PX, w - 28)?;
+    draw_text(area, &share, &text_at(px, INK, HPos::Center, VPos::Top), (cx, cy))?;
     if let Some(previous) = cell.previous {
         cy += line;
         let delta = i128::from(cell.count) - i128::from(previous);
         let change = format!("{} {}", lang.pick("前月比", "Change"), fmt_change(delta));
-        draw_text(area, &change, &text_at(LABEL_PX, SUBTLE_INK, HPos::Center, VPos::Top), (cx, cy))?;
+        let px = fitting_px(area, &change, LABEL_PX, w - 28)?;
+        draw_text(
+            area,
+            &change,
+            &text_at(px, SUBTLE_INK, HPos::Center, VPos::Top),
+            (cx, cy),
+        )?;
     }
     Ok(())
 }

@@ -9,7 +9,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::ChartError;
-use super::text::draw_text;
+use super::text::{draw_text, wrap};
 use crate::dates::{Day, format_day, format_month, is_month_end, month_of};
 use crate::report::fonts::{FONT_FAMILY, ensure_fonts_registered};
 use crate::report::lang::Lang;
@@ -127,7 +127,11 @@ pub fn state_name(lapsed: bool, lang: Lang) -> &'static str {
 /// `2024-06` for a month-end snapshot, `2024-06-15` for an as-of date inside
 /// a month.
 pub fn snapshot_label(day: Day) -> String {
-    if is_month_end(day) { format_month(month_of(day)) } else { format_day(day) }
+    if is_month_end(day) {
+        format_month(month_of(day))
+    } else {
+        format_day(day)
+    }
 }
 
 /// The snapshot date as a heading: `2024-06末` / `end of 2024-06`, or the
@@ -141,6 +145,14 @@ pub fn snapshot_heading(day: Day, lang: Lang) -> String {
         }
     } else {
         format_day(day)
+    }
+}
+
+/// `タイトル（詳細）` / `Title (detail)`.
+pub fn with_detail(title: &str, detail: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Ja => format!("{title}（{detail}）"),
+        Lang::En => format!("{title} ({detail})"),
     }
 }
 
@@ -169,6 +181,16 @@ pub fn fmt_count(n: u64) -> String {
 /// `27.4%` (one decimal).
 pub fn fmt_pct(ratio: f64) -> String {
     format!("{:.1}%", ratio * 100.0)
+}
+
+/// Like [`fmt_pct`], but a share too small to show as 0.1% is `<0.1%`, not
+/// `0.0%`.
+pub fn fmt_share(ratio: f64) -> String {
+    if ratio > 0.0 && ratio < 0.0005 {
+        "<0.1%".to_string()
+    } else {
+        fmt_pct(ratio)
+    }
 }
 
 /// `27%` (whole percent), for crowded labels.
@@ -249,7 +271,12 @@ pub fn last_n(len: usize, max: usize) -> std::ops::Range<usize> {
 pub type Chart2d<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
 /// A point of `chart` in the coordinates of `area` (which must contain it).
-pub fn to_area<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &Chart2d<'_, DB>, x: f64, y: f64) -> (i32, i32) {
+pub fn to_area<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &Chart2d<'_, DB>,
+    x: f64,
+    y: f64,
+) -> (i32, i32) {
     let (ax, ay) = chart.backend_coord(&(x, y));
     let (bx, by) = area.get_base_pixel();
     (ax - bx, ay - by)
@@ -264,26 +291,45 @@ pub fn frame<DB: DrawingBackend>(
     footnote: Option<&str>,
 ) -> Result<DrawingArea<DB, Shift>, ChartError> {
     root.fill(&WHITE)?;
-    let h = root.dim_in_pixel().1 as i32;
+    let (w, h) = root.dim_in_pixel();
+    let (w, h) = (w as i32, h as i32);
+    let width = w - 2 * MARGIN;
     let mut top = 30;
-    draw_text(root, title, &bold_text_at(TITLE_PX, INK, HPos::Left, VPos::Top), (MARGIN, top))?;
+    let title_style = bold_text_at(fitting_px(root, title, TITLE_PX, width)?, INK, HPos::Left, VPos::Top);
+    draw_text(root, title, &title_style, (MARGIN, top))?;
     top += TITLE_PX as i32 + 18;
     if let Some(subtitle) = subtitle {
-        draw_text(root, subtitle, &text_at(SUBTITLE_PX, SUBTLE_INK, HPos::Left, VPos::Top), (MARGIN, top))?;
-        top += SUBTITLE_PX as i32 + 8;
+        let style = text_at(SUBTITLE_PX, SUBTLE_INK, HPos::Left, VPos::Top);
+        for line in wrap(root, subtitle, &style, width)? {
+            draw_text(root, &line, &style, (MARGIN, top))?;
+            top += SUBTITLE_PX as i32 + 8;
+        }
     }
     let mut bottom = h - 16;
     if let Some(footnote) = footnote {
-        draw_text(root, footnote, &text_at(SMALL_PX, SUBTLE_INK, HPos::Left, VPos::Bottom), (MARGIN, bottom))?;
-        bottom -= SMALL_PX as i32 + 22;
+        let style = text_at(SMALL_PX, SUBTLE_INK, HPos::Left, VPos::Bottom);
+        for line in wrap(root, footnote, &style, width)?.iter().rev() {
+            draw_text(root, line, &style, (MARGIN, bottom))?;
+            bottom -= SMALL_PX as i32 + 8;
+        }
+        bottom -= 14;
     }
     Ok(root.margin(top + 16, h - bottom, MARGIN, MARGIN))
 }
 
 /// The largest size up to `px` at which `text` fits in `max_width` pixels.
-pub fn fitting_px<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, text: &str, px: f64, max_width: i32) -> Result<f64, ChartError> {
-    let (w, _) = area.estimate_text_size(text, &font(px))?;
-    Ok(if w as i32 > max_width && w > 0 { (px * f64::from(max_width) / f64::from(w)).floor() } else { px })
+pub fn fitting_px<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    label: &str,
+    px: f64,
+    max_width: i32,
+) -> Result<f64, ChartError> {
+    let (w, _) = area.estimate_text_size(label, &text(px, INK))?;
+    Ok(if w as i32 > max_width && w > 0 {
+        (px * f64::from(max_width) / f64::from(w)).floor()
+    } else {
+        px
+    })
 }
 
 /// A chart over item indices `0..n` (x from -0.5 to n - 0.5) and `y`, with
@@ -303,19 +349,25 @@ pub fn index_chart<'a, DB: DrawingBackend>(
         .build_cartesian_2d(-0.5..n as f64 - 0.5, y)?)
 }
 
-/// A rounded-up axis maximum: 1, 2, 2.5 or 5 times a power of ten.
+/// A rounded-up axis maximum: 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a
+/// power of ten.
 pub fn nice_ceiling(v: f64) -> f64 {
     if v <= 0.0 || !v.is_finite() {
         return 1.0;
     }
     let power = 10f64.powf(v.log10().floor());
-    [1.0, 2.0, 2.5, 5.0, 10.0].iter().map(|m| m * power).find(|&c| c >= v * 0.999_999).unwrap_or(10.0 * power)
+    [1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0]
+        .iter()
+        .map(|m| m * power)
+        .find(|&c| c >= v * 0.999_999)
+        .unwrap_or(10.0 * power)
 }
 
 /// A message in the middle of `area`, for charts with nothing to show.
 pub fn message<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, text: &str) -> Result<(), ChartError> {
     let (w, h) = area.dim_in_pixel();
-    draw_text(area, 
+    draw_text(
+        area,
         text,
         &text_at(SUBTITLE_PX, SUBTLE_INK, HPos::Center, VPos::Center),
         (w as i32 / 2, h as i32 / 2),
@@ -325,7 +377,11 @@ pub fn message<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, text: &str) ->
 
 /// A frame with only a message: the chart's title and why there is nothing
 /// to draw.
-pub fn empty_chart<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, title: &str, why: &str) -> Result<(), ChartError> {
+pub fn empty_chart<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    why: &str,
+) -> Result<(), ChartError> {
     let body = frame(root, title, None, None)?;
     message(&body, why)
 }
@@ -363,7 +419,12 @@ pub fn legend<DB: DrawingBackend>(
         }
         let (bx, by) = (x, y + (row_h - BOX_H) / 2 - 2);
         draw_swatch(area, *swatch, (bx, by), (bx + BOX_W, by + BOX_H))?;
-        draw_text(area, label, &text_at(LABEL_PX, INK, HPos::Left, VPos::Center), (x + BOX_W + GAP, y + row_h / 2))?;
+        draw_text(
+            area,
+            label,
+            &text_at(LABEL_PX, INK, HPos::Left, VPos::Center),
+            (x + BOX_W + GAP, y + row_h / 2),
+        )?;
         x += width + SPACING;
     }
     Ok(y + row_h - origin.1)
@@ -408,8 +469,16 @@ pub fn hatch<DB: DrawingBackend>(
     let mut c = left + top + spacing;
     while c < right + bottom {
         // Where the line enters at the bottom or left edge, leaves at the top or right edge.
-        let start = if c - left <= bottom { (left, c - left) } else { (c - bottom, bottom) };
-        let end = if c - top <= right { (c - top, top) } else { (right, c - right) };
+        let start = if c - left <= bottom {
+            (left, c - left)
+        } else {
+            (c - bottom, bottom)
+        };
+        let end = if c - top <= right {
+            (c - top, top)
+        } else {
+            (right, c - right)
+        };
         area.draw(&PathElement::new(vec![start, end], color.stroke_width(2)))?;
         c += spacing;
     }
@@ -419,12 +488,16 @@ pub fn hatch<DB: DrawingBackend>(
 /// Draws the mesh of a chart whose x axis is item indices: horizontal grid
 /// lines, y labels formatted by `y_format`, no x labels (see
 /// [`month_labels`]).
-pub fn draw_y_mesh<DB: DrawingBackend>(chart: &mut Chart2d<'_, DB>, y_format: &dyn Fn(&f64) -> String) -> Result<(), ChartError> {
+pub fn draw_y_mesh<DB: DrawingBackend>(
+    chart: &mut Chart2d<'_, DB>,
+    y_format: &dyn Fn(&f64) -> String,
+) -> Result<(), ChartError> {
+    let labels = (chart.plotting_area().dim_in_pixel().1 / 60).clamp(3, 6) as usize;
     chart
         .configure_mesh()
         .disable_x_mesh()
         .x_labels(0)
-        .y_labels(6)
+        .y_labels(labels)
         .y_label_formatter(y_format)
         .y_label_style(text(LABEL_PX, INK))
         .light_line_style(WHITE.mix(0.0))
@@ -453,18 +526,32 @@ pub fn month_labels<DB: DrawingBackend>(
         let tick = if is_labelled(i, n, step) { 10 } else { 5 };
         area.draw(&PathElement::new(vec![(x, y), (x, y + tick)], AXIS.stroke_width(2)))?;
         if is_labelled(i, n, step) {
-            draw_text(area, label, &text_at(LABEL_PX, INK, HPos::Center, VPos::Top), (x, y + 16))?;
+            draw_text(
+                area,
+                label,
+                &text_at(LABEL_PX, INK, HPos::Center, VPos::Top),
+                (x, y + 16),
+            )?;
         }
     }
     Ok(())
 }
 
 /// A unit label above the y axis, e.g. `（百万円）`.
-pub fn y_unit<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &Chart2d<'_, DB>, unit: &str) -> Result<(), ChartError> {
+pub fn y_unit<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &Chart2d<'_, DB>,
+    unit: &str,
+) -> Result<(), ChartError> {
     let x0 = chart.x_range().start;
     let y1 = chart.y_range().end;
     let (x, y) = to_area(area, chart, x0, y1);
-    draw_text(area, unit, &text_at(LABEL_PX, SUBTLE_INK, HPos::Right, VPos::Bottom), (x - 8, y - 12))?;
+    draw_text(
+        area,
+        unit,
+        &text_at(LABEL_PX, SUBTLE_INK, HPos::Right, VPos::Bottom),
+        (x - 8, y - 20),
+    )?;
     Ok(())
 }
 
@@ -479,13 +566,15 @@ mod tests {
         assert_eq!(group_thousands(12_345), "12,345");
         assert_eq!(group_thousands(-1_234_567), "-1,234,567");
         assert_eq!(fmt_pct(0.274), "27.4%");
+        assert_eq!(fmt_share(0.0002), "<0.1%");
+        assert_eq!(fmt_share(0.0), "0.0%");
         assert_eq!(fmt_change(1234), "▲ +1,234");
         assert_eq!(fmt_change(-56), "▼ −56");
         assert_eq!(fmt_change(0), "± 0");
         assert_eq!(fmt_axis_number(2.5), "2.5");
         assert_eq!(fmt_axis_number(12_000.0), "12,000");
-        assert_eq!(nice_ceiling(0.37), 0.5);
-        assert_eq!(nice_ceiling(1234.0), 2000.0);
+        assert_eq!(nice_ceiling(0.37), 0.4);
+        assert_eq!(nice_ceiling(1234.0), 1500.0);
         assert_eq!(nice_ceiling(100.0), 100.0);
     }
 

@@ -30,10 +30,14 @@ pub fn draw_text<DB: DrawingBackend>(
     pos: (i32, i32),
 ) -> Result<(), ChartError> {
     let size = style.font.get_size();
-    let glyphs: Option<Vec<(char, f64, f64)>> =
-        text.chars().map(|c| glyph_x_metrics(c, size).map(|(advance, x_min)| (c, advance, x_min))).collect();
+    let glyphs: Option<Vec<(char, f64, f64)>> = text
+        .chars()
+        .map(|c| glyph_x_metrics(c, size).map(|(advance, x_min)| (c, advance, x_min)))
+        .collect();
     let glyphs = match glyphs {
-        Some(glyphs) if !writes_text_elements::<DB>() && matches!(style.font.get_transform(), FontTransform::None) => glyphs,
+        Some(glyphs) if !writes_text_elements::<DB>() && matches!(style.font.get_transform(), FontTransform::None) => {
+            glyphs
+        }
         // SVG, rotated text, or a character the font lacks: plotters' own way.
         _ => return Ok(area.draw_text(text, style, pos)?),
     };
@@ -64,4 +68,48 @@ pub fn draw_text<DB: DrawingBackend>(
         pen += advance;
     }
     Ok(())
+}
+
+/// Splits `text` into lines no wider than `max_width` pixels at size `px`:
+/// between any two Japanese characters or at spaces, never inside a Latin
+/// word or number, and never before closing punctuation (、。）」％).
+pub fn wrap<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+    style: &TextStyle,
+    max_width: i32,
+) -> Result<Vec<String>, ChartError> {
+    // Tokens: a Latin word or number, or one Japanese character; closing
+    // punctuation and spaces stick to the token before, opening brackets to
+    // the one after.
+    let mut tokens: Vec<String> = Vec::new();
+    let mut glue_next = false;
+    for c in text.chars() {
+        let is_word = |c: char| c.is_ascii() && !c.is_ascii_whitespace();
+        let attach = match tokens.last().and_then(|t| t.chars().last()) {
+            None => false,
+            Some(prev) => glue_next || "、。，．）」』％：".contains(c) || c == ' ' || (is_word(c) && is_word(prev)),
+        };
+        match tokens.last_mut() {
+            Some(last) if attach => last.push(c),
+            _ => tokens.push(c.to_string()),
+        }
+        glue_next = "（「『".contains(c);
+    }
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for token in tokens {
+        let candidate = format!("{line}{token}");
+        let (w, _) = area.estimate_text_size(candidate.trim_end(), style)?;
+        if w as i32 > max_width && !line.is_empty() {
+            lines.push(line.trim_end().to_string());
+            line = token;
+        } else {
+            line = candidate;
+        }
+    }
+    if !line.trim().is_empty() {
+        lines.push(line.trim_end().to_string());
+    }
+    Ok(lines)
 }

@@ -1,11 +1,279 @@
+//! Month-over-month moves into snapshot `t`: rows are the segments at t-1
+//! plus 新規 (first present at t), columns the segments at t; each cell has
+//! its count and its share of the row, coloured by that share.
+//!
+//! For `t == 0` (no previous snapshot) the chart shows its title and a
+//! message instead of a table. Works for any segment scheme; with the ten
+//! CPM segments, rows and columns are grouped by 現役/離脱.
+
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
 
-use super::ChartError;
-use crate::portfolio::Portfolio;
+use super::style::{
+    GRID, INK, LABEL_PX, SMALL_PX, SUBTITLE_PX, SUBTLE_INK, blend, bold_text_at, empty_chart, fitting_px, fmt_count,
+    fmt_share, frame, ink_on, ratio, segment_color, snapshot_heading, state_name, text_at, tier_name, with_detail,
+};
+use super::text::draw_text;
+use super::{ChartError, check_snapshot};
+use crate::portfolio::{Portfolio, TransitionMatrix};
 use crate::report::lang::Lang;
+use crate::segments::{CPM_LABELS, CPM_TIERS};
 
-#[allow(unused_variables)]
-pub fn transition_heatmap<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, p: &Portfolio, t: usize, lang: Lang) -> Result<(), ChartError> {
-    super::style::empty_chart(&root, "transition_heatmap", "TODO")
+const GROUP_W: i32 = 64;
+const NAME_W: i32 = 170;
+const TOTAL_W: i32 = 130;
+const GROUP_H: i32 = 40;
+const NAME_H: i32 = 44;
+/// Colour of a cell whose row share is 100%.
+const FULL: RGBColor = RGBColor(8, 69, 148);
+
+/// How a row or column is labelled.
+struct Heading {
+    /// 現役 / 離脱 (CPM only): the group it is drawn under.
+    group: Option<&'static str>,
+    name: String,
+    color: Option<RGBColor>,
+}
+
+pub fn transition_heatmap<DB: DrawingBackend>(
+    root: DrawingArea<DB, Shift>,
+    p: &Portfolio,
+    t: usize,
+    lang: Lang,
+) -> Result<(), ChartError> {
+    check_snapshot(p, t)?;
+    let title = lang.pick("前月からの移動", "Moves from the previous month");
+    let Some(matrix) = t.checked_sub(1).and_then(|u| p.transitions.get(u)) else {
+        let why = lang.pick(
+            "最初のスナップショットには前月がないため、移動はありません",
+            "The first snapshot has no previous month to move from",
+        );
+        return empty_chart(&root, title, why);
+    };
+    let span = format!(
+        "{} → {}",
+        snapshot_heading(matrix.from_day, lang),
+        snapshot_heading(matrix.to_day, lang)
+    );
+    let title = with_detail(title, &span, lang);
+    let subtitle = lang.pick(
+        "行＝前月のセグメント、列＝当月のセグメント。上段は人数、下段は行に占める割合（色の濃さ）。",
+        "Rows: segment last month; columns: segment this month. Count, and share of the row (shade).",
+    );
+    let footnote = lang.pick(
+        "新規＝当月に初めて購入した顧客。初回現役→よちよち現役のセルは、初回→よちよち転換率（KPI）とは別の数字です。",
+        "New = first purchase this month. The first-time → toddler cell is not the first → toddler conversion rate (KPI).",
+    );
+    let body = frame(&root, &title, Some(subtitle), Some(footnote))?;
+    draw_matrix(&body, p, matrix, lang)
+}
+
+fn headings(p: &Portfolio, lang: Lang) -> Vec<Heading> {
+    let cpm = p.labels.as_slice() == CPM_LABELS.as_slice();
+    p.labels
+        .iter()
+        .enumerate()
+        .map(|(s, label)| {
+            if cpm {
+                let lapsed = s >= CPM_TIERS;
+                Heading {
+                    group: Some(state_name(lapsed, lang)),
+                    name: tier_name(s % CPM_TIERS, lang).to_string(),
+                    color: Some(segment_color(s)),
+                }
+            } else {
+                Heading {
+                    group: None,
+                    name: lang.pick(label.ja, label.en).to_string(),
+                    color: None,
+                }
+            }
+        })
+        .collect()
+}
+
+fn draw_matrix<DB: DrawingBackend>(
+    body: &DrawingArea<DB, Shift>,
+    p: &Portfolio,
+    m: &TransitionMatrix,
+    lang: Lang,
+) -> Result<(), ChartError> {
+    let (w, h) = body.dim_in_pixel();
+    let (w, h) = (w as i32, h as i32);
+    let cols = headings(p, lang);
+    let n = cols.len().min(m.cells.first().map_or(0, Vec::len));
+    let grouped = cols.iter().any(|c| c.group.is_some());
+    let head_h = if grouped { GROUP_H + NAME_H } else { NAME_H };
+    let left = GROUP_W + NAME_W;
+    let cell_w = (w - left - TOTAL_W) / n.max(1) as i32;
+    let rows = m.cells.len();
+    let cell_h = (h - head_h) / rows.max(1) as i32;
+    let col_x = |c: usize| left + c as i32 * cell_w;
+    let row_y = |r: usize| head_h + r as i32 * cell_h;
+
+    // Column headings: group names spanning their columns, then the names.
+    for (c, heading) in cols.iter().take(n).enumerate() {
+        if let Some(group) = heading.group
+            && (c == 0 || cols[c - 1].group != Some(group))
+        {
+            let span = cols[c..n].iter().take_while(|h| h.group == Some(group)).count() as i32;
+            let (x0, x1) = (col_x(c) + 6, col_x(c) + span * cell_w - 6);
+            let label = format!("{}{}", lang.pick("当月 ", "This month: "), group);
+            draw_text(
+                body,
+                &label,
+                &bold_text_at(LABEL_PX, INK, HPos::Center, VPos::Center),
+                ((x0 + x1) / 2, GROUP_H / 2 - 2),
+            )?;
+            body.draw(&PathElement::new(
+                vec![(x0, GROUP_H - 4), (x1, GROUP_H - 4)],
+                SUBTLE_INK.stroke_width(2),
+            ))?;
+        }
+        let x = col_x(c);
+        let px = fitting_px(body, &heading.name, LABEL_PX, cell_w - 8)?;
+        draw_text(
+            body,
+            &heading.name,
+            &text_at(px, INK, HPos::Center, VPos::Center),
+            (x + cell_w / 2, head_h - NAME_H / 2 - 4),
+        )?;
+        if let Some(color) = heading.color {
+            body.draw(&Rectangle::new(
+                [(x + 4, head_h - 8), (x + cell_w - 4, head_h - 2)],
+                color.filled(),
+            ))?;
+        }
+    }
+    let corner = lang.pick("前月 ＼ 当月", "From \\ to");
+    draw_text(
+        body,
+        corner,
+        &text_at(LABEL_PX, SUBTLE_INK, HPos::Left, VPos::Center),
+        (GROUP_W - 40, head_h - NAME_H / 2 - 4),
+    )?;
+    let total_label = lang.pick("前月計", "Last month");
+    let px = fitting_px(body, total_label, LABEL_PX, TOTAL_W - 8)?;
+    draw_text(
+        body,
+        total_label,
+        &bold_text_at(px, INK, HPos::Center, VPos::Center),
+        (col_x(n) + TOTAL_W / 2, head_h - NAME_H / 2 - 4),
+    )?;
+
+    for (r, row) in m.cells.iter().enumerate() {
+        let y = row_y(r);
+        let is_new = r == m.new_row();
+        let heading = cols.get(r).filter(|_| !is_new);
+        // Row group (前月 現役 / 離脱) spanning its rows, and the row's name.
+        let group = heading.and_then(|h| h.group);
+        if let Some(group) = group
+            && (r == 0 || cols[r - 1].group != Some(group))
+        {
+            let span = cols[r..].iter().take_while(|h| h.group == Some(group)).count() as i32;
+            let (y0, y1) = (y + 4, y + span * cell_h - 4);
+            body.draw(&PathElement::new(
+                vec![(GROUP_W - 8, y0), (GROUP_W - 8, y1)],
+                SUBTLE_INK.stroke_width(2),
+            ))?;
+            let label = format!("{}{}", lang.pick("前月", "Last"), lang.pick("", " "));
+            vertical_label(body, &format!("{label}{group}"), (GROUP_W / 2 - 4, (y0 + y1) / 2))?;
+        }
+        let name = match heading {
+            Some(h) => h.name.clone(),
+            None => lang.pick("新規", "New").to_string(),
+        };
+        let color = heading.and_then(|h| h.color);
+        if let Some(color) = color {
+            body.draw(&Rectangle::new(
+                [(GROUP_W, y + 8), (GROUP_W + 8, y + cell_h - 8)],
+                color.filled(),
+            ))?;
+        }
+        let style = if is_new {
+            bold_text_at(LABEL_PX, INK, HPos::Left, VPos::Center)
+        } else {
+            text_at(LABEL_PX, INK, HPos::Left, VPos::Center)
+        };
+        draw_text(body, &name, &style, (GROUP_W + 18, y + cell_h / 2))?;
+
+        let total: u64 = row.iter().take(n).sum();
+        for (c, &count) in row.iter().take(n).enumerate() {
+            let share = ratio(count, total);
+            let x = col_x(c);
+            let fill = blend(WHITE, FULL, share.powf(0.75));
+            body.draw(&Rectangle::new(
+                [(x + 1, y + 1), (x + cell_w - 1, y + cell_h - 1)],
+                fill.filled(),
+            ))?;
+            if count == 0 {
+                continue;
+            }
+            let ink = ink_on(fill);
+            let count_text = fmt_count(count);
+            let px = fitting_px(body, &count_text, SMALL_PX + 1.0, cell_w - 10)?;
+            draw_text(
+                body,
+                &count_text,
+                &bold_text_at(px, ink, HPos::Center, VPos::Bottom),
+                (x + cell_w / 2, y + cell_h / 2 - 1),
+            )?;
+            draw_text(
+                body,
+                &fmt_share(share),
+                &text_at(SMALL_PX, ink, HPos::Center, VPos::Top),
+                (x + cell_w / 2, y + cell_h / 2 + 4),
+            )?;
+        }
+        let x = col_x(n);
+        draw_text(
+            body,
+            &fmt_count(total),
+            &text_at(LABEL_PX, INK, HPos::Right, VPos::Center),
+            (x + TOTAL_W - 12, y + cell_h / 2),
+        )?;
+        if is_new {
+            body.draw(&PathElement::new(
+                vec![(GROUP_W, y), (col_x(n) + TOTAL_W, y)],
+                SUBTLE_INK.stroke_width(2),
+            ))?;
+        }
+    }
+    // Grid lines between cells.
+    let bottom = row_y(m.cells.len());
+    for c in 0..=n {
+        body.draw(&PathElement::new(
+            vec![(col_x(c), head_h), (col_x(c), bottom)],
+            GRID.stroke_width(1),
+        ))?;
+    }
+    Ok(())
+}
+
+/// Text written top to bottom, one character per line (Japanese), or
+/// rotated for English.
+fn vertical_label<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+    (x, y): (i32, i32),
+) -> Result<(), ChartError> {
+    if text.is_ascii() {
+        let style = text_at(SMALL_PX, INK, HPos::Center, VPos::Center).transform(FontTransform::Rotate270);
+        return Ok(area.draw_text(text, &style, (x, y))?);
+    }
+    let chars: Vec<char> = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let step = SUBTITLE_PX as i32;
+    let mut cy = y - step * (chars.len() as i32 - 1) / 2;
+    let mut buf = [0u8; 4];
+    for c in chars {
+        draw_text(
+            area,
+            c.encode_utf8(&mut buf),
+            &bold_text_at(LABEL_PX, INK, HPos::Center, VPos::Center),
+            (x, cy),
+        )?;
+        cy += step;
+    }
+    Ok(())
 }

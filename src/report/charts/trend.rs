@@ -1,11 +1,127 @@
+//! Segment counts over the last 24 snapshots: the active tiers stacked in
+//! the upper panel, all lapsed customers in the lower panel.
+
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
 
-use super::ChartError;
+use super::style::{
+    INK, LABEL_PX, LAPSED_ALL, Swatch, bold_text_at, draw_y_mesh, empty_chart, fmt_axis_number, fmt_count, frame,
+    index_chart, last_n, legend, month_labels, nice_ceiling, snapshot_label, text_at, tier_color, tier_name, tint,
+    to_area,
+};
+use super::text::draw_text;
+use super::{ChartError, check_cpm};
 use crate::portfolio::Portfolio;
 use crate::report::lang::Lang;
+use crate::segments::CPM_TIERS;
 
-#[allow(unused_variables)]
+/// How many snapshots the chart shows.
+pub const TREND_MONTHS: usize = 24;
+const Y_LABEL_W: u32 = 130;
+const MAX_MONTH_LABELS: usize = 9;
+
 pub fn trend<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, p: &Portfolio, lang: Lang) -> Result<(), ChartError> {
-    super::style::empty_chart(&root, "trend", "TODO")
+    check_cpm(p)?;
+    let title = lang.pick("顧客数の推移", "Customers over time");
+    let window = last_n(p.counts.len().min(p.snapshot_days.len()), TREND_MONTHS);
+    if window.is_empty() {
+        return empty_chart(&root, title, lang.pick("スナップショットがありません", "No snapshots"));
+    }
+    let counts = &p.counts[window.clone()];
+    let labels: Vec<String> = p.snapshot_days[window.clone()]
+        .iter()
+        .map(|&d| snapshot_label(d))
+        .collect();
+    let n = labels.len();
+    let subtitle = match lang {
+        Lang::Ja => format!("月末時点の人数（{} 〜 {}）", labels[0], labels[n - 1]),
+        Lang::En => format!("Customers at each month-end ({} to {})", labels[0], labels[n - 1]),
+    };
+    let body = frame(&root, title, Some(&subtitle), None)?;
+
+    let mut entries: Vec<(Swatch, String)> = (0..CPM_TIERS)
+        .map(|tier| (Swatch::Fill(tier_color(tier)), tier_name(tier, lang).to_string()))
+        .collect();
+    entries.push((
+        Swatch::Line(LAPSED_ALL),
+        lang.pick("離脱（合計）", "Lapsed (all tiers)").to_string(),
+    ));
+    let used = legend(&body, &entries, (Y_LABEL_W as i32, 0))?;
+    let (_, rest) = body.split_vertically(used + 8);
+    let h = rest.dim_in_pixel().1 as i32;
+    let (upper, lower) = rest.split_vertically(h * 64 / 100);
+    let lower = lower.margin(24, 0, 0, 0);
+
+    // Upper panel: active tiers stacked, 優良 at the bottom.
+    let order: Vec<usize> = (0..CPM_TIERS).rev().collect();
+    let stacked: Vec<Vec<f64>> = counts
+        .iter()
+        .map(|row| {
+            order
+                .iter()
+                .scan(0u64, |sum, &tier| {
+                    *sum += row[tier];
+                    Some(*sum as f64)
+                })
+                .collect()
+        })
+        .collect();
+    let top = stacked.iter().map(|s| s[CPM_TIERS - 1]).fold(0.0, f64::max);
+    let mut chart = index_chart(&upper, n, 0.0..nice_ceiling(top * 1.08), Y_LABEL_W, 12)?;
+    draw_y_mesh(&mut chart, &|v| fmt_axis_number(*v))?;
+    for level in (0..CPM_TIERS).rev() {
+        let color = tier_color(order[level]);
+        let points: Vec<(f64, f64)> = stacked.iter().enumerate().map(|(i, s)| (i as f64, s[level])).collect();
+        chart.draw_series(AreaSeries::new(points, 0.0, color.filled()).border_style(WHITE.stroke_width(1)))?;
+    }
+    let (x, y) = to_area(&upper, &chart, (n - 1) as f64, top);
+    let total = format!("{} {}", lang.pick("現役計", "Active"), fmt_count(top_last(&stacked)));
+    draw_text(
+        &upper,
+        &total,
+        &bold_text_at(LABEL_PX, INK, HPos::Right, VPos::Bottom),
+        (x, y - 6),
+    )?;
+    panel_label(
+        &upper,
+        lang.pick("現役（ティア別の積み上げ）", "Active, stacked by tier"),
+    )?;
+
+    // Lower panel: all lapsed customers.
+    let lapsed: Vec<f64> = counts
+        .iter()
+        .map(|row| row[CPM_TIERS..].iter().sum::<u64>() as f64)
+        .collect();
+    let lapsed_max = lapsed.iter().copied().fold(0.0, f64::max);
+    let mut chart = index_chart(&lower, n, 0.0..nice_ceiling(lapsed_max * 1.15), Y_LABEL_W, 64)?;
+    draw_y_mesh(&mut chart, &|v| fmt_axis_number(*v))?;
+    let points: Vec<(f64, f64)> = lapsed.iter().enumerate().map(|(i, &v)| (i as f64, v)).collect();
+    chart.draw_series(AreaSeries::new(points.clone(), 0.0, tint(LAPSED_ALL, 0.7).filled()))?;
+    chart.draw_series(LineSeries::new(points, LAPSED_ALL.stroke_width(4)))?;
+    let last = lapsed[n - 1];
+    let (x, y) = to_area(&lower, &chart, (n - 1) as f64, last);
+    draw_text(
+        &lower,
+        &fmt_count(last as u64),
+        &bold_text_at(LABEL_PX, INK, HPos::Right, VPos::Bottom),
+        (x, y - 8),
+    )?;
+    panel_label(&lower, lang.pick("離脱（合計）", "Lapsed, all tiers"))?;
+    month_labels(&lower, &chart, &labels, MAX_MONTH_LABELS)?;
+    Ok(())
+}
+
+fn top_last(stacked: &[Vec<f64>]) -> u64 {
+    stacked.last().map_or(0.0, |s| s[CPM_TIERS - 1]) as u64
+}
+
+/// A panel's name at its top-left, inside the plot.
+fn panel_label<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, text: &str) -> Result<(), ChartError> {
+    draw_text(
+        area,
+        text,
+        &text_at(LABEL_PX, INK, HPos::Left, VPos::Top),
+        (Y_LABEL_W as i32 + 14, 22),
+    )
 }

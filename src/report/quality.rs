@@ -1,0 +1,81 @@
+//! The data-quality summary as people and machines read it: terminal lines,
+//! `tables/data_quality.csv`, the HTML section, and the rejects file.
+
+use std::fmt::Write as _;
+
+use super::format::{percent, thousands};
+use super::lang::Lang;
+use super::tables::csv_field;
+use crate::dates::format_day;
+use crate::ingest::RejectedRow;
+use crate::money::{format_micros, round_units};
+use crate::quality::DataQuality;
+
+/// Label and value pairs, in reading order.
+pub fn facts(q: &DataQuality, lang: Lang) -> Vec<(String, String)> {
+    let l = |ja: &str, en: &str| lang.pick(ja, en).to_string();
+    let n = |v: u64| thousands(i128::from(v));
+    let mut out = vec![
+        (l("読み込んだ行", "Rows read"), n(q.rows_read)),
+        (l("集計に使った行", "Rows used"), n(q.rows_used)),
+        (l("不正な行(除外)", "Rows rejected"), n(q.rows_rejected)),
+    ];
+    for (reason, count) in &q.rejected_by_reason {
+        out.push((format!("  {}: {reason}", l("理由", "reason")), n(*count)));
+    }
+    out.extend([
+        (format!("{} {} {}", l("基準日", "Rows after the as-of date"), format_day(q.as_of), l("より後の行(除外)", "(excluded)")), n(q.rows_excluded)),
+        (l("返品・キャンセル行", "Return rows"), n(q.return_rows)),
+        (l("返品・キャンセル金額", "Returns total"), thousands(round_units(q.returns_total))),
+        (l("返品率(購入額に対する)", "Returns share of purchases"), percent(q.returns_share())),
+        (l("完全に重複した行(集計に含む)", "Exact duplicate rows (kept)"), n(q.duplicate_rows)),
+        (l("データの期間", "Date range"), format!("{} – {}", format_day(q.first_day), format_day(q.last_day))),
+        (l("顧客 ID 数", "Customer ids"), n(q.customers)),
+        (l("ポートフォリオの顧客数", "Customers in the portfolio"), n(q.customers_in_portfolio)),
+    ]);
+    out
+}
+
+/// One line per fact, for the terminal.
+pub fn text(q: &DataQuality, lang: Lang) -> String {
+    let mut out = String::from(lang.pick("データ品質\n", "Data quality\n"));
+    for (k, v) in facts(q, lang) {
+        let _ = writeln!(out, "  {}  {v}", super::format::pad_right(&k, 34));
+    }
+    out
+}
+
+/// `metric,value` for `tables/data_quality.csv`.
+pub fn csv(q: &DataQuality) -> String {
+    let mut out = String::from("metric,value\n");
+    let mut put = |k: &str, v: String| {
+        let _ = writeln!(out, "{k},{v}");
+    };
+    put("rows_read", q.rows_read.to_string());
+    put("rows_used", q.rows_used.to_string());
+    put("rows_rejected", q.rows_rejected.to_string());
+    for (reason, count) in &q.rejected_by_reason {
+        put(&format!("rows_rejected_{reason}"), count.to_string());
+    }
+    put("rows_after_as_of", q.rows_excluded.to_string());
+    put("return_rows", q.return_rows.to_string());
+    put("returns_total", format_micros(q.returns_total));
+    put("purchases_total", format_micros(q.purchases_total));
+    put("returns_share", q.returns_share().to_string());
+    put("duplicate_rows", q.duplicate_rows.to_string());
+    put("first_date", format_day(q.first_day));
+    put("last_date", format_day(q.last_day));
+    put("as_of", format_day(q.as_of));
+    put("customers", q.customers.to_string());
+    put("customers_in_portfolio", q.customers_in_portfolio.to_string());
+    out
+}
+
+/// `place,column,value,reason` for the rows skipped in lenient mode.
+pub fn rejects_csv(rejected: &[RejectedRow]) -> String {
+    let mut out = String::from("place,column,value,reason\n");
+    for r in rejected {
+        let _ = writeln!(out, "{},{},{},{}", r.place, csv_field(&r.column), csv_field(&r.value), r.problem.describe());
+    }
+    out
+}
