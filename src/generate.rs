@@ -8,14 +8,18 @@
 //! days followed by comebacks, ~2% return rows and the odd second order on the
 //! same day.
 //!
-//! Every customer draws from its own PRNG stream seeded from `(seed, index)`,
-//! so the output depends only on the parameters. Customer indexes increase
-//! with the acquisition date, like real member numbers.
+//! Every customer draws from its own PRNG streams (SplitMix64) seeded from
+//! `(seed, index)` — one for dates, one for amounts — so the output depends
+//! only on the parameters, not on the order or the threads customers are
+//! generated on. Customer indexes increase with the acquisition date, like
+//! real member numbers.
 //!
 //! The result is columnar (16 bytes per row) and sorted by order date, as a
 //! real export is. Sorting is a counting sort by day done in two passes over
-//! the customers (one to count rows per day, one to place them), so no
-//! per-row intermediate buffer is ever held.
+//! the customers (one drawing only the dates to count rows per day, one to
+//! place every row in its final slot), so no per-row intermediate buffer is
+//! ever held. Both passes run on consecutive customer ranges in parallel
+//! (scoped threads, safe code: each range writes its own sub-slices).
 
 use crate::dates::{Day, month_of, year_month};
 
@@ -83,6 +87,9 @@ pub enum GenerateError {
     #[error("the start date {start} is after the end date {end}")]
     StartAfterEnd { start: String, end: String },
 
+    #[error("the span from {start} to {end} is too long: at most 1,000 years can be generated")]
+    SpanTooLong { start: String, end: String },
+
     #[error("the number of customers must be at least 1")]
     NoCustomers,
 
@@ -90,10 +97,19 @@ pub enum GenerateError {
     TooManyCustomers { requested: u64, max: u64 },
 }
 
+/// Longest span in days (about 1,000 years).
+const MAX_SPAN_DAYS: i64 = 365_250;
+
 /// Generates the order history described by `params`.
 pub fn generate(params: &GenerateParams) -> Result<GeneratedOrders, GenerateError> {
     if params.start > params.end {
         return Err(GenerateError::StartAfterEnd {
+            start: crate::dates::format_day(params.start),
+            end: crate::dates::format_day(params.end),
+        });
+    }
+    if i64::from(params.end) - i64::from(params.start) >= MAX_SPAN_DAYS {
+        return Err(GenerateError::SpanTooLong {
             start: crate::dates::format_day(params.start),
             end: crate::dates::format_day(params.end),
         });
@@ -107,46 +123,106 @@ pub fn generate(params: &GenerateParams) -> Result<GeneratedOrders, GenerateErro
             max: u64::from(u32::MAX),
         });
     }
-    let customers = params.customers as u32;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    Ok(generate_in_chunks(params, threads))
+}
+
+/// Customers per chunk below which splitting the work is not worth a thread.
+const MIN_CHUNK_CUSTOMERS: u64 = 50_000;
+/// Most worker threads used.
+const MAX_THREADS: usize = 32;
+/// Most (chunk, day) cells, to bound the bookkeeping for very long spans.
+const MAX_CHUNK_DAYS: usize = 1 << 20;
+
+/// The generator proper, on at most `threads` threads. The output does not
+/// depend on the number of threads: chunks are consecutive customer ranges,
+/// and each chunk's rows of a day go after the previous chunk's.
+fn generate_in_chunks(params: &GenerateParams, threads: usize) -> GeneratedOrders {
     let model = Model::new(params);
     let span = model.span_days as usize;
+    let customers = params.customers;
+    let chunk_count = threads
+        .clamp(1, MAX_THREADS)
+        .min(customers.div_ceil(MIN_CHUNK_CUSTOMERS) as usize)
+        .min((MAX_CHUNK_DAYS / span).max(1))
+        .max(1);
+    let ranges: Vec<std::ops::Range<u32>> = (0..chunk_count as u64)
+        .map(|k| {
+            let from = customers * k / chunk_count as u64;
+            let to = customers * (k + 1) / chunk_count as u64;
+            from as u32..to as u32
+        })
+        .collect();
 
-    // Pass 1: rows per day.
-    let mut events: Vec<Event> = Vec::with_capacity(64);
-    let mut counts: Vec<usize> = vec![0; span];
-    for index in 0..customers {
-        model.customer_events(index, &mut events);
-        for event in &events {
-            counts[(event.day - params.start) as usize] += 1;
-        }
-    }
+    // Pass 1: rows per (chunk, day). Only the timing stream is drawn.
+    let counts: Vec<Vec<usize>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = ranges
+            .iter()
+            .map(|range| {
+                let model = &model;
+                let range = range.clone();
+                scope.spawn(move || model.count_rows(range))
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|worker| worker.join().expect("generator thread panicked"))
+            .collect()
+    });
+    let total: usize = counts.iter().flatten().sum();
 
-    // Prefix sums: the first output position of each day.
-    let mut next: Vec<usize> = Vec::with_capacity(span);
-    let mut total = 0usize;
-    for count in &counts {
-        next.push(total);
-        total += count;
-    }
-    drop(counts);
-
-    // Pass 2: regenerate (the same stream) and place every row.
+    // Pass 2: regenerate with amounts, each chunk into its own disjoint
+    // slots (one sub-slice per day), found by splitting the columns in
+    // output order: day by day, chunk by chunk.
     let mut out = GeneratedOrders {
         customer: vec![0; total],
         day: vec![0; total],
         amount_yen: vec![0; total],
     };
-    for index in 0..customers {
-        model.customer_events(index, &mut events);
-        for event in &events {
-            let slot = &mut next[(event.day - params.start) as usize];
-            out.customer[*slot] = index;
-            out.day[*slot] = event.day;
-            out.amount_yen[*slot] = event.amount;
-            *slot += 1;
+    let customer_parts = split_rows(&mut out.customer, &counts);
+    let day_parts = split_rows(&mut out.day, &counts);
+    let amount_parts = split_rows(&mut out.amount_yen, &counts);
+    std::thread::scope(|scope| {
+        let model = &model;
+        let workers: Vec<_> = ranges
+            .iter()
+            .zip(customer_parts)
+            .zip(day_parts.into_iter().zip(amount_parts))
+            .map(|((range, customer), (day, amount))| {
+                let range = range.clone();
+                scope.spawn(move || {
+                    let mut parts = Parts { customer, day, amount };
+                    model.fill_rows(range, &mut parts);
+                })
+            })
+            .collect();
+        for worker in workers {
+            worker.join().expect("generator thread panicked");
+        }
+    });
+    out
+}
+
+/// Splits `rows` into `[chunk][day]` sub-slices of the sizes in
+/// `counts[chunk][day]`, laid out day-major.
+fn split_rows<'a, T>(mut rows: &'a mut [T], counts: &[Vec<usize>]) -> Vec<Vec<&'a mut [T]>> {
+    let span = counts.first().map_or(0, Vec::len);
+    let mut parts: Vec<Vec<&'a mut [T]>> = counts.iter().map(|_| Vec::with_capacity(span)).collect();
+    for day in 0..span {
+        for (part, chunk_counts) in parts.iter_mut().zip(counts) {
+            let (head, tail) = std::mem::take(&mut rows).split_at_mut(chunk_counts[day]);
+            part.push(head);
+            rows = tail;
         }
     }
-    Ok(out)
+    parts
+}
+
+/// One chunk's output slots, by day offset.
+struct Parts<'a> {
+    customer: Vec<&'a mut [u32]>,
+    day: Vec<&'a mut [Day]>,
+    amount: Vec<&'a mut [i64]>,
 }
 
 /// One row of one customer.
@@ -168,14 +244,21 @@ fn mix64(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// Salt of a customer's stream for kinds, dates and returns.
+const TIMING_STREAM: u64 = 0x5EED_C0DE_0000_0001;
+/// Salt of a customer's stream for amounts.
+const VALUE_STREAM: u64 = 0x5EED_C0DE_0000_0002;
+
 struct Rng {
     state: u64,
+    /// The second normal of the last polar-method pair, if not yet used.
+    spare: Option<f64>,
 }
 
 impl Rng {
-    fn for_customer(seed: u64, index: u32) -> Rng {
-        let state = mix64(mix64(seed ^ 0x5EED_C0DE_0000_0000) ^ (u64::from(index) + 1).wrapping_mul(GOLDEN));
-        Rng { state }
+    fn for_customer(seed: u64, index: u32, stream: u64) -> Rng {
+        let state = mix64(mix64(seed ^ stream) ^ (u64::from(index) + 1).wrapping_mul(GOLDEN));
+        Rng { state, spare: None }
     }
 
     #[inline]
@@ -200,13 +283,23 @@ impl Rng {
         low + (high - low) * self.unit()
     }
 
-    /// Standard normal (Box–Muller, one value per call: simple and
-    /// independent of call order).
+    /// Standard normal (Marsaglia's polar method: no trigonometry, and
+    /// each accepted pair serves two calls).
     #[inline]
     fn normal(&mut self) -> f64 {
-        let u1 = 1.0 - self.unit(); // (0, 1]
-        let u2 = self.unit();
-        (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+        if let Some(spare) = self.spare.take() {
+            return spare;
+        }
+        loop {
+            let x = 2.0 * self.unit() - 1.0;
+            let y = 2.0 * self.unit() - 1.0;
+            let r2 = x * x + y * y;
+            if r2 > 0.0 && r2 < 1.0 {
+                let factor = (-2.0 * r2.ln() / r2).sqrt();
+                self.spare = Some(y * factor);
+                return x * factor;
+            }
+        }
     }
 
     /// Log-normal with the given median and log-sd.
@@ -262,11 +355,11 @@ impl Model {
         let span_days = params.end - params.start + 1;
         let mut cumulative = Vec::with_capacity(span_days as usize);
         let mut sum = 0.0;
-        let mut day = params.start;
-        let mut month = month_of(day);
+        let mut month = month_of(params.start);
         let mut month_weight = MONTH_WEIGHT[year_month(month).1 as usize - 1];
         let mut month_end = crate::dates::last_day_of_month(month);
         for offset in 0..span_days {
+            let day = params.start + offset;
             if day > month_end {
                 month = month_of(day);
                 month_weight = MONTH_WEIGHT[year_month(month).1 as usize - 1];
@@ -275,7 +368,6 @@ impl Model {
             let trend = 1.0 + GROWTH * f64::from(offset) / f64::from(span_days.max(2) - 1);
             sum += month_weight * trend;
             cumulative.push(sum);
-            day += 1;
         }
         Model {
             start: params.start,
@@ -296,11 +388,46 @@ impl Model {
         self.start + offset.min(self.cumulative.len() - 1) as i32
     }
 
+    /// Rows per day offset of the customers in `range` (days only).
+    fn count_rows(&self, range: std::ops::Range<u32>) -> Vec<usize> {
+        let mut counts = vec![0; self.span_days as usize];
+        let mut events: Vec<Event> = Vec::with_capacity(64);
+        for index in range {
+            self.customer_events::<false>(index, &mut events);
+            for event in &events {
+                counts[(event.day - self.start) as usize] += 1;
+            }
+        }
+        counts
+    }
+
+    /// Places the rows of the customers in `range` into their slots.
+    fn fill_rows(&self, range: std::ops::Range<u32>, parts: &mut Parts<'_>) {
+        let mut next = vec![0usize; self.span_days as usize];
+        let mut events: Vec<Event> = Vec::with_capacity(64);
+        for index in range {
+            self.customer_events::<true>(index, &mut events);
+            for event in &events {
+                let offset = (event.day - self.start) as usize;
+                let slot = next[offset];
+                parts.customer[offset][slot] = index;
+                parts.day[offset][slot] = event.day;
+                parts.amount[offset][slot] = event.amount;
+                next[offset] = slot + 1;
+            }
+        }
+    }
+
     /// All rows of one customer into `out` (cleared first), in the order
     /// they are drawn (not necessarily by day).
-    fn customer_events(&self, index: u32, out: &mut Vec<Event>) {
+    ///
+    /// Dates come from the customer's timing stream, amounts from a separate
+    /// value stream, so with `AMOUNTS = false` the same days come out (with
+    /// zero amounts) without the cost of drawing the amounts.
+    fn customer_events<const AMOUNTS: bool>(&self, index: u32, out: &mut Vec<Event>) {
         out.clear();
-        let mut rng = Rng::for_customer(self.seed, index);
+        let mut rng = Rng::for_customer(self.seed, index, TIMING_STREAM);
+        let mut value = Rng::for_customer(self.seed, index, VALUE_STREAM);
         let first = self.acquisition_day(index, &mut rng);
 
         let kind = {
@@ -309,9 +436,9 @@ impl Model {
                 Kind::OneShot
             } else if u < 0.745 {
                 Kind::Occasional
-            } else if u < 0.94 {
+            } else if u < 0.935 {
                 Kind::Regular
-            } else if u < 0.98 {
+            } else if u < 0.975 {
                 Kind::Heavy
             } else {
                 Kind::Burst
@@ -320,23 +447,24 @@ impl Model {
 
         // Basket size: a personal median, and a spread around it.
         let (basket_median, basket_sigma) = match kind {
-            Kind::Heavy => (rng.log_normal(15_000.0, 0.35), 0.45),
-            Kind::Burst => (rng.log_normal(22_000.0, 0.30), 0.45),
-            _ => (rng.log_normal(4_300.0, 0.30), 0.55),
+            _ if !AMOUNTS => (0.0, 0.0),
+            Kind::Heavy => (value.log_normal(17_000.0, 0.35), 0.45),
+            Kind::Burst => (value.log_normal(22_000.0, 0.30), 0.45),
+            _ => (value.log_normal(4_300.0, 0.30), 0.55),
         };
         // Rhythm: typical gap and per-order chance of stopping for good
         // (from the third order on: every repeater makes a second purchase).
         let (gap_median, gap_sigma, stop) = match kind {
             Kind::OneShot => (0.0, 0.0, 1.0),
             Kind::Occasional => (rng.log_normal(180.0, 0.35), 0.80, rng.uniform(0.15, 0.30)),
-            Kind::Regular => (rng.uniform(28.0, 50.0), 0.25, rng.uniform(0.003, 0.025)),
+            Kind::Regular => (rng.uniform(28.0, 50.0), 0.25, rng.uniform(0.002, 0.02)),
             Kind::Heavy => (rng.uniform(25.0, 40.0), 0.25, rng.uniform(0.005, 0.035)),
             Kind::Burst => (rng.uniform(25.0, 45.0), 0.35, rng.uniform(0.15, 0.30)),
         };
         let lapse_chance = match kind {
-            Kind::Occasional => 0.05,
+            Kind::Occasional => 0.03,
             Kind::Burst => 0.0,
-            _ => 0.012,
+            _ => 0.008,
         };
 
         // Many first orders are a cheap trial set; big spenders skip it more often.
@@ -349,16 +477,18 @@ impl Model {
         let mut order_number = 0u32;
         loop {
             order_number += 1;
-            let amount = if order_number == 1 && rng.chance(trial_chance) {
-                TRIAL_PRICES[rng.below(TRIAL_PRICES.len() as u64) as usize]
+            let amount = if !AMOUNTS {
+                0
+            } else if order_number == 1 && value.chance(trial_chance) {
+                TRIAL_PRICES[value.below(TRIAL_PRICES.len() as u64) as usize]
             } else {
-                basket(&mut rng, basket_median, basket_sigma)
+                basket(&mut value, basket_median, basket_sigma)
             };
-            self.push_order(&mut rng, day, amount, out);
+            self.push_order::<AMOUNTS>(&mut rng, &mut value, day, amount, out);
             // Now and then a second order on the same day (a forgotten item).
             if rng.chance(0.012) {
-                let extra = basket(&mut rng, 2_000.0, 0.5);
-                self.push_order(&mut rng, day, extra, out);
+                let extra = if AMOUNTS { basket(&mut value, 2_000.0, 0.5) } else { 0 };
+                self.push_order::<AMOUNTS>(&mut rng, &mut value, day, extra, out);
             }
 
             // Next purchase, if any.
@@ -379,23 +509,31 @@ impl Model {
     }
 
     /// One order, plus (rarely) its return a few days to weeks later.
-    fn push_order(&self, rng: &mut Rng, day: Day, amount: i64, out: &mut Vec<Event>) {
+    fn push_order<const AMOUNTS: bool>(
+        &self,
+        rng: &mut Rng,
+        value: &mut Rng,
+        day: Day,
+        amount: i64,
+        out: &mut Vec<Event>,
+    ) {
         out.push(Event { day, amount });
         if rng.chance(0.02) {
             let delay = (2.0 + rng.log_normal(7.0, 0.7)).round().min(60.0) as i32;
-            let refund = if rng.chance(0.65) {
+            if day + delay > self.end {
+                return;
+            }
+            let refund = if !AMOUNTS || value.chance(0.65) {
                 amount
             } else {
                 // A partial return, to the ten yen.
-                let share = rng.uniform(0.15, 0.85);
+                let share = value.uniform(0.15, 0.85);
                 (((amount as f64 * share) / 10.0).round() as i64 * 10).clamp(10, amount)
             };
-            if day + delay <= self.end {
-                out.push(Event {
-                    day: day + delay,
-                    amount: -refund,
-                });
-            }
+            out.push(Event {
+                day: day + delay,
+                amount: -refund,
+            });
         }
     }
 }
@@ -512,6 +650,13 @@ mod tests {
             end: day,
         };
         assert!(matches!(generate(&params), Err(GenerateError::TooManyCustomers { .. })));
+        let params = GenerateParams {
+            customers: 1,
+            seed: 1,
+            start: day - 400_000,
+            end: day,
+        };
+        assert!(matches!(generate(&params), Err(GenerateError::SpanTooLong { .. })));
         let message = generate(&GenerateParams {
             customers: 1,
             seed: 1,
@@ -555,6 +700,21 @@ mod tests {
         let customers = by_customer(&a);
         assert_eq!(customers.len(), 3_000);
         assert!(customers.values().all(|rows| rows.iter().any(|r| r.1 > 0)));
+    }
+
+    #[test]
+    fn threads_do_not_change_the_output() {
+        let params = GenerateParams {
+            customers: 2 * MIN_CHUNK_CUSTOMERS + 7,
+            seed: 5,
+            start: day_from_ymd(2024, 1, 1).unwrap(),
+            end: day_from_ymd(2024, 6, 30).unwrap(),
+        };
+        let one = generate_in_chunks(&params, 1);
+        let three = generate_in_chunks(&params, 3);
+        assert_eq!(one, three);
+        // Same day: customers in index order.
+        assert!((1..one.len()).all(|i| one.day[i - 1] < one.day[i] || one.customer[i - 1] <= one.customer[i]));
     }
 
     #[test]

@@ -66,7 +66,7 @@ pub fn analyze_orders(orders: Orders, ingest: IngestReport, config: &Config, as_
     }
     let customer_ids = seen.iter().filter(|&&s| s).count();
     let (tl, rows) = timelines::build(orders, last);
-    let portfolio = snapshots::compute(&tl, &config.rules, &snapshot_days, config.rules.toddler_days);
+    let portfolio = snapshots::compute(tl, &config.rules, &snapshot_days, config.rules.toddler_days);
     Ok(Analysis {
         ingest,
         rows,

@@ -3,6 +3,7 @@
 //! every customer's state at the as-of date. Plain data, no I/O.
 
 use crate::dates::{Day, MonthIndex};
+use crate::ingest::intern::CustomerIds;
 use crate::money::Money;
 use crate::segments::SegmentLabel;
 
@@ -29,8 +30,11 @@ pub struct Portfolio {
     pub conversion: Vec<CohortConversion>,
     /// Acquisition cohorts followed for [`LADDER_MONTHS`] months.
     pub ladder: Vec<LadderCohort>,
-    /// Every customer present at the as-of date, sorted by customer id.
+    /// Every customer present at the as-of date, in order of first
+    /// appearance in the input.
     pub customers: Vec<CustomerState>,
+    /// Customer ids: `ids.get(state.customer)`.
+    pub ids: CustomerIds,
     /// The run's as-of date: the last snapshot date.
     pub as_of: Day,
 }
@@ -43,6 +47,12 @@ pub struct TransitionMatrix {
     pub to_day: Day,
     /// `cells[from][to]`, `from` in `0..=n` (n = the `new` row), `to` in `0..n`.
     pub cells: Vec<Vec<u64>>,
+}
+
+impl Portfolio {
+    pub fn customer_id(&self, c: &CustomerState) -> &str {
+        self.ids.get(c.customer as usize)
+    }
 }
 
 impl TransitionMatrix {
@@ -66,7 +76,8 @@ pub struct CohortConversion {
 /// One customer at the as-of date (spec section 2).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CustomerState {
-    pub customer_id: String,
+    /// Code of the customer's id in [`Portfolio::ids`].
+    pub customer: u32,
     pub segment: usize,
     pub first_purchase: Day,
     pub last_purchase: Day,

@@ -8,7 +8,7 @@
 //! O(rows + months × segments), never customers × months.
 
 use crate::conversion::CohortCounter;
-use crate::dates::{Day, MonthIndex, is_month_end, last_day_of_month, month_of};
+use crate::dates::{Day, is_month_end, last_day_of_month, month_of};
 use crate::error::{Error, Result};
 use crate::money::Money;
 use crate::portfolio::{CustomerState, LADDER_MONTHS, LadderCohort, Portfolio, TransitionMatrix};
@@ -56,15 +56,33 @@ pub fn snapshot_days(earliest_purchase: Day, latest_row: Day, as_of: Option<Day>
 }
 
 /// Month index (0-based, from the first snapshot's month) of a day on or
-/// before the last snapshot. Earlier days (returns before anyone's first
-/// purchase) fall into month 0.
+/// before the last snapshot, by table look-up. Earlier days (returns before
+/// anyone's first purchase) fall into month 0.
 struct MonthMap {
-    first_month: MonthIndex,
+    base: Day,
+    index: Vec<u32>,
 }
 
 impl MonthMap {
+    fn new(snapshots: &[Day]) -> Self {
+        let first_month = month_of(snapshots[0]);
+        let base = crate::dates::first_day_of_month(first_month);
+        let last = *snapshots.last().expect("at least one snapshot");
+        let mut index = Vec::with_capacity((last - base + 1).max(0) as usize);
+        let mut m = 0u32;
+        let mut month_end = last_day_of_month(first_month);
+        for day in base..=last {
+            if day > month_end {
+                m += 1;
+                month_end = last_day_of_month(first_month + m as i32);
+            }
+            index.push(m);
+        }
+        MonthMap { base, index }
+    }
+
     fn index(&self, day: Day) -> usize {
-        (month_of(day) - self.first_month).max(0) as usize
+        if day < self.base { 0 } else { self.index[(day - self.base) as usize] as usize }
     }
 }
 
@@ -102,6 +120,18 @@ impl Tally {
             ladder_diff: vec![0; months * (LADDER_MONTHS + 1) * n_seg],
             cohort_sizes: vec![0; months],
         }
+    }
+
+    fn merge(&mut self, other: Tally) {
+        fn add<T: Copy + std::ops::AddAssign>(a: &mut [T], b: &[T]) {
+            a.iter_mut().zip(b).for_each(|(x, &y)| *x += y);
+        }
+        add(&mut self.count_diff, &other.count_diff);
+        add(&mut self.cum_diff, &other.cum_diff);
+        add(&mut self.sales, &other.sales);
+        add(&mut self.moves, &other.moves);
+        add(&mut self.ladder_diff, &other.ladder_diff);
+        add(&mut self.cohort_sizes, &other.cohort_sizes);
     }
 
     /// Records one customer's month-end values (change months only).
@@ -191,28 +221,15 @@ fn walk_customer<C: Classifier>(
     tally: &mut Tally,
 ) -> Running {
     held.clear();
-    let mut run = Running {
-        facts: None,
-        total: Money::ZERO,
-        second: None,
-    };
-    let mut folder = MonthFolder {
-        open: None,
-        month_sales: 0,
-    };
-    let range = tl.offsets[customer]..tl.offsets[customer + 1];
-    for i in range.clone() {
-        let (day, net) = (tl.day[i], tl.net[i]);
-        run.total += net;
-        if tl.purchase[i] {
+    let mut run = Running { facts: None, total: Money::ZERO, second: None };
+    let mut folder = MonthFolder { open: None, month_sales: 0 };
+    let mut days = tl.days(customer);
+    while let Some(e) = days.next() {
+        let day = e.day;
+        run.total += e.net;
+        if e.purchase {
             run.facts = Some(match run.facts {
-                None => Facts {
-                    first: day,
-                    last: day,
-                    previous: None,
-                    total: run.total,
-                    purchase_days: 1,
-                },
+                None => Facts { first: day, last: day, previous: None, total: run.total, purchase_days: 1 },
                 Some(f) => {
                     if f.purchase_days == 1 {
                         run.second = Some(day);
@@ -229,13 +246,11 @@ fn walk_customer<C: Classifier>(
         } else if let Some(f) = run.facts.as_mut() {
             f.total = run.total;
         }
-        let value = run
-            .facts
-            .map(|f| (rules.classify(&f, day - f.last), i128::from(f.total.0)));
-        folder.feed(months.index(day), value, i128::from(net.0), held, tally);
+        let value = run.facts.map(|f| (rules.classify(&f, day - f.last), i128::from(f.total.0)));
+        folder.feed(months.index(day), value, i128::from(e.net.0), held, tally);
         // Until the next day of theirs, only recency moves.
         if let Some(f) = run.facts {
-            let next_day = if i + 1 < range.end { tl.day[i + 1] } else { Day::MAX };
+            let next_day = days.peek_day().unwrap_or(Day::MAX);
             for &b in rules.recency_breaks() {
                 let at = f.last + b;
                 if at > day && at < next_day && at <= last_snapshot {
@@ -249,29 +264,29 @@ fn walk_customer<C: Classifier>(
     run
 }
 
-/// Computes the whole portfolio over `snapshots` (ascending; the last one is
-/// the as-of date). `timelines` must hold no day after the last snapshot.
-pub fn compute<C: Classifier>(tl: &Timelines, rules: &C, snapshots: &[Day], toddler_days: i32) -> Portfolio {
-    let labels = rules.labels().to_vec();
-    let n_seg = labels.len();
-    let months = snapshots.len();
-    let as_of = *snapshots.last().expect("at least one snapshot");
-    debug_assert!(snapshots[..months - 1].iter().all(|&d| is_month_end(d)));
-    let month_map = MonthMap {
-        first_month: month_of(snapshots[0]),
-    };
-    let mut tally = Tally::new(n_seg, months);
-    let mut cohorts = CohortCounter::new(month_map.first_month, months, toddler_days);
-    let mut customers = Vec::new();
-    let mut held = Vec::with_capacity(8);
+/// One worker's share of the customers.
+struct Part {
+    tally: Tally,
+    cohorts: CohortCounter,
+    customers: Vec<CustomerState>,
+}
 
-    for c in 0..tl.customers() {
-        let run = walk_customer(rules, &month_map, as_of, tl, c, &mut held, &mut tally);
+fn compute_part<C: Classifier>(tl: &Timelines, rules: &C, snapshots: &[Day], toddler_days: i32, range: std::ops::Range<usize>, months: &MonthMap) -> Part {
+    let n_seg = rules.labels().len();
+    let as_of = *snapshots.last().expect("at least one snapshot");
+    let mut part = Part {
+        tally: Tally::new(n_seg, snapshots.len()),
+        cohorts: CohortCounter::new(month_of(snapshots[0]), snapshots.len(), toddler_days),
+        customers: Vec::with_capacity(range.len()),
+    };
+    let mut held = Vec::with_capacity(8);
+    for c in range {
+        let run = walk_customer(rules, months, as_of, tl, c, &mut held, &mut part.tally);
         let Some(f) = run.facts else { continue };
-        tally.add_customer(&held);
-        cohorts.add(f.first, run.second);
-        customers.push(CustomerState {
-            customer_id: tl.ids[c].clone(),
+        part.tally.add_customer(&held);
+        part.cohorts.add(f.first, run.second);
+        part.customers.push(CustomerState {
+            customer: c as u32,
             segment: rules.classify(&f, as_of - f.last),
             first_purchase: f.first,
             last_purchase: f.last,
@@ -282,8 +297,38 @@ pub fn compute<C: Classifier>(tl: &Timelines, rules: &C, snapshots: &[Day], todd
             second_purchase: run.second,
         });
     }
-    customers.sort_unstable_by(|a, b| a.customer_id.cmp(&b.customer_id));
-    finish(labels, snapshots, tally, cohorts.finish(as_of), customers)
+    part
+}
+
+/// Computes the whole portfolio over `snapshots` (ascending; the last one is
+/// the as-of date). `tl` must hold no day after the last snapshot. Customers
+/// are split over the machine's cores; the parts add up.
+pub fn compute<C: Classifier + Sync>(tl: Timelines, rules: &C, snapshots: &[Day], toddler_days: i32) -> Portfolio {
+    let months = snapshots.len();
+    debug_assert!(snapshots[..months - 1].iter().all(|&d| is_month_end(d)));
+    let month_map = MonthMap::new(snapshots);
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+    let n = tl.customers();
+    let per = n.div_ceil(workers).max(1);
+    let parts: Vec<Part> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..n)
+            .step_by(per)
+            .map(|first| {
+                let (tl, month_map) = (&tl, &month_map);
+                s.spawn(move || compute_part(tl, rules, snapshots, toddler_days, first..(first + per).min(n), month_map))
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().expect("portfolio thread")).collect()
+    });
+    let mut parts = parts.into_iter();
+    let mut all = parts.next().unwrap_or_else(|| compute_part(&tl, rules, snapshots, toddler_days, 0..0, &month_map));
+    for part in parts {
+        all.tally.merge(part.tally);
+        all.cohorts.merge(part.cohorts);
+        all.customers.extend(part.customers);
+    }
+    let as_of = *snapshots.last().expect("at least one snapshot");
+    finish(rules.labels().to_vec(), snapshots, all.tally, all.cohorts.finish(as_of), all.customers, tl.ids)
 }
 
 fn running_sums<T: Copy + std::ops::AddAssign + Default>(diff: &[T], months: usize, n: usize) -> Vec<Vec<T>> {
@@ -304,6 +349,7 @@ fn finish(
     tally: Tally,
     conversion: Vec<crate::portfolio::CohortConversion>,
     customers: Vec<CustomerState>,
+    ids: crate::ingest::intern::CustomerIds,
 ) -> Portfolio {
     let n = tally.n_seg;
     let months = tally.months;
@@ -366,6 +412,7 @@ fn finish(
         conversion,
         ladder,
         customers,
+        ids,
         as_of,
     }
 }

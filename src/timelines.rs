@@ -1,31 +1,30 @@
-//! Orders → one timeline per customer: their distinct days in order, each
-//! with the day's net amount and whether it was a purchase day.
+//! Orders → one timeline per customer: their rows in date order.
 //!
 //! Grouping is a counting sort by customer code (O(rows)), then a sort of
-//! each customer's few rows by day.
+//! each customer's few rows, in parallel over customers.
 
 use crate::dates::Day;
 use crate::ingest::Orders;
+use crate::ingest::intern::CustomerIds;
 use crate::money::Money;
 
-/// Per-customer day lists in one contiguous store (CSR layout): customer
-/// `c`'s days are `day[offsets[c]..offsets[c + 1]]`.
+/// Every customer's rows, contiguous (CSR layout): customer `c`'s rows are
+/// `rows[offsets[c]..offsets[c + 1]]`, sorted by (day, amount).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Timelines {
-    pub ids: Vec<String>,
+    pub ids: CustomerIds,
     pub offsets: Vec<usize>,
-    pub day: Vec<Day>,
-    /// Sum of the day's amounts (purchases and returns net out).
-    pub net: Vec<Money>,
-    /// At least one row that day had `amount >= 0` (spec section 1).
-    pub purchase: Vec<bool>,
+    pub rows: Vec<(Day, Money)>,
 }
 
-/// One day of one customer.
+/// One day of one customer: several rows the same day are one purchase day
+/// whose amounts add up (spec section 1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DayEntry {
     pub day: Day,
+    /// Sum of the day's amounts (purchases and returns net out).
     pub net: Money,
+    /// At least one row that day had `amount >= 0`.
     pub purchase: bool,
 }
 
@@ -34,13 +33,38 @@ impl Timelines {
         self.offsets.len().saturating_sub(1)
     }
 
-    pub fn entries(&self, customer: usize) -> impl Iterator<Item = DayEntry> + '_ {
-        let range = self.offsets[customer]..self.offsets[customer + 1];
-        range.map(|i| DayEntry {
-            day: self.day[i],
-            net: self.net[i],
-            purchase: self.purchase[i],
-        })
+    /// The customer's days in order.
+    pub fn days(&self, customer: usize) -> Days<'_> {
+        Days { rows: &self.rows[self.offsets[customer]..self.offsets[customer + 1]] }
+    }
+}
+
+/// Iterator over a customer's days, merging rows of the same day.
+pub struct Days<'a> {
+    rows: &'a [(Day, Money)],
+}
+
+impl Days<'_> {
+    /// The next day after the current position, if any.
+    pub fn peek_day(&self) -> Option<Day> {
+        self.rows.first().map(|r| r.0)
+    }
+}
+
+impl Iterator for Days<'_> {
+    type Item = DayEntry;
+
+    fn next(&mut self) -> Option<DayEntry> {
+        let (&(day, first), _) = self.rows.split_first()?;
+        let mut entry = DayEntry { day, net: first, purchase: !first.is_negative() };
+        let mut n = 1;
+        while n < self.rows.len() && self.rows[n].0 == day {
+            entry.net += self.rows[n].1;
+            entry.purchase |= !self.rows[n].1.is_negative();
+            n += 1;
+        }
+        self.rows = &self.rows[n..];
+        Some(entry)
     }
 }
 
@@ -63,26 +87,21 @@ pub struct RowStats {
 
 /// Groups the orders dated on or before `cutoff` by customer.
 pub fn build(orders: Orders, cutoff: Day) -> (Timelines, RowStats) {
-    let Orders {
-        ids,
-        customer,
-        day: days,
-        amount: amounts,
-    } = orders;
+    let Orders { ids, customer, day: days, amount: amounts } = orders;
     let customers = ids.len();
     let mut stats = RowStats::default();
-    let mut counts = vec![0usize; customers + 1];
+    let mut offsets = vec![0usize; customers + 1];
     for (&c, &day) in customer.iter().zip(&days) {
         if day <= cutoff {
-            counts[c as usize + 1] += 1;
+            offsets[c as usize + 1] += 1;
         }
     }
     for c in 0..customers {
-        counts[c + 1] += counts[c];
+        offsets[c + 1] += offsets[c];
     }
-    let used = counts[customers];
+    let used = offsets[customers];
     let mut rows: Vec<(Day, Money)> = vec![(0, Money::ZERO); used];
-    let mut fill = counts.clone();
+    let mut fill = offsets.clone();
     for ((&c, &day), &amount) in customer.iter().zip(&days).zip(&amounts) {
         if day > cutoff {
             stats.rows_after_cutoff += 1;
@@ -97,34 +116,46 @@ pub fn build(orders: Orders, cutoff: Day) -> (Timelines, RowStats) {
         rows[fill[c as usize]] = (day, amount);
         fill[c as usize] += 1;
     }
+    drop((fill, customer, days, amounts));
     stats.rows_used = used as u64;
+    stats.duplicate_rows = sort_each_customer(&mut rows, &offsets);
+    (Timelines { ids, offsets, rows }, stats)
+}
 
-    let mut tl = Timelines {
-        ids,
-        offsets: Vec::with_capacity(customers + 1),
-        day: Vec::with_capacity(used),
-        net: Vec::with_capacity(used),
-        purchase: Vec::with_capacity(used),
-    };
-    tl.offsets.push(0);
-    for c in 0..customers {
-        let slice = &mut rows[counts[c]..counts[c + 1]];
-        slice.sort_unstable();
-        stats.duplicate_rows += slice.windows(2).filter(|w| w[0] == w[1]).count() as u64;
-        let mut i = 0;
-        while i < slice.len() {
-            let day = slice[i].0;
-            let (mut net, mut purchase) = (Money::ZERO, false);
-            while i < slice.len() && slice[i].0 == day {
-                net += slice[i].1;
-                purchase |= !slice[i].1.is_negative();
-                i += 1;
-            }
-            tl.day.push(day);
-            tl.net.push(net);
-            tl.purchase.push(purchase);
-        }
-        tl.offsets.push(tl.day.len());
+/// Sorts every customer's rows by (day, amount), in parallel over
+/// customers; returns how many rows repeat the one before them exactly.
+fn sort_each_customer(rows: &mut [(Day, Money)], offsets: &[usize]) -> u64 {
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+    let customers = offsets.len() - 1;
+    let per = customers.div_ceil(workers).max(1);
+    let mut pieces = Vec::new();
+    let mut rest = rows;
+    let mut consumed = 0;
+    for first in (0..customers).step_by(per) {
+        let last = (first + per).min(customers);
+        let (head, tail) = rest.split_at_mut(offsets[last] - consumed);
+        pieces.push((head, &offsets[first..=last]));
+        rest = tail;
+        consumed = offsets[last];
     }
-    (tl, stats)
+    std::thread::scope(|s| {
+        let handles: Vec<_> = pieces
+            .into_iter()
+            .map(|(piece, offs)| {
+                s.spawn(move || {
+                    let base = offs[0];
+                    let mut duplicates = 0u64;
+                    for w in offs.windows(2) {
+                        let slice = &mut piece[w[0] - base..w[1] - base];
+                        if slice.len() > 1 {
+                            slice.sort_unstable();
+                            duplicates += slice.windows(2).filter(|p| p[0] == p[1]).count() as u64;
+                        }
+                    }
+                    duplicates
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().expect("sorting thread")).sum()
+    })
 }

@@ -6,7 +6,7 @@ use chrono::TimeZone;
 use chrono_tz::Tz;
 use polars::prelude::*;
 
-use super::intern::Interner;
+use super::intern::{CustomerIds, NO_CODE, assign_codes};
 use super::text::{AMOUNT_EXPECTED, CellProblem, DATE_EXPECTED, parse_amount, parse_date};
 use crate::dates::{Day, day_from_date};
 use crate::money::Money;
@@ -87,23 +87,25 @@ fn as_strings(column: &Column) -> PolarsResult<StringChunked> {
     Ok(column.cast(&DataType::String)?.str()?.clone())
 }
 
-/// Customer codes per row and the id of each code. Ids are trimmed of
-/// surrounding blanks and otherwise kept as written (`00012` ≠ `12`).
-pub fn read_customers(column: &Column, bad_cells: &mut Vec<BadCell>) -> PolarsResult<(Vec<u32>, Vec<String>)> {
+/// Customer codes per row (in order of first appearance) and the id of
+/// each code. Ids are trimmed of surrounding blanks and otherwise kept as
+/// written (`00012` ≠ `12`).
+pub fn read_customers(column: &Column, bad_cells: &mut Vec<BadCell>) -> PolarsResult<(Vec<u32>, CustomerIds)> {
     let strings = as_strings(column)?;
-    let mut interner = Interner::with_capacity(strings.len() / 4);
-    let mut codes = Vec::with_capacity(strings.len());
-    for (row, value) in strings.iter().enumerate() {
-        let id = value.map(|v| v.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}' || c == '\u{feff}'));
-        match id {
-            Some(id) if !id.is_empty() => codes.push(interner.code(id)),
-            _ => {
-                bad_cells.push(bad(column, row, CellProblem::Empty, "a customer id"));
-                codes.push(u32::MAX);
-            }
+    let strings = strings.rechunk();
+    let Some(array) = strings.downcast_iter().next() else {
+        return Ok((Vec::new(), CustomerIds::default()));
+    };
+    fn trim(s: &str) -> &str {
+        s.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}' || c == '\u{feff}')
+    }
+    let (codes, ids) = assign_codes(array.len(), |row| array.get(row).map(trim).filter(|s| !s.is_empty()));
+    for (row, &code) in codes.iter().enumerate() {
+        if code == NO_CODE {
+            bad_cells.push(bad(column, row, CellProblem::Empty, "a customer id"));
         }
     }
-    Ok((codes, interner.into_names()))
+    Ok((codes, ids))
 }
 
 /// Order dates per row as day numbers.

@@ -3,7 +3,7 @@
 
 pub mod columns;
 pub mod csv;
-mod intern;
+pub mod intern;
 pub mod order_writer;
 pub mod text;
 
@@ -14,16 +14,18 @@ use polars::prelude::*;
 
 use self::columns::{BadCell, closest, find_column, read_amounts, read_customers, read_days};
 use self::csv::{CsvFrame, Encoding};
+use self::intern::CustomerIds;
 use self::text::CellProblem;
 use crate::config::Columns;
 use crate::dates::Day;
 use crate::error::{Error, Result};
 use crate::money::Money;
 
-/// Order rows as parallel columns; `customer[i]` indexes `ids`.
+/// Order rows as parallel columns; `customer[i]` indexes `ids` (codes in
+/// order of first appearance).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Orders {
-    pub ids: Vec<String>,
+    pub ids: CustomerIds,
     pub customer: Vec<u32>,
     pub day: Vec<Day>,
     pub amount: Vec<Money>,
@@ -40,14 +42,14 @@ impl Orders {
 
     /// Builds orders from `(customer_id, day, amount)` rows (tests, tools).
     pub fn from_rows<'a>(rows: impl IntoIterator<Item = (&'a str, Day, Money)>) -> Orders {
-        let mut interner = intern::Interner::with_capacity(16);
+        let mut interner = intern::Interner::default();
         let mut orders = Orders::default();
         for (id, day, amount) in rows {
             orders.customer.push(interner.code(id));
             orders.day.push(day);
             orders.amount.push(amount);
         }
-        orders.ids = interner.into_names();
+        orders.ids = interner.into_ids();
         orders
     }
 }

@@ -111,7 +111,7 @@ pub fn customers_csv(p: &Portfolio, indexes: impl IntoIterator<Item = usize>) ->
         let _ = writeln!(
             out,
             "{},{},{},{},{},{},{},{}",
-            csv_field(&c.customer_id),
+            csv_field(p.customer_id(c)),
             p.labels[c.segment].id,
             format_day(c.first_purchase),
             format_day(c.last_purchase),

@@ -38,10 +38,7 @@ fn tenure_0_1_89_90() {
     assert_eq!(p.as_of, crate::common::day("2024-03-31"));
     assert_eq!(segment_at_as_of(&p, "same_day"), Some("first_active"));
     assert_eq!(
-        p.customers
-            .iter()
-            .find(|c| c.customer_id == "same_day")
-            .unwrap()
+        crate::common::state(&p, "same_day")
             .purchase_days,
         1
     );
@@ -117,7 +114,7 @@ fn returns_only_customers_are_not_in_the_portfolio_until_they_buy() {
     assert_eq!(count(&p, "2024-03-31", "first_active"), 2);
     assert_eq!(moved(&p, "2024-03-31", "new", "first_active"), 1);
     // The earlier return counts in the total once the customer is present.
-    let ret = p.customers.iter().find(|c| c.customer_id == "ret").unwrap();
+    let ret = crate::common::state(&p, "ret");
     assert_eq!(ret.total.to_string(), "1500");
     assert_eq!(ret.first_purchase, crate::common::day("2024-03-10"));
 }
@@ -165,7 +162,7 @@ fn customer_ids_stay_strings() {
     let rows = [("00012", "2024-01-05", "1000"), ("12", "2024-01-06", "1000")];
     let p = analyze(&rows, Some("2024-01-31")).portfolio;
     assert_eq!(p.customers.len(), 2);
-    assert_eq!(p.customers[0].customer_id, "00012");
+    assert_eq!(p.customer_id(&p.customers[0]), "00012");
 }
 
 #[test]

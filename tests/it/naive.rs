@@ -183,7 +183,7 @@ fn check(rows: &[(u8, i32, i64)], r: &Rules, as_of: Option<i32>) -> Result<(), T
     let at_as_of: BTreeMap<String, (usize, i64)> = p
         .customers
         .iter()
-        .map(|c| (c.customer_id.clone(), (c.segment, c.total.0)))
+        .map(|c| (p.customer_id(c).to_string(), (c.segment, c.total.0)))
         .collect();
     prop_assert_eq!(&at_as_of, &n.at_as_of);
     Ok(())

@@ -146,8 +146,9 @@ pub fn cohort_ladder<DB: DrawingBackend>(
     let steps = pool(&pooled);
 
     let range = format!(
-        "{}〜{}",
+        "{}{}{}",
         format_month(pooled[0].cohort_month),
+        lang.pick("〜", " to "),
         format_month(pooled[pooled.len() - 1].cohort_month)
     );
     let at = &steps[LOYAL_MONTH];
@@ -164,13 +165,16 @@ pub fn cohort_ladder<DB: DrawingBackend>(
             LOYAL_MONTH
         ),
         (Lang::En, true) => format!(
-            "After {} months (~210 days), of 100: {:.1} bought again, {:.1} loyal ({} cohorts, {range})",
+            "After {} months (about 210 days), of 100: {:.1} bought again, {:.1} loyal ({} cohorts, {range})",
             LOYAL_MONTH,
             at.per_100(at.repeated),
             at.per_100(at.loyal),
             pooled.len(),
         ),
-        (Lang::En, false) => format!("Month {} (~210 days) not observed yet (cohorts {range})", LOYAL_MONTH),
+        (Lang::En, false) => format!(
+            "Month {} (about 210 days) not observed yet (cohorts {range})",
+            LOYAL_MONTH
+        ),
     };
     let footnote = match (lang, followed) {
         (Lang::Ja, true) => {

@@ -107,7 +107,13 @@ fn simulate(as_of: Day) -> Vec<Customer> {
     customers
 }
 
-pub fn portfolio() -> Portfolio {
+/// The fixture, built once per test run.
+pub fn portfolio() -> &'static Portfolio {
+    static PORTFOLIO: std::sync::OnceLock<Portfolio> = std::sync::OnceLock::new();
+    PORTFOLIO.get_or_init(build)
+}
+
+fn build() -> Portfolio {
     let snapshot_days: Vec<Day> = (0..MONTHS).map(|m| last_day_of_month(START + m as i32)).collect();
     let as_of = *snapshot_days.last().unwrap();
     let rules = CpmRules::new(240, 90, 210, Money::from_units(70_000).unwrap());
@@ -216,6 +222,7 @@ pub fn portfolio() -> Portfolio {
         conversion,
         ladder,
         customers: Vec::new(),
+        ids: Default::default(),
         as_of,
     }
 }

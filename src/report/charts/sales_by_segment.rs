@@ -21,7 +21,7 @@ use crate::segments::{CPM_TIERS, Tier};
 
 /// How many snapshots the chart shows.
 pub const SALES_MONTHS: usize = 24;
-const Y_LABEL_W: u32 = 120;
+const Y_LABEL_W: u32 = 150;
 const MAX_MONTH_LABELS: usize = 9;
 const SHARE_ROW_H: i32 = 44;
 /// Bands from the bottom up: 優良, コツコツ, 流行, よちよち, 初回, 離脱.

@@ -166,7 +166,7 @@ pub fn group_thousands(n: i128) -> String {
         out.push('-');
     }
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -257,7 +257,7 @@ pub fn label_step(n: usize, max_labels: usize) -> usize {
 }
 
 pub fn is_labelled(i: usize, n: usize, step: usize) -> bool {
-    (n - 1 - i) % step == 0
+    (n - 1 - i).is_multiple_of(step)
 }
 
 /// The indices of the last `max` of `len` items.
