@@ -121,6 +121,46 @@ pub fn format_micros(micros: i128) -> String {
     }
 }
 
+/// Appends an integer in decimal to `out`.
+pub fn push_int(out: &mut Vec<u8>, n: i128) {
+    if n < 0 {
+        out.push(b'-');
+    }
+    let mut v = n.unsigned_abs();
+    let mut digits = [0u8; 40];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[i..]);
+}
+
+/// Appends millionths as decimal text, as [`format_micros`] writes it.
+pub fn push_micros(out: &mut Vec<u8>, micros: i128) {
+    let scale = i128::from(SCALE);
+    let (units, frac) = (micros / scale, (micros % scale).unsigned_abs());
+    if micros < 0 && units == 0 {
+        out.push(b'-');
+    }
+    push_int(out, units);
+    if frac != 0 {
+        let mut digits = [0u8; 6];
+        let mut v = frac;
+        for d in digits.iter_mut().rev() {
+            *d = b'0' + (v % 10) as u8;
+            v /= 10;
+        }
+        let len = 6 - digits.iter().rev().take_while(|&&d| d == b'0').count();
+        out.push(b'.');
+        out.extend_from_slice(&digits[..len]);
+    }
+}
+
 /// Whole currency units of a sum, rounded half away from zero (for display).
 pub fn round_units(micros: i128) -> i128 {
     let scale = i128::from(SCALE);
@@ -148,6 +188,15 @@ mod tests {
         assert_eq!(Money::parse_plain(""), None);
         assert_eq!(Money::parse_plain("-"), None);
         assert_eq!(Money::from_f64(69999.99).unwrap().to_string(), "69999.99");
+    }
+
+    #[test]
+    fn push_matches_format() {
+        for m in [0i128, 1, -1, 999_999, -999_999, 1_000_000, -1_500_000, 123_456_789_012, -70_000_000_000, 5] {
+            let mut out = Vec::new();
+            push_micros(&mut out, m);
+            assert_eq!(String::from_utf8(out).unwrap(), format_micros(m), "{m}");
+        }
     }
 
     #[test]

@@ -101,42 +101,63 @@ impl IngestReport {
 
 enum Source {
     Csv(CsvFrame),
-    Parquet(DataFrame),
+    /// Parquet is read one column at a time, so that only one column's
+    /// frame is in memory besides the parsed arrays.
+    Parquet { names: Vec<String>, rows: usize },
 }
 
 impl Source {
-    fn frame(&self) -> &DataFrame {
+    fn names(&self) -> Vec<String> {
         match self {
-            Source::Csv(c) => &c.frame,
-            Source::Parquet(f) => f,
+            Source::Csv(c) => c.frame.get_column_names().iter().map(|n| n.to_string()).collect(),
+            Source::Parquet { names, .. } => names.clone(),
+        }
+    }
+
+    fn height(&self) -> usize {
+        match self {
+            Source::Csv(c) => c.frame.height(),
+            Source::Parquet { rows, .. } => *rows,
+        }
+    }
+
+    /// Takes column `name` out of the source.
+    fn take(&mut self, path: &Path, name: &str) -> Result<Column> {
+        match self {
+            Source::Csv(c) => c.frame.drop_in_place(name).map_err(|e| Error::input(path, e.to_string())),
+            Source::Parquet { .. } => {
+                let file = open_file(path)?;
+                let frame = ParquetReader::new(file)
+                    .with_columns(Some(vec![name.to_string()]))
+                    .finish()
+                    .map_err(|e| Error::input(path, format!("cannot read column '{name}' as Parquet: {e}")))?;
+                frame.column(name).cloned().map_err(|e| Error::input(path, e.to_string()))
+            }
         }
     }
 
     fn place(&self, row: usize) -> String {
         match self {
             Source::Csv(c) => format!("line {}", c.line_of_row(row)),
-            Source::Parquet(_) => format!("row {}", row + 1),
+            Source::Parquet { .. } => format!("row {}", row + 1),
         }
     }
 }
 
+fn open_file(path: &Path) -> Result<std::fs::File> {
+    std::fs::File::open(path).map_err(|source| Error::Read { path: path.to_path_buf(), source })
+}
+
 fn open(path: &Path, options: &ReadOptions) -> Result<Source> {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     match ext.as_str() {
         "csv" | "tsv" | "txt" => csv::read(path, options.encoding, options.delimiter).map(Source::Csv),
         "parquet" | "pq" => {
-            let file = std::fs::File::open(path).map_err(|source| Error::Read {
-                path: path.to_path_buf(),
-                source,
-            })?;
-            ParquetReader::new(file)
-                .finish()
-                .map(Source::Parquet)
-                .map_err(|e| Error::input(path, format!("cannot read as Parquet: {e}")))
+            let not_parquet = |e: PolarsError| Error::input(path, format!("cannot read as Parquet: {e}"));
+            let mut reader = ParquetReader::new(open_file(path)?);
+            let names = reader.schema().map_err(not_parquet)?.iter_names().map(|n| n.to_string()).collect();
+            let rows = reader.num_rows().map_err(not_parquet)?;
+            Ok(Source::Parquet { names, rows })
         }
         _ => Err(Error::input(
             path,
@@ -152,50 +173,43 @@ fn open(path: &Path, options: &ReadOptions) -> Result<Source> {
 /// naming file, line, column and value) or leniently (bad rows skipped and
 /// reported).
 pub fn read_orders(path: &Path, columns: &Columns, tz: Tz, options: &ReadOptions) -> Result<(Orders, IngestReport)> {
-    let source = open(path, options)?;
-    let frame = source.frame();
-    let names: Vec<String> = frame.get_column_names().iter().map(|n| n.to_string()).collect();
-    let lookup = |wanted: &str, role: &'static str| -> Result<&Column> {
-        let name = find_column(&names, wanted).ok_or_else(|| Error::MissingColumn {
+    let mut source = open(path, options)?;
+    let names = source.names();
+    let lookup = |wanted: &str, role: &'static str| -> Result<String> {
+        find_column(&names, wanted).map(str::to_string).ok_or_else(|| Error::MissingColumn {
             path: path.to_path_buf(),
             wanted: wanted.to_string(),
             role,
             found: names.iter().map(|n| format!("'{n}'")).collect::<Vec<_>>().join(", "),
-            hint: closest(&names, wanted)
-                .map(|c| format!(" — did you mean '{c}'?"))
-                .unwrap_or_default(),
-        })?;
-        frame.column(name).map_err(|e| Error::input(path, e.to_string()))
+            hint: closest(&names, wanted).map(|c| format!(" — did you mean '{c}'?")).unwrap_or_default(),
+        })
     };
-    let customer_col = lookup(&columns.customer, "customer")?;
-    let date_col = lookup(&columns.date, "date")?;
-    let amount_col = lookup(&columns.amount, "amount")?;
-    if frame.height() == 0 {
+    let customer_name = lookup(&columns.customer, "customer")?;
+    let date_name = lookup(&columns.date, "date")?;
+    let amount_name = lookup(&columns.amount, "amount")?;
+    let height = source.height();
+    if height == 0 {
         return Err(Error::input(path, "no order rows: the file has a header but no data"));
     }
 
+    // One column at a time: each column's frame is dropped once parsed.
     let polars_err = |e: PolarsError| Error::input(path, e.to_string());
     let mut bad_cells: Vec<BadCell> = Vec::new();
-    let (customer, ids) = read_customers(customer_col, &mut bad_cells).map_err(polars_err)?;
-    let day = read_days(date_col, tz, &mut bad_cells).map_err(polars_err)?;
-    let amount = read_amounts(amount_col, &mut bad_cells).map_err(polars_err)?;
-    let mut orders = Orders {
-        ids,
-        customer,
-        day,
-        amount,
-    };
+    let (customer, ids) = read_customers(&source.take(path, &customer_name)?, &mut bad_cells).map_err(polars_err)?;
+    let day = read_days(&source.take(path, &date_name)?, tz, &mut bad_cells).map_err(polars_err)?;
+    let amount = read_amounts(&source.take(path, &amount_name)?, &mut bad_cells).map_err(polars_err)?;
+    let mut orders = Orders { ids, customer, day, amount };
 
     let (encoding, delimiter) = match &source {
         Source::Csv(c) => (Some(c.encoding), Some(c.delimiter)),
-        Source::Parquet(_) => (None, None),
+        Source::Parquet { .. } => (None, None),
     };
     let mut report = IngestReport {
         path: path.to_path_buf(),
         format: if encoding.is_some() { "csv" } else { "parquet" },
         encoding,
         delimiter,
-        rows_read: frame.height() as u64,
+        rows_read: height as u64,
         rejected: Vec::new(),
     };
     if bad_cells.is_empty() {

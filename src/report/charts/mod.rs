@@ -2,13 +2,15 @@
 //! slide size ([`SLIDE_SIZE`], 16:9, readable when projected), in Japanese
 //! or English.
 //!
-//! Every chart takes a drawing area and the engine's [`Portfolio`]
-//! (`crate::portfolio::Portfolio`); the report month is a snapshot index
-//! `t`. A chart with nothing to show (no snapshots, no cohorts, no previous
-//! month) draws its title and a short message instead of failing; only an
-//! out-of-range `t` is an error. Colours and type come from [`style`]: each
-//! tier keeps its colour on every chart and its lapsed segment is a greyed
-//! version of it.
+//! Every chart takes a drawing area and the engine's [`Portfolio`]; the
+//! report month is a snapshot index `t`. A chart with nothing to show (no
+//! snapshots, no cohorts, no previous month) draws its title and a short
+//! message instead of failing; the errors are an out-of-range `t` and, for
+//! the tier charts, a portfolio that is not the ten CPM segments. Colours
+//! and type come from [`style`]: each tier keeps its colour on every chart
+//! and its lapsed segment is a greyed version of it. Text goes through
+//! `text::draw_text`, which fixes plotters' glyph placement on raster
+//! backends (see there).
 //!
 //! [`Portfolio`]: crate::portfolio::Portfolio
 

@@ -168,11 +168,20 @@ fn renders_every_chart_to_png() {
         render_png(&png("6_ladder"), SLIDE_SIZE, |a| cohort_ladder(a, p, lang)).unwrap();
         render_png(&png("7_sales"), SLIDE_SIZE, |a| sales_by_segment(a, p, lang)).unwrap();
     }
+    // The first month: no previous month to compare with.
+    render_png(&dir.join("1_grid_first_ja.png"), SLIDE_SIZE, |a| {
+        portfolio_grid(a, p, 0, Lang::Ja)
+    })
+    .unwrap();
+    render_png(&dir.join("5_transitions_first_ja.png"), SLIDE_SIZE, |a| {
+        transition_heatmap(a, p, 0, Lang::Ja)
+    })
+    .unwrap();
     let written = std::fs::read_dir(&dir)
         .unwrap()
         .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "png"))
         .count();
-    assert!(written >= 14);
+    assert!(written >= 16);
 }
 
 #[test]
