@@ -10,8 +10,11 @@ use crate::pipeline::Analysis;
 pub struct DataQuality {
     pub rows_read: u64,
     pub rows_used: u64,
-    /// Bad rows skipped in lenient mode, by reason code.
+    /// Rows left out, by reason code: bad rows in lenient mode, and the
+    /// header repeated (`repeated_header`) in either mode.
     pub rejected_by_reason: BTreeMap<&'static str, u64>,
+    /// The same rows by reason code and column (`""` for whole-row reasons).
+    pub rejected_by_column: BTreeMap<(&'static str, String), u64>,
     pub rows_rejected: u64,
     /// Rows dated after the as-of date.
     pub rows_excluded: u64,
@@ -27,19 +30,29 @@ pub struct DataQuality {
     pub customers: u64,
     /// Customers in the portfolio at the as-of date (at least one purchase).
     pub customers_in_portfolio: u64,
+    /// Text files: the 1-based line of the header (`None` for Parquet).
+    pub header_line: Option<u64>,
+    /// The title lines above the header, skipped.
+    pub lines_before_header: Vec<String>,
+    /// Blank lines among the rows, skipped (not rows).
+    pub blank_lines: u64,
 }
 
 impl DataQuality {
     pub fn of(a: &Analysis) -> DataQuality {
         let mut by_reason: BTreeMap<&'static str, u64> = BTreeMap::new();
+        let mut by_column: BTreeMap<(&'static str, String), u64> = BTreeMap::new();
         for r in &a.ingest.rejected {
             *by_reason.entry(r.problem.code()).or_default() += 1;
+            *by_column.entry((r.problem.code(), r.column.clone())).or_default() += 1;
         }
+        let layout = a.ingest.layout.as_ref();
         DataQuality {
             rows_read: a.ingest.rows_read,
             rows_used: a.rows.rows_used,
             rows_rejected: a.ingest.rejected.len() as u64,
             rejected_by_reason: by_reason,
+            rejected_by_column: by_column,
             rows_excluded: a.rows.rows_after_cutoff,
             return_rows: a.rows.return_rows,
             returns_total: a.rows.returns_total,
@@ -50,6 +63,9 @@ impl DataQuality {
             as_of: a.portfolio.as_of,
             customers: a.customer_ids as u64,
             customers_in_portfolio: a.portfolio.customers.len() as u64,
+            header_line: layout.map(|l| l.header_line),
+            lines_before_header: layout.map(|l| l.lines_before_header.clone()).unwrap_or_default(),
+            blank_lines: layout.map_or(0, |l| l.blank_lines),
         }
     }
 

@@ -64,11 +64,13 @@ pub struct ReadOptions {
     pub lenient: bool,
 }
 
-/// A row left out in lenient mode, and why.
+/// A row left out (bad rows in lenient mode; repeated headers always), and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RejectedRow {
     /// `line 12` (text files) or `row 12` (Parquet).
     pub place: String,
+    /// The number in `place`: 1-based line (text) or row (Parquet).
+    pub line: u64,
     pub column: String,
     pub value: String,
     pub problem: CellProblem,
@@ -83,6 +85,8 @@ pub struct IngestReport {
     pub delimiter: Option<u8>,
     pub rows_read: u64,
     pub rejected: Vec<RejectedRow>,
+    /// Text files: where the header was, lines skipped around the rows.
+    pub layout: Option<csv::Layout>,
 }
 
 impl IngestReport {
@@ -95,6 +99,7 @@ impl IngestReport {
             delimiter: None,
             rows_read: rows as u64,
             rejected: Vec::new(),
+            layout: None,
         }
     }
 }
@@ -142,16 +147,27 @@ impl Source {
             Source::Parquet { .. } => format!("row {}", row + 1),
         }
     }
+
+    /// Place and number of many rows (ascending), in one pass over the text.
+    fn lines(&self, rows: &[usize]) -> Vec<(String, u64)> {
+        match self {
+            Source::Csv(c) => c.lines_of_rows(rows).into_iter().map(|l| (format!("line {l}"), l)).collect(),
+            Source::Parquet { .. } => rows.iter().map(|&r| (format!("row {}", r + 1), r as u64 + 1)).collect(),
+        }
+    }
 }
 
 fn open_file(path: &Path) -> Result<std::fs::File> {
     std::fs::File::open(path).map_err(|source| Error::Read { path: path.to_path_buf(), source })
 }
 
-fn open(path: &Path, options: &ReadOptions) -> Result<Source> {
+fn open(path: &Path, columns: &Columns, options: &ReadOptions) -> Result<Source> {
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     match ext.as_str() {
-        "csv" | "tsv" | "txt" => csv::read(path, options.encoding, options.delimiter).map(Source::Csv),
+        "csv" | "tsv" | "txt" => {
+            let wanted = [columns.customer.as_str(), columns.date.as_str(), columns.amount.as_str()];
+            csv::read(path, options.encoding, options.delimiter, &wanted, options.lenient).map(Source::Csv)
+        }
         "parquet" | "pq" => {
             let not_parquet = |e: PolarsError| Error::input(path, format!("cannot read as Parquet: {e}"));
             let mut reader = ParquetReader::new(open_file(path)?);
@@ -173,7 +189,7 @@ fn open(path: &Path, options: &ReadOptions) -> Result<Source> {
 /// naming file, line, column and value) or leniently (bad rows skipped and
 /// reported).
 pub fn read_orders(path: &Path, columns: &Columns, tz: Tz, options: &ReadOptions) -> Result<(Orders, IngestReport)> {
-    let mut source = open(path, options)?;
+    let mut source = open(path, columns, options)?;
     let names = source.names();
     let lookup = |wanted: &str, role: &'static str| -> Result<String> {
         find_column(&names, wanted).map(str::to_string).ok_or_else(|| Error::MissingColumn {
@@ -200,17 +216,30 @@ pub fn read_orders(path: &Path, columns: &Columns, tz: Tz, options: &ReadOptions
     let amount = read_amounts(&source.take(path, &amount_name)?, &mut bad_cells).map_err(polars_err)?;
     let mut orders = Orders { ids, customer, day, amount };
 
-    let (encoding, delimiter) = match &source {
-        Source::Csv(c) => (Some(c.encoding), Some(c.delimiter)),
-        Source::Parquet { .. } => (None, None),
+    let (encoding, delimiter, layout, skipped) = match &source {
+        Source::Csv(c) => (Some(c.encoding), Some(c.delimiter), Some(c.layout.clone()), c.skipped.as_slice()),
+        Source::Parquet { .. } => (None, None, None, &[][..]),
     };
+    // Records read that are not rows of the frame: repeated headers, and in
+    // lenient mode records that could not be split into fields.
+    let rejected = skipped
+        .iter()
+        .map(|s| RejectedRow {
+            place: format!("line {}", s.line),
+            line: s.line,
+            column: String::new(),
+            value: s.text.clone(),
+            problem: s.problem,
+        })
+        .collect();
     let mut report = IngestReport {
         path: path.to_path_buf(),
         format: if encoding.is_some() { "csv" } else { "parquet" },
         encoding,
         delimiter,
-        rows_read: height as u64,
-        rejected: Vec::new(),
+        rows_read: (height + skipped.len()) as u64,
+        rejected,
+        layout,
     };
     if bad_cells.is_empty() {
         return Ok((orders, report));
@@ -236,16 +265,19 @@ pub fn read_orders(path: &Path, columns: &Columns, tz: Tz, options: &ReadOptions
         });
     }
     let mut keep = vec![true; orders.len()];
-    for cell in &bad_cells {
-        if std::mem::replace(&mut keep[cell.row], false) {
-            report.rejected.push(RejectedRow {
-                place: source.place(cell.row),
-                column: cell.column.clone(),
-                value: cell.value.clone(),
-                problem: cell.problem,
-            });
-        }
+    bad_cells.retain(|cell| std::mem::replace(&mut keep[cell.row], false));
+    let rows: Vec<usize> = bad_cells.iter().map(|c| c.row).collect();
+    let lines = source.lines(&rows);
+    for (cell, (place, line)) in bad_cells.iter().zip(lines) {
+        report.rejected.push(RejectedRow {
+            place,
+            line,
+            column: cell.column.clone(),
+            value: cell.value.clone(),
+            problem: cell.problem,
+        });
     }
+    report.rejected.sort_by_key(|r| r.line);
     let mut next = 0;
     for i in 0..orders.len() {
         if keep[i] {

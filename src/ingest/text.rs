@@ -11,19 +11,32 @@ use chrono_tz::Tz;
 use crate::dates::{Day, day_from_date};
 use crate::money::Money;
 
-pub const DATE_EXPECTED: &str =
-    "a date such as 2024-03-05, 2024/3/5, 20240305, 2024年3月5日 or an ISO datetime such as 2024-03-05T10:00:00+09:00";
+pub const DATE_EXPECTED: &str = "a date such as 2024-03-05, 2024/3/5, 20240305, 2024年3月5日 or an ISO datetime such as 2024-03-05T10:00:00+09:00, in the years 1900-2199";
 pub const AMOUNT_EXPECTED: &str = "an amount such as 1234, -500, 1,234.50 or ¥1,234 (at most 6 decimals)";
 
-/// Why a cell could not be read.
+/// Years a date may have: anything else is a typo (`0024-03-05`) or a
+/// placeholder (`9999-12-31`), and would stretch the monthly snapshots over
+/// centuries.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2199;
+
+/// Why a cell (or a whole row) could not be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CellProblem {
     Empty,
     NotADate,
     NoSuchDay,
+    /// A real date, but outside [`YEARS`].
+    YearOutOfRange,
     NotAnAmount,
     TooManyDecimals,
     TooLarge,
+    /// The header line again, in the middle of the file (concatenated
+    /// exports): left out and counted, in strict mode too.
+    RepeatedHeader,
+    /// A row that cannot be split into fields because of its quotes.
+    BadQuotes,
+    /// A row with more fields than the header.
+    TooManyFields,
 }
 
 impl CellProblem {
@@ -32,9 +45,13 @@ impl CellProblem {
             CellProblem::Empty => "empty value",
             CellProblem::NotADate => "not a date",
             CellProblem::NoSuchDay => "no such calendar day",
+            CellProblem::YearOutOfRange => "year out of range",
             CellProblem::NotAnAmount => "not an amount",
             CellProblem::TooManyDecimals => "more than 6 decimals",
             CellProblem::TooLarge => "amount too large",
+            CellProblem::RepeatedHeader => "the header line repeated",
+            CellProblem::BadQuotes => "badly quoted field",
+            CellProblem::TooManyFields => "more fields than the header",
         }
     }
 
@@ -42,11 +59,11 @@ impl CellProblem {
     pub fn code(self) -> &'static str {
         match self {
             CellProblem::Empty => "empty",
-            CellProblem::NotADate => "bad_date",
-            CellProblem::NoSuchDay => "bad_date",
-            CellProblem::NotAnAmount => "bad_amount",
-            CellProblem::TooManyDecimals => "bad_amount",
-            CellProblem::TooLarge => "bad_amount",
+            CellProblem::NotADate | CellProblem::NoSuchDay | CellProblem::YearOutOfRange => "bad_date",
+            CellProblem::NotAnAmount | CellProblem::TooManyDecimals | CellProblem::TooLarge => "bad_amount",
+            CellProblem::RepeatedHeader => "repeated_header",
+            CellProblem::BadQuotes => "bad_quotes",
+            CellProblem::TooManyFields => "too_many_fields",
         }
     }
 }
@@ -137,6 +154,9 @@ fn parse_ascii_date(b: &[u8], tz: Tz) -> Result<Day, CellProblem> {
         (month, day, at) = (m, d, next);
     }
     let date = NaiveDate::from_ymd_opt(year as i32, month, day).ok_or(CellProblem::NoSuchDay)?;
+    if !YEARS.contains(&(year as i32)) {
+        return Err(CellProblem::YearOutOfRange);
+    }
     let rest = &b[at..];
     if rest.iter().all(|c| c.is_ascii_whitespace()) {
         return Ok(day_from_date(date));

@@ -20,8 +20,9 @@ pub fn facts(q: &DataQuality, lang: Lang) -> Vec<(String, String)> {
         (l("集計に使った行", "Rows used"), n(q.rows_used)),
         (l("不正な行(除外)", "Rows rejected"), n(q.rows_rejected)),
     ];
-    for (reason, count) in &q.rejected_by_reason {
-        out.push((format!("  {}: {reason}", l("理由", "reason")), n(*count)));
+    for ((reason, column), count) in &q.rejected_by_column {
+        let what = if column.is_empty() { reason.to_string() } else { format!("{reason} ({column})") };
+        out.push((format!("  {}: {what}", l("理由", "reason")), n(*count)));
     }
     out.extend([
         (format!("{} {} {}", l("基準日", "Rows after the as-of date"), format_day(q.as_of), l("より後の行(除外)", "(excluded)")), n(q.rows_excluded)),
@@ -33,14 +34,31 @@ pub fn facts(q: &DataQuality, lang: Lang) -> Vec<(String, String)> {
         (l("顧客 ID 数", "Customer ids"), n(q.customers)),
         (l("ポートフォリオの顧客数", "Customers in the portfolio"), n(q.customers_in_portfolio)),
     ]);
+    if let Some(line) = q.header_line.filter(|&l| l > 1) {
+        let skipped = q.lines_before_header.len();
+        let titles = q.lines_before_header.join(" / ");
+        let value = match lang {
+            Lang::Ja => format!("{line}行目(上の{skipped}行を読み飛ばし: {titles})"),
+            Lang::En => format!(
+                "line {line} ({skipped} line{} above it skipped: {titles})",
+                if skipped == 1 { "" } else { "s" }
+            ),
+        };
+        out.push((l("見出し行", "Header"), value));
+    }
+    if q.blank_lines > 0 {
+        out.push((l("空行(読み飛ばし)", "Blank lines (skipped)"), n(q.blank_lines)));
+    }
     out
 }
 
 /// One line per fact, for the terminal.
 pub fn text(q: &DataQuality, lang: Lang) -> String {
     let mut out = String::from(lang.pick("データ品質\n", "Data quality\n"));
-    for (k, v) in facts(q, lang) {
-        let _ = writeln!(out, "  {}  {v}", super::format::pad_right(&k, 34));
+    let facts = facts(q, lang);
+    let width = facts.iter().map(|(k, _)| super::format::display_width(k)).max().unwrap_or(0);
+    for (k, v) in facts {
+        let _ = writeln!(out, "  {}  {v}", super::format::pad_right(&k, width));
     }
     out
 }
@@ -68,14 +86,28 @@ pub fn csv(q: &DataQuality) -> String {
     put("as_of", format_day(q.as_of));
     put("customers", q.customers.to_string());
     put("customers_in_portfolio", q.customers_in_portfolio.to_string());
+    put("header_line", q.header_line.map(|l| l.to_string()).unwrap_or_default());
+    put("lines_before_header", q.lines_before_header.len().to_string());
+    put("blank_lines", q.blank_lines.to_string());
     out
 }
 
-/// `place,column,value,reason` for the rows skipped in lenient mode.
+/// `place,column,value,reason,problem` for the rows left out: `place` is
+/// `line N` (text) or `row N` (Parquet), `reason` the code counted in the
+/// summary, `problem` in words. Whole-row problems have an empty `column`
+/// and the row's text as `value`.
 pub fn rejects_csv(rejected: &[RejectedRow]) -> String {
-    let mut out = String::from("place,column,value,reason\n");
+    let mut out = String::from("place,column,value,reason,problem\n");
     for r in rejected {
-        let _ = writeln!(out, "{},{},{},{}", r.place, csv_field(&r.column), csv_field(&r.value), r.problem.describe());
+        let _ = writeln!(
+            out,
+            "{},{},{},{},{}",
+            r.place,
+            csv_field(&r.column),
+            csv_field(&r.value),
+            r.problem.code(),
+            r.problem.describe()
+        );
     }
     out
 }

@@ -1,6 +1,7 @@
 //! The development funnel at one month-end: active 初回 → よちよち → コツコツ
-//! → 優良 as centred horizontal bars, with the head-count ratio between
-//! consecutive stages.
+//! → 優良 as centred horizontal bars; between two stages, how many customers
+//! moved up this month (from the transition matrix) and what share of the
+//! stage above that is.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -43,11 +44,11 @@ pub fn funnel<DB: DrawingBackend>(
     );
     let footnote = match lang {
         Lang::Ja => format!(
-            "月末時点の人数（ストック）。比率は前の段との人数の比で、初回→よちよち転換率（KPI）ではありません。流行（{}人）は含みません。",
+            "月末時点の人数。段の間は今月（前月末→当月末）に一つ上の段へ進んだ人数と、前月末の前の段に対する割合で、初回→よちよち転換率（KPI）とは別の数字です。流行（{}人）は含みません。",
             fmt_count(trendy)
         ),
         Lang::En => format!(
-            "Head counts at the month-end. Ratios compare stages; they are not the first→toddler conversion rate. Trendy ({}) not shown.",
+            "Head counts at the month-end. Between stages: customers who moved up this month, as a share of the stage above at the previous month-end (not the first→toddler conversion KPI). Trendy ({}) not shown.",
             fmt_count(trendy)
         ),
     };
@@ -88,12 +89,25 @@ pub fn funnel<DB: DrawingBackend>(
             &bold_text_at(SUBTITLE_PX + 4.0, INK, HPos::Left, VPos::Center),
             (x1 + 16, mid),
         )?;
-        if i > 0 {
-            let between = format!(
-                "↓ {} {}",
-                fmt_pct(ratio(count, counts[i - 1])),
-                lang.pick("（前の段との比）", "of the stage above")
-            );
+        let moves = t.checked_sub(1).and_then(|s| p.transitions.get(s));
+        if let (true, Some(m)) = (i > 0, moves) {
+            let from = STAGES[i - 1] as usize;
+            let moved = m.cells[from][tier as usize];
+            let base: u64 = m.cells[from].iter().sum();
+            let between = match lang {
+                Lang::Ja => format!(
+                    "↓ 今月 {}人が進級（前月末の{}の {}）",
+                    fmt_count(moved),
+                    tier_name(from, lang),
+                    fmt_pct(ratio(moved, base))
+                ),
+                Lang::En => format!(
+                    "↓ {} moved up this month ({} of last month's {})",
+                    fmt_count(moved),
+                    fmt_pct(ratio(moved, base)),
+                    tier_name(from, lang)
+                ),
+            };
             draw_text(
                 &body,
                 &between,

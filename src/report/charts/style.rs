@@ -158,29 +158,11 @@ pub fn with_detail(title: &str, detail: &str, lang: Lang) -> String {
 
 // ---- numbers -----------------------------------------------------------
 
-/// `12,345`, `-1,234`.
-pub fn group_thousands(n: i128) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
-    if n < 0 {
-        out.push('-');
-    }
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+/// `12,345`, `-1,234`; `27.4%` — the same formatting as the HTML and terminal.
+pub use crate::report::format::{percent as fmt_pct, thousands as group_thousands};
 
 pub fn fmt_count(n: u64) -> String {
     group_thousands(i128::from(n))
-}
-
-/// `27.4%` (one decimal).
-pub fn fmt_pct(ratio: f64) -> String {
-    format!("{:.1}%", ratio * 100.0)
 }
 
 /// Like [`fmt_pct`], but a share too small to show as 0.1% is `<0.1%`, not
