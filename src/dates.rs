@@ -24,6 +24,11 @@ pub fn day_from_ymd(year: i32, month: u32, day: u32) -> Option<Day> {
     NaiveDate::from_ymd_opt(year, month, day).map(day_from_date)
 }
 
+/// Today's date on this machine's clock (local time).
+pub fn today() -> Day {
+    day_from_date(chrono::Local::now().date_naive())
+}
+
 /// `YYYY-MM-DD`.
 pub fn format_day(day: Day) -> String {
     date_from_day(day).format("%Y-%m-%d").to_string()
@@ -141,7 +146,11 @@ mod civil_tests {
     fn civil_matches_chrono() {
         for day in (-800_000..800_000).step_by(7) {
             let date = date_from_day(day);
-            assert_eq!(civil_from_day(day), (date.year(), date.month(), date.day()), "day {day}");
+            assert_eq!(
+                civil_from_day(day),
+                (date.year(), date.month(), date.day()),
+                "day {day}"
+            );
         }
         let mut out = Vec::new();
         push_day(&mut out, day_from_ymd(2024, 2, 29).unwrap());

@@ -15,25 +15,11 @@ pub enum Error {
     #[error("{path}: {message}")]
     Input { path: PathBuf, message: String },
 
-    #[error("{path}: {place}, column '{column}': {problem} (value: {value:?}; expected {expected})")]
-    BadValue {
-        path: PathBuf,
-        /// `line 12` for text files, `row 12` for Parquet.
-        place: String,
-        column: String,
-        value: String,
-        problem: String,
-        expected: String,
-    },
+    #[error("{0}")]
+    BadValue(Box<BadValue>),
 
-    #[error("{path}: column '{wanted}' not found ({role} column); columns found: {found}{hint}")]
-    MissingColumn {
-        path: PathBuf,
-        wanted: String,
-        role: &'static str,
-        found: String,
-        hint: String,
-    },
+    #[error("{0}")]
+    MissingColumn(Box<MissingColumn>),
 
     #[error("configuration: {0}")]
     Config(String),
@@ -52,4 +38,28 @@ impl Error {
             message: message.into(),
         }
     }
+}
+
+/// A cell that could not be read, with where it is and what was expected.
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: {place}, column '{column}': {problem} (value: {value:?}; expected {expected})")]
+pub struct BadValue {
+    pub path: PathBuf,
+    /// `line 12` for text files, `row 12` for Parquet.
+    pub place: String,
+    pub column: String,
+    pub value: String,
+    pub problem: String,
+    pub expected: String,
+}
+
+/// A configured column that the file does not have.
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: column '{wanted}' not found ({role} column); columns found: {found}{hint}")]
+pub struct MissingColumn {
+    pub path: PathBuf,
+    pub wanted: String,
+    pub role: &'static str,
+    pub found: String,
+    pub hint: String,
 }

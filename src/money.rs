@@ -192,7 +192,18 @@ mod tests {
 
     #[test]
     fn push_matches_format() {
-        for m in [0i128, 1, -1, 999_999, -999_999, 1_000_000, -1_500_000, 123_456_789_012, -70_000_000_000, 5] {
+        for m in [
+            0i128,
+            1,
+            -1,
+            999_999,
+            -999_999,
+            1_000_000,
+            -1_500_000,
+            123_456_789_012,
+            -70_000_000_000,
+            5,
+        ] {
             let mut out = Vec::new();
             push_micros(&mut out, m);
             assert_eq!(String::from_utf8(out).unwrap(), format_micros(m), "{m}");

@@ -20,6 +20,9 @@ pub struct Analysis {
     pub date_range: (Day, Day),
     /// Distinct customer ids among the rows used.
     pub customer_ids: usize,
+    /// Rows dated after the day the run was made (test orders dated 2099,
+    /// typos): still used unless after the as-of date, but worth a warning.
+    pub rows_after_today: u64,
     pub portfolio: Portfolio,
 }
 
@@ -35,6 +38,8 @@ pub fn analyze_orders(orders: Orders, ingest: IngestReport, config: &Config, as_
     if orders.is_empty() {
         return Err(Error::NoData(format!("{}: no usable order rows", path.display())));
     }
+    let today = crate::dates::today();
+    let rows_after_today = orders.day.iter().filter(|&&d| d > today).count() as u64;
     let first_row = *orders.day.iter().min().expect("not empty");
     let latest_row = *orders.day.iter().max().expect("not empty");
     let cutoff = as_of.unwrap_or(Day::MAX);
@@ -72,6 +77,7 @@ pub fn analyze_orders(orders: Orders, ingest: IngestReport, config: &Config, as_
         rows,
         date_range: (first_row, latest_row),
         customer_ids,
+        rows_after_today,
         portfolio,
     })
 }

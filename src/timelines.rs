@@ -35,7 +35,9 @@ impl Timelines {
 
     /// The customer's days in order.
     pub fn days(&self, customer: usize) -> Days<'_> {
-        Days { rows: &self.rows[self.offsets[customer]..self.offsets[customer + 1]] }
+        Days {
+            rows: &self.rows[self.offsets[customer]..self.offsets[customer + 1]],
+        }
     }
 }
 
@@ -56,7 +58,11 @@ impl Iterator for Days<'_> {
 
     fn next(&mut self) -> Option<DayEntry> {
         let (&(day, first), _) = self.rows.split_first()?;
-        let mut entry = DayEntry { day, net: first, purchase: !first.is_negative() };
+        let mut entry = DayEntry {
+            day,
+            net: first,
+            purchase: !first.is_negative(),
+        };
         let mut n = 1;
         while n < self.rows.len() && self.rows[n].0 == day {
             entry.net += self.rows[n].1;
@@ -87,7 +93,12 @@ pub struct RowStats {
 
 /// Groups the orders dated on or before `cutoff` by customer.
 pub fn build(orders: Orders, cutoff: Day) -> (Timelines, RowStats) {
-    let Orders { ids, customer, day: days, amount: amounts } = orders;
+    let Orders {
+        ids,
+        customer,
+        day: days,
+        amount: amounts,
+    } = orders;
     let customers = ids.len();
     let mut stats = RowStats::default();
     let mut offsets = vec![0usize; customers + 1];

@@ -172,30 +172,44 @@ pub fn read(
 
     let mut skipped = Vec::new();
     let mut parsed_lines = None;
-    let frame = match parse(body, delimiter) {
+    // Without the columns asked for the rows are of no use: read the header
+    // alone, so that the caller lists the columns found.
+    let to_parse = if header.complete {
+        body
+    } else {
+        &body[..split_record(body, delimiter).1]
+    };
+    let frame = match parse(to_parse, delimiter) {
         Ok(frame) => frame,
         Err(polars_error) => {
-            let scan = scan_records(body, delimiter, !lenient);
+            let scan = scan_records(to_parse, delimiter, !lenient);
             let offset = header.line - 1;
             let Some(first) = scan.bad.first() else {
                 let first_line = polars_error.to_string().lines().next().unwrap_or_default().to_string();
                 return Err(Error::input(path, format!("cannot parse as CSV: {first_line}")));
             };
             if !lenient || first.record == 0 {
-                return Err(structure_error(path, body, first, offset, scan.header_fields, delimiter));
+                return Err(structure_error(
+                    path,
+                    to_parse,
+                    first,
+                    offset,
+                    scan.header_fields,
+                    delimiter,
+                ));
             }
-            let mut repaired = Vec::with_capacity(body.len());
+            let mut repaired = Vec::with_capacity(to_parse.len());
             let mut at = 0;
             for bad in &scan.bad {
-                repaired.extend_from_slice(&body[at..bad.start]);
+                repaired.extend_from_slice(&to_parse[at..bad.start]);
                 at = bad.end;
                 skipped.push(SkippedRecord {
                     line: bad.line + offset,
                     problem: bad.problem.cell_problem(),
-                    text: snippet(&body[bad.start..bad.end]),
+                    text: snippet(&to_parse[bad.start..bad.end]),
                 });
             }
-            repaired.extend_from_slice(&body[at..]);
+            repaired.extend_from_slice(&to_parse[at..]);
             parsed_lines = Some(scan.kept_lines.iter().map(|l| l + offset).collect());
             parse(&repaired, delimiter).map_err(|e| {
                 let first_line = e.to_string().lines().next().unwrap_or_default().to_string();
@@ -297,6 +311,8 @@ struct Header {
     delimiter: u8,
     /// The header's fields when they were split while searching.
     fields: Option<Vec<String>>,
+    /// Every wanted column is in the header.
+    complete: bool,
     before: Vec<String>,
 }
 
@@ -335,6 +351,7 @@ fn find_header(text: &[u8], delimiter: Option<u8>, wanted: &[&str]) -> Header {
             line: 1,
             delimiter: delimiter.unwrap_or(b','),
             fields: None,
+            complete: wanted.is_empty(),
             before: Vec::new(),
         };
     };
@@ -352,16 +369,21 @@ fn find_header(text: &[u8], delimiter: Option<u8>, wanted: &[&str]) -> Header {
     let before = candidates[..best]
         .iter()
         .map(|c| {
-            let line = snippet(line_at(text, c.0));
-            line.trim_end_matches(|ch: char| ch == char::from(c.2) || is_blank_char(ch)).to_string()
+            let words: Vec<&str> =
+                c.3.iter()
+                    .map(|f| f.trim_matches(is_blank_char))
+                    .filter(|f| !f.is_empty())
+                    .collect();
+            snippet(words.join(" ").as_bytes())
         })
         .collect();
-    let (start, line, delim, fields, _) = candidates.swap_remove(best);
+    let (start, line, delim, fields, matched) = candidates.swap_remove(best);
     Header {
         start,
         line,
         delimiter: delim,
         fields: Some(fields),
+        complete: matched == wanted.len(),
         before,
     }
 }
@@ -405,7 +427,11 @@ fn drop_blank_and_header_rows(
         if !maybe_blank && !maybe_header {
             continue;
         }
-        let cells = || strings.iter().map(|s| s.get(row).map_or("", |v| v.trim_matches(is_blank_char)));
+        let cells = || {
+            strings
+                .iter()
+                .map(|s| s.get(row).map_or("", |v| v.trim_matches(is_blank_char)))
+        };
         if maybe_blank && cells().all(str::is_empty) {
             blank += 1;
             dropped.push(row);
@@ -439,7 +465,10 @@ fn decode(path: &Path, raw: Vec<u8>, wanted: Option<Encoding>) -> Result<(Vec<u8
         return check_utf8(path, rest).map(|t| (t, Encoding::Utf8));
     }
     if raw.starts_with(b"\xFF\xFE") || raw.starts_with(b"\xFE\xFF") {
-        return Err(Error::input(path, "the file is UTF-16; save it as UTF-8 or Shift_JIS (CSV)"));
+        return Err(Error::input(
+            path,
+            "the file is UTF-16; save it as UTF-8 or Shift_JIS (CSV)",
+        ));
     }
     match wanted {
         Some(Encoding::Utf8) => check_utf8(path, raw).map(|t| (t, Encoding::Utf8)),
@@ -802,11 +831,13 @@ fn structure_error(
         other => format!("{:?}", char::from(other)),
     };
     let message = match bad.problem {
-        Structure::StrayQuote => format!(
-            "a quote (\") inside a field that does not start with one, so {what} cannot be split into fields"
-        ),
+        Structure::StrayQuote => {
+            format!("a quote (\") inside a field that does not start with one, so {what} cannot be split into fields")
+        }
         Structure::Unclosed => format!("a quoted field that is never closed, so {what} cannot be split into fields"),
-        Structure::AfterQuote => format!("text after the closing quote of a field, so {what} cannot be split into fields"),
+        Structure::AfterQuote => {
+            format!("text after the closing quote of a field, so {what} cannot be split into fields")
+        }
         Structure::TooManyFields(n) => {
             format!("{n} fields but the header has {header_fields} ({delimiter_name}-separated)")
         }
@@ -816,7 +847,10 @@ fn structure_error(
         _ => "a field either without quotes or wholly in quotes, with quotes inside doubled, e.g. \"27\"\" monitor\"",
     };
     let text = snippet(&body[bad.start..bad.end]);
-    Error::input(path, format!("line {line}: {message} (line: {text:?}; expected {expected})"))
+    Error::input(
+        path,
+        format!("line {line}: {message} (line: {text:?}; expected {expected})"),
+    )
 }
 
 #[cfg(test)]

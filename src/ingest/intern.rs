@@ -209,7 +209,10 @@ where
         group_at_row[r as usize] = g as u32;
     }
     let mut rank = vec![0u32; first_row.len()];
-    let mut ids = CustomerIds { bytes: Vec::new(), ends: Vec::with_capacity(first_row.len()) };
+    let mut ids = CustomerIds {
+        bytes: Vec::new(),
+        ends: Vec::with_capacity(first_row.len()),
+    };
     for (row, &g) in group_at_row.iter().enumerate() {
         if g != NO_CODE {
             rank[g as usize] = ids.len() as u32;

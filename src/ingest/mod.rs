@@ -108,7 +108,10 @@ enum Source {
     Csv(CsvFrame),
     /// Parquet is read one column at a time, so that only one column's
     /// frame is in memory besides the parsed arrays.
-    Parquet { names: Vec<String>, rows: usize },
+    Parquet {
+        names: Vec<String>,
+        rows: usize,
+    },
 }
 
 impl Source {
@@ -129,14 +132,20 @@ impl Source {
     /// Takes column `name` out of the source.
     fn take(&mut self, path: &Path, name: &str) -> Result<Column> {
         match self {
-            Source::Csv(c) => c.frame.drop_in_place(name).map_err(|e| Error::input(path, e.to_string())),
+            Source::Csv(c) => c
+                .frame
+                .drop_in_place(name)
+                .map_err(|e| Error::input(path, e.to_string())),
             Source::Parquet { .. } => {
                 let file = open_file(path)?;
                 let frame = ParquetReader::new(file)
                     .with_columns(Some(vec![name.to_string()]))
                     .finish()
                     .map_err(|e| Error::input(path, format!("cannot read column '{name}' as Parquet: {e}")))?;
-                frame.column(name).cloned().map_err(|e| Error::input(path, e.to_string()))
+                frame
+                    .column(name)
+                    .cloned()
+                    .map_err(|e| Error::input(path, e.to_string()))
             }
         }
     }
@@ -151,27 +160,47 @@ impl Source {
     /// Place and number of many rows (ascending), in one pass over the text.
     fn lines(&self, rows: &[usize]) -> Vec<(String, u64)> {
         match self {
-            Source::Csv(c) => c.lines_of_rows(rows).into_iter().map(|l| (format!("line {l}"), l)).collect(),
+            Source::Csv(c) => c
+                .lines_of_rows(rows)
+                .into_iter()
+                .map(|l| (format!("line {l}"), l))
+                .collect(),
             Source::Parquet { .. } => rows.iter().map(|&r| (format!("row {}", r + 1), r as u64 + 1)).collect(),
         }
     }
 }
 
 fn open_file(path: &Path) -> Result<std::fs::File> {
-    std::fs::File::open(path).map_err(|source| Error::Read { path: path.to_path_buf(), source })
+    std::fs::File::open(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 fn open(path: &Path, columns: &Columns, options: &ReadOptions) -> Result<Source> {
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
     match ext.as_str() {
         "csv" | "tsv" | "txt" => {
-            let wanted = [columns.customer.as_str(), columns.date.as_str(), columns.amount.as_str()];
+            let wanted = [
+                columns.customer.as_str(),
+                columns.date.as_str(),
+                columns.amount.as_str(),
+            ];
             csv::read(path, options.encoding, options.delimiter, &wanted, options.lenient).map(Source::Csv)
         }
         "parquet" | "pq" => {
             let not_parquet = |e: PolarsError| Error::input(path, format!("cannot read as Parquet: {e}"));
             let mut reader = ParquetReader::new(open_file(path)?);
-            let names = reader.schema().map_err(not_parquet)?.iter_names().map(|n| n.to_string()).collect();
+            let names = reader
+                .schema()
+                .map_err(not_parquet)?
+                .iter_names()
+                .map(|n| n.to_string())
+                .collect();
             let rows = reader.num_rows().map_err(not_parquet)?;
             Ok(Source::Parquet { names, rows })
         }
@@ -192,12 +221,16 @@ pub fn read_orders(path: &Path, columns: &Columns, tz: Tz, options: &ReadOptions
     let mut source = open(path, columns, options)?;
     let names = source.names();
     let lookup = |wanted: &str, role: &'static str| -> Result<String> {
-        find_column(&names, wanted).map(str::to_string).ok_or_else(|| Error::MissingColumn {
-            path: path.to_path_buf(),
-            wanted: wanted.to_string(),
-            role,
-            found: names.iter().map(|n| format!("'{n}'")).collect::<Vec<_>>().join(", "),
-            hint: closest(&names, wanted).map(|c| format!(" — did you mean '{c}'?")).unwrap_or_default(),
+        find_column(&names, wanted).map(str::to_string).ok_or_else(|| {
+            Error::MissingColumn(Box::new(crate::error::MissingColumn {
+                path: path.to_path_buf(),
+                wanted: wanted.to_string(),
+                role,
+                found: names.iter().map(|n| format!("'{n}'")).collect::<Vec<_>>().join(", "),
+                hint: closest(&names, wanted)
+                    .map(|c| format!(" — did you mean '{c}'?"))
+                    .unwrap_or_default(),
+            }))
         })
     };
     let customer_name = lookup(&columns.customer, "customer")?;
@@ -214,10 +247,20 @@ pub fn read_orders(path: &Path, columns: &Columns, tz: Tz, options: &ReadOptions
     let (customer, ids) = read_customers(&source.take(path, &customer_name)?, &mut bad_cells).map_err(polars_err)?;
     let day = read_days(&source.take(path, &date_name)?, tz, &mut bad_cells).map_err(polars_err)?;
     let amount = read_amounts(&source.take(path, &amount_name)?, &mut bad_cells).map_err(polars_err)?;
-    let mut orders = Orders { ids, customer, day, amount };
+    let mut orders = Orders {
+        ids,
+        customer,
+        day,
+        amount,
+    };
 
     let (encoding, delimiter, layout, skipped) = match &source {
-        Source::Csv(c) => (Some(c.encoding), Some(c.delimiter), Some(c.layout.clone()), c.skipped.as_slice()),
+        Source::Csv(c) => (
+            Some(c.encoding),
+            Some(c.delimiter),
+            Some(c.layout.clone()),
+            c.skipped.as_slice(),
+        ),
         Source::Parquet { .. } => (None, None, None, &[][..]),
     };
     // Records read that are not rows of the frame: repeated headers, and in
@@ -255,14 +298,14 @@ pub fn read_orders(path: &Path, columns: &Columns, tz: Tz, options: &ReadOptions
     bad_cells.sort_by_key(|c| (c.row, order_of(c)));
     if !options.lenient {
         let first = &bad_cells[0];
-        return Err(Error::BadValue {
+        return Err(Error::BadValue(Box::new(crate::error::BadValue {
             path: path.to_path_buf(),
             place: source.place(first.row),
             column: first.column.clone(),
             value: first.value.clone(),
             problem: first.problem.describe().to_string(),
             expected: first.expected.to_string(),
-        });
+        })));
     }
     let mut keep = vec![true; orders.len()];
     bad_cells.retain(|cell| std::mem::replace(&mut keep[cell.row], false));
@@ -278,17 +321,11 @@ pub fn read_orders(path: &Path, columns: &Columns, tz: Tz, options: &ReadOptions
         });
     }
     report.rejected.sort_by_key(|r| r.line);
-    let mut next = 0;
-    for i in 0..orders.len() {
-        if keep[i] {
-            orders.customer[next] = orders.customer[i];
-            orders.day[next] = orders.day[i];
-            orders.amount[next] = orders.amount[i];
-            next += 1;
-        }
-    }
-    orders.customer.truncate(next);
-    orders.day.truncate(next);
-    orders.amount.truncate(next);
+    let mut kept = keep.iter();
+    orders.customer.retain(|_| *kept.next().expect("one flag per row"));
+    let mut kept = keep.iter();
+    orders.day.retain(|_| *kept.next().expect("one flag per row"));
+    let mut kept = keep.iter();
+    orders.amount.retain(|_| *kept.next().expect("one flag per row"));
     Ok((orders, report))
 }

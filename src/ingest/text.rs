@@ -153,21 +153,23 @@ fn parse_ascii_date(b: &[u8], tz: Tz) -> Result<Day, CellProblem> {
         }
         (month, day, at) = (m, d, next);
     }
+    // The shape first (`2024-03-0x` is not a date), then the calendar.
+    let rest = &b[at..];
+    let time = if rest.iter().all(|c| c.is_ascii_whitespace()) {
+        None
+    } else {
+        if !matches!(rest[0], b'T' | b't' | b' ') {
+            return Err(bad);
+        }
+        Some(parse_time_and_offset(rest[1..].trim_ascii()).ok_or(bad)?)
+    };
     let date = NaiveDate::from_ymd_opt(year as i32, month, day).ok_or(CellProblem::NoSuchDay)?;
     if !YEARS.contains(&(year as i32)) {
         return Err(CellProblem::YearOutOfRange);
     }
-    let rest = &b[at..];
-    if rest.iter().all(|c| c.is_ascii_whitespace()) {
-        return Ok(day_from_date(date));
-    }
-    if !matches!(rest[0], b'T' | b't' | b' ') {
-        return Err(bad);
-    }
-    let (time, offset) = parse_time_and_offset(rest[1..].trim_ascii()).ok_or(bad)?;
-    match offset {
-        None => Ok(day_from_date(date)),
-        Some(offset_seconds) => {
+    match time {
+        None | Some((_, None)) => Ok(day_from_date(date)),
+        Some((time, Some(offset_seconds))) => {
             let utc = NaiveDateTime::new(date, time) - chrono::Duration::seconds(i64::from(offset_seconds));
             Ok(day_from_date(tz.from_utc_datetime(&utc).date_naive()))
         }
@@ -325,6 +327,13 @@ mod tests {
         assert_eq!(parse_date("", TOKYO), Err(CellProblem::Empty));
         assert_eq!(parse_date("2024-03-05x", TOKYO), Err(CellProblem::NotADate));
         assert_eq!(parse_date("202403051", TOKYO), Err(CellProblem::NotADate));
+        assert_eq!(parse_date("2024-03-0x", TOKYO), Err(CellProblem::NotADate));
+        assert_eq!(parse_date("2024-02-30 10:00", TOKYO), Err(CellProblem::NoSuchDay));
+        assert_eq!(parse_date("2024-02-30 25:00", TOKYO), Err(CellProblem::NotADate));
+        assert_eq!(parse_date("0024-03-05", TOKYO), Err(CellProblem::YearOutOfRange));
+        assert_eq!(parse_date("9999-12-31", TOKYO), Err(CellProblem::YearOutOfRange));
+        assert_eq!(parse_date("1900-01-01", TOKYO), Ok(d(1900, 1, 1)));
+        assert_eq!(parse_date("2199-12-31T23:59:59+09:00", TOKYO), Ok(d(2199, 12, 31)));
     }
 
     #[test]

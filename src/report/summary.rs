@@ -87,13 +87,10 @@ pub fn render(analysis: &Analysis, config: &Config, lang: Lang) -> String {
         Some(c) => {
             let _ = write!(
                 out,
-                "{} {}: {} ({}/{}; {} {}, {})",
+                "{} {} {}: {} ({}/{}; {} {}, {})",
                 lang.pick("初回→よちよち転換率", "First-to-toddler conversion"),
-                format!(
-                    "{} {}",
-                    format_month(c.cohort_month),
-                    lang.pick("獲得コホート", "cohort")
-                ),
+                format_month(c.cohort_month),
+                lang.pick("獲得コホート", "cohort"),
                 percent(c.rate),
                 thousands(i128::from(c.converted)),
                 thousands(i128::from(c.cohort_size)),
