@@ -97,7 +97,11 @@ pub fn read_customers(column: &Column, bad_cells: &mut Vec<BadCell>) -> PolarsRe
         return Ok((Vec::new(), CustomerIds::default()));
     };
     fn trim(s: &str) -> &str {
-        s.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}' || c == '\u{feff}')
+        match (s.as_bytes().first(), s.as_bytes().last()) {
+            // The common case, checked without decoding characters.
+            (Some(a), Some(z)) if a.is_ascii_alphanumeric() && z.is_ascii_alphanumeric() => s,
+            _ => s.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}' || c == '\u{feff}'),
+        }
     }
     let (codes, ids) = assign_codes(array.len(), |row| array.get(row).map(trim).filter(|s| !s.is_empty()));
     for (row, &code) in codes.iter().enumerate() {

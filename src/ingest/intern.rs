@@ -116,102 +116,107 @@ fn threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8)
 }
 
+/// A raw pointer that scoped worker threads may write through, each to
+/// indexes no other thread writes.
+#[derive(Clone, Copy)]
+struct Shared(*mut u32);
+
+// SAFETY: only used by `assign_codes`, whose workers write disjoint rows.
+unsafe impl Send for Shared {}
+unsafe impl Sync for Shared {}
+
+impl Shared {
+    /// # Safety
+    /// `i` is in bounds and no other thread writes index `i`.
+    unsafe fn write(self, i: usize, value: u32) {
+        unsafe { *self.0.add(i) = value }
+    }
+}
+
+/// One partition's rows as written by each worker, in row order.
+type Partition = Vec<Vec<(u64, u32, u32)>>;
+
 /// Gives every row the code of its id; codes follow the order in which ids
 /// first appear. `id(row)` is the trimmed id, or `None` for a missing one
 /// (coded [`NO_CODE`]).
+///
+/// Rows are hashed once (in parallel) into partitions by the hash's top
+/// bits; each partition's distinct ids are then found with a small
+/// open-addressing table that stays in cache. Every pass is sequential or
+/// cache-local but one random write per row.
 pub fn assign_codes<'a, F>(rows: usize, id: F) -> (Vec<u32>, CustomerIds)
 where
     F: Fn(usize) -> Option<&'a str> + Sync,
 {
     assert!(rows < NO_CODE as usize, "more rows than u32 codes");
     let workers = threads();
-    let bits = ((rows / 256).max(1).next_power_of_two().trailing_zeros()).clamp(1, 16);
-    let buckets = 1usize << bits;
-    let bucket_of = |h: u64| (h >> (64 - bits)) as usize;
+    let bits = ((rows / 16_384).max(1).next_power_of_two().trailing_zeros()).min(10);
+    let parts = 1usize << bits;
+    let part_of = |h: u64| if bits == 0 { 0 } else { (h >> (64 - bits)) as usize };
 
-    // Pass 1 (parallel): count rows per partition.
+    // Pass 1 (parallel over row ranges): hash each id into its partition.
     let chunk = rows.div_ceil(workers).max(1);
-    let counts: Vec<Vec<usize>> = std::thread::scope(|s| {
+    let per_worker: Vec<Vec<Vec<(u64, u32, u32)>>> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..rows)
             .step_by(chunk)
             .map(|begin| {
                 let id = &id;
                 s.spawn(move || {
-                    let mut counts = vec![0usize; buckets];
-                    for row in begin..(begin + chunk).min(rows) {
+                    let end = (begin + chunk).min(rows);
+                    let expect = (end - begin) / parts + (end - begin) / parts / 8 + 16;
+                    let mut out: Vec<Vec<(u64, u32, u32)>> = (0..parts).map(|_| Vec::with_capacity(expect)).collect();
+                    for row in begin..end {
                         if let Some(v) = id(row) {
-                            counts[bucket_of(hash_id(v).0)] += 1;
+                            let (h, f) = hash_id(v);
+                            out[part_of(h)].push((h, f, row as u32));
                         }
                     }
-                    counts
+                    out
                 })
             })
             .collect();
         handles.into_iter().map(|h| h.join().expect("hashing thread")).collect()
     });
-
-    // Pass 2: scatter (hash, row) into partitions, rows ascending within each.
-    let mut starts = vec![0usize; buckets + 1];
-    for b in 0..buckets {
-        starts[b + 1] = starts[b] + counts.iter().map(|c| c[b]).sum::<usize>();
-    }
-    let present = starts[buckets];
-    let mut pairs: Vec<(u64, u32, u32)> = vec![(0, 0, 0); present];
-    let mut fill = starts.clone();
-    for row in 0..rows {
-        if let Some(v) = id(row) {
-            let (h, f) = hash_id(v);
-            let b = bucket_of(h);
-            pairs[fill[b]] = (h, f, row as u32);
-            fill[b] += 1;
+    // Regroup by partition: partition p is every worker's list p, in order.
+    let mut partitions: Vec<Partition> = (0..parts).map(|_| Vec::with_capacity(per_worker.len())).collect();
+    for worker in per_worker {
+        for (p, list) in worker.into_iter().enumerate() {
+            partitions[p].push(list);
         }
     }
 
-    // Pass 3 (parallel): sort each partition in cache; equal ids become
-    // adjacent, first row first. Workers take whole partitions.
-    let mut pieces = Vec::with_capacity(workers);
-    let mut rest: &mut [(u64, u32, u32)] = &mut pairs;
-    let (mut consumed, mut b) = (0, 0);
-    for w in 1..=workers {
-        let target = present * w / workers;
-        while b < buckets && starts[b + 1] <= target {
-            b += 1;
-        }
-        let boundary = if w == workers { present } else { starts[b] };
-        let (head, tail) = rest.split_at_mut(boundary - consumed);
-        pieces.push(head);
-        rest = tail;
-        consumed = boundary;
-    }
-    std::thread::scope(|s| {
-        for piece in pieces {
-            s.spawn(move || sort_partitions(piece, bits));
-        }
+    // Pass 2 (parallel over partitions): number each partition's distinct
+    // ids in row order; the entry's second hash is replaced by that number.
+    let per = parts.div_ceil(workers).max(1);
+    let first_rows: Vec<Vec<u32>> = std::thread::scope(|s| {
+        let handles: Vec<_> = partitions
+            .chunks_mut(per)
+            .map(|group| s.spawn(move || group.iter_mut().map(number_distinct).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("grouping thread"))
+            .collect()
     });
 
-    // Pass 4: one group per distinct id; `codes` first holds group numbers
-    // in partition order, `first_row` each group's first row.
-    let mut codes = vec![NO_CODE; rows];
-    let mut first_row: Vec<u32> = Vec::new();
-    let mut previous = None;
-    for &(h, f, row) in &pairs {
-        if previous != Some((h, f)) {
-            first_row.push(row);
-            previous = Some((h, f));
-        }
-        codes[row as usize] = first_row.len() as u32 - 1;
+    // Global group numbers: partition base + local number. Rank the groups
+    // by their first row, and store each id once, in that order.
+    let mut bases = Vec::with_capacity(parts + 1);
+    bases.push(0usize);
+    for f in &first_rows {
+        bases.push(bases.last().expect("starts at 0") + f.len());
     }
-    drop(pairs);
-
-    // Pass 5: renumber groups by first appearance, and store the ids.
     let mut group_at_row = vec![NO_CODE; rows];
-    for (g, &r) in first_row.iter().enumerate() {
-        group_at_row[r as usize] = g as u32;
+    for (p, f) in first_rows.iter().enumerate() {
+        for (local, &row) in f.iter().enumerate() {
+            group_at_row[row as usize] = (bases[p] + local) as u32;
+        }
     }
-    let mut rank = vec![0u32; first_row.len()];
+    drop(first_rows);
+    let mut rank = vec![0u32; bases[parts]];
     let mut ids = CustomerIds {
         bytes: Vec::new(),
-        ends: Vec::with_capacity(first_row.len()),
+        ends: Vec::with_capacity(bases[parts]),
     };
     for (row, &g) in group_at_row.iter().enumerate() {
         if g != NO_CODE {
@@ -220,26 +225,57 @@ where
         }
     }
     drop(group_at_row);
-    for c in codes.iter_mut() {
-        if *c != NO_CODE {
-            *c = rank[*c as usize];
+
+    // Pass 3 (parallel over partitions): every row gets its group's rank.
+    let mut codes = vec![NO_CODE; rows];
+    let out = Shared(codes.as_mut_ptr());
+    std::thread::scope(|s| {
+        for (k, group) in partitions.chunks(per).enumerate() {
+            let (rank, bases) = (&rank, &bases);
+            s.spawn(move || {
+                for (i, partition) in group.iter().enumerate() {
+                    let base = bases[k * per + i];
+                    for &(_, local, row) in partition.iter().flatten() {
+                        // SAFETY: `row < rows`, and each row is in exactly
+                        // one entry of one partition, so no two threads
+                        // write the same index.
+                        unsafe { out.write(row as usize, rank[base + local as usize]) };
+                    }
+                }
+            });
         }
-    }
+    });
     (codes, ids)
 }
 
-/// Sorts every partition (same top `bits` of the hash) inside `slice`.
-fn sort_partitions(slice: &mut [(u64, u32, u32)], bits: u32) {
-    let mut i = 0;
-    while i < slice.len() {
-        let top = slice[i].0 >> (64 - bits);
-        let mut j = i;
-        while j < slice.len() && slice[j].0 >> (64 - bits) == top {
-            j += 1;
-        }
-        slice[i..j].sort_unstable();
-        i = j;
+/// Numbers the distinct (hash, second hash) keys of one partition in row
+/// order, overwriting each entry's second hash with its key's number;
+/// returns each number's first row.
+fn number_distinct(partition: &mut Partition) -> Vec<u32> {
+    let entries: usize = partition.iter().map(Vec::len).sum();
+    let slots = (entries * 2).max(16).next_power_of_two();
+    let mask = slots - 1;
+    // (hash, second hash, number + 1); number 0 marks an empty slot.
+    let mut table: Vec<(u64, u32, u32)> = vec![(0, 0, 0); slots];
+    let mut first_rows = Vec::new();
+    for entry in partition.iter_mut().flatten() {
+        let (h, f, row) = *entry;
+        let mut at = (h as usize) & mask;
+        let number = loop {
+            let slot = &mut table[at];
+            if slot.2 == 0 {
+                first_rows.push(row);
+                *slot = (h, f, first_rows.len() as u32);
+                break slot.2 - 1;
+            }
+            if slot.0 == h && slot.1 == f {
+                break slot.2 - 1;
+            }
+            at = (at + 1) & mask;
+        };
+        entry.1 = number;
     }
+    first_rows
 }
 
 #[cfg(test)]
