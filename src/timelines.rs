@@ -91,7 +91,30 @@ pub struct RowStats {
     pub duplicate_rows: u64,
 }
 
-/// Groups the orders dated on or before `cutoff` by customer.
+/// A raw pointer that scoped worker threads write through, each to slots
+/// no other thread writes.
+#[derive(Clone, Copy)]
+struct Shared(*mut (Day, Money));
+
+// SAFETY: only used by `build`, whose workers write disjoint slots.
+unsafe impl Send for Shared {}
+unsafe impl Sync for Shared {}
+
+impl Shared {
+    /// # Safety
+    /// `i` is in bounds and no other thread writes slot `i`.
+    unsafe fn write(self, i: usize, value: (Day, Money)) {
+        unsafe { *self.0.add(i) = value }
+    }
+}
+
+fn workers() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8)
+}
+
+/// Groups the orders dated on or before `cutoff` by customer: a counting
+/// sort, in parallel over row ranges. Each worker keeps its rows' order, so
+/// a customer's rows stay in input order (already by date for most exports).
 pub fn build(orders: Orders, cutoff: Day) -> (Timelines, RowStats) {
     let Orders {
         ids,
@@ -100,35 +123,94 @@ pub fn build(orders: Orders, cutoff: Day) -> (Timelines, RowStats) {
         amount: amounts,
     } = orders;
     let customers = ids.len();
-    let mut stats = RowStats::default();
-    let mut offsets = vec![0usize; customers + 1];
-    for (&c, &day) in customer.iter().zip(&days) {
-        if day <= cutoff {
-            offsets[c as usize + 1] += 1;
-        }
-    }
+    let chunk = customer.len().div_ceil(workers()).max(1);
+    let ranges: Vec<std::ops::Range<usize>> = (0..customer.len())
+        .step_by(chunk)
+        .map(|b| b..(b + chunk).min(customer.len()))
+        .collect();
+
+    // Pass 1: rows per customer, per worker.
+    let mut counts: Vec<Vec<u32>> = std::thread::scope(|s| {
+        let handles: Vec<_> = ranges
+            .iter()
+            .map(|r| {
+                let (customer, days) = (&customer[r.clone()], &days[r.clone()]);
+                s.spawn(move || {
+                    let mut counts = vec![0u32; customers];
+                    for (&c, &d) in customer.iter().zip(days) {
+                        if d <= cutoff {
+                            counts[c as usize] += 1;
+                        }
+                    }
+                    counts
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("counting thread"))
+            .collect()
+    });
+    // Offsets, and each worker's first slot for each customer.
+    let mut offsets = Vec::with_capacity(customers + 1);
+    let mut next = 0usize;
     for c in 0..customers {
-        offsets[c + 1] += offsets[c];
-    }
-    let used = offsets[customers];
-    let mut rows: Vec<(Day, Money)> = vec![(0, Money::ZERO); used];
-    let mut fill = offsets.clone();
-    for ((&c, &day), &amount) in customer.iter().zip(&days).zip(&amounts) {
-        if day > cutoff {
-            stats.rows_after_cutoff += 1;
-            continue;
+        offsets.push(next);
+        for worker in counts.iter_mut() {
+            let n = worker[c] as usize;
+            worker[c] = next as u32;
+            next += n;
         }
-        if amount.is_negative() {
-            stats.return_rows += 1;
-            stats.returns_total += i128::from(amount.0);
-        } else {
-            stats.purchases_total += i128::from(amount.0);
-        }
-        rows[fill[c as usize]] = (day, amount);
-        fill[c as usize] += 1;
     }
-    drop((fill, customer, days, amounts));
-    stats.rows_used = used as u64;
+    offsets.push(next);
+    assert!(next <= u32::MAX as usize, "more rows than this build can group");
+
+    // Pass 2: scatter rows into place, and count what the summary reports.
+    let mut rows: Vec<(Day, Money)> = vec![(0, Money::ZERO); next];
+    let out = Shared(rows.as_mut_ptr());
+    let parts: Vec<RowStats> = std::thread::scope(|s| {
+        let handles: Vec<_> = ranges
+            .iter()
+            .zip(counts.iter_mut())
+            .map(|(r, fill)| {
+                let (customer, days, amounts) = (&customer[r.clone()], &days[r.clone()], &amounts[r.clone()]);
+                s.spawn(move || {
+                    let mut stats = RowStats::default();
+                    for ((&c, &day), &amount) in customer.iter().zip(days).zip(amounts) {
+                        if day > cutoff {
+                            stats.rows_after_cutoff += 1;
+                            continue;
+                        }
+                        if amount.is_negative() {
+                            stats.return_rows += 1;
+                            stats.returns_total += i128::from(amount.0);
+                        } else {
+                            stats.purchases_total += i128::from(amount.0);
+                        }
+                        let slot = &mut fill[c as usize];
+                        // SAFETY: the slots of customer `c` for this worker
+                        // are `fill[c]..` up to its count, disjoint from every
+                        // other worker's and customer's, and within `next`.
+                        unsafe { out.write(*slot as usize, (day, amount)) };
+                        *slot += 1;
+                    }
+                    stats
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().expect("scatter thread")).collect()
+    });
+    drop((counts, customer, days, amounts));
+    let mut stats = RowStats {
+        rows_used: next as u64,
+        ..RowStats::default()
+    };
+    for part in parts {
+        stats.rows_after_cutoff += part.rows_after_cutoff;
+        stats.return_rows += part.return_rows;
+        stats.returns_total += part.returns_total;
+        stats.purchases_total += part.purchases_total;
+    }
     stats.duplicate_rows = sort_each_customer(&mut rows, &offsets);
     (Timelines { ids, offsets, rows }, stats)
 }
@@ -136,9 +218,8 @@ pub fn build(orders: Orders, cutoff: Day) -> (Timelines, RowStats) {
 /// Sorts every customer's rows by (day, amount), in parallel over
 /// customers; returns how many rows repeat the one before them exactly.
 fn sort_each_customer(rows: &mut [(Day, Money)], offsets: &[usize]) -> u64 {
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
     let customers = offsets.len() - 1;
-    let per = customers.div_ceil(workers).max(1);
+    let per = customers.div_ceil(workers()).max(1);
     let mut pieces = Vec::new();
     let mut rest = rows;
     let mut consumed = 0;
@@ -159,7 +240,9 @@ fn sort_each_customer(rows: &mut [(Day, Money)], offsets: &[usize]) -> u64 {
                     for w in offs.windows(2) {
                         let slice = &mut piece[w[0] - base..w[1] - base];
                         if slice.len() > 1 {
-                            slice.sort_unstable();
+                            if !slice.is_sorted() {
+                                slice.sort_unstable();
+                            }
                             duplicates += slice.windows(2).filter(|p| p[0] == p[1]).count() as u64;
                         }
                     }
