@@ -24,3 +24,10 @@ summary:
 # Regenerate the bundled sample (deterministic).
 sample:
     cargo run -- generate --customers 5000 --seed 1 --start 2021-01-01 --end 2025-12-31 --out data/orders.csv
+
+# Benchmarks of `cpm tables` against a Python-polars reference; updates
+# BENCHMARKS.md. Data is cached in $CPM_BENCH_DATA (default ~/.cache/cpm-bench).
+# Quick run: `just bench --sizes 100k,1m --runs 1`.
+bench *ARGS:
+    cargo build --release
+    python3 bench/run.py --cpm "${CARGO_TARGET_DIR:-target}/release/cpm" {{ARGS}}

@@ -13,7 +13,8 @@ use clap::{Args, Parser, Subcommand};
     version,
     about = "Customer Portfolio Management (顧客ポートフォリオマネジメント) for mail-order order histories",
     long_about = "Classifies every customer into the ten CPM segments (初回/よちよち/流行/コツコツ/優良 × 現役/離脱) \
-                  at every month-end, with month-over-month transitions and the 初回→よちよち conversion KPI.\n\n\
+                  at every month-end, with month-over-month transitions and the 初回→よちよち conversion KPI \
+                  (or into the six lifecycle states of seed 003 with --scheme lifecycle).\n\n\
                   Exit codes: 0 success, 1 bad input or failure, 2 bad command-line usage."
 )]
 pub struct Cli {
@@ -31,6 +32,10 @@ pub enum Command {
     Report(ReportArgs),
     /// Generate a deterministic synthetic order history (CSV or Parquet).
     Generate(GenerateArgs),
+    /// Suggest thresholds from the data, with the evidence; optionally write them as a cpm.toml to edit.
+    Calibrate(CalibrateArgs),
+    /// Compare the latest month-end under the current rules and under changed ones (--set KEY=VALUE).
+    Whatif(WhatifArgs),
 }
 
 /// Where the orders come from and which rules apply.
@@ -66,6 +71,33 @@ pub struct InputArgs {
     /// Cumulative sales from which a customer is 流行/優良 [default: 70000].
     #[arg(long)]
     pub loyal_amount: Option<String>,
+    /// Segment scheme: cpm (the ten CPM segments) or lifecycle (six states, seed 003) [default: cpm].
+    #[arg(long)]
+    pub scheme: Option<String>,
+    /// CPM: 優良 customers at or over this total become 超優良 (super-loyal): twelve segments; `off` turns it off [default: off].
+    #[arg(long)]
+    pub super_loyal_amount: Option<String>,
+    /// CPM: 超優良 also needs at least this tenure in days [default: none].
+    #[arg(long)]
+    pub super_loyal_days: Option<i64>,
+    /// Lifecycle: 休眠予備軍 (at risk) when days since the last purchase exceed this [default: 30].
+    #[arg(long)]
+    pub active_days: Option<i64>,
+    /// Lifecycle: 休眠 (dormant) when days since the last purchase exceed this [default: 60].
+    #[arg(long)]
+    pub dormant_days: Option<i64>,
+    /// Lifecycle: VIP by frequency from this many purchase days... [default: 4].
+    #[arg(long)]
+    pub vip_min_purchase_days: Option<i64>,
+    /// Lifecycle: ...with a purchase within this many days [default: 45].
+    #[arg(long)]
+    pub vip_recency_days: Option<i64>,
+    /// Lifecycle: VIP by total: the top share (0 to 1, 0 = off) of non-dormant customers [default: 0.01].
+    #[arg(long)]
+    pub vip_top_share: Option<String>,
+    /// Lifecycle: 新規 (newcomer) up to this many purchase days [default: 2].
+    #[arg(long)]
+    pub new_max_purchase_days: Option<i64>,
     /// CSV text encoding: utf-8 or shift_jis (cp932) [default: detect].
     #[arg(long)]
     pub encoding: Option<String>,
@@ -105,6 +137,36 @@ pub struct ReportArgs {
     /// Where the report folder YYYY-MM/ is written.
     #[arg(long, default_value = "reports")]
     pub out_dir: PathBuf,
+    /// Language: ja or en.
+    #[arg(long, default_value = "ja")]
+    pub lang: String,
+}
+
+#[derive(Debug, Args)]
+pub struct CalibrateArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Write the suggested thresholds as a config file to edit (e.g. cpm.toml).
+    #[arg(long, short = 'o')]
+    pub out: Option<PathBuf>,
+    /// Overwrite --out if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// Language of the table and of the file's comments: ja or en.
+    #[arg(long, default_value = "ja")]
+    pub lang: String,
+}
+
+#[derive(Debug, Args)]
+pub struct WhatifArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// A changed threshold, KEY=VALUE (e.g. loyal_amount=50000); repeat for several.
+    #[arg(long = "set", value_name = "KEY=VALUE", required = true)]
+    pub set: Vec<String>,
+    /// Also write the customer moves as CSV (from_segment,to_segment,customers).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
     /// Language: ja or en.
     #[arg(long, default_value = "ja")]
     pub lang: String,

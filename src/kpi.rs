@@ -1,8 +1,9 @@
 //! The headline figures of a report month (spec sections 6 and 7).
 
 use crate::dates::{Day, last_day_of_month};
+use crate::lifecycle::{ACTIVE, AT_RISK, DORMANT, NEWCOMER, VIP, WINBACK};
 use crate::portfolio::{CohortConversion, Portfolio};
-use crate::segments::{CPM_TIERS, Tier, cpm_segment};
+use crate::segments::{CPM_TIERS, CpmLayout};
 
 /// KPIs at snapshot `t`, with the previous snapshot's for comparison.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,22 +24,35 @@ pub struct Kpis {
     pub newly_lapsed_loyal_prev: Option<u64>,
 }
 
-fn active_count(p: &Portfolio, t: usize) -> u64 {
-    p.counts[t][..CPM_TIERS].iter().sum()
+/// The portfolio's CPM layout (ten segments, or twelve with 超優良); a
+/// portfolio of another scheme is read as the ten.
+fn layout(p: &Portfolio) -> CpmLayout {
+    CpmLayout::of(&p.labels).unwrap_or(CpmLayout { tiers: CPM_TIERS })
 }
 
+fn active_count(p: &Portfolio, t: usize) -> u64 {
+    p.counts[t][layout(p).active()].iter().sum()
+}
+
+/// 優良現役 (with 超優良現役 when that tier is on) / all 現役.
 fn loyal_share(p: &Portfolio, t: usize) -> f64 {
     let active = active_count(p, t);
     if active == 0 {
         0.0
     } else {
-        p.counts[t][cpm_segment(Tier::Loyal, false)] as f64 / active as f64
+        layout(p).loyal(false).map(|s| p.counts[t][s]).sum::<u64>() as f64 / active as f64
     }
 }
 
+/// 優良現役 → 優良離脱 (超優良 counted as 優良).
 fn newly_lapsed_loyal(p: &Portfolio, t: usize) -> Option<u64> {
     let m = p.transitions.get(t.checked_sub(1)?)?;
-    Some(m.cells[cpm_segment(Tier::Loyal, false)][cpm_segment(Tier::Loyal, true)])
+    let l = layout(p);
+    Some(
+        l.loyal(false)
+            .flat_map(|from| l.loyal(true).map(move |to| m.cells[from][to]))
+            .sum(),
+    )
 }
 
 /// Cohorts matured by `day`, newest first.
@@ -68,5 +82,92 @@ pub fn at(p: &Portfolio, t: usize, toddler_days: i32) -> Kpis {
         conversion_prev,
         newly_lapsed_loyal: newly_lapsed_loyal(p, t),
         newly_lapsed_loyal_prev: prev.and_then(|s| newly_lapsed_loyal(p, s)),
+    }
+}
+
+/// The lifecycle scheme's headline figures at snapshot `t` (spec section 8).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LifecycleKpis {
+    pub t: usize,
+    pub customers: u64,
+    /// 継続系: VIP, 復活, 新規 and 継続 (everyone neither 休眠 nor 休眠予備軍).
+    pub engaged: u64,
+    pub engaged_prev: Option<u64>,
+    pub vip: u64,
+    pub vip_prev: Option<u64>,
+    pub at_risk: u64,
+    pub at_risk_prev: Option<u64>,
+    pub dormant: u64,
+    /// Customers in 復活 at `t` who were not at `t-1`.
+    pub winbacks: Option<u64>,
+    pub winbacks_prev: Option<u64>,
+    /// Of them, those who were 休眠 at `t-1`.
+    pub winbacks_from_dormant: Option<u64>,
+    /// The latest matured 初回→2回目 cohort (the same conversion as CPM).
+    pub conversion: Option<CohortConversion>,
+}
+
+impl LifecycleKpis {
+    /// 継続系 / all customers.
+    pub fn engaged_share(&self) -> f64 {
+        if self.customers == 0 {
+            0.0
+        } else {
+            self.engaged as f64 / self.customers as f64
+        }
+    }
+
+    pub fn engaged_share_prev(&self, p: &Portfolio) -> Option<f64> {
+        let prev = self.t.checked_sub(1)?;
+        let all: u64 = p.counts[prev].iter().sum();
+        Some(if all == 0 {
+            0.0
+        } else {
+            self.engaged_prev? as f64 / all as f64
+        })
+    }
+}
+
+fn engaged(p: &Portfolio, t: usize) -> u64 {
+    [VIP, WINBACK, NEWCOMER, ACTIVE].iter().map(|&s| p.counts[t][s]).sum()
+}
+
+/// Moves into 復活 between `t-1` and `t` (from any other state or `new`).
+pub fn winbacks(p: &Portfolio, t: usize) -> Option<u64> {
+    let m = p.transitions.get(t.checked_sub(1)?)?;
+    Some(
+        (0..m.cells.len())
+            .filter(|&from| from != WINBACK)
+            .map(|from| m.cells[from][WINBACK])
+            .sum(),
+    )
+}
+
+pub fn lifecycle_at(p: &Portfolio, t: usize, toddler_days: i32) -> LifecycleKpis {
+    let prev = t.checked_sub(1);
+    let conversion = matured_by(p, p.snapshot_days[t], toddler_days)
+        .next()
+        .cloned()
+        .map(|mut c| {
+            c.matured = true;
+            c
+        });
+    LifecycleKpis {
+        t,
+        customers: p.counts[t].iter().sum(),
+        engaged: engaged(p, t),
+        engaged_prev: prev.map(|s| engaged(p, s)),
+        vip: p.counts[t][VIP],
+        vip_prev: prev.map(|s| p.counts[s][VIP]),
+        at_risk: p.counts[t][AT_RISK],
+        at_risk_prev: prev.map(|s| p.counts[s][AT_RISK]),
+        dormant: p.counts[t][DORMANT],
+        winbacks: winbacks(p, t),
+        winbacks_prev: prev.and_then(|s| winbacks(p, s)),
+        winbacks_from_dormant: t
+            .checked_sub(1)
+            .and_then(|s| p.transitions.get(s))
+            .map(|m| m.cells[DORMANT][WINBACK]),
+        conversion,
     }
 }

@@ -8,6 +8,7 @@
 //! summary, charts and HTML). Only `ingest` and `report` touch the filesystem.
 
 pub mod app;
+pub mod calibrate;
 pub mod cli;
 pub mod config;
 pub mod conversion;
@@ -16,14 +17,17 @@ pub mod error;
 pub mod generate;
 pub mod ingest;
 pub mod kpi;
+pub mod lifecycle;
 pub mod money;
 pub mod pipeline;
 pub mod portfolio;
 pub mod quality;
 pub mod report;
+pub mod rules;
 pub mod segments;
 pub mod snapshots;
 pub mod timelines;
+pub mod whatif;
 
 pub use app::run;
 pub use error::{Error, Result};

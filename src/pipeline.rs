@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::config::Config;
+use crate::config::{Config, Scheme};
 use crate::dates::Day;
 use crate::error::{Error, Result};
 use crate::ingest::{self, IngestReport, Orders, ReadOptions};
@@ -71,7 +71,11 @@ pub fn analyze_orders(orders: Orders, ingest: IngestReport, config: &Config, as_
     }
     let customer_ids = seen.iter().filter(|&&s| s).count();
     let (tl, rows) = timelines::build(orders, last);
-    let portfolio = snapshots::compute(tl, &config.rules, &snapshot_days, config.rules.toddler_days);
+    let toddler_days = config.rules.toddler_days;
+    let portfolio = match config.scheme {
+        Scheme::Cpm => snapshots::compute(tl, &config.rules, &snapshot_days, toddler_days),
+        Scheme::Lifecycle => snapshots::compute_lifecycle(tl, &config.lifecycle, &snapshot_days, toddler_days),
+    };
     Ok(Analysis {
         ingest,
         rows,

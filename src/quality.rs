@@ -18,6 +18,9 @@ pub struct DataQuality {
     pub rows_rejected: u64,
     /// Rows dated after the as-of date.
     pub rows_excluded: u64,
+    /// Rows dated after the day of the run (test orders, typos): used
+    /// unless after the as-of date, but worth a look.
+    pub rows_after_today: u64,
     pub return_rows: u64,
     /// Returns' total, in millionths (negative).
     pub returns_total: i128,
@@ -54,6 +57,7 @@ impl DataQuality {
             rejected_by_reason: by_reason,
             rejected_by_column: by_column,
             rows_excluded: a.rows.rows_after_cutoff,
+            rows_after_today: a.rows_after_today,
             return_rows: a.rows.return_rows,
             returns_total: a.rows.returns_total,
             purchases_total: a.rows.purchases_total,
@@ -71,7 +75,12 @@ impl DataQuality {
 
     /// Returns as a share of gross purchases (0 when there are none).
     pub fn returns_share(&self) -> f64 {
-        if self.purchases_total == 0 { 0.0 } else { -(self.returns_total as f64) / self.purchases_total as f64 }
+        // Negate the integer, not the float: no `-0.0%` without returns.
+        if self.purchases_total == 0 {
+            0.0
+        } else {
+            (-self.returns_total) as f64 / self.purchases_total as f64
+        }
     }
 
     /// `rows read = used + rejected + excluded`: holds for every run.

@@ -42,7 +42,8 @@ pub trait Classifier {
     fn recency_breaks(&self) -> &[i32];
 }
 
-/// The five CPM tiers, in canonical order.
+/// The CPM tiers, in canonical order: five, and 超優良 (`Super`) sixth
+/// when the optional super-loyal tier is on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Tier {
     First = 0,
@@ -50,9 +51,13 @@ pub enum Tier {
     Trendy = 2,
     Steady = 3,
     Loyal = 4,
+    /// 超優良: 優良 customers at or over `super_loyal_amount` (optional tier).
+    Super = 5,
 }
 
 pub const CPM_TIERS: usize = 5;
+/// Tiers of the twelve-segment variant (with 超優良).
+pub const CPM_TIERS_WITH_SUPER: usize = 6;
 
 /// The ten Yazuya-style segments (spec section 3), canonical order: the five
 /// tiers active, then the five tiers lapsed.
@@ -109,14 +114,107 @@ pub const CPM_LABELS: [SegmentLabel; 10] = [
     },
 ];
 
-/// Tier names for tables drawn tier × state.
-pub const CPM_TIER_NAMES: [(&str, &str); CPM_TIERS] = [
+/// The twelve-segment variant with the optional 超優良 tier (issue 6):
+/// the six active tiers, then the six lapsed.
+pub const CPM_SUPER_LABELS: [SegmentLabel; 12] = [
+    CPM_LABELS[0],
+    CPM_LABELS[1],
+    CPM_LABELS[2],
+    CPM_LABELS[3],
+    CPM_LABELS[4],
+    SegmentLabel {
+        id: "super_active",
+        ja: "超優良現役",
+        en: "Super-loyal (active)",
+    },
+    CPM_LABELS[5],
+    CPM_LABELS[6],
+    CPM_LABELS[7],
+    CPM_LABELS[8],
+    CPM_LABELS[9],
+    SegmentLabel {
+        id: "super_lapsed",
+        ja: "超優良離脱",
+        en: "Super-loyal (lapsed)",
+    },
+];
+
+/// Tier names for tables drawn tier × state; the sixth, 超優良, only with
+/// the twelve-segment variant.
+pub const CPM_TIER_NAMES: [(&str, &str); CPM_TIERS_WITH_SUPER] = [
     ("初回", "First-time"),
     ("よちよち", "Toddler"),
     ("流行", "Trendy"),
     ("コツコツ", "Steady"),
     ("優良", "Loyal"),
+    ("超優良", "Super-loyal"),
 ];
+
+/// How a CPM portfolio's segments are laid out: the tiers (five, or six
+/// with 超優良) active, then the same tiers lapsed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CpmLayout {
+    pub tiers: usize,
+}
+
+impl CpmLayout {
+    /// The layout of these labels, or `None` when they are not a CPM scheme.
+    pub fn of(labels: &[SegmentLabel]) -> Option<CpmLayout> {
+        if labels == CPM_LABELS.as_slice() {
+            Some(CpmLayout { tiers: CPM_TIERS })
+        } else if labels == CPM_SUPER_LABELS.as_slice() {
+            Some(CpmLayout {
+                tiers: CPM_TIERS_WITH_SUPER,
+            })
+        } else {
+            None
+        }
+    }
+
+    pub fn has_super(self) -> bool {
+        self.tiers == CPM_TIERS_WITH_SUPER
+    }
+
+    pub fn segment(self, tier: Tier, lapsed: bool) -> usize {
+        tier as usize + if lapsed { self.tiers } else { 0 }
+    }
+
+    /// The tier index and lapsed flag of a segment index.
+    pub fn split(self, segment: usize) -> (usize, bool) {
+        (segment % self.tiers, segment >= self.tiers)
+    }
+
+    /// The active segments' indexes.
+    pub fn active(self) -> std::ops::Range<usize> {
+        0..self.tiers
+    }
+
+    /// The lapsed segments' indexes.
+    pub fn lapsed(self) -> std::ops::Range<usize> {
+        self.tiers..2 * self.tiers
+    }
+
+    /// 優良 in the wide sense: 優良, and 超優良 when the tier is on.
+    pub fn loyal(self, lapsed: bool) -> impl Iterator<Item = usize> {
+        let first = self.segment(Tier::Loyal, lapsed);
+        first..first + (self.tiers - Tier::Loyal as usize)
+    }
+
+    /// The segment of the ten-segment scheme this one counts in when 超優良
+    /// is merged into 優良.
+    pub fn merged(self, segment: usize) -> usize {
+        let (tier, lapsed) = self.split(segment);
+        tier.min(Tier::Loyal as usize) + if lapsed { CPM_TIERS } else { 0 }
+    }
+}
+
+/// The optional 超優良 tier: 優良 customers whose total is at least
+/// `amount` (and, when `days` is set, whose tenure is at least `days`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SuperLoyal {
+    pub amount: Money,
+    pub days: Option<i32>,
+}
 
 /// Thresholds of the CPM scheme (spec section 3).
 #[derive(Debug, Clone, PartialEq)]
@@ -125,6 +223,8 @@ pub struct CpmRules {
     pub toddler_days: i32,
     pub loyal_days: i32,
     pub loyal_amount: Money,
+    /// 超優良 above 優良: off (`None`) by default.
+    pub super_loyal: Option<SuperLoyal>,
     breaks: [i32; 1],
 }
 
@@ -135,7 +235,24 @@ impl CpmRules {
             toddler_days,
             loyal_days,
             loyal_amount,
+            super_loyal: None,
             breaks: [churn_days],
+        }
+    }
+
+    /// The same rules with the 超優良 tier on (`Some`) or off.
+    pub fn with_super_loyal(mut self, super_loyal: Option<SuperLoyal>) -> Self {
+        self.super_loyal = super_loyal;
+        self
+    }
+
+    pub fn layout(&self) -> CpmLayout {
+        CpmLayout {
+            tiers: if self.super_loyal.is_some() {
+                CPM_TIERS_WITH_SUPER
+            } else {
+                CPM_TIERS
+            },
         }
     }
 
@@ -149,6 +266,11 @@ impl CpmRules {
             Tier::Steady
         } else if tenure < self.loyal_days {
             Tier::Trendy
+        } else if let Some(s) = &self.super_loyal
+            && facts.total >= s.amount
+            && s.days.is_none_or(|d| tenure >= d)
+        {
+            Tier::Super
         } else {
             Tier::Loyal
         }
@@ -159,18 +281,28 @@ impl CpmRules {
     }
 }
 
-/// Segment index of a tier and state in [`CPM_LABELS`].
+/// Segment index of a tier and state in [`CPM_LABELS`] (the ten segments).
 pub fn cpm_segment(tier: Tier, lapsed: bool) -> usize {
     tier as usize + if lapsed { CPM_TIERS } else { 0 }
 }
 
 impl Classifier for CpmRules {
     fn labels(&self) -> &[SegmentLabel] {
-        &CPM_LABELS
+        if self.super_loyal.is_some() {
+            &CPM_SUPER_LABELS
+        } else {
+            &CPM_LABELS
+        }
     }
 
     fn classify(&self, facts: &Facts, recency_days: i32) -> usize {
-        cpm_segment(self.tier(facts), self.is_lapsed(recency_days))
+        let tier = self.tier(facts);
+        let lapsed = self.is_lapsed(recency_days);
+        if self.super_loyal.is_some() {
+            self.layout().segment(tier, lapsed)
+        } else {
+            cpm_segment(tier, lapsed)
+        }
     }
 
     fn recency_breaks(&self) -> &[i32] {
@@ -203,5 +335,41 @@ mod tests {
         assert_eq!(r.tier(&facts(209, 70_000)), Tier::Trendy);
         assert_eq!(r.tier(&facts(210, 70_000)), Tier::Loyal);
         assert_eq!(r.tier(&facts(210, 69_999)), Tier::Steady);
+    }
+
+    #[test]
+    fn super_loyal_tier_sits_above_loyal() {
+        let units = |n| Money::from_units(n).unwrap();
+        let plain = CpmRules::new(240, 90, 210, units(70_000));
+        assert_eq!(plain.labels().len(), 10);
+        let r = plain.clone().with_super_loyal(Some(SuperLoyal {
+            amount: units(200_000),
+            days: None,
+        }));
+        assert_eq!(r.labels().len(), 12);
+        assert_eq!(r.tier(&facts(210, 199_999)), Tier::Loyal);
+        assert_eq!(r.tier(&facts(210, 200_000)), Tier::Super);
+        // Not 優良 (tenure below loyal_days): never 超優良, however much.
+        assert_eq!(r.tier(&facts(209, 1_000_000)), Tier::Trendy);
+        assert_eq!(r.classify(&facts(300, 200_000), 239), 5);
+        assert_eq!(r.labels()[5].id, "super_active");
+        assert_eq!(r.classify(&facts(300, 200_000), 240), 11);
+        assert_eq!(r.labels()[11].id, "super_lapsed");
+        assert_eq!(r.classify(&facts(300, 100_000), 240), 10);
+        assert_eq!(r.labels()[10].id, "loyal_lapsed");
+        assert_eq!(r.classify(&facts(0, 1), 240), 6);
+        assert_eq!(r.labels()[6].id, "first_lapsed");
+        // With super_loyal_days: tenure too.
+        let r = plain.with_super_loyal(Some(SuperLoyal {
+            amount: units(200_000),
+            days: Some(365),
+        }));
+        assert_eq!(r.tier(&facts(364, 500_000)), Tier::Loyal);
+        assert_eq!(r.tier(&facts(365, 500_000)), Tier::Super);
+        let layout = CpmLayout::of(r.labels()).unwrap();
+        assert_eq!(layout.loyal(true).collect::<Vec<_>>(), [10, 11]);
+        assert_eq!(layout.merged(11), 9);
+        assert_eq!(layout.merged(5), 4);
+        assert_eq!(layout.merged(6), 5);
     }
 }

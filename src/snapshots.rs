@@ -10,6 +10,7 @@
 use crate::conversion::CohortCounter;
 use crate::dates::{Day, is_month_end, last_day_of_month, month_of};
 use crate::error::{Error, Result};
+use crate::lifecycle::LifecycleRules;
 use crate::money::Money;
 use crate::portfolio::{CustomerState, LADDER_MONTHS, LadderCohort, Portfolio, TransitionMatrix};
 use crate::segments::{Classifier, Facts};
@@ -82,7 +83,11 @@ impl MonthMap {
     }
 
     fn index(&self, day: Day) -> usize {
-        if day < self.base { 0 } else { self.index[(day - self.base) as usize] as usize }
+        if day < self.base {
+            0
+        } else {
+            self.index[(day - self.base) as usize] as usize
+        }
     }
 }
 
@@ -172,6 +177,35 @@ struct Running {
     second: Option<Day>,
 }
 
+/// Where a customer's monthly sales go while their days are walked: straight
+/// into the tally (CPM: the segment at the month-end is final), into a
+/// per-customer log (lifecycle: the VIP top-share rule may still change the
+/// segment), or nowhere.
+trait SalesSink {
+    fn add(&mut self, month: usize, segment: usize, sales: i128);
+}
+
+impl SalesSink for Tally {
+    #[inline]
+    fn add(&mut self, month: usize, segment: usize, sales: i128) {
+        self.sales[month * self.n_seg + segment] += sales;
+    }
+}
+
+/// `(month, sales)` of the months the customer is present in.
+impl SalesSink for Vec<(usize, i128)> {
+    #[inline]
+    fn add(&mut self, month: usize, _segment: usize, sales: i128) {
+        self.push((month, sales));
+    }
+}
+
+/// Discards the sales.
+impl SalesSink for () {
+    #[inline]
+    fn add(&mut self, _: usize, _: usize, _: i128) {}
+}
+
 /// Folds a customer's chronological change points into month-end values:
 /// within a month only the last point counts.
 struct MonthFolder {
@@ -182,22 +216,22 @@ struct MonthFolder {
 }
 
 impl MonthFolder {
-    fn feed(
+    fn feed<S: SalesSink>(
         &mut self,
         month: usize,
         value: Option<(usize, i128)>,
         sales: i128,
         held: &mut Vec<Held>,
-        tally: &mut Tally,
+        sink: &mut S,
     ) {
         if self.open.is_some_and(|(m, _)| m != month) {
-            self.close(held, tally);
+            self.close(held, sink);
         }
         self.open = Some((month, value));
         self.month_sales += sales;
     }
 
-    fn close(&mut self, held: &mut Vec<Held>, tally: &mut Tally) {
+    fn close<S: SalesSink>(&mut self, held: &mut Vec<Held>, sink: &mut S) {
         let Some((month, value)) = self.open.take() else { return };
         let sales = std::mem::take(&mut self.month_sales);
         // Returns before the first purchase: not in the portfolio yet.
@@ -205,31 +239,44 @@ impl MonthFolder {
         if held.last().is_none_or(|h| h.segment != segment || h.total != total) {
             held.push(Held { month, segment, total });
         }
-        tally.sales[month * tally.n_seg + segment] += sales;
+        sink.add(month, segment, sales);
     }
 }
 
 /// Walks one customer's days into `held` (their month-end values, change
-/// months only) and the month's sales in `tally`.
-fn walk_customer<C: Classifier>(
+/// months only) and the month's sales into `sink`.
+fn walk_customer<C: Classifier, S: SalesSink>(
     rules: &C,
     months: &MonthMap,
     last_snapshot: Day,
     tl: &Timelines,
     customer: usize,
     held: &mut Vec<Held>,
-    tally: &mut Tally,
+    sink: &mut S,
 ) -> Running {
     held.clear();
-    let mut run = Running { facts: None, total: Money::ZERO, second: None };
-    let mut folder = MonthFolder { open: None, month_sales: 0 };
+    let mut run = Running {
+        facts: None,
+        total: Money::ZERO,
+        second: None,
+    };
+    let mut folder = MonthFolder {
+        open: None,
+        month_sales: 0,
+    };
     let mut days = tl.days(customer);
     while let Some(e) = days.next() {
         let day = e.day;
         run.total += e.net;
         if e.purchase {
             run.facts = Some(match run.facts {
-                None => Facts { first: day, last: day, previous: None, total: run.total, purchase_days: 1 },
+                None => Facts {
+                    first: day,
+                    last: day,
+                    previous: None,
+                    total: run.total,
+                    purchase_days: 1,
+                },
                 Some(f) => {
                     if f.purchase_days == 1 {
                         run.second = Some(day);
@@ -246,8 +293,10 @@ fn walk_customer<C: Classifier>(
         } else if let Some(f) = run.facts.as_mut() {
             f.total = run.total;
         }
-        let value = run.facts.map(|f| (rules.classify(&f, day - f.last), i128::from(f.total.0)));
-        folder.feed(months.index(day), value, i128::from(e.net.0), held, tally);
+        let value = run
+            .facts
+            .map(|f| (rules.classify(&f, day - f.last), i128::from(f.total.0)));
+        folder.feed(months.index(day), value, i128::from(e.net.0), held, sink);
         // Until the next day of theirs, only recency moves.
         if let Some(f) = run.facts {
             let next_day = days.peek_day().unwrap_or(Day::MAX);
@@ -255,12 +304,12 @@ fn walk_customer<C: Classifier>(
                 let at = f.last + b;
                 if at > day && at < next_day && at <= last_snapshot {
                     let value = Some((rules.classify(&f, b), i128::from(f.total.0)));
-                    folder.feed(months.index(at), value, 0, held, tally);
+                    folder.feed(months.index(at), value, 0, held, sink);
                 }
             }
         }
     }
-    folder.close(held, tally);
+    folder.close(held, sink);
     run
 }
 
@@ -271,7 +320,14 @@ struct Part {
     customers: Vec<CustomerState>,
 }
 
-fn compute_part<C: Classifier>(tl: &Timelines, rules: &C, snapshots: &[Day], toddler_days: i32, range: std::ops::Range<usize>, months: &MonthMap) -> Part {
+fn compute_part<C: Classifier>(
+    tl: &Timelines,
+    rules: &C,
+    snapshots: &[Day],
+    toddler_days: i32,
+    range: std::ops::Range<usize>,
+    months: &MonthMap,
+) -> Part {
     let n_seg = rules.labels().len();
     let as_of = *snapshots.last().expect("at least one snapshot");
     let mut part = Part {
@@ -300,6 +356,38 @@ fn compute_part<C: Classifier>(tl: &Timelines, rules: &C, snapshots: &[Day], tod
     part
 }
 
+/// Splits the customers over the machine's cores and runs `work` on each
+/// consecutive range; the results come back in range order.
+fn in_parallel<T: Send>(customers: usize, work: impl Fn(std::ops::Range<usize>) -> T + Sync) -> Vec<T> {
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+    let per = customers.div_ceil(workers).max(1);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..customers)
+            .step_by(per)
+            .map(|first| {
+                let work = &work;
+                s.spawn(move || work(first..(first + per).min(customers)))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("portfolio thread"))
+            .collect()
+    })
+}
+
+/// Adds the parts up (in range order, so customers keep their order).
+fn merge_parts(parts: Vec<Part>, empty: impl FnOnce() -> Part) -> Part {
+    let mut parts = parts.into_iter();
+    let mut all = parts.next().unwrap_or_else(empty);
+    for part in parts {
+        all.tally.merge(part.tally);
+        all.cohorts.merge(part.cohorts);
+        all.customers.extend(part.customers);
+    }
+    all
+}
+
 /// Computes the whole portfolio over `snapshots` (ascending; the last one is
 /// the as-of date). `tl` must hold no day after the last snapshot. Customers
 /// are split over the machine's cores; the parts add up.
@@ -307,28 +395,323 @@ pub fn compute<C: Classifier + Sync>(tl: Timelines, rules: &C, snapshots: &[Day]
     let months = snapshots.len();
     debug_assert!(snapshots[..months - 1].iter().all(|&d| is_month_end(d)));
     let month_map = MonthMap::new(snapshots);
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
-    let n = tl.customers();
-    let per = n.div_ceil(workers).max(1);
-    let parts: Vec<Part> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..n)
-            .step_by(per)
-            .map(|first| {
-                let (tl, month_map) = (&tl, &month_map);
-                s.spawn(move || compute_part(tl, rules, snapshots, toddler_days, first..(first + per).min(n), month_map))
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().expect("portfolio thread")).collect()
+    let parts = in_parallel(tl.customers(), |range| {
+        compute_part(&tl, rules, snapshots, toddler_days, range, &month_map)
     });
-    let mut parts = parts.into_iter();
-    let mut all = parts.next().unwrap_or_else(|| compute_part(&tl, rules, snapshots, toddler_days, 0..0, &month_map));
-    for part in parts {
-        all.tally.merge(part.tally);
-        all.cohorts.merge(part.cohorts);
-        all.customers.extend(part.customers);
+    let all = merge_parts(parts, || {
+        compute_part(&tl, rules, snapshots, toddler_days, 0..0, &month_map)
+    });
+    let as_of = *snapshots.last().expect("at least one snapshot");
+    finish(
+        rules.labels().to_vec(),
+        snapshots,
+        all.tally,
+        all.cohorts.finish(as_of),
+        all.customers,
+        tl.ids,
+    )
+}
+
+// ---------------------------------------------------------------------------
+// The lifecycle scheme (spec section 8).
+//
+// Every rule but the VIP top share is local to a customer, so the walk above
+// gives each customer's month-end states under the local rules. The top
+// share needs, at every snapshot, the `k`-th largest total among the
+// customers present and not dormant. Pass 1 walks every customer once more
+// to get that threshold per month: a customer's (not dormant, total) is
+// piecewise constant over months, so each run of months adds its total to a
+// multiset at its first month and removes it after its last; an
+// order-statistics tree (a Fenwick tree over the distinct totals) gives the
+// `k`-th largest after each month's events. O(rows log rows).
+//
+// Pass 2 walks each customer again and lifts the months in which their total
+// reaches the month's threshold into VIP. Most customers are below every
+// month's threshold (one comparison); for the others a segment tree over the
+// thresholds finds the months where the answer flips, in O(log months) per
+// flip, so the work stays proportional to rows plus state changes, never
+// customers × months.
+
+/// Counts per distinct total, with order statistics (a Fenwick tree).
+struct Fenwick {
+    tree: Vec<i64>,
+}
+
+impl Fenwick {
+    fn new(n: usize) -> Self {
+        Fenwick { tree: vec![0; n + 1] }
+    }
+
+    fn add(&mut self, index: usize, delta: i64) {
+        let mut i = index + 1;
+        while i < self.tree.len() {
+            self.tree[i] += delta;
+            i += i & i.wrapping_neg();
+        }
+    }
+
+    /// The 0-based index of the `rank`-th smallest element (`rank >= 1`,
+    /// at most the number of elements).
+    fn kth_smallest(&self, rank: i64) -> usize {
+        let n = self.tree.len() - 1;
+        let mut pos = 0;
+        let mut left = rank;
+        let mut step = if n == 0 { 0 } else { 1usize << n.ilog2() };
+        while step > 0 {
+            if pos + step <= n && self.tree[pos + step] < left {
+                pos += step;
+                left -= self.tree[pos];
+            }
+            step >>= 1;
+        }
+        pos
+    }
+}
+
+/// A customer's (not dormant, total) runs as multiset events:
+/// `(month, total, +1 | -1)`.
+fn vip_events(held: &[Held], events: &mut Vec<(u32, i64, i8)>) {
+    let mut current: Option<i64> = None;
+    for h in held {
+        let now = (h.segment != crate::lifecycle::DORMANT).then_some(h.total as i64);
+        if now != current {
+            if let Some(v) = current {
+                events.push((h.month as u32, v, -1));
+            }
+            if let Some(v) = now {
+                events.push((h.month as u32, v, 1));
+            }
+            current = now;
+        }
+    }
+}
+
+/// Each snapshot's VIP threshold total (`None`: nobody is VIP by share).
+fn vip_thresholds(tl: &Timelines, rules: &LifecycleRules, snapshots: &[Day], months: &MonthMap) -> Vec<Option<Money>> {
+    let n_months = snapshots.len();
+    if rules.vip_top_share.is_zero() {
+        return vec![None; n_months];
     }
     let as_of = *snapshots.last().expect("at least one snapshot");
-    finish(rules.labels().to_vec(), snapshots, all.tally, all.cohorts.finish(as_of), all.customers, tl.ids)
+    let parts: Vec<Vec<(u32, i64, i8)>> = in_parallel(tl.customers(), |range| {
+        let mut events = Vec::with_capacity(range.len() * 2);
+        let mut held = Vec::with_capacity(8);
+        for c in range {
+            walk_customer(rules, months, as_of, tl, c, &mut held, &mut ());
+            vip_events(&held, &mut events);
+        }
+        events
+    });
+    let mut values: Vec<i64> = parts.iter().flatten().map(|e| e.1).collect();
+    values.sort_unstable();
+    values.dedup();
+    // Events bucketed by month (counting sort), as (value index, delta).
+    let mut starts = vec![0usize; n_months + 1];
+    for e in parts.iter().flatten() {
+        starts[e.0 as usize + 1] += 1;
+    }
+    for m in 0..n_months {
+        starts[m + 1] += starts[m];
+    }
+    let mut fill = starts.clone();
+    let mut bucketed = vec![(0u32, 0i8); starts[n_months]];
+    for e in parts.into_iter().flatten() {
+        let index = values.binary_search(&e.1).expect("every total is a value");
+        bucketed[fill[e.0 as usize]] = (index as u32, e.2);
+        fill[e.0 as usize] += 1;
+    }
+    let mut tree = Fenwick::new(values.len());
+    let mut present: i64 = 0;
+    (0..n_months)
+        .map(|m| {
+            for &(index, delta) in &bucketed[starts[m]..starts[m + 1]] {
+                tree.add(index as usize, i64::from(delta));
+                present += i64::from(delta);
+            }
+            let k = rules.vip_top_share.top_k(present as u64) as i64;
+            (k > 0).then(|| Money(values[tree.kth_smallest(present - k + 1)]))
+        })
+        .collect()
+}
+
+/// The months' thresholds, for "the first month in a range whose threshold
+/// is (or is not) reached by this total" in O(log months).
+struct Thresholds {
+    size: usize,
+    min: Vec<i128>,
+    max: Vec<i128>,
+    /// The lowest threshold of any month: a total below it is never VIP by share.
+    lowest: i128,
+}
+
+impl Thresholds {
+    fn new(thresholds: &[Option<Money>]) -> Self {
+        let size = thresholds.len().next_power_of_two();
+        let mut min = vec![i128::MAX; 2 * size];
+        let mut max = vec![i128::MIN; 2 * size];
+        for (m, t) in thresholds.iter().enumerate() {
+            let v = t.map_or(i128::MAX, |t| i128::from(t.0));
+            min[size + m] = v;
+            max[size + m] = v;
+        }
+        for i in (1..size).rev() {
+            min[i] = min[2 * i].min(min[2 * i + 1]);
+            max[i] = max[2 * i].max(max[2 * i + 1]);
+        }
+        Thresholds {
+            size,
+            lowest: min[1],
+            min,
+            max,
+        }
+    }
+
+    /// The first month in `a..b` where `total >= threshold` is `reached`.
+    fn first(&self, a: usize, b: usize, total: i128, reached: bool) -> Option<usize> {
+        self.find(1, 0, self.size, a, b, total, reached)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn find(&self, node: usize, lo: usize, hi: usize, a: usize, b: usize, total: i128, reached: bool) -> Option<usize> {
+        if hi <= a || b <= lo {
+            return None;
+        }
+        let none_here = if reached {
+            self.min[node] > total
+        } else {
+            self.max[node] <= total
+        };
+        if none_here {
+            return None;
+        }
+        if hi - lo == 1 {
+            return Some(lo);
+        }
+        let mid = (lo + hi) / 2;
+        self.find(2 * node, lo, mid, a, b, total, reached)
+            .or_else(|| self.find(2 * node + 1, mid, hi, a, b, total, reached))
+    }
+}
+
+/// The customer's month-end states with the top-share rule applied: the
+/// months of a state that the rule may lift (not dormant, not VIP) in which
+/// the total reaches the month's threshold become VIP.
+fn apply_vip_share(held: &[Held], months: usize, th: &Thresholds, out: &mut Vec<Held>) {
+    out.clear();
+    let push = |h: Held, out: &mut Vec<Held>| {
+        if out
+            .last()
+            .is_none_or(|l: &Held| l.segment != h.segment || l.total != h.total)
+        {
+            out.push(h);
+        }
+    };
+    for (i, h) in held.iter().enumerate() {
+        if !LifecycleRules::share_eligible(h.segment) || h.total < th.lowest {
+            push(*h, out);
+            continue;
+        }
+        let end = held.get(i + 1).map_or(months, |next| next.month);
+        let mut m = h.month;
+        while m < end {
+            let vip_from = th.first(m, end, h.total, true).unwrap_or(end);
+            if vip_from > m {
+                push(Held { month: m, ..*h }, out);
+            }
+            if vip_from == end {
+                break;
+            }
+            let vip_to = th.first(vip_from, end, h.total, false).unwrap_or(end);
+            push(
+                Held {
+                    month: vip_from,
+                    segment: crate::lifecycle::VIP,
+                    total: h.total,
+                },
+                out,
+            );
+            m = vip_to;
+        }
+    }
+}
+
+fn compute_part_lifecycle(
+    tl: &Timelines,
+    rules: &LifecycleRules,
+    snapshots: &[Day],
+    toddler_days: i32,
+    range: std::ops::Range<usize>,
+    months: &MonthMap,
+    th: &Thresholds,
+) -> Part {
+    let n_seg = rules.labels().len();
+    let n_months = snapshots.len();
+    let as_of = *snapshots.last().expect("at least one snapshot");
+    let mut part = Part {
+        tally: Tally::new(n_seg, n_months),
+        cohorts: CohortCounter::new(month_of(snapshots[0]), n_months, toddler_days),
+        customers: Vec::with_capacity(range.len()),
+    };
+    let mut local = Vec::with_capacity(8);
+    let mut held = Vec::with_capacity(8);
+    let mut sales: Vec<(usize, i128)> = Vec::with_capacity(16);
+    for c in range {
+        sales.clear();
+        let run = walk_customer(rules, months, as_of, tl, c, &mut local, &mut sales);
+        let Some(f) = run.facts else { continue };
+        apply_vip_share(&local, n_months, th, &mut held);
+        // Each month's sales go to the segment at that month-end.
+        let mut j = 0;
+        for &(month, amount) in &sales {
+            while j + 1 < held.len() && held[j + 1].month <= month {
+                j += 1;
+            }
+            part.tally.add(month, held[j].segment, amount);
+        }
+        part.tally.add_customer(&held);
+        part.cohorts.add(f.first, run.second);
+        part.customers.push(CustomerState {
+            customer: c as u32,
+            segment: held.last().expect("present").segment,
+            first_purchase: f.first,
+            last_purchase: f.last,
+            tenure_days: f.tenure_days(),
+            recency_days: as_of - f.last,
+            total: f.total,
+            purchase_days: f.purchase_days,
+            second_purchase: run.second,
+        });
+    }
+    part
+}
+
+/// The portfolio under the six-state lifecycle scheme (spec section 8), with
+/// the VIP top-share rule applied at every snapshot.
+pub fn compute_lifecycle(tl: Timelines, rules: &LifecycleRules, snapshots: &[Day], toddler_days: i32) -> Portfolio {
+    let month_map = MonthMap::new(snapshots);
+    let thresholds = vip_thresholds(&tl, rules, snapshots, &month_map);
+    let th = Thresholds::new(&thresholds);
+    let parts = in_parallel(tl.customers(), |range| {
+        compute_part_lifecycle(&tl, rules, snapshots, toddler_days, range, &month_map, &th)
+    });
+    let all = merge_parts(parts, || {
+        compute_part_lifecycle(&tl, rules, snapshots, toddler_days, 0..0, &month_map, &th)
+    });
+    let as_of = *snapshots.last().expect("at least one snapshot");
+    finish(
+        rules.labels().to_vec(),
+        snapshots,
+        all.tally,
+        all.cohorts.finish(as_of),
+        all.customers,
+        tl.ids,
+    )
+}
+
+/// Each snapshot's VIP top-share threshold total for these timelines (for
+/// reports and tests): `None` where nobody is VIP by share.
+pub fn lifecycle_thresholds(tl: &Timelines, rules: &LifecycleRules, snapshots: &[Day]) -> Vec<Option<Money>> {
+    vip_thresholds(tl, rules, snapshots, &MonthMap::new(snapshots))
 }
 
 fn running_sums<T: Copy + std::ops::AddAssign + Default>(diff: &[T], months: usize, n: usize) -> Vec<Vec<T>> {

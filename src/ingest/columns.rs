@@ -87,23 +87,33 @@ fn as_strings(column: &Column) -> PolarsResult<StringChunked> {
     Ok(column.cast(&DataType::String)?.str()?.clone())
 }
 
+/// An id without surrounding blanks (ASCII, ideographic space, BOM).
+fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        // The common case, checked without decoding characters.
+        (Some(a), Some(z)) if a.is_ascii_alphanumeric() && z.is_ascii_alphanumeric() => s,
+        _ => s.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}' || c == '\u{feff}'),
+    }
+}
+
 /// Customer codes per row (in order of first appearance) and the id of
 /// each code. Ids are trimmed of surrounding blanks and otherwise kept as
 /// written (`00012` ≠ `12`).
 pub fn read_customers(column: &Column, bad_cells: &mut Vec<BadCell>) -> PolarsResult<(Vec<u32>, CustomerIds)> {
+    // Parquet row groups arrive as separate chunks; index them rather than
+    // rechunk, which would copy the whole column.
     let strings = as_strings(column)?;
-    let strings = strings.rechunk();
-    let Some(array) = strings.downcast_iter().next() else {
-        return Ok((Vec::new(), CustomerIds::default()));
-    };
-    fn trim(s: &str) -> &str {
-        match (s.as_bytes().first(), s.as_bytes().last()) {
-            // The common case, checked without decoding characters.
-            (Some(a), Some(z)) if a.is_ascii_alphanumeric() && z.is_ascii_alphanumeric() => s,
-            _ => s.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}' || c == '\u{feff}'),
-        }
+    let arrays: Vec<_> = strings.downcast_iter().collect();
+    let mut starts = Vec::with_capacity(arrays.len() + 1);
+    starts.push(0usize);
+    for a in &arrays {
+        starts.push(starts.last().expect("starts at 0") + a.len());
     }
-    let (codes, ids) = assign_codes(array.len(), |row| array.get(row).map(trim).filter(|s| !s.is_empty()));
+    let rows = *starts.last().expect("starts at 0");
+    let (codes, ids) = assign_codes(rows, |row| {
+        let k = starts.partition_point(|&start| start <= row) - 1;
+        arrays[k].get(row - starts[k]).map(trim).filter(|s| !s.is_empty())
+    });
     for (row, &code) in codes.iter().enumerate() {
         if code == NO_CODE {
             bad_cells.push(bad(column, row, CellProblem::Empty, "a customer id"));

@@ -179,7 +179,16 @@ pub fn read(
     } else {
         &body[..split_record(body, delimiter).1]
     };
-    let frame = match parse(to_parse, delimiter) {
+    // An odd number of quotes leaves a quote open at the end of the file,
+    // which polars reads as text on the last line but is a stray quote like
+    // any other: check the records as when polars fails.
+    let odd_quotes = to_parse.iter().filter(|&&b| b == b'"').count() % 2 == 1;
+    let parsed = if odd_quotes {
+        Err(PolarsError::ComputeError("a quote is never closed".into()))
+    } else {
+        parse(to_parse, delimiter)
+    };
+    let frame = match parsed {
         Ok(frame) => frame,
         Err(polars_error) => {
             let scan = scan_records(to_parse, delimiter, !lenient);
@@ -240,7 +249,7 @@ pub fn read(
         // Lines of the repeated headers, computed before `dropped` is set:
         // these are records of the parsed text, not rows of the final frame.
         let lines = match &csv.parsed_lines {
-            Some(lines) => repeated.iter().map(|&r| lines[r]).collect(),
+            Some(lines) => repeated.iter().map(|&r| lines.get(r).copied().unwrap_or(0)).collect(),
             None => {
                 let with_header: Vec<usize> = repeated.iter().map(|&r| r + 1).collect();
                 lines_of_records(body, &with_header)
@@ -422,9 +431,9 @@ fn drop_blank_and_header_rows(
     let mut repeated = Vec::new();
     for (row, first) in strings[0].iter().enumerate() {
         let first = first.map_or("", |s| s.trim_matches(is_blank_char));
-        let maybe_blank = first.is_empty();
+        // The first header cell may itself be empty (an index column).
         let maybe_header = header_has_text && first == header[0];
-        if !maybe_blank && !maybe_header {
+        if !first.is_empty() && !maybe_header {
             continue;
         }
         let cells = || {
@@ -432,7 +441,7 @@ fn drop_blank_and_header_rows(
                 .iter()
                 .map(|s| s.get(row).map_or("", |v| v.trim_matches(is_blank_char)))
         };
-        if maybe_blank && cells().all(str::is_empty) {
+        if first.is_empty() && cells().all(str::is_empty) {
             blank += 1;
             dropped.push(row);
         } else if maybe_header && cells().zip(&header).all(|(c, h)| c == h) {
@@ -724,6 +733,8 @@ impl<'a> Records<'a> {
         let mut i = self.pos;
         let mut count = 0;
         let mut problem = None;
+        // Field texts are only gathered when asked for (header search).
+        let collect = fields.is_some();
         loop {
             count += 1;
             let mut value: Vec<u8> = Vec::new();
@@ -734,7 +745,9 @@ impl<'a> Records<'a> {
                 while i < n {
                     match t[i] {
                         b'"' if t.get(i + 1) == Some(&b'"') => {
-                            value.push(b'"');
+                            if collect {
+                                value.push(b'"');
+                            }
                             i += 2;
                         }
                         b'"' => {
@@ -746,7 +759,9 @@ impl<'a> Records<'a> {
                             if b == b'\n' {
                                 newlines += 1;
                             }
-                            value.push(b);
+                            if collect {
+                                value.push(b);
+                            }
                             i += 1;
                         }
                     }
@@ -771,19 +786,25 @@ impl<'a> Records<'a> {
                     || (t[i] == b'\r' && (i + 1 >= n || t[i + 1] == b'\n'));
                 if !at_end {
                     problem.get_or_insert(Structure::AfterQuote);
+                    let from = i;
                     while i < n && t[i] != self.delimiter && t[i] != b'\n' {
-                        value.push(t[i]);
                         i += 1;
+                    }
+                    if collect {
+                        value.extend_from_slice(&t[from..i]);
                     }
                 }
             } else {
                 let mut quotes = 0;
+                let from = i;
                 while i < n && t[i] != self.delimiter && t[i] != b'\n' {
                     if t[i] == b'"' {
                         quotes += 1;
                     }
-                    value.push(t[i]);
                     i += 1;
+                }
+                if collect {
+                    value.extend_from_slice(&t[from..i]);
                 }
                 // An even number of quotes inside a field is read as text by
                 // polars too; an odd one throws its record splitting off.
@@ -885,18 +906,19 @@ mod tests {
     fn records_split_like_a_strict_reader() {
         let (fields, end) = split_record(b"a,\"b,\"\"c\"\"\",d\r\nnext", b',');
         assert_eq!(fields, ["a", "b,\"c\"", "d"]);
-        assert_eq!(end, 16);
-        let scan = scan_records(b"a,b\n1,x\"y\n2,3\n\"4,5\n6,7,8\n9,\"q\"z\n", b',', false);
+        assert_eq!(end, 15);
+        let scan = scan_records(b"a,b\n1,x\"y\n2,3\n6,7,8\n9,\"q\"z\n\"4,5\n7,8\n", b',', false);
         let bad: Vec<(usize, u64, Structure)> = scan.bad.iter().map(|b| (b.record, b.line, b.problem)).collect();
         assert_eq!(
             bad,
             [
                 (1, 2, Structure::StrayQuote),
-                (3, 4, Structure::Unclosed),
-                (4, 5, Structure::TooManyFields(3)),
-                (5, 6, Structure::AfterQuote),
+                (3, 4, Structure::TooManyFields(3)),
+                (4, 5, Structure::AfterQuote),
+                (5, 6, Structure::Unclosed),
             ]
         );
-        assert_eq!(scan.kept_lines, [3]);
+        // After a quote that never closes, reading resumes on the next line.
+        assert_eq!(scan.kept_lines, [3, 7]);
     }
 }

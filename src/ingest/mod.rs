@@ -214,6 +214,25 @@ fn open(path: &Path, columns: &Columns, options: &ReadOptions) -> Result<Source>
     }
 }
 
+/// Every sum the engine makes (a customer's day, total, a segment's sales)
+/// is at most the sum of all amounts' sizes; past `i64` millionths it would
+/// overflow, so such a file is refused rather than summed wrongly.
+fn check_sum(path: &Path, orders: Orders, report: IngestReport) -> Result<(Orders, IngestReport)> {
+    let sum: i128 = orders.amount.iter().map(|a| i128::from(a.0).abs()).sum();
+    if sum > i128::from(i64::MAX) {
+        return Err(Error::input(
+            path,
+            format!(
+                "the amounts add up to {} in absolute value, more than the {} this engine sums exactly; \
+                 check the amount column for misplaced digits",
+                crate::money::format_micros(sum),
+                crate::money::format_micros(i128::from(i64::MAX))
+            ),
+        ));
+    }
+    Ok((orders, report))
+}
+
 /// Reads the order rows of `path`, strictly (the first bad cell is an error
 /// naming file, line, column and value) or leniently (bad rows skipped and
 /// reported).
@@ -285,7 +304,7 @@ pub fn read_orders(path: &Path, columns: &Columns, tz: Tz, options: &ReadOptions
         layout,
     };
     if bad_cells.is_empty() {
-        return Ok((orders, report));
+        return check_sum(path, orders, report);
     }
 
     // The first bad value in file order; within a row, in column order.
@@ -327,5 +346,5 @@ pub fn read_orders(path: &Path, columns: &Columns, tz: Tz, options: &ReadOptions
     orders.day.retain(|_| *kept.next().expect("one flag per row"));
     let mut kept = keep.iter();
     orders.amount.retain(|_| *kept.next().expect("one flag per row"));
-    Ok((orders, report))
+    check_sum(path, orders, report)
 }

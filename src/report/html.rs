@@ -7,8 +7,8 @@ use super::format::{percent, thousands};
 use super::model::ReportModel;
 use crate::config::Config;
 use crate::dates::format_day;
-use crate::quality::DataQuality;
 use crate::pipeline::Analysis;
+use crate::quality::DataQuality;
 
 /// Escapes text for HTML element content and attribute values.
 pub fn escape(text: &str) -> String {
@@ -91,7 +91,7 @@ pub fn render(
         l("データ", "Data"),
         escape(input_name),
         l("顧客数", "Customers"),
-        thousands(i128::from(model.kpis.customers)),
+        thousands(i128::from(model.customers)),
     );
 
     h.push_str("<section class=\"cards\">\n");
@@ -133,34 +133,58 @@ pub fn render(
             "This month's actions by segment"
         )
     );
-    let _ = writeln!(
-        h,
-        "<table>\n<tr><th>{}</th><th class=\"num\">{}</th><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th></tr>",
-        l("区分", "Segment"),
-        l("人数", "Customers"),
-        l("推奨コミュニケーション", "Recommended communication"),
-        l("想定反応率", "Response rate"),
-        l("DM 想定反応数", "Expected DM responders")
-    );
-    for row in &model.actions {
+    let with_rates = model.actions.iter().all(|r| r.response_rate.is_some());
+    if with_rates {
         let _ = writeln!(
             h,
-            "<tr{}><td>{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            "<table>\n<tr><th>{}</th><th class=\"num\">{}</th><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th></tr>",
+            l("区分", "Segment"),
+            l("人数", "Customers"),
+            l("推奨コミュニケーション", "Recommended communication"),
+            l("想定反応率", "Response rate"),
+            l("DM 想定反応数", "Expected DM responders")
+        );
+    } else {
+        let _ = writeln!(
+            h,
+            "<table>\n<tr><th>{}</th><th class=\"num\">{}</th><th>{}</th></tr>",
+            l("状態", "State"),
+            l("人数", "Customers"),
+            l("次の一歩", "Next step"),
+        );
+    }
+    for row in &model.actions {
+        let rates = match (row.response_rate, row.expected_responders) {
+            (Some(rate), Some(expected)) => format!(
+                "<td class=\"num\">{}</td><td class=\"num\">{}</td>",
+                percent(rate),
+                thousands(expected.round() as i128)
+            ),
+            _ => String::new(),
+        };
+        let _ = writeln!(
+            h,
+            "<tr{}><td>{}</td><td class=\"num\">{}</td><td>{}</td>{rates}</tr>",
             if row.priority { " class=\"priority\"" } else { "" },
             escape(&row.name),
             thousands(i128::from(row.customers)),
             escape(&row.communication),
-            percent(row.response_rate),
-            thousands(row.expected_responders.round() as i128)
         );
     }
     let _ = writeln!(
         h,
         "</table>\n<p class=\"note\">{}</p>\n</section>",
-        l(
-            "反応率は区分の段階別(優良 20%・コツコツ 10%・よちよち 5%・初回 1%、流行は設定値)の計画値で、離脱区分にも同じ率を当てています。実際の離脱客の反応は低めです。",
-            "Response rates are planning figures by tier (loyal 20%, steady 10%, toddler 5%, first-time 1%, trendy as configured), applied to lapsed segments too; lapsed customers usually respond less."
-        )
+        if with_rates {
+            l(
+                "反応率は区分の段階別(優良 20%・コツコツ 10%・よちよち 5%・初回 1%、流行は設定値)の計画値で、離脱区分にも同じ率を当てています。実際の離脱客の反応は低めです。",
+                "Response rates are planning figures by tier (loyal 20%, steady 10%, toddler 5%, first-time 1%, trendy as configured), applied to lapsed segments too; lapsed customers usually respond less.",
+            )
+        } else {
+            l(
+                "seed 003 のフェーズ別「次の一歩」。休眠予備軍(離脱の入口)が最優先です。",
+                "Seed 003's next step for each phase. At-risk customers (the way out) come first.",
+            )
+        }
     );
 
     let _ = writeln!(
@@ -187,22 +211,40 @@ pub fn render(
     }
     h.push_str("</table>\n</section>\n");
 
-    let _ = writeln!(h, "<section>\n<h2>{}</h2>\n<table>", l("データ品質と集計ルール", "Data quality and rules"));
+    let _ = writeln!(
+        h,
+        "<section>\n<h2>{}</h2>\n<table>",
+        l("データ品質と集計ルール", "Data quality and rules")
+    );
     let mut facts = super::quality::facts(&DataQuality::of(analysis), lang);
     facts.push((
         l("スナップショット", "Snapshots").to_string(),
-        format!("{} ({} – {})", p.snapshot_days.len(), format_day(p.snapshot_days[0]), format_day(p.as_of)),
+        format!(
+            "{} ({} – {})",
+            p.snapshot_days.len(),
+            format_day(p.snapshot_days[0]),
+            format_day(p.as_of)
+        ),
     ));
     facts.push((
         l("区分ルール", "Segment rules").to_string(),
-        format!(
-            "churn_days = {}, toddler_days = {}, loyal_days = {}, loyal_amount = {}",
-            config.rules.churn_days,
-            config.rules.toddler_days,
-            config.rules.loyal_days,
-            config.rules.loyal_amount
-        ),
+        crate::rules::rules_line(config),
     ));
+    facts.push((
+        l("設定ファイル", "Config file").to_string(),
+        crate::rules::source_line(config, lang),
+    ));
+    facts.push((
+        l("ルールの記録", "Rules record").to_string(),
+        l(
+            "tables/rules.toml(--config に渡すと同じルールで再計算できます)",
+            "tables/rules.toml (pass it to --config to recompute with the same rules)",
+        )
+        .to_string(),
+    ));
+    for note in &model.notes {
+        facts.push((l("読み方", "How to read").to_string(), note.clone()));
+    }
     for (k, v) in facts {
         let _ = writeln!(h, "<tr><th>{}</th><td>{}</td></tr>", escape(&k), escape(&v));
     }

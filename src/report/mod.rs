@@ -26,22 +26,29 @@ use charts::{ChartError, SLIDE_SIZE};
 use lang::Lang;
 
 /// Draws the report chart whose file stem is `file` (see `model::build`).
+/// `ten` is the portfolio on ten CPM segments (超優良 merged into 優良) for
+/// the charts drawn on ten: the same as `p` unless 超優良 is on.
 fn draw_chart<DB: DrawingBackend>(
     file: &str,
     root: DrawingArea<DB, Shift>,
     p: &Portfolio,
+    ten: &Portfolio,
     t: usize,
     config: &Config,
     lang: Lang,
 ) -> Result<(), ChartError> {
     match file {
         "01_portfolio" => charts::portfolio_grid(root, p, t, lang),
-        "02_funnel" => charts::funnel(root, p, t, lang),
+        "02_funnel" => charts::funnel(root, ten, t, lang),
         "03_trend" => charts::trend(root, p, lang),
         "04_conversion" => charts::conversion(root, p, config.conversion_target, lang),
         "05_transitions" => charts::transition_heatmap(root, p, t, lang),
-        "06_cohort_ladder" => charts::cohort_ladder(root, p, lang),
-        "07_sales" => charts::sales_by_segment(root, p, lang),
+        "06_cohort_ladder" => charts::cohort_ladder(root, ten, lang),
+        "07_sales" => charts::sales_by_segment(root, ten, lang),
+        // The lifecycle scheme.
+        "01_states" => charts::lifecycle_states(root, p, lang),
+        "02_transitions" => charts::transition_heatmap(root, p, t, lang),
+        "03_winback" => charts::winback_flow(root, p, lang),
         other => Err(ChartError::Draw(format!("unknown chart {other}"))),
     }
 }
@@ -62,7 +69,7 @@ pub fn write_report(analysis: &Analysis, config: &Config, out_dir: &Path, lang: 
         path: dir.clone(),
         source,
     })?;
-    tables::write_tables(&dir.join("tables"), analysis)?;
+    tables::write_tables(&dir.join("tables"), analysis, config)?;
     for list in &model.lists {
         tables::write_file(
             &dir.join("lists"),
@@ -70,15 +77,19 @@ pub fn write_report(analysis: &Analysis, config: &Config, out_dir: &Path, lang: 
             &tables::customers_csv(p, list.customers.iter().copied()),
         )?;
     }
+    let ten = match model.scheme {
+        crate::config::Scheme::Cpm => model::ten_segments(p),
+        crate::config::Scheme::Lifecycle => std::borrow::Cow::Borrowed(p),
+    };
     let mut embedded = Vec::with_capacity(model.charts.len());
     for section in &model.charts {
         let png = dir.join(format!("{}.png", section.file));
         charts::render_png(&png, SLIDE_SIZE, |root| {
-            draw_chart(section.file, root, p, model.t, config, lang)
+            draw_chart(section.file, root, p, &ten, model.t, config, lang)
         })
         .map_err(chart_error)?;
         let svg = charts::render_svg(SLIDE_SIZE, |root| {
-            draw_chart(section.file, root, p, model.t, config, lang)
+            draw_chart(section.file, root, p, &ten, model.t, config, lang)
         })
         .map_err(chart_error)?;
         tables::write_file(&dir, &format!("{}.svg", section.file), &svg)?;

@@ -2,15 +2,17 @@
 //! reading of each chart, the action plan and the follow-up lists. Built from
 //! an [`Analysis`] without I/O, so it can be tested and snapshotted.
 
+use std::borrow::Cow;
+
 use super::format::{percent, points, signed, thousands};
 use super::lang::Lang;
-use crate::config::Config;
+use crate::config::{Config, Scheme};
 use crate::dates::{Day, format_day, format_month, month_of, year_month};
-use crate::kpi::{self, Kpis};
+use crate::kpi::{self, Kpis, LifecycleKpis};
 use crate::money::round_units;
 use crate::pipeline::Analysis;
-use crate::portfolio::{CustomerState, Portfolio};
-use crate::segments::{CPM_TIERS, Tier, cpm_segment};
+use crate::portfolio::{CustomerState, LadderCohort, Portfolio, TransitionMatrix};
+use crate::segments::{CPM_LABELS, CPM_TIERS, CpmLayout, Tier, cpm_segment};
 
 /// One KPI card.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,8 +43,10 @@ pub struct ActionRow {
     pub name: String,
     pub customers: u64,
     pub communication: String,
-    pub response_rate: f64,
-    pub expected_responders: f64,
+    /// Planning response rate (CPM tiers, seed 002); `None` for the
+    /// lifecycle scheme, which has none.
+    pub response_rate: Option<f64>,
+    pub expected_responders: Option<f64>,
     pub priority: bool,
 }
 
@@ -63,11 +67,19 @@ pub struct ReportModel {
     pub month_label: String,
     pub as_of: Day,
     pub t: usize,
-    pub kpis: Kpis,
+    pub scheme: Scheme,
+    /// Customers at the report month-end.
+    pub customers: u64,
+    /// The CPM KPIs (`None` for the lifecycle scheme).
+    pub kpis: Option<Kpis>,
+    /// The lifecycle KPIs (`None` for the CPM scheme).
+    pub lifecycle_kpis: Option<LifecycleKpis>,
     pub cards: Vec<Card>,
     pub charts: Vec<ChartSection>,
     pub actions: Vec<ActionRow>,
     pub lists: Vec<CustomerList>,
+    /// Notes on how to read the report (e.g. which charts merge 超優良 into 優良).
+    pub notes: Vec<String>,
 }
 
 pub fn month_label(day: Day, lang: Lang) -> String {
@@ -98,27 +110,132 @@ fn active(p: &Portfolio, t: usize) -> u64 {
     p.counts[t][..CPM_TIERS].iter().sum()
 }
 
+/// The ten-segment view of a twelve-segment portfolio: 超優良 counted in
+/// 優良, for the charts and readings drawn on ten segments (funnel, cohort
+/// ladder, sales). Per-customer states are left out (the charts do not
+/// use them).
+pub fn merge_super(p: &Portfolio) -> Portfolio {
+    let Some(layout) = CpmLayout::of(&p.labels).filter(|l| l.has_super()) else {
+        return Portfolio {
+            customers: Vec::new(),
+            ids: Default::default(),
+            ..p.clone()
+        };
+    };
+    let n = CPM_LABELS.len();
+    let fold_u = |row: &[u64]| {
+        let mut out = vec![0u64; n];
+        for (s, &v) in row.iter().enumerate() {
+            out[layout.merged(s)] += v;
+        }
+        out
+    };
+    let fold_i = |row: &[i128]| {
+        let mut out = vec![0i128; n];
+        for (s, &v) in row.iter().enumerate() {
+            out[layout.merged(s)] += v;
+        }
+        out
+    };
+    let transitions = p
+        .transitions
+        .iter()
+        .map(|m| {
+            let mut cells = vec![vec![0u64; n]; n + 1];
+            for (from, row) in m.cells.iter().enumerate() {
+                let from = if from == m.new_row() { n } else { layout.merged(from) };
+                for (to, &v) in row.iter().enumerate() {
+                    cells[from][layout.merged(to)] += v;
+                }
+            }
+            TransitionMatrix {
+                from_day: m.from_day,
+                to_day: m.to_day,
+                cells,
+            }
+        })
+        .collect();
+    Portfolio {
+        labels: CPM_LABELS.to_vec(),
+        snapshot_days: p.snapshot_days.clone(),
+        counts: p.counts.iter().map(|r| fold_u(r)).collect(),
+        sales: p.sales.iter().map(|r| fold_i(r)).collect(),
+        cumulative_sales: p.cumulative_sales.iter().map(|r| fold_i(r)).collect(),
+        transitions,
+        conversion: p.conversion.clone(),
+        ladder: p
+            .ladder
+            .iter()
+            .map(|c| LadderCohort {
+                cohort_month: c.cohort_month,
+                size: c.size,
+                counts: c.counts.iter().map(|r| fold_u(r)).collect(),
+            })
+            .collect(),
+        customers: Vec::new(),
+        ids: Default::default(),
+        as_of: p.as_of,
+    }
+}
+
+/// The portfolio the ten-segment charts draw: itself, or with 超優良 merged.
+pub fn ten_segments(p: &Portfolio) -> Cow<'_, Portfolio> {
+    match CpmLayout::of(&p.labels) {
+        Some(l) if l.has_super() => Cow::Owned(merge_super(p)),
+        _ => Cow::Borrowed(p),
+    }
+}
+
 pub fn build(a: &Analysis, config: &Config, lang: Lang) -> ReportModel {
-    let p = &a.portfolio;
+    match CpmLayout::of(&a.portfolio.labels) {
+        Some(layout) => build_cpm(a, config, lang, layout),
+        None => build_lifecycle(a, config, lang),
+    }
+}
+
+fn build_cpm(a: &Analysis, config: &Config, lang: Lang, layout: CpmLayout) -> ReportModel {
+    let full = &a.portfolio;
+    let merged = ten_segments(full);
+    let p: &Portfolio = &merged;
     let t = p.snapshot_days.len() - 1;
-    let k = kpi::at(p, t, config.rules.toddler_days);
+    let k = kpi::at(full, t, config.rules.toddler_days);
+    let merged_note = |reading: String| {
+        if layout.has_super() {
+            format!(
+                "{reading}{}",
+                lang.pick(
+                    "(この図では超優良を優良に含めています。)",
+                    " (Super-loyal is counted as loyal in this chart.)"
+                )
+            )
+        } else {
+            reading
+        }
+    };
     let l = |ja: &str, en: &str| lang.pick(ja, en).to_string();
     let month = month_label(p.snapshot_days[t], lang);
     let title = match lang {
         Lang::Ja => format!("CPM 月次レポート {month}"),
         Lang::En => format!("CPM monthly report — {month}"),
     };
-    let cards = cards(&k, config, lang);
+    let cards = cards(&k, config, lang, layout);
     let charts = vec![
         ChartSection {
             file: "01_portfolio",
-            title: l("CPM ポートフォリオ(10 区分)", "CPM portfolio (ten segments)"),
-            reading: read_portfolio(p, &k, config, lang),
+            title: if layout.has_super() {
+                l(
+                    "CPM ポートフォリオ(12 区分: 超優良あり)",
+                    "CPM portfolio (twelve segments, with super-loyal)",
+                )
+            } else {
+                l("CPM ポートフォリオ(10 区分)", "CPM portfolio (ten segments)")
+            },
+            reading: read_portfolio(full, &k, config, lang, layout),
         },
         ChartSection {
             file: "02_funnel",
             title: l("育成ファネル", "Nurturing funnel"),
-            reading: read_funnel(p, t, lang),
+            reading: merged_note(read_funnel(p, t, lang)),
         },
         ChartSection {
             file: "03_trend",
@@ -141,29 +258,53 @@ pub fn build(a: &Analysis, config: &Config, lang: Lang) -> ReportModel {
         ChartSection {
             file: "06_cohort_ladder",
             title: l("獲得コホートの育成状況", "Cohort ladder"),
-            reading: read_ladder(p, lang),
+            reading: merged_note(read_ladder(p, lang)),
         },
         ChartSection {
             file: "07_sales",
             title: l("区分別の売上", "Sales by segment"),
-            reading: read_sales(p, t, lang),
+            reading: merged_note(read_sales(p, t, lang)),
         },
     ];
+    let mut notes = Vec::new();
+    if let Some(s) = config.rules.super_loyal.filter(|_| layout.has_super()) {
+        let days = s.days.map_or(String::new(), |d| match lang {
+            Lang::Ja => format!("、在籍 {d} 日以上"),
+            Lang::En => format!(" and tenure >= {d} days"),
+        });
+        notes.push(match lang {
+            Lang::Ja => format!(
+                "超優良(super_active / super_lapsed)= 優良のうち累計 {}{days}。区分表・推移・移動の図は 12 区分、\
+                 育成ファネル・コホート・売上の図は超優良を優良に含めた 10 区分です。優良現役の比率は超優良を含みます。",
+                s.amount
+            ),
+            Lang::En => format!(
+                "Super-loyal (super_active / super_lapsed) = loyal customers with a total >= {}{days}. The portfolio, \
+                 trend and transition charts show twelve segments; the funnel, cohort ladder and sales charts count \
+                 super-loyal as loyal. The loyal share includes super-loyal.",
+                s.amount
+            ),
+        });
+    }
     ReportModel {
         lang,
         title,
         month_label: month,
         as_of: p.as_of,
         t,
-        actions: actions(p, t, config, lang),
-        lists: lists(p, t, config, lang),
-        kpis: k,
+        scheme: Scheme::Cpm,
+        customers: k.customers,
+        actions: actions(full, t, config, lang, layout),
+        lists: lists(full, t, config, lang, layout),
+        kpis: Some(k),
+        lifecycle_kpis: None,
         cards,
         charts,
+        notes,
     }
 }
 
-fn cards(k: &Kpis, config: &Config, lang: Lang) -> Vec<Card> {
+fn cards(k: &Kpis, config: &Config, lang: Lang, layout: CpmLayout) -> Vec<Card> {
     let l = |ja: &str, en: &str| lang.pick(ja, en).to_string();
     let target = config.conversion_target;
     let conversion = match &k.conversion {
@@ -200,7 +341,14 @@ fn cards(k: &Kpis, config: &Config, lang: Lang) -> Vec<Card> {
     };
     let share_target = config.loyal_share_target;
     let loyal = Card {
-        title: l("優良現役の比率(現役顧客中)", "Loyal share of active customers"),
+        title: if layout.has_super() {
+            l(
+                "優良現役の比率(現役顧客中、超優良を含む)",
+                "Loyal share of active customers (incl. super-loyal)",
+            )
+        } else {
+            l("優良現役の比率(現役顧客中)", "Loyal share of active customers")
+        },
         value: percent(k.loyal_share),
         change: k.loyal_share_prev.map_or("-".into(), |prev| {
             format!("{} {}", l("前月比", "vs last month"), points(k.loyal_share - prev))
@@ -246,12 +394,12 @@ fn cards(k: &Kpis, config: &Config, lang: Lang) -> Vec<Card> {
     vec![conversion, loyal, active, lapsed]
 }
 
-fn read_portfolio(p: &Portfolio, k: &Kpis, config: &Config, lang: Lang) -> String {
-    let loyal = p.counts[k.t][cpm_segment(Tier::Loyal, false)];
+fn read_portfolio(p: &Portfolio, k: &Kpis, config: &Config, lang: Lang, layout: CpmLayout) -> String {
+    let loyal: u64 = layout.loyal(false).map(|s| p.counts[k.t][s]).sum();
     let change = k
         .active_prev
         .map(|prev| signed(i128::from(k.active) - i128::from(prev)));
-    match lang {
+    let text = match lang {
         Lang::Ja => format!(
             "現役顧客は {} 人{}、うち優良現役は {} 人(現役の {}、目標 {})。離脱顧客は {} 人です。",
             thousands(i128::from(k.active)),
@@ -269,6 +417,17 @@ fn read_portfolio(p: &Portfolio, k: &Kpis, config: &Config, lang: Lang) -> Strin
             percent(k.loyal_share),
             percent(config.loyal_share_target),
             thousands(i128::from(k.customers - k.active)),
+        ),
+    };
+    if !layout.has_super() {
+        return text;
+    }
+    let sup = p.counts[k.t][layout.segment(Tier::Super, false)];
+    match lang {
+        Lang::Ja => format!("{text}優良現役のうち超優良は {} 人です。", thousands(i128::from(sup))),
+        Lang::En => format!(
+            "{text} Of the loyal active customers, {} are super-loyal.",
+            thousands(i128::from(sup))
         ),
     }
 }
@@ -483,20 +642,21 @@ fn communication(segment: usize, lang: Lang) -> &'static str {
     }
 }
 
-fn actions(p: &Portfolio, t: usize, config: &Config, lang: Lang) -> Vec<ActionRow> {
+fn actions(p: &Portfolio, t: usize, config: &Config, lang: Lang, layout: CpmLayout) -> Vec<ActionRow> {
     let mut rows: Vec<ActionRow> = (0..p.labels.len())
         .map(|s| {
-            let tier = s % CPM_TIERS;
-            let rate = config.response_rates.by_tier[tier];
+            // 超優良 is planned as 優良.
+            let ten = layout.merged(s);
+            let rate = config.response_rates.by_tier[ten % CPM_TIERS];
             let customers = p.counts[t][s];
             ActionRow {
                 segment: s,
                 name: lang.pick(p.labels[s].ja, p.labels[s].en).to_string(),
                 customers,
-                communication: communication(s, lang).to_string(),
-                response_rate: rate,
-                expected_responders: customers as f64 * rate,
-                priority: s == cpm_segment(Tier::Loyal, true),
+                communication: communication(ten, lang).to_string(),
+                response_rate: Some(rate),
+                expected_responders: Some(customers as f64 * rate),
+                priority: ten == cpm_segment(Tier::Loyal, true),
             }
         })
         .collect();
@@ -512,9 +672,9 @@ fn last_chance(c: &CustomerState, toddler_days: i32) -> bool {
     c.purchase_days == 1 && since_first >= (toddler_days - 30).max(0) && since_first < toddler_days
 }
 
-fn lists(p: &Portfolio, t: usize, config: &Config, lang: Lang) -> Vec<CustomerList> {
+fn lists(p: &Portfolio, t: usize, config: &Config, lang: Lang, layout: CpmLayout) -> Vec<CustomerList> {
     let churn = config.rules.churn_days;
-    let loyal_lapsed = cpm_segment(Tier::Loyal, true);
+    let loyal_lapsed: Vec<usize> = layout.loyal(true).collect();
     let prev_day = t.checked_sub(1).map(|s| p.snapshot_days[s]);
     let pick = |f: &dyn Fn(&CustomerState) -> bool| -> Vec<usize> {
         p.customers
@@ -528,16 +688,22 @@ fn lists(p: &Portfolio, t: usize, config: &Config, lang: Lang) -> Vec<CustomerLi
     vec![
         CustomerList {
             file: "loyal_lapsed",
-            title: lang
-                .pick("優良離脱客(最優先)", "Lapsed loyal customers (top priority)")
-                .to_string(),
+            title: if layout.has_super() {
+                lang.pick(
+                    "優良離脱客(超優良を含む、最優先)",
+                    "Lapsed loyal customers, super-loyal included (top priority)",
+                )
+            } else {
+                lang.pick("優良離脱客(最優先)", "Lapsed loyal customers (top priority)")
+            }
+            .to_string(),
             why: lang
                 .pick(
                     "長く多く買ってくれたが 離脱期間に入ったお客様。売り込みではなく、戻りたくなる理由を。",
                     "Long-standing big spenders who have stopped buying. Give them a reason to come back.",
                 )
                 .to_string(),
-            customers: pick(&|c| c.segment == loyal_lapsed),
+            customers: pick(&|c| loyal_lapsed.contains(&c.segment)),
         },
         CustomerList {
             file: "newly_lapsed",
@@ -591,6 +757,330 @@ fn lists(p: &Portfolio, t: usize, config: &Config, lang: Lang) -> Vec<CustomerLi
                 )
                 .to_string(),
             customers: pick(&|c| last_chance(c, toddler)),
+        },
+    ]
+}
+
+// ---------------------------------------------------------------------------
+// The lifecycle scheme (spec section 8).
+
+fn build_lifecycle(a: &Analysis, config: &Config, lang: Lang) -> ReportModel {
+    use crate::lifecycle::{ACTIVE, AT_RISK, DORMANT, NEWCOMER, VIP, WINBACK};
+    let p = &a.portfolio;
+    let t = p.snapshot_days.len() - 1;
+    let k = kpi::lifecycle_at(p, t, config.rules.toddler_days);
+    let l = |ja: &str, en: &str| lang.pick(ja, en).to_string();
+    let n = |v: u64| thousands(i128::from(v));
+    let month = month_label(p.snapshot_days[t], lang);
+    let title = match lang {
+        Lang::Ja => format!("ライフサイクル月次レポート {month}"),
+        Lang::En => format!("Lifecycle monthly report — {month}"),
+    };
+    let vs_last = |now: u64, prev: Option<u64>| {
+        prev.map_or("-".into(), |prev| {
+            format!(
+                "{} {}",
+                l("前月比", "vs last month"),
+                signed(i128::from(now) - i128::from(prev))
+            )
+        })
+    };
+    let engaged_prev = k.engaged_share_prev(p);
+    let cards = vec![
+        Card {
+            title: l(
+                "継続系の比率(優良・復活・新規・継続)",
+                "Engaged share (VIP, winback, new, active)",
+            ),
+            value: percent(k.engaged_share()),
+            change: engaged_prev.map_or("-".into(), |prev| {
+                format!("{} {}", l("前月比", "vs last month"), points(k.engaged_share() - prev))
+            }),
+            target: None,
+            on_track: engaged_prev.map(|prev| k.engaged_share() >= prev),
+        },
+        Card {
+            title: l("優良(Core/VIP)の人数", "VIP customers"),
+            value: n(k.vip),
+            change: vs_last(k.vip, k.vip_prev),
+            target: None,
+            on_track: k.vip_prev.map(|prev| k.vip >= prev),
+        },
+        Card {
+            title: l("今月の復活", "Winbacks this month"),
+            value: k.winbacks.map_or("-".into(), n),
+            change: match (k.winbacks, k.winbacks_prev) {
+                (Some(w), Some(prev)) => vs_last(w, Some(prev)),
+                _ => "-".into(),
+            },
+            target: k.winbacks_from_dormant.map(|d| match lang {
+                Lang::Ja => format!("うち休眠から {}", n(d)),
+                Lang::En => format!("{} from dormant", n(d)),
+            }),
+            on_track: match (k.winbacks, k.winbacks_prev) {
+                (Some(w), Some(prev)) => Some(w >= prev),
+                _ => None,
+            },
+        },
+        Card {
+            title: l("休眠予備軍(離脱の入口)", "At risk (the way out)"),
+            value: n(k.at_risk),
+            change: vs_last(k.at_risk, k.at_risk_prev),
+            target: None,
+            on_track: k.at_risk_prev.map(|prev| k.at_risk <= prev),
+        },
+    ];
+    let c = |s: usize| n(p.counts[t][s]);
+    let all: u64 = p.counts[t].iter().sum();
+    let not_dormant = all - p.counts[t][DORMANT];
+    let states_reading = match lang {
+        Lang::Ja => format!(
+            "休眠以外の顧客は {} 人(全体の {})。内訳は優良(VIP) {} 人、休眠予備軍 {} 人、復活 {} 人、新規 {} 人、継続 {} 人。休眠は {} 人です。",
+            n(not_dormant),
+            percent(if all == 0 { 0.0 } else { not_dormant as f64 / all as f64 }),
+            c(VIP),
+            c(AT_RISK),
+            c(WINBACK),
+            c(NEWCOMER),
+            c(ACTIVE),
+            c(DORMANT)
+        ),
+        Lang::En => format!(
+            "{} customers are not dormant ({} of all): {} VIP, {} at risk, {} winback, {} newcomers, {} active. {} are dormant.",
+            n(not_dormant),
+            percent(if all == 0 { 0.0 } else { not_dormant as f64 / all as f64 }),
+            c(VIP),
+            c(AT_RISK),
+            c(WINBACK),
+            c(NEWCOMER),
+            c(ACTIVE),
+            c(DORMANT)
+        ),
+    };
+    let transitions_reading = match t.checked_sub(1).and_then(|s| p.transitions.get(s)) {
+        None => l(
+            "前月のスナップショットがないため、移動はありません。",
+            "No previous month-end: no moves to show.",
+        ),
+        Some(m) => {
+            let first: u64 = m.cells[m.new_row()].iter().sum();
+            let base: u64 = m.cells[AT_RISK].iter().sum();
+            let lost = m.cells[AT_RISK][DORMANT];
+            let kept: u64 = [VIP, WINBACK, NEWCOMER, ACTIVE]
+                .iter()
+                .map(|&s| m.cells[AT_RISK][s])
+                .sum();
+            match lang {
+                Lang::Ja => format!(
+                    "今月の初購入は {} 人。前月末の休眠予備軍 {} 人のうち {} 人({})が休眠に入り、{} 人が購入して戻りました。",
+                    n(first),
+                    n(base),
+                    n(lost),
+                    percent(if base == 0 { 0.0 } else { lost as f64 / base as f64 }),
+                    n(kept)
+                ),
+                Lang::En => format!(
+                    "{} first purchases this month. Of last month's {} at-risk customers, {} ({}) went dormant and {} bought again.",
+                    n(first),
+                    n(base),
+                    n(lost),
+                    percent(if base == 0 { 0.0 } else { lost as f64 / base as f64 }),
+                    n(kept)
+                ),
+            }
+        }
+    };
+    let last12 = t.saturating_sub(11).max(1)..=t;
+    let sum12 = |f: &dyn Fn(&TransitionMatrix) -> u64| -> u64 {
+        last12.clone().filter_map(|s| p.transitions.get(s - 1)).map(f).sum()
+    };
+    let back12 = sum12(&|m| {
+        (0..m.cells.len())
+            .filter(|&f| f != WINBACK)
+            .map(|f| m.cells[f][WINBACK])
+            .sum()
+    });
+    let down12 = sum12(&|m| {
+        (0..m.cells.len())
+            .filter(|&f| f != DORMANT)
+            .map(|f| m.cells[f][DORMANT])
+            .sum()
+    });
+    let winback_reading = match (k.winbacks, lang) {
+        (None, _) => l(
+            "前月のスナップショットがないため、復活の流れはまだありません。",
+            "No previous month-end: no flows yet.",
+        ),
+        (Some(w), Lang::Ja) => format!(
+            "今月の復活は {} 人(うち休眠から {} 人)。直近 12 か月では復活 {} 人に対し、休眠入りが {} 人でした。",
+            n(w),
+            n(k.winbacks_from_dormant.unwrap_or(0)),
+            n(back12),
+            n(down12)
+        ),
+        (Some(w), Lang::En) => format!(
+            "{} winbacks this month ({} from dormant). Over the last 12 months {} customers came back and {} went dormant.",
+            n(w),
+            n(k.winbacks_from_dormant.unwrap_or(0)),
+            n(back12),
+            n(down12)
+        ),
+    };
+    let charts = vec![
+        ChartSection {
+            file: "01_states",
+            title: l(
+                "状態別の顧客数の推移(6 区分)",
+                "Customers by state over time (six states)",
+            ),
+            reading: states_reading,
+        },
+        ChartSection {
+            file: "02_transitions",
+            title: l("今月の状態移動(前月末→今月末)", "This month's moves between states"),
+            reading: transitions_reading,
+        },
+        ChartSection {
+            file: "03_winback",
+            title: l("復活と休眠入り", "Winbacks and customers going dormant"),
+            reading: winback_reading,
+        },
+    ];
+    let actions = lifecycle_actions(p, t, lang);
+    let lists = lifecycle_lists(p, config, lang);
+    let r = &config.lifecycle;
+    let notes = vec![match lang {
+        Lang::Ja => format!(
+            "優良(VIP)= 購入日 {} 日以上かつ最終購入から {} 日以内、または休眠以外の顧客のうち累計上位 {}(同額を含む)。\
+             CPM の区分(初回〜優良・現役/離脱)とは別の分け方です。",
+            r.vip_min_purchase_days, r.vip_recency_days, r.vip_top_share
+        ),
+        Lang::En => format!(
+            "VIP = at least {} purchase days and a purchase within {} days, or in the top {} of non-dormant customers by total (ties included). \
+             A different split from the CPM segments.",
+            r.vip_min_purchase_days, r.vip_recency_days, r.vip_top_share
+        ),
+    }];
+    ReportModel {
+        lang,
+        title,
+        month_label: month,
+        as_of: p.as_of,
+        t,
+        scheme: Scheme::Lifecycle,
+        customers: k.customers,
+        kpis: None,
+        lifecycle_kpis: Some(k),
+        cards,
+        charts,
+        actions,
+        lists,
+        notes,
+    }
+}
+
+/// Seed 003's "next step" per phase.
+fn lifecycle_communication(state: usize, lang: Lang) -> &'static str {
+    use crate::lifecycle::{ACTIVE, AT_RISK, DORMANT, NEWCOMER, VIP, WINBACK};
+    match state {
+        DORMANT => lang.pick(
+            "再獲得の対象: 復帰のきっかけを(費用は最小限に)",
+            "Win back: a reason to return (keep the cost low)",
+        ),
+        VIP => lang.pick(
+            "紹介・コミュニティ参加・レビューをお願いする(拡散行動)",
+            "Ask for referrals, community and reviews (advocacy)",
+        ),
+        AT_RISK => lang.pick(
+            "最優先:購入間隔が伸びている。休眠に入る前に次回購入のきっかけを",
+            "Top priority: intervals are stretching; a reason to buy before they go dormant",
+        ),
+        WINBACK => lang.pick(
+            "戻った直後:歓迎し、使い方を再案内して習慣化へ",
+            "Just back: welcome them and rebuild the habit",
+        ),
+        NEWCOMER => lang.pick(
+            "使い始めの不安を解消(使い方・同梱物・体験行動)",
+            "Getting started: remove doubts (how to use, experience)",
+        ),
+        ACTIVE => lang.pick(
+            "継続の理由づけ・レビューやアンケート(共創行動)",
+            "Reasons to continue; reviews and surveys (co-creation)",
+        ),
+        _ => "",
+    }
+}
+
+fn lifecycle_actions(p: &Portfolio, t: usize, lang: Lang) -> Vec<ActionRow> {
+    let mut rows: Vec<ActionRow> = (0..p.labels.len())
+        .map(|s| ActionRow {
+            segment: s,
+            name: lang.pick(p.labels[s].ja, p.labels[s].en).to_string(),
+            customers: p.counts[t][s],
+            communication: lifecycle_communication(s, lang).to_string(),
+            response_rate: None,
+            expected_responders: None,
+            priority: s == crate::lifecycle::AT_RISK,
+        })
+        .collect();
+    rows.sort_by_key(|r| !r.priority);
+    rows
+}
+
+fn lifecycle_lists(p: &Portfolio, config: &Config, lang: Lang) -> Vec<CustomerList> {
+    use crate::lifecycle::{AT_RISK, VIP, WINBACK};
+    let pick = |state: usize| -> Vec<usize> {
+        p.customers
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.segment == state)
+            .map(|(i, _)| i)
+            .collect()
+    };
+    let r = &config.lifecycle;
+    vec![
+        CustomerList {
+            file: "at_risk",
+            title: lang.pick("休眠予備軍(最優先)", "At risk (top priority)").to_string(),
+            why: match lang {
+                Lang::Ja => format!(
+                    "最終購入から {}〜{} 日。休眠に入る前にフォローを。",
+                    r.active_days + 1,
+                    r.dormant_days
+                ),
+                Lang::En => format!(
+                    "{}–{} days since their last purchase: follow up before they go dormant.",
+                    r.active_days + 1,
+                    r.dormant_days
+                ),
+            },
+            customers: pick(AT_RISK),
+        },
+        CustomerList {
+            file: "winback",
+            title: lang.pick("復活したお客様", "Customers who came back").to_string(),
+            why: match lang {
+                Lang::Ja => format!(
+                    "{} 日を超える空白のあとに購入したお客様。歓迎と習慣化を。",
+                    r.dormant_days
+                ),
+                Lang::En => format!(
+                    "Bought again after more than {} days away: welcome them back.",
+                    r.dormant_days
+                ),
+            },
+            customers: pick(WINBACK),
+        },
+        CustomerList {
+            file: "vip",
+            title: lang.pick("優良(Core/VIP)", "VIP customers").to_string(),
+            why: lang
+                .pick(
+                    "続けて買い、未来の売上をつくるお客様。紹介やレビューをお願いする対象。",
+                    "Regular buyers who make future sales: ask them for referrals and reviews.",
+                )
+                .to_string(),
+            customers: pick(VIP),
         },
     ]
 }

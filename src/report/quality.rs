@@ -21,18 +21,45 @@ pub fn facts(q: &DataQuality, lang: Lang) -> Vec<(String, String)> {
         (l("不正な行(除外)", "Rows rejected"), n(q.rows_rejected)),
     ];
     for ((reason, column), count) in &q.rejected_by_column {
-        let what = if column.is_empty() { reason.to_string() } else { format!("{reason} ({column})") };
+        let what = if column.is_empty() {
+            reason.to_string()
+        } else {
+            format!("{reason} ({column})")
+        };
         out.push((format!("  {}: {what}", l("理由", "reason")), n(*count)));
     }
     out.extend([
-        (format!("{} {} {}", l("基準日", "Rows after the as-of date"), format_day(q.as_of), l("より後の行(除外)", "(excluded)")), n(q.rows_excluded)),
+        (
+            format!(
+                "{} {} {}",
+                l("基準日", "Rows after the as-of date"),
+                format_day(q.as_of),
+                l("より後の行(除外)", "(excluded)")
+            ),
+            n(q.rows_excluded),
+        ),
         (l("返品・キャンセル行", "Return rows"), n(q.return_rows)),
-        (l("返品・キャンセル金額", "Returns total"), thousands(round_units(q.returns_total))),
-        (l("返品率(購入額に対する)", "Returns share of purchases"), percent(q.returns_share())),
-        (l("完全に重複した行(集計に含む)", "Exact duplicate rows (kept)"), n(q.duplicate_rows)),
-        (l("データの期間", "Date range"), format!("{} – {}", format_day(q.first_day), format_day(q.last_day))),
+        (
+            l("返品・キャンセル金額", "Returns total"),
+            thousands(round_units(q.returns_total)),
+        ),
+        (
+            l("返品率(購入額に対する)", "Returns share of purchases"),
+            percent(q.returns_share()),
+        ),
+        (
+            l("完全に重複した行(集計に含む)", "Exact duplicate rows (kept)"),
+            n(q.duplicate_rows),
+        ),
+        (
+            l("データの期間", "Date range"),
+            format!("{} – {}", format_day(q.first_day), format_day(q.last_day)),
+        ),
         (l("顧客 ID 数", "Customer ids"), n(q.customers)),
-        (l("ポートフォリオの顧客数", "Customers in the portfolio"), n(q.customers_in_portfolio)),
+        (
+            l("ポートフォリオの顧客数", "Customers in the portfolio"),
+            n(q.customers_in_portfolio),
+        ),
     ]);
     if let Some(line) = q.header_line.filter(|&l| l > 1) {
         let skipped = q.lines_before_header.len();
@@ -46,6 +73,12 @@ pub fn facts(q: &DataQuality, lang: Lang) -> Vec<(String, String)> {
         };
         out.push((l("見出し行", "Header"), value));
     }
+    if q.rows_after_today > 0 {
+        out.push((
+            l("今日より後の日付の行", "Rows dated after today"),
+            n(q.rows_after_today),
+        ));
+    }
     if q.blank_lines > 0 {
         out.push((l("空行(読み飛ばし)", "Blank lines (skipped)"), n(q.blank_lines)));
     }
@@ -56,7 +89,11 @@ pub fn facts(q: &DataQuality, lang: Lang) -> Vec<(String, String)> {
 pub fn text(q: &DataQuality, lang: Lang) -> String {
     let mut out = String::from(lang.pick("データ品質\n", "Data quality\n"));
     let facts = facts(q, lang);
-    let width = facts.iter().map(|(k, _)| super::format::display_width(k)).max().unwrap_or(0);
+    let width = facts
+        .iter()
+        .map(|(k, _)| super::format::display_width(k))
+        .max()
+        .unwrap_or(0);
     for (k, v) in facts {
         let _ = writeln!(out, "  {}  {v}", super::format::pad_right(&k, width));
     }
@@ -76,6 +113,7 @@ pub fn csv(q: &DataQuality) -> String {
         put(&format!("rows_rejected_{reason}"), count.to_string());
     }
     put("rows_after_as_of", q.rows_excluded.to_string());
+    put("rows_after_today", q.rows_after_today.to_string());
     put("return_rows", q.return_rows.to_string());
     put("returns_total", format_micros(q.returns_total));
     put("purchases_total", format_micros(q.purchases_total));

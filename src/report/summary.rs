@@ -9,13 +9,17 @@ use crate::config::Config;
 use crate::dates::{format_day, format_month};
 use crate::kpi;
 use crate::pipeline::Analysis;
-use crate::segments::{CPM_TIER_NAMES, CPM_TIERS};
+use crate::segments::{CPM_TIER_NAMES, CpmLayout};
 
 const LABEL_W: usize = 14;
 const CELL_W: usize = 11;
 
 pub fn render(analysis: &Analysis, config: &Config, lang: Lang) -> String {
     let p = &analysis.portfolio;
+    let Some(layout) = CpmLayout::of(&p.labels) else {
+        return render_lifecycle(analysis, config, lang);
+    };
+    let tiers = layout.tiers;
     let t = p.snapshot_days.len() - 1;
     let prev = t.checked_sub(1);
     let all: u64 = p.counts[t].iter().sum();
@@ -33,7 +37,7 @@ pub fn render(analysis: &Analysis, config: &Config, lang: Lang) -> String {
     out.push('\n');
 
     let mut header = pad_right("", LABEL_W);
-    for (ja, en) in CPM_TIER_NAMES {
+    for (ja, en) in &CPM_TIER_NAMES[..tiers] {
         header += &pad_left(lang.pick(ja, en), CELL_W);
     }
     header += &pad_left(lang.pick("合計", "Total"), CELL_W);
@@ -41,15 +45,15 @@ pub fn render(analysis: &Analysis, config: &Config, lang: Lang) -> String {
     out.push('\n');
 
     for (lapsed, (state_ja, state_en)) in [(false, ("現役", "Active")), (true, ("離脱", "Lapsed"))] {
-        let seg = |tier: usize| tier + if lapsed { CPM_TIERS } else { 0 };
-        let row_total = |t: usize| -> u64 { (0..CPM_TIERS).map(|k| p.counts[t][seg(k)]).sum() };
+        let seg = |tier: usize| tier + if lapsed { tiers } else { 0 };
+        let row_total = |t: usize| -> u64 { (0..tiers).map(|k| p.counts[t][seg(k)]).sum() };
         let mut counts_line = pad_right(
             &format!("{} {}", lang.pick(state_ja, state_en), lang.pick("人数", "count")),
             LABEL_W,
         );
         let mut share_line = pad_right(&format!("  {}", lang.pick("構成比", "share")), LABEL_W);
         let mut change_line = pad_right(&format!("  {}", lang.pick("前月比", "change")), LABEL_W);
-        for k in 0..CPM_TIERS {
+        for k in 0..tiers {
             let now = p.counts[t][seg(k)];
             counts_line += &pad_left(&thousands(i128::from(now)), CELL_W);
             share_line += &pad_left(&share(now, all), CELL_W);
@@ -79,6 +83,23 @@ pub fn render(analysis: &Analysis, config: &Config, lang: Lang) -> String {
         lang.pick("顧客数合計", "All customers"),
         thousands(i128::from(all))
     );
+    if let Some(s) = config.rules.super_loyal.filter(|_| layout.has_super()) {
+        let days = s.days.map_or(String::new(), |d| match lang {
+            Lang::Ja => format!("、在籍 {d} 日以上"),
+            Lang::En => format!(", tenure >= {d} days"),
+        });
+        let _ = writeln!(
+            out,
+            "{}",
+            match lang {
+                Lang::Ja => format!("超優良 = 優良のうち累計 {} 以上{days}(12 区分)", amount_text(s.amount)),
+                Lang::En => format!(
+                    "Super-loyal = loyal customers with a total >= {}{days} (twelve segments)",
+                    amount_text(s.amount)
+                ),
+            }
+        );
+    }
     out.push('\n');
 
     let k = kpi::at(p, t, config.rules.toddler_days);
@@ -119,16 +140,181 @@ pub fn render(analysis: &Analysis, config: &Config, lang: Lang) -> String {
             );
         }
     }
+    let loyal_name = if layout.has_super() {
+        lang.pick(
+            "優良現役(超優良を含む)の現役比率",
+            "Loyal (incl. super-loyal) share of active customers",
+        )
+    } else {
+        lang.pick("優良現役の現役比率", "Loyal share of active customers")
+    };
     let _ = writeln!(
         out,
         "{}: {} ({} {}, {})",
-        lang.pick("優良現役の現役比率", "Loyal share of active customers"),
+        loyal_name,
         percent(k.loyal_share),
         lang.pick("目標", "target"),
         percent(config.loyal_share_target),
         points(k.loyal_share - config.loyal_share_target)
     );
     out
+}
+
+/// The lifecycle scheme (spec section 8): the six states as rows.
+fn render_lifecycle(analysis: &Analysis, config: &Config, lang: Lang) -> String {
+    use crate::lifecycle::{DORMANT, threshold_by_sorting};
+    let p = &analysis.portfolio;
+    let t = p.snapshot_days.len() - 1;
+    let prev = t.checked_sub(1);
+    let all: u64 = p.counts[t].iter().sum();
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "{} {}",
+        lang.pick("ライフサイクル(6 区分)", "Lifecycle (six states)"),
+        format_day(p.snapshot_days[t])
+    );
+    if let Some(s) = prev {
+        let _ = write!(
+            out,
+            "  ({} {})",
+            lang.pick("前月比は", "change vs"),
+            format_day(p.snapshot_days[s])
+        );
+    }
+    out.push('\n');
+    const NAME_W: usize = 18;
+    let _ = writeln!(
+        out,
+        "{}{}{}{}",
+        pad_right("", NAME_W),
+        pad_left(lang.pick("人数", "count"), CELL_W),
+        pad_left(lang.pick("構成比", "share"), CELL_W),
+        pad_left(lang.pick("前月比", "change"), CELL_W)
+    );
+    for (s, label) in p.labels.iter().enumerate() {
+        let now = p.counts[t][s];
+        let line = format!(
+            "{}{}{}{}",
+            pad_right(lang.pick(label.ja, label.en), NAME_W),
+            pad_left(&thousands(i128::from(now)), CELL_W),
+            pad_left(&share(now, all), CELL_W),
+            pad_left(
+                &prev.map_or("-".into(), |u| signed(i128::from(now) - i128::from(p.counts[u][s]))),
+                CELL_W
+            )
+        );
+        out += line.trim_end();
+        out.push('\n');
+    }
+    let _ = writeln!(
+        out,
+        "{}{}",
+        pad_right(lang.pick("合計", "Total"), NAME_W),
+        pad_left(&thousands(i128::from(all)), CELL_W)
+    );
+    out.push('\n');
+    let k = kpi::lifecycle_at(p, t, config.rules.toddler_days);
+    let _ = writeln!(
+        out,
+        "{}: {} ({}){}",
+        lang.pick(
+            "継続系(優良・復活・新規・継続)",
+            "Engaged (VIP, winback, newcomer, active)"
+        ),
+        thousands(i128::from(k.engaged)),
+        percent(k.engaged_share()),
+        k.engaged_share_prev(p).map_or(String::new(), |prev| format!(
+            "; {} {}",
+            lang.pick("前月比", "vs last month"),
+            points(k.engaged_share() - prev)
+        ))
+    );
+    if let Some(n) = k.winbacks {
+        let _ = writeln!(
+            out,
+            "{}: {}{}",
+            lang.pick("今月の復活", "Winbacks this month"),
+            thousands(i128::from(n)),
+            k.winbacks_from_dormant.map_or(String::new(), |d| match lang {
+                Lang::Ja => format!("(うち休眠から {})", thousands(i128::from(d))),
+                Lang::En => format!(" ({} from dormant)", thousands(i128::from(d))),
+            })
+        );
+    }
+    let rules = &config.lifecycle;
+    if !rules.vip_top_share.is_zero() {
+        let mut totals: Vec<crate::money::Money> = p
+            .customers
+            .iter()
+            .filter(|c| c.segment != DORMANT)
+            .map(|c| c.total)
+            .collect();
+        let n = totals.len() as u64;
+        let top_k = rules.vip_top_share.top_k(n);
+        if let Some(threshold) = threshold_by_sorting(rules.vip_top_share, &mut totals) {
+            let _ = writeln!(
+                out,
+                "{}",
+                match lang {
+                    Lang::Ja => format!(
+                        "累計上位 {} の VIP 線: 累計 {} 以上(休眠以外 {} 人の上位 {} 人、同額を含む)",
+                        rules.vip_top_share.percent_text(),
+                        amount_text(threshold),
+                        thousands(i128::from(n)),
+                        thousands(i128::from(top_k))
+                    ),
+                    Lang::En => format!(
+                        "Top-{} VIP line: total >= {} (top {} of {} non-dormant customers, ties included)",
+                        rules.vip_top_share.percent_text(),
+                        amount_text(threshold),
+                        thousands(i128::from(top_k)),
+                        thousands(i128::from(n))
+                    ),
+                }
+            );
+        }
+    }
+    match &k.conversion {
+        Some(c) => {
+            let _ = writeln!(
+                out,
+                "{} {} {}: {} ({}/{})",
+                lang.pick("初回→2回目転換率", "First-to-second conversion"),
+                format_month(c.cohort_month),
+                lang.pick("獲得コホート", "cohort"),
+                percent(c.rate),
+                thousands(i128::from(c.converted)),
+                thousands(i128::from(c.cohort_size)),
+            );
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "{}",
+                lang.pick(
+                    "初回→2回目転換率: 確定したコホートがまだありません",
+                    "First-to-second conversion: no cohort has matured yet"
+                )
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "{}: {}",
+        lang.pick("ルール", "Rules"),
+        crate::rules::rules_line(config)
+    );
+    out
+}
+
+/// `200,000`, or `99.5` when not whole (exact).
+fn amount_text(m: crate::money::Money) -> String {
+    if m.0 % crate::money::SCALE == 0 {
+        thousands(i128::from(m.0 / crate::money::SCALE))
+    } else {
+        m.to_string()
+    }
 }
 
 fn share(count: u64, all: u64) -> String {

@@ -5,9 +5,10 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::Path;
 
+use crate::config::Config;
+use crate::dates::push_day;
 use crate::dates::{format_day, format_month};
 use crate::error::{Error, Result};
-use crate::dates::push_day;
 use crate::money::{format_micros, push_int, push_micros};
 use crate::pipeline::Analysis;
 use crate::portfolio::{CustomerState, Portfolio};
@@ -21,6 +22,7 @@ pub const CONVERSION: &str = "conversion.csv";
 pub const SEGMENTS: &str = "segments.csv";
 pub const DATA_QUALITY: &str = "data_quality.csv";
 pub const REJECTS: &str = "rejects.csv";
+pub const RULES: &str = "rules.toml";
 
 /// Quotes a field when CSV needs it.
 pub fn csv_field(text: &str) -> std::borrow::Cow<'_, str> {
@@ -144,7 +146,10 @@ pub fn segments_csv(p: &Portfolio) -> String {
 /// parallel: ten million customers make a file of half a gigabyte.
 pub fn write_segments(path: &Path, p: &Portfolio) -> Result<()> {
     const BLOCK: usize = 1 << 18;
-    let write_err = |source| Error::Write { path: path.to_path_buf(), source };
+    let write_err = |source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    };
     let mut file = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(path).map_err(write_err)?);
     file.write_all(CUSTOMERS_HEADER.as_bytes()).map_err(write_err)?;
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
@@ -162,7 +167,10 @@ pub fn write_segments(path: &Path, p: &Portfolio) -> Result<()> {
                     })
                 })
                 .collect();
-            handles.into_iter().map(|h| h.join().expect("formatting thread")).collect()
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("formatting thread"))
+                .collect()
         });
         for text in texts {
             file.write_all(&text).map_err(write_err)?;
@@ -186,10 +194,19 @@ pub fn write_file(dir: &Path, name: &str, text: &str) -> Result<()> {
         .map_err(|source| Error::Write { path, source })
 }
 
-/// Writes the four contract files into `dir`, with `data_quality.csv` and,
-/// when rows were skipped, `rejects.csv`.
-pub fn write_tables(dir: &Path, a: &Analysis) -> Result<()> {
+/// Writes the four contract files into `dir`, with `data_quality.csv`,
+/// `rules.toml` (the rules they were computed with) and, when rows were
+/// skipped, `rejects.csv`.
+pub fn write_tables(dir: &Path, a: &Analysis, config: &Config) -> Result<()> {
     let p = &a.portfolio;
+    let run = crate::rules::RunInfo {
+        input: a.ingest.path.file_name().map_or_else(
+            || a.ingest.path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        ),
+        as_of: p.as_of,
+    };
+    write_file(dir, RULES, &crate::rules::rules_toml(config, &run))?;
     write_file(dir, SNAPSHOTS, &snapshots_csv(p))?;
     write_file(dir, TRANSITIONS, &transitions_csv(p))?;
     write_file(dir, CONVERSION, &conversion_csv(p))?;

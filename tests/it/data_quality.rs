@@ -53,7 +53,14 @@ fn messy_sjis() -> Vec<u8> {
     bytes.into_owned()
 }
 
-const COLUMN_FLAGS: [&str; 6] = ["--customer-col", "会員ID", "--date-col", "注文日", "--amount-col", "金額"];
+const COLUMN_FLAGS: [&str; 6] = [
+    "--customer-col",
+    "会員ID",
+    "--date-col",
+    "注文日",
+    "--amount-col",
+    "金額",
+];
 
 fn cpm_in(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("cpm").unwrap();
@@ -73,7 +80,15 @@ fn strict_mode_stops_at_the_first_bad_row() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("messy.csv"), messy_sjis()).unwrap();
     let out = cpm_in(dir.path())
-        .args(["tables", "--input", "messy.csv", "--out-dir", "out", "--as-of", "2025-02-28"])
+        .args([
+            "tables",
+            "--input",
+            "messy.csv",
+            "--out-dir",
+            "out",
+            "--as-of",
+            "2025-02-28",
+        ])
         .args(COLUMN_FLAGS)
         .assert()
         .code(1)
@@ -91,7 +106,16 @@ fn lenient_mode_counts_everything_and_writes_the_rejects() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("messy.csv"), messy_sjis()).unwrap();
     let out = cpm_in(dir.path())
-        .args(["tables", "--input", "messy.csv", "--out-dir", "out", "--as-of", "2025-02-28", "--lenient"])
+        .args([
+            "tables",
+            "--input",
+            "messy.csv",
+            "--out-dir",
+            "out",
+            "--as-of",
+            "2025-02-28",
+            "--lenient",
+        ])
         .args(COLUMN_FLAGS)
         .assert()
         .success()
@@ -123,6 +147,7 @@ fn lenient_mode_counts_everything_and_writes_the_rejects() {
              rows_rejected_empty,1\n\
              rows_rejected_repeated_header,1\n\
              rows_after_as_of,1\n\
+             rows_after_today,1\n\
              return_rows,1\n\
              returns_total,-300\n\
              purchases_total,26734\n\
@@ -167,6 +192,7 @@ fn lenient_mode_counts_everything_and_writes_the_rejects() {
         "Customer ids 3",
         "Customers in the portfolio 2",
         "Header line 2 (1 line above it skipped: 注文データ 2025年12月)",
+        "Rows dated after today 1",
         "Blank lines (skipped) 1",
     ] {
         assert!(stderr.lines().any(|l| l == line), "missing {line:?} in\n{stderr}");
@@ -179,7 +205,16 @@ fn the_report_has_the_data_quality_section_and_the_rejects() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("messy.csv"), messy_sjis()).unwrap();
     cpm_in(dir.path())
-        .args(["report", "--input", "messy.csv", "--out-dir", "reports", "--month", "2025-02", "--lenient"])
+        .args([
+            "report",
+            "--input",
+            "messy.csv",
+            "--out-dir",
+            "reports",
+            "--month",
+            "2025-02",
+            "--lenient",
+        ])
         .args(["--lang", "en"])
         .args(COLUMN_FLAGS)
         .assert()
@@ -228,19 +263,36 @@ fn rows_read_always_balance() {
         ..ReadOptions::default()
     };
     let q = quality_of(&messy_sjis(), &columns, &lenient, Some("2025-02-28"));
-    assert_eq!((q.rows_read, q.rows_used, q.rows_rejected, q.rows_excluded), (11, 5, 5, 1));
+    assert_eq!(
+        (q.rows_read, q.rows_used, q.rows_rejected, q.rows_excluded),
+        (11, 5, 5, 1)
+    );
     assert!(q.balances());
 
     // Without --as-of the snapshots run to 2098-12-31, the last month-end
     // on or before the 2099 row, which is still left out.
     let q = quality_of(&messy_sjis(), &columns, &lenient, None);
-    assert_eq!((q.rows_read, q.rows_used, q.rows_rejected, q.rows_excluded), (11, 5, 5, 1));
+    assert_eq!(
+        (q.rows_read, q.rows_used, q.rows_rejected, q.rows_excluded),
+        (11, 5, 5, 1)
+    );
     assert!(q.balances());
 
     // Strict mode with only a repeated header to leave out: it is counted.
     let text = "customer_id,order_date,amount\nA,2024-01-05,10\ncustomer_id,order_date,amount\nA,2024-02-05,10\nB,2024-03-05,-1\n";
-    let q = quality_of(text.as_bytes(), &Config::default().columns, &ReadOptions::default(), None);
-    assert_eq!((q.rows_read, q.rows_used, q.rows_rejected, q.rows_excluded), (4, 2, 1, 1));
-    assert_eq!(q.rejected_by_reason.into_iter().collect::<Vec<_>>(), [("repeated_header", 1)]);
+    let q = quality_of(
+        text.as_bytes(),
+        &Config::default().columns,
+        &ReadOptions::default(),
+        None,
+    );
+    assert_eq!(
+        (q.rows_read, q.rows_used, q.rows_rejected, q.rows_excluded),
+        (4, 2, 1, 1)
+    );
+    assert_eq!(
+        q.rejected_by_reason.into_iter().collect::<Vec<_>>(),
+        [("repeated_header", 1)]
+    );
     assert_eq!(q.header_line, Some(1));
 }

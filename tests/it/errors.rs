@@ -10,8 +10,19 @@ const GOOD: &str = "customer_id,order_date,amount\nA,2024-01-10,5000\nA,2024-02-
 /// Runs `cpm ARGS` in `dir` and returns its stderr, checking exit code 1
 /// and a single `error:` line.
 fn fails(dir: &Path, args: &[&str]) -> String {
-    let out = Command::cargo_bin("cpm").unwrap().current_dir(dir).args(args).assert().code(1).get_output().clone();
-    assert!(out.stdout.is_empty(), "stdout: {}", String::from_utf8_lossy(&out.stdout));
+    let out = Command::cargo_bin("cpm")
+        .unwrap()
+        .current_dir(dir)
+        .args(args)
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    assert!(
+        out.stdout.is_empty(),
+        "stdout: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
@@ -33,14 +44,23 @@ fn input_errors_are_one_line() {
         ("empty.csv", b""),
         ("header.csv", b"customer_id,order_date,amount\r\n"),
         ("columns.csv", b"customer,order_date,amount\nA,2024-01-10,5000\n"),
-        ("bad.csv", b"customer_id,order_date,amount\nA,2024-01-10,5000\nB,2024/2/30,1\n"),
+        (
+            "bad.csv",
+            b"customer_id,order_date,amount\nA,2024-01-10,5000\nB,2024/2/30,1\n",
+        ),
         ("quote.csv", b"customer_id,order_date,amount\nA\"1,2024-01-10,5000\n"),
         ("orders.xlsx", b"PK\x03\x04"),
     ]);
     std::fs::create_dir(dir.path().join("folder.csv")).unwrap();
     let cases: [(&str, &str); 8] = [
-        ("empty.csv", "error: empty.csv: the file is empty (expected a header line and order rows)"),
-        ("header.csv", "error: header.csv: no order rows: the file has a header but no data"),
+        (
+            "empty.csv",
+            "error: empty.csv: the file is empty (expected a header line and order rows)",
+        ),
+        (
+            "header.csv",
+            "error: header.csv: no order rows: the file has a header but no data",
+        ),
         (
             "columns.csv",
             "error: columns.csv: column 'customer_id' not found (customer column); columns found: 'customer', \
@@ -58,8 +78,14 @@ fn input_errors_are_one_line() {
              split into fields (line: \"A\\\"1,2024-01-10,5000\"; expected a field either without quotes or wholly in \
              quotes, with quotes inside doubled, e.g. \"27\"\" monitor\")",
         ),
-        ("folder.csv", "error: cannot read folder.csv: Is a directory (os error 21)"),
-        ("missing.csv", "error: cannot read missing.csv: No such file or directory (os error 2)"),
+        (
+            "folder.csv",
+            "error: cannot read folder.csv: Is a directory (os error 21)",
+        ),
+        (
+            "missing.csv",
+            "error: cannot read missing.csv: No such file or directory (os error 2)",
+        ),
         (
             "orders.xlsx",
             "error: orders.xlsx: unknown file type \"xlsx\": give a .csv (or .tsv/.txt) or a .parquet file",
@@ -96,7 +122,10 @@ fn wrong_encoding_flags_are_one_line() {
     let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode(utf8);
     let dir = setup(&[("utf8.csv", utf8.as_bytes()), ("sjis.csv", &sjis)]);
     assert_eq!(
-        fails(dir.path(), &["summary", "--input", "utf8.csv", "--encoding", "shift_jis"]),
+        fails(
+            dir.path(),
+            &["summary", "--input", "utf8.csv", "--encoding", "shift_jis"]
+        ),
         "error: utf8.csv: the file is valid UTF-8 with non-ASCII text, not Shift_JIS; reading it as Shift_JIS would \
          garble it. Drop --encoding or use --encoding utf-8"
     );
@@ -115,6 +144,9 @@ fn wrong_encoding_flags_are_one_line() {
             .success();
         let segments = std::fs::read_to_string(dir.path().join(&dir_out).join("segments.csv")).unwrap();
         // The last month-end on or before the latest row is 2024-01-31.
-        assert_eq!(segments.lines().nth(1).unwrap(), "顧客1,first_active,2024-01-10,2024-01-10,0,21,5000,1");
+        assert_eq!(
+            segments.lines().nth(1).unwrap(),
+            "顧客1,first_active,2024-01-10,2024-01-10,0,21,5000,1"
+        );
     }
 }

@@ -92,7 +92,10 @@ fn shift_jis_with_japanese_ids_and_headers() {
 fn utf8_with_and_without_bom() {
     let text = "会員ID,注文日,金額\n顧客001,2024/3/5,500\n";
     let cols = columns("会員ID", "注文日", "金額");
-    for bytes in [text.as_bytes().to_vec(), [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat()] {
+    for bytes in [
+        text.as_bytes().to_vec(),
+        [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat(),
+    ] {
         for options in [ReadOptions::default(), with_encoding(Encoding::Utf8)] {
             let (orders, report) = read_as("u.csv", &bytes, &cols, &options).unwrap();
             assert_eq!(rows(&orders), [row("顧客001", "2024-03-05", "500")]);
@@ -105,13 +108,25 @@ fn utf8_with_and_without_bom() {
 fn utf8_forced_to_shift_jis_is_an_error_not_mojibake() {
     let text = format!("{HEADER}顧客001,2024-03-05,500\n");
     assert_eq!(
-        read_as("u.csv", text.as_bytes(), &Config::default().columns, &with_encoding(Encoding::ShiftJis)).unwrap_err(),
+        read_as(
+            "u.csv",
+            text.as_bytes(),
+            &Config::default().columns,
+            &with_encoding(Encoding::ShiftJis)
+        )
+        .unwrap_err(),
         "u.csv: the file is valid UTF-8 with non-ASCII text, not Shift_JIS; reading it as Shift_JIS would garble it. \
          Drop --encoding or use --encoding utf-8"
     );
     let with_bom = [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat();
     assert_eq!(
-        read_as("u.csv", &with_bom, &Config::default().columns, &with_encoding(Encoding::ShiftJis)).unwrap_err(),
+        read_as(
+            "u.csv",
+            &with_bom,
+            &Config::default().columns,
+            &with_encoding(Encoding::ShiftJis)
+        )
+        .unwrap_err(),
         "u.csv: the file starts with a UTF-8 byte-order mark but Shift_JIS was asked for; drop --encoding or use --encoding utf-8"
     );
 }
@@ -121,7 +136,13 @@ fn shift_jis_forced_to_utf8_is_an_error_not_mojibake() {
     // ASCII header, the first Japanese text on line 3.
     let bytes = sjis(&format!("{HEADER}A,2024-03-05,500\n顧客001,2024-03-05,500\n"));
     assert_eq!(
-        read_as("s.csv", &bytes, &Config::default().columns, &with_encoding(Encoding::Utf8)).unwrap_err(),
+        read_as(
+            "s.csv",
+            &bytes,
+            &Config::default().columns,
+            &with_encoding(Encoding::Utf8)
+        )
+        .unwrap_err(),
         "s.csv: line 3: not valid UTF-8; if the file came from Excel, try --encoding shift_jis"
     );
 }
@@ -130,8 +151,13 @@ fn shift_jis_forced_to_utf8_is_an_error_not_mojibake() {
 fn plain_ascii_reads_the_same_in_either_encoding() {
     let text = format!("{HEADER}A,2024-03-05,500\n");
     for encoding in [Encoding::Utf8, Encoding::ShiftJis] {
-        let (orders, _) =
-            read_as("a.csv", text.as_bytes(), &Config::default().columns, &with_encoding(encoding)).unwrap();
+        let (orders, _) = read_as(
+            "a.csv",
+            text.as_bytes(),
+            &Config::default().columns,
+            &with_encoding(encoding),
+        )
+        .unwrap();
         assert_eq!(rows(&orders), [row("A", "2024-03-05", "500")]);
     }
 }
@@ -145,10 +171,19 @@ fn neither_utf8_nor_shift_jis_nor_utf16() {
         "x.csv: line 3: the file is neither UTF-8 nor Shift_JIS (CP932); give --encoding, or save it as UTF-8"
     );
     assert_eq!(
-        read_as("x.csv", &bytes, &Config::default().columns, &with_encoding(Encoding::ShiftJis)).unwrap_err(),
+        read_as(
+            "x.csv",
+            &bytes,
+            &Config::default().columns,
+            &with_encoding(Encoding::ShiftJis)
+        )
+        .unwrap_err(),
         "x.csv: line 3: not valid Shift_JIS (CP932)"
     );
-    let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain("customer_id".encode_utf16().flat_map(u16::to_le_bytes)).collect();
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain("customer_id".encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
     assert_eq!(
         read_default("w.csv", &utf16).unwrap_err(),
         "w.csv: the file is UTF-16; save it as UTF-8 or Shift_JIS (CSV)"
@@ -161,9 +196,21 @@ fn neither_utf8_nor_shift_jis_nor_utf16() {
 fn comma_tab_and_semicolon_detected_or_given() {
     let expected = [row("A", "2024-03-05", "1234"), row("B", "2024-03-06", "-10.5")];
     let files: [(&str, &str, u8); 3] = [
-        ("c.csv", "customer_id,order_date,amount\nA,2024-03-05,\"1,234\"\nB,2024-03-06,-10.5\n", b','),
-        ("t.tsv", "customer_id\torder_date\tamount\nA\t2024-03-05\t1,234\nB\t2024-03-06\t-10.5\n", b'\t'),
-        ("s.csv", "customer_id;order_date;amount\nA;2024-03-05;1,234\nB;2024-03-06;-10.5\n", b';'),
+        (
+            "c.csv",
+            "customer_id,order_date,amount\nA,2024-03-05,\"1,234\"\nB,2024-03-06,-10.5\n",
+            b',',
+        ),
+        (
+            "t.tsv",
+            "customer_id\torder_date\tamount\nA\t2024-03-05\t1,234\nB\t2024-03-06\t-10.5\n",
+            b'\t',
+        ),
+        (
+            "s.csv",
+            "customer_id;order_date;amount\nA;2024-03-05;1,234\nB;2024-03-06;-10.5\n",
+            b';',
+        ),
     ];
     for (name, text, delimiter) in files {
         let (orders, report) = read_default(name, text.as_bytes()).unwrap();
@@ -185,8 +232,13 @@ fn a_wrong_delimiter_lists_the_one_column_found() {
         ..ReadOptions::default()
     };
     assert_eq!(
-        read_as("c.csv", format!("{HEADER}A,2024-03-05,5\n").as_bytes(), &Config::default().columns, &given)
-            .unwrap_err(),
+        read_as(
+            "c.csv",
+            format!("{HEADER}A,2024-03-05,5\n").as_bytes(),
+            &Config::default().columns,
+            &given
+        )
+        .unwrap_err(),
         "c.csv: column 'customer_id' not found (customer column); columns found: 'customer_id,order_date,amount'"
     );
 }
@@ -234,7 +286,9 @@ fn every_date_form_through_a_whole_file() {
         text += &format!("C{i},{d},1\n");
     }
     let (orders, _) = read_default("d.csv", text.as_bytes()).unwrap();
-    let expected: Vec<_> = (0..dates.len()).map(|i| row(&format!("C{i}"), "2024-03-05", "1")).collect();
+    let expected: Vec<_> = (0..dates.len())
+        .map(|i| row(&format!("C{i}"), "2024-03-05", "1"))
+        .collect();
     assert_eq!(rows(&orders), expected);
 }
 
@@ -262,7 +316,11 @@ fn every_amount_form_through_a_whole_file() {
         text += &format!("C{i},2024-03-05,{a}\n");
     }
     let (orders, _) = read_default("a.csv", text.as_bytes()).unwrap();
-    let expected: Vec<_> = amounts.iter().enumerate().map(|(i, (_, m))| row(&format!("C{i}"), "2024-03-05", m)).collect();
+    let expected: Vec<_> = amounts
+        .iter()
+        .enumerate()
+        .map(|(i, (_, m))| row(&format!("C{i}"), "2024-03-05", m))
+        .collect();
     assert_eq!(rows(&orders), expected);
 }
 
@@ -272,8 +330,17 @@ fn the_shift_jis_yen_sign_reads_as_yen() {
     // as a backslash.
     let bytes = sjis("会員ID,注文日,金額\n顧客1,2024/3/5,\"¥1,234\"\n顧客2,2024/3/5,￥500\n");
     assert!(bytes.windows(2).any(|w| w == b"\\1"));
-    let (orders, _) = read_as("y.csv", &bytes, &columns("会員ID", "注文日", "金額"), &ReadOptions::default()).unwrap();
-    assert_eq!(rows(&orders), [row("顧客1", "2024-03-05", "1234"), row("顧客2", "2024-03-05", "500")]);
+    let (orders, _) = read_as(
+        "y.csv",
+        &bytes,
+        &columns("会員ID", "注文日", "金額"),
+        &ReadOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        rows(&orders),
+        [row("顧客1", "2024-03-05", "1234"), row("顧客2", "2024-03-05", "500")]
+    );
 }
 
 #[test]
@@ -293,25 +360,69 @@ fn strict_error(bad_row: &str) -> String {
 #[test]
 fn strict_errors_name_file_line_column_value_and_expectation() {
     let cases = [
-        ("B,2024-13-01,5", "column 'order_date': no such calendar day (value: \"2024-13-01\"", DATE_EXPECTED),
-        ("B,2024-02-30,5", "column 'order_date': no such calendar day (value: \"2024-02-30\"", DATE_EXPECTED),
-        ("B,05/03/2024,5", "column 'order_date': not a date (value: \"05/03/2024\"", DATE_EXPECTED),
-        ("B,0024-03-05,5", "column 'order_date': year out of range (value: \"0024-03-05\"", DATE_EXPECTED),
+        (
+            "B,2024-13-01,5",
+            "column 'order_date': no such calendar day (value: \"2024-13-01\"",
+            DATE_EXPECTED,
+        ),
+        (
+            "B,2024-02-30,5",
+            "column 'order_date': no such calendar day (value: \"2024-02-30\"",
+            DATE_EXPECTED,
+        ),
+        (
+            "B,05/03/2024,5",
+            "column 'order_date': not a date (value: \"05/03/2024\"",
+            DATE_EXPECTED,
+        ),
+        (
+            "B,0024-03-05,5",
+            "column 'order_date': year out of range (value: \"0024-03-05\"",
+            DATE_EXPECTED,
+        ),
         ("B,,5", "column 'order_date': empty value (value: \"\"", DATE_EXPECTED),
-        ("B,2024-03-05,abc", "column 'amount': not an amount (value: \"abc\"", AMOUNT_EXPECTED),
-        ("B,2024-03-05,\"12,34\"", "column 'amount': not an amount (value: \"12,34\"", AMOUNT_EXPECTED),
-        ("B,2024-03-05,1.0000001", "column 'amount': more than 6 decimals (value: \"1.0000001\"", AMOUNT_EXPECTED),
+        (
+            "B,2024-03-05,abc",
+            "column 'amount': not an amount (value: \"abc\"",
+            AMOUNT_EXPECTED,
+        ),
+        (
+            "B,2024-03-05,\"12,34\"",
+            "column 'amount': not an amount (value: \"12,34\"",
+            AMOUNT_EXPECTED,
+        ),
+        (
+            "B,2024-03-05,1.0000001",
+            "column 'amount': more than 6 decimals (value: \"1.0000001\"",
+            AMOUNT_EXPECTED,
+        ),
         (
             "B,2024-03-05,99999999999999999999",
             "column 'amount': amount too large (value: \"99999999999999999999\"",
             AMOUNT_EXPECTED,
         ),
-        ("B,2024-03-05,", "column 'amount': empty value (value: \"\"", AMOUNT_EXPECTED),
-        (",2024-03-05,5", "column 'customer_id': empty value (value: \"\"", "a customer id"),
-        ("\"　\",2024-03-05,5", "column 'customer_id': empty value (value: \"\\u{3000}\"", "a customer id"),
+        (
+            "B,2024-03-05,",
+            "column 'amount': empty value (value: \"\"",
+            AMOUNT_EXPECTED,
+        ),
+        (
+            ",2024-03-05,5",
+            "column 'customer_id': empty value (value: \"\"",
+            "a customer id",
+        ),
+        (
+            "\"　\",2024-03-05,5",
+            "column 'customer_id': empty value (value: \"\\u{3000}\"",
+            "a customer id",
+        ),
     ];
     for (bad_row, middle, expected) in cases {
-        assert_eq!(strict_error(bad_row), format!("o.csv: line 3, {middle}; expected {expected})"), "{bad_row}");
+        assert_eq!(
+            strict_error(bad_row),
+            format!("o.csv: line 3, {middle}; expected {expected})"),
+            "{bad_row}"
+        );
     }
     // Within a row, the first bad column in the configured order.
     assert!(strict_error(",x,y").starts_with("o.csv: line 3, column 'customer_id': empty value"));
@@ -338,7 +449,11 @@ fn line_numbers_count_quoted_newlines_blank_lines_and_crlf() {
 
 #[test]
 fn a_header_only_file_and_an_empty_file_are_errors() {
-    for text in [HEADER, "customer_id,order_date,amount", "customer_id,order_date,amount\r\n\r\n,,\n"] {
+    for text in [
+        HEADER,
+        "customer_id,order_date,amount",
+        "customer_id,order_date,amount\r\n\r\n,,\n",
+    ] {
         assert_eq!(
             read_default("h.csv", text.as_bytes()).unwrap_err(),
             "h.csv: no order rows: the file has a header but no data",
@@ -371,7 +486,11 @@ fn a_missing_column_lists_the_columns_and_suggests_the_closest() {
 
 #[test]
 fn a_title_line_above_the_header_is_skipped_and_reported() {
-    for title in ["注文データ 2025年12月\n", "注文データ 2025年12月,,\n", "\"注文データ 2025年12月\",,\r\n"] {
+    for title in [
+        "注文データ 2025年12月\n",
+        "注文データ 2025年12月,,\n",
+        "\"注文データ 2025年12月\",,\r\n",
+    ] {
         let text = format!("{title}{HEADER}A,2025-12-01,5\nB,2025-12-32,5\n");
         assert_eq!(
             read_default("t.csv", text.as_bytes()).unwrap_err(),
@@ -392,8 +511,13 @@ fn a_title_line_above_the_header_is_skipped_and_reported() {
 #[test]
 fn several_title_lines_blank_lines_and_shift_jis() {
     let text = "売上明細\r\n出力日: 2026/1/5\r\n\r\n会員ID,注文日,金額\r\n顧客1,2025/12/1,\"¥1,000\"\r\n";
-    let (orders, report) =
-        read_as("t.csv", &sjis(text), &columns("会員ID", "注文日", "金額"), &ReadOptions::default()).unwrap();
+    let (orders, report) = read_as(
+        "t.csv",
+        &sjis(text),
+        &columns("会員ID", "注文日", "金額"),
+        &ReadOptions::default(),
+    )
+    .unwrap();
     assert_eq!(rows(&orders), [row("顧客1", "2025-12-01", "1000")]);
     let layout = report.layout.unwrap();
     assert_eq!(layout.header_line, 4);
@@ -439,7 +563,11 @@ fn a_repeated_header_is_skipped_and_counted_in_both_modes() {
         let (orders, report) = read_as("r.csv", text.as_bytes(), &Config::default().columns, &options).unwrap();
         assert_eq!(
             rows(&orders),
-            [row("A", "2024-03-05", "5"), row("B", "2024-03-06", "7"), row("C", "2024-03-07", "9")]
+            [
+                row("A", "2024-03-05", "5"),
+                row("B", "2024-03-06", "7"),
+                row("C", "2024-03-07", "9")
+            ]
         );
         assert_eq!(report.rows_read, 5);
         let rejected: Vec<(u64, &str, &str, &str)> = report
@@ -449,22 +577,47 @@ fn a_repeated_header_is_skipped_and_counted_in_both_modes() {
             .collect();
         assert_eq!(
             rejected,
-            [(3, "line 3", "", "repeated_header"), (5, "line 5", "", "repeated_header")]
+            [
+                (3, "line 3", "", "repeated_header"),
+                (5, "line 5", "", "repeated_header")
+            ]
         );
         assert_eq!(report.rejected[0].value, "customer_id,order_date,amount");
     }
     // A bad value after a repeated header still names its own line.
     let bad = format!("{text}D,2024-03-0x,1\n");
     assert!(
-        read_default("r.csv", bad.as_bytes()).unwrap_err().starts_with("r.csv: line 7, column 'order_date': not a date")
+        read_default("r.csv", bad.as_bytes())
+            .unwrap_err()
+            .starts_with("r.csv: line 7, column 'order_date': not a date")
     );
+}
+
+#[test]
+fn a_repeated_header_with_an_unnamed_index_column() {
+    // pandas' to_csv writes an unnamed index column; two exports concatenated.
+    let text = ",customer_id,order_date,amount\n0,A,2024-03-05,5\n,customer_id,order_date,amount\n0,B,2024-03-06,7\n";
+    let (orders, report) = read_default("p.csv", text.as_bytes()).unwrap();
+    assert_eq!(
+        rows(&orders),
+        [row("A", "2024-03-05", "5"), row("B", "2024-03-06", "7")]
+    );
+    let rejected: Vec<(&str, &str)> = report
+        .rejected
+        .iter()
+        .map(|r| (r.place.as_str(), r.problem.code()))
+        .collect();
+    assert_eq!(rejected, [("line 3", "repeated_header")]);
 }
 
 #[test]
 fn blank_lines_are_skipped_and_counted_not_rows() {
     let text = "customer_id,order_date,amount,note\r\n\r\nA,2024-03-05,5,\r\n,,,\r\n  \r\n\"\",,,\r\nB,2024-03-06,7,x\r\n\r\n\r\n";
     let (orders, report) = read_default("b.csv", text.as_bytes()).unwrap();
-    assert_eq!(rows(&orders), [row("A", "2024-03-05", "5"), row("B", "2024-03-06", "7")]);
+    assert_eq!(
+        rows(&orders),
+        [row("A", "2024-03-05", "5"), row("B", "2024-03-06", "7")]
+    );
     assert_eq!(report.rows_read, 2);
     assert_eq!(report.layout.unwrap().blank_lines, 6);
     // A row with only a note is not blank: its empty id is an error.
@@ -492,7 +645,10 @@ fn a_stray_quote_is_a_clear_error_strictly_and_a_rejected_row_leniently() {
          with quotes inside doubled, e.g. \"27\"\" monitor\")"
     );
     let (orders, report) = read_as("q.csv", text.as_bytes(), &Config::default().columns, &lenient()).unwrap();
-    assert_eq!(rows(&orders), [row("B", "2024-01-02", "200"), row("D", "2024-01-04", "400")]);
+    assert_eq!(
+        rows(&orders),
+        [row("B", "2024-01-02", "200"), row("D", "2024-01-04", "400")]
+    );
     assert_eq!(report.rows_read, 4);
     let rejected: Vec<(&str, &str, &str)> = report
         .rejected
@@ -519,7 +675,11 @@ fn too_many_fields_and_unclosed_quotes() {
     let (orders, report) = read_as("f.csv", text.as_bytes(), &Config::default().columns, &lenient()).unwrap();
     assert_eq!(rows(&orders), [row("C", "2024-01-03", "6")]);
     assert_eq!(report.rows_read, 3);
-    let rejected: Vec<(&str, &str)> = report.rejected.iter().map(|r| (r.place.as_str(), r.problem.code())).collect();
+    let rejected: Vec<(&str, &str)> = report
+        .rejected
+        .iter()
+        .map(|r| (r.place.as_str(), r.problem.code()))
+        .collect();
     assert_eq!(rejected, [("line 2", "too_many_fields"), ("line 3", "bad_quotes")]);
     // The unclosed quote alone, strictly.
     let text = format!("{HEADER}B,2024-01-02,\"5\nC,2024-01-03,6\n");
@@ -540,7 +700,10 @@ fn lenient_mode_counts_and_lists_bad_rows_on_their_lines() {
                 C,2024-03-05,abc,\"x\r\ny\"\n\
                 D,2024-03-05,7,\n";
     let (orders, report) = read_as("l.csv", text.as_bytes(), &Config::default().columns, &lenient()).unwrap();
-    assert_eq!(rows(&orders), [row("A", "2024-03-05", "5"), row("D", "2024-03-05", "7")]);
+    assert_eq!(
+        rows(&orders),
+        [row("A", "2024-03-05", "5"), row("D", "2024-03-05", "7")]
+    );
     assert_eq!(report.rows_read, 5);
     let rejected: Vec<(&str, &str, &str, &str)> = report
         .rejected

@@ -1,8 +1,14 @@
 //! Integration tests: one binary, modules by topic.
 
 mod boundaries;
+mod calibrate_whatif;
 mod cli;
 mod common;
+mod data_quality;
+mod errors;
+mod fuzz_regressions;
 mod ingest_files;
+mod lifecycle;
 mod naive;
 mod report;
+mod schemes;

@@ -17,6 +17,18 @@ struct Rules {
     toddler: i32,
     loyal_days: i32,
     loyal_amount: i64,
+    /// 超優良: (amount, optional tenure), twelve segments when set.
+    super_loyal: Option<(i64, Option<i32>)>,
+}
+
+impl Rules {
+    fn tiers(&self) -> usize {
+        if self.super_loyal.is_some() { 6 } else { 5 }
+    }
+
+    fn segments(&self) -> usize {
+        2 * self.tiers()
+    }
 }
 
 /// Segment index (canonical order) of one customer at `s`, from scratch.
@@ -36,17 +48,22 @@ fn naive_state(rows: &[(Day, i64)], s: Day, r: &Rules) -> Option<(usize, i64)> {
         3
     } else if tenure < r.loyal_days {
         2
+    } else if r
+        .super_loyal
+        .is_some_and(|(amount, days)| total >= amount && days.is_none_or(|d| tenure >= d))
+    {
+        5
     } else {
         4
     };
-    Some((tier + if recency >= r.churn { 5 } else { 0 }, total))
+    Some((tier + if recency >= r.churn { r.tiers() } else { 0 }, total))
 }
 
 struct Naive {
     counts: Vec<Vec<u64>>,
     cumulative: Vec<Vec<i128>>,
     sales: Vec<Vec<i128>>,
-    /// (t, from or 10 for new, to) → count
+    /// (t, from or the segment count for new, to) → count
     moves: BTreeMap<(usize, usize, usize), u64>,
     /// cohort month → (size, converted)
     cohorts: BTreeMap<i32, (u64, u64)>,
@@ -57,10 +74,11 @@ struct Naive {
 fn naive(by_customer: &BTreeMap<String, Vec<(Day, i64)>>, snapshots: &[Day], r: &Rules) -> Naive {
     let t_n = snapshots.len();
     let as_of = snapshots[t_n - 1];
+    let n_seg = r.segments();
     let mut n = Naive {
-        counts: vec![vec![0; 10]; t_n],
-        cumulative: vec![vec![0; 10]; t_n],
-        sales: vec![vec![0; 10]; t_n],
+        counts: vec![vec![0; n_seg]; t_n],
+        cumulative: vec![vec![0; n_seg]; t_n],
+        sales: vec![vec![0; n_seg]; t_n],
         moves: BTreeMap::new(),
         cohorts: BTreeMap::new(),
         ladder: BTreeMap::new(),
@@ -80,7 +98,7 @@ fn naive(by_customer: &BTreeMap<String, Vec<(Day, i64)>>, snapshots: &[Day], r: 
                 }
             }
             if t > 0 {
-                let from = states[t - 1].map_or(10, |(s, _)| s);
+                let from = states[t - 1].map_or(n_seg, |(s, _)| s);
                 *n.moves.entry((t, from, seg)).or_default() += 1;
             }
         }
@@ -122,7 +140,11 @@ fn check(rows: &[(u8, i32, i64)], r: &Rules, as_of: Option<i32>) -> Result<(), T
             .map(|(&(_, d, a), id)| (id.as_str(), base + d, Money(a))),
     );
     let mut config = Config::resolve(&Default::default(), &Overrides::default()).unwrap();
-    config.rules = cpm::segments::CpmRules::new(r.churn, r.toddler, r.loyal_days, Money(r.loyal_amount));
+    config.rules = cpm::segments::CpmRules::new(r.churn, r.toddler, r.loyal_days, Money(r.loyal_amount))
+        .with_super_loyal(r.super_loyal.map(|(amount, days)| cpm::segments::SuperLoyal {
+            amount: Money(amount),
+            days,
+        }));
     let Ok(a) = analyze_orders(
         orders,
         IngestReport::in_memory(rows.len()),
@@ -149,7 +171,7 @@ fn check(rows: &[(u8, i32, i64)], r: &Rules, as_of: Option<i32>) -> Result<(), T
             }
         }
         // Rows sum to the size at t-1, columns to the size at t.
-        for s in 0..10 {
+        for s in 0..r.segments() {
             prop_assert_eq!(m.cells[s].iter().sum::<u64>(), p.counts[t][s]);
             prop_assert_eq!(m.cells.iter().map(|row| row[s]).sum::<u64>(), p.counts[t + 1][s]);
         }
@@ -210,7 +232,29 @@ proptest! {
         loyal_amount in 0i64..100_000,
         as_of in prop::option::of(0i32..800),
     ) {
-        let r = Rules { churn, toddler, loyal_days: toddler + extra, loyal_amount: loyal_amount * 1_000_000 };
+        let r = Rules { churn, toddler, loyal_days: toddler + extra, loyal_amount: loyal_amount * 1_000_000, super_loyal: None };
+        check(&rows, &r, as_of)?;
+    }
+
+    #[test]
+    fn fast_path_equals_naive_with_super_loyal(
+        rows in prop::collection::vec((0u8..7, 0i32..700, amount()), 1..40),
+        churn in 20i32..300,
+        toddler in 1i32..120,
+        extra in 0i32..200,
+        loyal_amount in 0i64..60_000,
+        super_extra in 0i64..80_000,
+        super_days in prop::option::of(0i32..200),
+        as_of in prop::option::of(0i32..800),
+    ) {
+        let loyal_days = toddler + extra;
+        let r = Rules {
+            churn,
+            toddler,
+            loyal_days,
+            loyal_amount: loyal_amount * 1_000_000,
+            super_loyal: Some(((loyal_amount + super_extra) * 1_000_000, super_days.map(|d| loyal_days + d))),
+        };
         check(&rows, &r, as_of)?;
     }
 }
@@ -222,6 +266,7 @@ fn fast_path_equals_naive_on_the_spec_thresholds() {
         toddler: 90,
         loyal_days: 210,
         loyal_amount: 70_000_000_000,
+        super_loyal: None,
     };
     let rows = [
         (1, 0, 40_000_000_000),

@@ -25,12 +25,14 @@ use crate::report::fonts::ensure_fonts_registered;
 mod cohort_ladder;
 mod conversion;
 mod funnel;
+mod lifecycle_states;
 mod portfolio_grid;
 mod sales_by_segment;
 pub mod style;
 mod text;
 mod transition_heatmap;
 mod trend;
+mod winback_flow;
 
 #[cfg(test)]
 mod fixture;
@@ -40,11 +42,13 @@ mod tests;
 pub use cohort_ladder::cohort_ladder;
 pub use conversion::conversion;
 pub use funnel::funnel;
+pub use lifecycle_states::lifecycle_states;
 pub use portfolio_grid::portfolio_grid;
 pub use sales_by_segment::sales_by_segment;
 pub use style::SLIDE_SIZE;
 pub use transition_heatmap::transition_heatmap;
 pub use trend::trend;
+pub use winback_flow::winback_flow;
 
 /// Why a chart could not be drawn or written.
 #[derive(Debug, thiserror::Error)]
@@ -53,6 +57,8 @@ pub enum ChartError {
     NoSuchSnapshot { index: usize, count: usize },
     #[error("this chart needs the ten CPM segments, but the portfolio has {segments} segments")]
     NotCpm { segments: usize },
+    #[error("this chart needs the six lifecycle states, but the portfolio has {segments} segments")]
+    NotLifecycle { segments: usize },
     #[error("could not draw the chart: {0}")]
     Draw(String),
     #[error("could not write the chart {}: {message}", path.display())]
@@ -84,6 +90,25 @@ fn check_cpm(p: &crate::portfolio::Portfolio) -> Result<(), ChartError> {
         Ok(())
     } else {
         Err(ChartError::NotCpm {
+            segments: p.labels.len(),
+        })
+    }
+}
+
+/// Checks that the portfolio uses a CPM layout: the ten segments, or twelve
+/// with 超優良 (the charts that draw either).
+fn check_cpm_layout(p: &crate::portfolio::Portfolio) -> Result<crate::segments::CpmLayout, ChartError> {
+    crate::segments::CpmLayout::of(&p.labels).ok_or(ChartError::NotCpm {
+        segments: p.labels.len(),
+    })
+}
+
+/// Checks that the portfolio uses the six lifecycle states (spec section 8).
+fn check_lifecycle(p: &crate::portfolio::Portfolio) -> Result<(), ChartError> {
+    if p.labels.as_slice() == crate::lifecycle::LIFECYCLE_LABELS.as_slice() {
+        Ok(())
+    } else {
+        Err(ChartError::NotLifecycle {
             segments: p.labels.len(),
         })
     }

@@ -8,14 +8,13 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 use super::style::{
     BIG_NUMBER_PX, INK, LABEL_PX, SUBTITLE_PX, SUBTLE_INK, bold_text_at, fitting_px, fmt_change, fmt_count, fmt_pct,
-    fmt_pct0, fmt_share, frame, ratio, segment_color, snapshot_heading, state_name, text_at, tier_name, tint,
+    fmt_pct0, fmt_share, frame, ratio, segment_color_in, snapshot_heading, state_name, text_at, tier_name, tint,
     with_detail,
 };
 use super::text::draw_text;
-use super::{ChartError, check_cpm, check_snapshot};
+use super::{ChartError, check_cpm_layout, check_snapshot};
 use crate::portfolio::Portfolio;
 use crate::report::lang::Lang;
-use crate::segments::CPM_TIERS;
 
 /// 優良現役's share of active customers that seed 002 aims for.
 const LOYAL_SHARE_TARGET: f64 = 0.20;
@@ -38,14 +37,21 @@ pub fn portfolio_grid<DB: DrawingBackend>(
     t: usize,
     lang: Lang,
 ) -> Result<(), ChartError> {
-    check_cpm(p)?;
+    let layout = check_cpm_layout(p)?;
+    let tiers = layout.tiers;
     check_snapshot(p, t)?;
     let counts = &p.counts[t];
     let previous = t.checked_sub(1).map(|u| &p.counts[u]);
     let total: u64 = counts.iter().sum();
-    let active: u64 = counts[..CPM_TIERS].iter().sum();
+    let active: u64 = counts[..tiers].iter().sum();
     let lapsed = total - active;
-    let loyal_share = ratio(counts[CPM_TIERS - 1], active);
+    let loyal_share = ratio(layout.loyal(false).map(|s| counts[s]).sum(), active);
+    let loyal_name = match (layout.has_super(), lang) {
+        (false, Lang::Ja) => "優良現役比率",
+        (true, Lang::Ja) => "優良現役比率（超優良を含む）",
+        (false, Lang::En) => "Loyal share of active customers",
+        (true, Lang::En) => "Loyal (incl. super-loyal) share of active",
+    };
 
     let title = with_detail(
         lang.pick("CPM ポートフォリオ", "CPM portfolio"),
@@ -54,18 +60,20 @@ pub fn portfolio_grid<DB: DrawingBackend>(
     );
     let subtitle = match lang {
         Lang::Ja => format!(
-            "顧客数 {}人（現役 {}人・離脱 {}人）　優良現役比率（対 現役）{}（目標 {}）",
+            "顧客数 {}人（現役 {}人・離脱 {}人）　{}（対 現役）{}（目標 {}）",
             fmt_count(total),
             fmt_count(active),
             fmt_count(lapsed),
+            loyal_name,
             fmt_pct(loyal_share),
             fmt_pct0(LOYAL_SHARE_TARGET)
         ),
         Lang::En => format!(
-            "{} customers ({} active, {} lapsed)   Loyal share of active customers {} (target {})",
+            "{} customers ({} active, {} lapsed)   {} {} (target {})",
             fmt_count(total),
             fmt_count(active),
             fmt_count(lapsed),
+            loyal_name,
             fmt_pct(loyal_share),
             fmt_pct0(LOYAL_SHARE_TARGET)
         ),
@@ -86,26 +94,28 @@ pub fn portfolio_grid<DB: DrawingBackend>(
 
     let (w, h) = body.dim_in_pixel();
     let (w, h) = (w as i32, h as i32);
-    let col_w = (w - ROW_LABEL_W - TOTAL_W - GAP * (CPM_TIERS as i32 + 1)) / CPM_TIERS as i32;
+    let col_w = (w - ROW_LABEL_W - TOTAL_W - GAP * (tiers as i32 + 1)) / tiers as i32;
     let row_h = (h - HEADER_H - GAP * 2) / 2;
     let col_x = |c: i32| ROW_LABEL_W + GAP + c * (col_w + GAP);
     let row_y = |r: i32| HEADER_H + GAP + r * (row_h + GAP);
 
     // Column headers: tier names over a strip of the tier's colour.
-    for tier in 0..CPM_TIERS {
+    for tier in 0..tiers {
         let x = col_x(tier as i32);
+        let name = tier_name(tier, lang);
+        let px = fitting_px(&body, name, SUBTITLE_PX + 2.0, col_w - 8)?;
         draw_text(
             &body,
-            tier_name(tier, lang),
-            &bold_text_at(SUBTITLE_PX + 2.0, INK, HPos::Center, VPos::Center),
+            name,
+            &bold_text_at(px, INK, HPos::Center, VPos::Center),
             (x + col_w / 2, HEADER_H / 2 - 4),
         )?;
         body.draw(&Rectangle::new(
             [(x, HEADER_H - 8), (x + col_w, HEADER_H)],
-            segment_color(tier).filled(),
+            segment_color_in(tier, tiers).filled(),
         ))?;
     }
-    let total_x = col_x(CPM_TIERS as i32);
+    let total_x = col_x(tiers as i32);
     draw_text(
         &body,
         lang.pick("計", "Total"),
@@ -125,17 +135,17 @@ pub fn portfolio_grid<DB: DrawingBackend>(
             &bold_text_at(SUBTITLE_PX + 2.0, INK, HPos::Center, VPos::Center),
             (ROW_LABEL_W / 2, y + row_h / 2),
         )?;
-        let offset = if lapsed_row { CPM_TIERS } else { 0 };
-        for tier in 0..CPM_TIERS {
+        let offset = if lapsed_row { tiers } else { 0 };
+        for tier in 0..tiers {
             let s = offset + tier;
             let cell = Cell {
                 count: counts[s],
                 previous: previous.map(|c| c[s]),
-                color: segment_color(s),
+                color: segment_color_in(s, tiers),
             };
             draw_cell(&body, (col_x(tier as i32), y), (col_w, row_h), &cell, total, lang)?;
         }
-        let row_total = |c: &Vec<u64>| c[offset..offset + CPM_TIERS].iter().sum::<u64>();
+        let row_total = |c: &Vec<u64>| c[offset..offset + tiers].iter().sum::<u64>();
         let cell = Cell {
             count: row_total(counts),
             previous: previous.map(row_total),

@@ -12,13 +12,15 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 use super::style::{
     GRID, INK, LABEL_PX, SMALL_PX, SUBTITLE_PX, SUBTLE_INK, blend, bold_text_at, empty_chart, fitting_px, fmt_count,
-    fmt_share, frame, ink_on, ratio, segment_color, snapshot_heading, state_name, text_at, tier_name, with_detail,
+    fmt_share, frame, ink_on, lifecycle_color, ratio, segment_color_in, snapshot_heading, state_name, text_at,
+    tier_name, with_detail,
 };
 use super::text::draw_text;
 use super::{ChartError, check_snapshot};
+use crate::lifecycle::LIFECYCLE_LABELS;
 use crate::portfolio::{Portfolio, TransitionMatrix};
 use crate::report::lang::Lang;
-use crate::segments::{CPM_LABELS, CPM_TIERS};
+use crate::segments::CpmLayout;
 
 const GROUP_W: i32 = 64;
 const NAME_W: i32 = 170;
@@ -61,34 +63,45 @@ pub fn transition_heatmap<DB: DrawingBackend>(
         "行＝前月のセグメント、列＝当月のセグメント。上段は人数、下段は行に占める割合（色の濃さ）。",
         "Rows: segment last month; columns: segment this month. Count, and share of the row (shade).",
     );
-    let footnote = lang.pick(
-        "新規＝当月に初めて購入した顧客。初回現役→よちよち現役のセルは、初回→よちよち転換率（KPI）とは別の数字です。",
-        "New = first purchase this month. The first-time → toddler cell is not the first → toddler conversion rate (KPI).",
-    );
+    let footnote = if is_lifecycle(p) {
+        lang.pick(
+            "初購入＝当月に初めて購入した顧客（状態の「新規」とは別）。",
+            "First purchase = customers who first bought this month (not the Newcomer state).",
+        )
+    } else {
+        lang.pick(
+            "新規＝当月に初めて購入した顧客。初回現役→よちよち現役のセルは、初回→よちよち転換率（KPI）とは別の数字です。",
+            "New = first purchase this month. The first-time → toddler cell is not the first → toddler conversion rate (KPI).",
+        )
+    };
     let body = frame(&root, &title, Some(subtitle), Some(footnote))?;
     draw_matrix(&body, p, matrix, lang)
 }
 
+fn is_lifecycle(p: &Portfolio) -> bool {
+    p.labels.as_slice() == LIFECYCLE_LABELS.as_slice()
+}
+
 fn headings(p: &Portfolio, lang: Lang) -> Vec<Heading> {
-    let cpm = p.labels.as_slice() == CPM_LABELS.as_slice();
+    let layout = CpmLayout::of(&p.labels);
+    let lifecycle = is_lifecycle(p);
     p.labels
         .iter()
         .enumerate()
-        .map(|(s, label)| {
-            if cpm {
-                let lapsed = s >= CPM_TIERS;
+        .map(|(s, label)| match layout {
+            Some(layout) => {
+                let (tier, lapsed) = layout.split(s);
                 Heading {
                     group: Some(state_name(lapsed, lang)),
-                    name: tier_name(s % CPM_TIERS, lang).to_string(),
-                    color: Some(segment_color(s)),
-                }
-            } else {
-                Heading {
-                    group: None,
-                    name: lang.pick(label.ja, label.en).to_string(),
-                    color: None,
+                    name: tier_name(tier, lang).to_string(),
+                    color: Some(segment_color_in(s, layout.tiers)),
                 }
             }
+            None => Heading {
+                group: None,
+                name: lang.pick(label.ja, label.en).to_string(),
+                color: lifecycle.then(|| lifecycle_color(s)),
+            },
         })
         .collect()
 }
@@ -109,6 +122,12 @@ fn draw_matrix<DB: DrawingBackend>(
     let cell_w = (w - left - TOTAL_W) / n.max(1) as i32;
     let rows = m.cells.len();
     let cell_h = (h - head_h) / rows.max(1) as i32;
+    // Twelve segments (with 超優良) make 13 rows: smaller numbers, closer.
+    let (count_px, share_px, count_gap, share_gap) = if rows > 11 {
+        (SMALL_PX - 4.0, SMALL_PX - 7.0, -1, 1)
+    } else {
+        (SMALL_PX + 1.0, SMALL_PX, 1, 4)
+    };
     let col_x = |c: usize| left + c as i32 * cell_w;
     let row_y = |r: usize| head_h + r as i32 * cell_h;
 
@@ -182,6 +201,7 @@ fn draw_matrix<DB: DrawingBackend>(
         }
         let name = match heading {
             Some(h) => h.name.clone(),
+            None if is_lifecycle(p) => lang.pick("初購入", "First purchase").to_string(),
             None => lang.pick("新規", "New").to_string(),
         };
         let color = heading.and_then(|h| h.color);
@@ -191,10 +211,11 @@ fn draw_matrix<DB: DrawingBackend>(
                 color.filled(),
             ))?;
         }
+        let px = fitting_px(body, &name, LABEL_PX, NAME_W - 22)?;
         let style = if is_new {
-            bold_text_at(LABEL_PX, INK, HPos::Left, VPos::Center)
+            bold_text_at(px, INK, HPos::Left, VPos::Center)
         } else {
-            text_at(LABEL_PX, INK, HPos::Left, VPos::Center)
+            text_at(px, INK, HPos::Left, VPos::Center)
         };
         draw_text(body, &name, &style, (GROUP_W + 18, y + cell_h / 2))?;
 
@@ -212,18 +233,18 @@ fn draw_matrix<DB: DrawingBackend>(
             }
             let ink = ink_on(fill);
             let count_text = fmt_count(count);
-            let px = fitting_px(body, &count_text, SMALL_PX + 1.0, cell_w - 10)?;
+            let px = fitting_px(body, &count_text, count_px, cell_w - 10)?;
             draw_text(
                 body,
                 &count_text,
                 &bold_text_at(px, ink, HPos::Center, VPos::Bottom),
-                (x + cell_w / 2, y + cell_h / 2 - 1),
+                (x + cell_w / 2, y + cell_h / 2 - count_gap),
             )?;
             draw_text(
                 body,
                 &fmt_share(share),
-                &text_at(SMALL_PX, ink, HPos::Center, VPos::Top),
-                (x + cell_w / 2, y + cell_h / 2 + 4),
+                &text_at(share_px, ink, HPos::Center, VPos::Top),
+                (x + cell_w / 2, y + cell_h / 2 + share_gap),
             )?;
         }
         let x = col_x(n);

@@ -11,10 +11,9 @@ use super::style::{
     to_area,
 };
 use super::text::draw_text;
-use super::{ChartError, check_cpm};
+use super::{ChartError, check_cpm_layout};
 use crate::portfolio::Portfolio;
 use crate::report::lang::Lang;
-use crate::segments::CPM_TIERS;
 
 /// How many snapshots the chart shows.
 pub const TREND_MONTHS: usize = 24;
@@ -22,7 +21,7 @@ const Y_LABEL_W: u32 = 130;
 const MAX_MONTH_LABELS: usize = 9;
 
 pub fn trend<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, p: &Portfolio, lang: Lang) -> Result<(), ChartError> {
-    check_cpm(p)?;
+    let tiers = check_cpm_layout(p)?.tiers;
     let title = lang.pick("顧客数の推移", "Customers over time");
     let window = last_n(p.counts.len().min(p.snapshot_days.len()), TREND_MONTHS);
     if window.is_empty() {
@@ -40,7 +39,7 @@ pub fn trend<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, p: &Portfolio, la
     };
     let body = frame(&root, title, Some(&subtitle), None)?;
 
-    let mut entries: Vec<(Swatch, String)> = (0..CPM_TIERS)
+    let mut entries: Vec<(Swatch, String)> = (0..tiers)
         .map(|tier| (Swatch::Fill(tier_color(tier)), tier_name(tier, lang).to_string()))
         .collect();
     entries.push((
@@ -54,7 +53,7 @@ pub fn trend<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, p: &Portfolio, la
     let lower = lower.margin(24, 0, 0, 0);
 
     // Upper panel: active tiers stacked, 優良 at the bottom.
-    let order: Vec<usize> = (0..CPM_TIERS).rev().collect();
+    let order: Vec<usize> = (0..tiers).rev().collect();
     let stacked: Vec<Vec<f64>> = counts
         .iter()
         .map(|row| {
@@ -67,16 +66,20 @@ pub fn trend<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, p: &Portfolio, la
                 .collect()
         })
         .collect();
-    let top = stacked.iter().map(|s| s[CPM_TIERS - 1]).fold(0.0, f64::max);
+    let top = stacked.iter().map(|s| s[tiers - 1]).fold(0.0, f64::max);
     let mut chart = index_chart(&upper, n, 0.0..nice_ceiling(top * 1.08), Y_LABEL_W, 12)?;
     draw_y_mesh(&mut chart, &|v| fmt_axis_number(*v))?;
-    for level in (0..CPM_TIERS).rev() {
+    for level in (0..tiers).rev() {
         let color = tier_color(order[level]);
         let points: Vec<(f64, f64)> = stacked.iter().enumerate().map(|(i, s)| (i as f64, s[level])).collect();
         chart.draw_series(AreaSeries::new(points, 0.0, color.filled()).border_style(WHITE.stroke_width(1)))?;
     }
     let (x, y) = to_area(&upper, &chart, (n - 1) as f64, top);
-    let total = format!("{} {}", lang.pick("現役計", "Active"), fmt_count(top_last(&stacked)));
+    let total = format!(
+        "{} {}",
+        lang.pick("現役計", "Active"),
+        fmt_count(top_last(&stacked, tiers))
+    );
     draw_text(
         &upper,
         &total,
@@ -91,7 +94,7 @@ pub fn trend<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, p: &Portfolio, la
     // Lower panel: all lapsed customers.
     let lapsed: Vec<f64> = counts
         .iter()
-        .map(|row| row[CPM_TIERS..].iter().sum::<u64>() as f64)
+        .map(|row| row[tiers..].iter().sum::<u64>() as f64)
         .collect();
     let lapsed_max = lapsed.iter().copied().fold(0.0, f64::max);
     let mut chart = index_chart(&lower, n, 0.0..nice_ceiling(lapsed_max * 1.15), Y_LABEL_W, 64)?;
@@ -112,8 +115,8 @@ pub fn trend<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, p: &Portfolio, la
     Ok(())
 }
 
-fn top_last(stacked: &[Vec<f64>]) -> u64 {
-    stacked.last().map_or(0.0, |s| s[CPM_TIERS - 1]) as u64
+fn top_last(stacked: &[Vec<f64>], tiers: usize) -> u64 {
+    stacked.last().map_or(0.0, |s| s[tiers - 1]) as u64
 }
 
 /// A panel's name at its top-left, inside the plot.
