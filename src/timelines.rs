@@ -9,12 +9,15 @@ use crate::ingest::intern::CustomerIds;
 use crate::money::Money;
 
 /// Every customer's rows, contiguous (CSR layout): customer `c`'s rows are
-/// `rows[offsets[c]..offsets[c + 1]]`, sorted by (day, amount).
+/// `day[offsets[c]..offsets[c + 1]]` (and the same range of `amount`),
+/// sorted by (day, amount). Two arrays rather than one of pairs: 12 bytes a
+/// row instead of 16 with padding, which matters at tens of millions.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Timelines {
     pub ids: CustomerIds,
     pub offsets: Vec<usize>,
-    pub rows: Vec<(Day, Money)>,
+    pub day: Vec<Day>,
+    pub amount: Vec<Money>,
 }
 
 /// One day of one customer: several rows the same day are one purchase day
@@ -35,21 +38,24 @@ impl Timelines {
 
     /// The customer's days in order.
     pub fn days(&self, customer: usize) -> Days<'_> {
+        let range = self.offsets[customer]..self.offsets[customer + 1];
         Days {
-            rows: &self.rows[self.offsets[customer]..self.offsets[customer + 1]],
+            day: &self.day[range.clone()],
+            amount: &self.amount[range],
         }
     }
 }
 
 /// Iterator over a customer's days, merging rows of the same day.
 pub struct Days<'a> {
-    rows: &'a [(Day, Money)],
+    day: &'a [Day],
+    amount: &'a [Money],
 }
 
 impl Days<'_> {
     /// The next day after the current position, if any.
     pub fn peek_day(&self) -> Option<Day> {
-        self.rows.first().map(|r| r.0)
+        self.day.first().copied()
     }
 }
 
@@ -57,19 +63,21 @@ impl Iterator for Days<'_> {
     type Item = DayEntry;
 
     fn next(&mut self) -> Option<DayEntry> {
-        let (&(day, first), _) = self.rows.split_first()?;
+        let day = *self.day.first()?;
+        let first = self.amount[0];
         let mut entry = DayEntry {
             day,
             net: first,
             purchase: !first.is_negative(),
         };
         let mut n = 1;
-        while n < self.rows.len() && self.rows[n].0 == day {
-            entry.net += self.rows[n].1;
-            entry.purchase |= !self.rows[n].1.is_negative();
+        while n < self.day.len() && self.day[n] == day {
+            entry.net += self.amount[n];
+            entry.purchase |= !self.amount[n].is_negative();
             n += 1;
         }
-        self.rows = &self.rows[n..];
+        self.day = &self.day[n..];
+        self.amount = &self.amount[n..];
         Some(entry)
     }
 }
@@ -94,16 +102,16 @@ pub struct RowStats {
 /// A raw pointer that scoped worker threads write through, each to slots
 /// no other thread writes.
 #[derive(Clone, Copy)]
-struct Shared(*mut (Day, Money));
+struct Shared<T>(*mut T);
 
 // SAFETY: only used by `build`, whose workers write disjoint slots.
-unsafe impl Send for Shared {}
-unsafe impl Sync for Shared {}
+unsafe impl<T> Send for Shared<T> {}
+unsafe impl<T> Sync for Shared<T> {}
 
-impl Shared {
+impl<T> Shared<T> {
     /// # Safety
     /// `i` is in bounds and no other thread writes slot `i`.
-    unsafe fn write(self, i: usize, value: (Day, Money)) {
+    unsafe fn write(self, i: usize, value: T) {
         unsafe { *self.0.add(i) = value }
     }
 }
@@ -166,8 +174,9 @@ pub fn build(orders: Orders, cutoff: Day) -> (Timelines, RowStats) {
     assert!(next <= u32::MAX as usize, "more rows than this build can group");
 
     // Pass 2: scatter rows into place, and count what the summary reports.
-    let mut rows: Vec<(Day, Money)> = vec![(0, Money::ZERO); next];
-    let out = Shared(rows.as_mut_ptr());
+    let mut day_out: Vec<Day> = vec![0; next];
+    let mut amount_out: Vec<Money> = vec![Money::ZERO; next];
+    let (out_day, out_amount) = (Shared(day_out.as_mut_ptr()), Shared(amount_out.as_mut_ptr()));
     let parts: Vec<RowStats> = std::thread::scope(|s| {
         let handles: Vec<_> = ranges
             .iter()
@@ -191,7 +200,10 @@ pub fn build(orders: Orders, cutoff: Day) -> (Timelines, RowStats) {
                         // SAFETY: the slots of customer `c` for this worker
                         // are `fill[c]..` up to its count, disjoint from every
                         // other worker's and customer's, and within `next`.
-                        unsafe { out.write(*slot as usize, (day, amount)) };
+                        unsafe {
+                            out_day.write(*slot as usize, day);
+                            out_amount.write(*slot as usize, amount);
+                        }
                         *slot += 1;
                     }
                     stats
@@ -211,40 +223,56 @@ pub fn build(orders: Orders, cutoff: Day) -> (Timelines, RowStats) {
         stats.returns_total += part.returns_total;
         stats.purchases_total += part.purchases_total;
     }
-    stats.duplicate_rows = sort_each_customer(&mut rows, &offsets);
-    (Timelines { ids, offsets, rows }, stats)
+    stats.duplicate_rows = sort_each_customer(&mut day_out, &mut amount_out, &offsets);
+    (
+        Timelines {
+            ids,
+            offsets,
+            day: day_out,
+            amount: amount_out,
+        },
+        stats,
+    )
 }
 
 /// Sorts every customer's rows by (day, amount), in parallel over
 /// customers; returns how many rows repeat the one before them exactly.
-fn sort_each_customer(rows: &mut [(Day, Money)], offsets: &[usize]) -> u64 {
+fn sort_each_customer(days: &mut [Day], amounts: &mut [Money], offsets: &[usize]) -> u64 {
     let customers = offsets.len() - 1;
     let per = customers.div_ceil(workers()).max(1);
     let mut pieces = Vec::new();
-    let mut rest = rows;
+    let (mut rest_d, mut rest_a) = (days, amounts);
     let mut consumed = 0;
     for first in (0..customers).step_by(per) {
         let last = (first + per).min(customers);
-        let (head, tail) = rest.split_at_mut(offsets[last] - consumed);
-        pieces.push((head, &offsets[first..=last]));
-        rest = tail;
+        let (head_d, tail_d) = rest_d.split_at_mut(offsets[last] - consumed);
+        let (head_a, tail_a) = rest_a.split_at_mut(offsets[last] - consumed);
+        pieces.push((head_d, head_a, &offsets[first..=last]));
+        (rest_d, rest_a) = (tail_d, tail_a);
         consumed = offsets[last];
     }
     std::thread::scope(|s| {
         let handles: Vec<_> = pieces
             .into_iter()
-            .map(|(piece, offs)| {
+            .map(|(d, a, offs)| {
                 s.spawn(move || {
                     let base = offs[0];
                     let mut duplicates = 0u64;
+                    let mut pairs: Vec<(Day, Money)> = Vec::new();
                     for w in offs.windows(2) {
-                        let slice = &mut piece[w[0] - base..w[1] - base];
-                        if slice.len() > 1 {
-                            if !slice.is_sorted() {
-                                slice.sort_unstable();
+                        let range = w[0] - base..w[1] - base;
+                        let (d, a) = (&mut d[range.clone()], &mut a[range]);
+                        let sorted = (1..d.len()).all(|i| (d[i - 1], a[i - 1]) <= (d[i], a[i]));
+                        if !sorted {
+                            // Rare: exports are by date. Sort the pairs and write back.
+                            pairs.clear();
+                            pairs.extend(d.iter().copied().zip(a.iter().copied()));
+                            pairs.sort_unstable();
+                            for (i, &(day, amount)) in pairs.iter().enumerate() {
+                                (d[i], a[i]) = (day, amount);
                             }
-                            duplicates += slice.windows(2).filter(|p| p[0] == p[1]).count() as u64;
                         }
+                        duplicates += (1..d.len()).filter(|&i| d[i - 1] == d[i] && a[i - 1] == a[i]).count() as u64;
                     }
                     duplicates
                 })

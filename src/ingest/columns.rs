@@ -6,7 +6,7 @@ use chrono::TimeZone;
 use chrono_tz::Tz;
 use polars::prelude::*;
 
-use super::intern::{CustomerIds, NO_CODE, assign_codes};
+use super::intern::{CustomerIds, group_ids};
 use super::text::{AMOUNT_EXPECTED, CellProblem, DATE_EXPECTED, parse_amount, parse_date};
 use crate::dates::{Day, day_from_date};
 use crate::money::Money;
@@ -99,27 +99,29 @@ fn trim(s: &str) -> &str {
 /// Customer codes per row (in order of first appearance) and the id of
 /// each code. Ids are trimmed of surrounding blanks and otherwise kept as
 /// written (`00012` ≠ `12`).
-pub fn read_customers(column: &Column, bad_cells: &mut Vec<BadCell>) -> PolarsResult<(Vec<u32>, CustomerIds)> {
-    // Parquet row groups arrive as separate chunks; index them rather than
-    // rechunk, which would copy the whole column.
-    let strings = as_strings(column)?;
-    let arrays: Vec<_> = strings.downcast_iter().collect();
-    let mut starts = Vec::with_capacity(arrays.len() + 1);
-    starts.push(0usize);
-    for a in &arrays {
-        starts.push(starts.last().expect("starts at 0") + a.len());
-    }
-    let rows = *starts.last().expect("starts at 0");
-    let (codes, ids) = assign_codes(rows, |row| {
-        let k = starts.partition_point(|&start| start <= row) - 1;
-        arrays[k].get(row - starts[k]).map(trim).filter(|s| !s.is_empty())
-    });
-    for (row, &code) in codes.iter().enumerate() {
-        if code == NO_CODE {
-            bad_cells.push(bad(column, row, CellProblem::Empty, "a customer id"));
+pub fn read_customers(column: Column, bad_cells: &mut Vec<BadCell>) -> PolarsResult<(Vec<u32>, CustomerIds)> {
+    let grouping = {
+        // Parquet row groups arrive as separate chunks; index them rather
+        // than rechunk, which would copy the whole column.
+        let strings = as_strings(&column)?;
+        let arrays: Vec<_> = strings.downcast_iter().collect();
+        let mut starts = Vec::with_capacity(arrays.len() + 1);
+        starts.push(0usize);
+        for a in &arrays {
+            starts.push(starts.last().expect("starts at 0") + a.len());
         }
+        let rows = *starts.last().expect("starts at 0");
+        group_ids(rows, |row| {
+            let k = starts.partition_point(|&start| start <= row) - 1;
+            arrays[k].get(row - starts[k]).map(trim).filter(|s| !s.is_empty())
+        })
+    };
+    for &row in grouping.missing() {
+        bad_cells.push(bad(&column, row as usize, CellProblem::Empty, "a customer id"));
     }
-    Ok((codes, ids))
+    // The ids are copied: free the column before every row gets its code.
+    drop(column);
+    Ok(grouping.finish())
 }
 
 /// Order dates per row as day numbers.

@@ -139,12 +139,33 @@ type Partition = Vec<Vec<(u64, u32, u32)>>;
 /// Gives every row the code of its id; codes follow the order in which ids
 /// first appear. `id(row)` is the trimmed id, or `None` for a missing one
 /// (coded [`NO_CODE`]).
+pub fn assign_codes<'a, F>(rows: usize, id: F) -> (Vec<u32>, CustomerIds)
+where
+    F: Fn(usize) -> Option<&'a str> + Sync,
+{
+    group_ids(rows, id).finish()
+}
+
+/// Distinct ids found, before every row is given its code: the source of
+/// the ids is no longer needed, so it can be freed before [`Grouping::finish`]
+/// allocates the codes.
+pub struct Grouping {
+    rows: usize,
+    partitions: Vec<Partition>,
+    /// Per partition: each local number's first row and its id.
+    first_rows: Vec<Vec<u32>>,
+    local_ids: Vec<CustomerIds>,
+    /// Rows without an id, ascending.
+    missing: Vec<u32>,
+}
+
+/// Finds the distinct ids (passes 1 and 2 of [`assign_codes`]).
 ///
 /// Rows are hashed once (in parallel) into partitions by the hash's top
 /// bits; each partition's distinct ids are then found with a small
 /// open-addressing table that stays in cache. Every pass is sequential or
 /// cache-local but one random write per row.
-pub fn assign_codes<'a, F>(rows: usize, id: F) -> (Vec<u32>, CustomerIds)
+pub fn group_ids<'a, F>(rows: usize, id: F) -> Grouping
 where
     F: Fn(usize) -> Option<&'a str> + Sync,
 {
@@ -156,7 +177,7 @@ where
 
     // Pass 1 (parallel over row ranges): hash each id into its partition.
     let chunk = rows.div_ceil(workers).max(1);
-    let per_worker: Vec<Vec<Vec<(u64, u32, u32)>>> = std::thread::scope(|s| {
+    let per_worker: Vec<(Vec<Vec<(u64, u32, u32)>>, Vec<u32>)> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..rows)
             .step_by(chunk)
             .map(|begin| {
@@ -165,13 +186,17 @@ where
                     let end = (begin + chunk).min(rows);
                     let expect = (end - begin) / parts + (end - begin) / parts / 8 + 16;
                     let mut out: Vec<Vec<(u64, u32, u32)>> = (0..parts).map(|_| Vec::with_capacity(expect)).collect();
+                    let mut missing = Vec::new();
                     for row in begin..end {
-                        if let Some(v) = id(row) {
-                            let (h, f) = hash_id(v);
-                            out[part_of(h)].push((h, f, row as u32));
+                        match id(row) {
+                            Some(v) => {
+                                let (h, f) = hash_id(v);
+                                out[part_of(h)].push((h, f, row as u32));
+                            }
+                            None => missing.push(row as u32),
                         }
                     }
-                    out
+                    (out, missing)
                 })
             })
             .collect();
@@ -179,85 +204,117 @@ where
     });
     // Regroup by partition: partition p is every worker's list p, in order.
     let mut partitions: Vec<Partition> = (0..parts).map(|_| Vec::with_capacity(per_worker.len())).collect();
-    for worker in per_worker {
+    let mut missing = Vec::new();
+    for (worker, worker_missing) in per_worker {
+        missing.extend(worker_missing);
         for (p, list) in worker.into_iter().enumerate() {
             partitions[p].push(list);
         }
     }
 
     // Pass 2 (parallel over partitions): number each partition's distinct
-    // ids in row order; the entry's second hash is replaced by that number.
+    // ids in row order, keeping each one's first row and id.
     let per = parts.div_ceil(workers).max(1);
-    let first_rows: Vec<Vec<u32>> = std::thread::scope(|s| {
+    let found: Vec<(Vec<u32>, CustomerIds)> = std::thread::scope(|s| {
         let handles: Vec<_> = partitions
             .chunks_mut(per)
-            .map(|group| s.spawn(move || group.iter_mut().map(number_distinct).collect::<Vec<_>>()))
+            .map(|group| {
+                let id = &id;
+                s.spawn(move || group.iter_mut().map(|p| number_distinct(p, id)).collect::<Vec<_>>())
+            })
             .collect();
         handles
             .into_iter()
             .flat_map(|h| h.join().expect("grouping thread"))
             .collect()
     });
+    let (first_rows, local_ids) = found.into_iter().unzip();
+    Grouping {
+        rows,
+        partitions,
+        first_rows,
+        local_ids,
+        missing,
+    }
+}
 
-    // Global group numbers: partition base + local number. Rank the groups
-    // by their first row, and store each id once, in that order.
-    let mut bases = Vec::with_capacity(parts + 1);
-    bases.push(0usize);
-    for f in &first_rows {
-        bases.push(bases.last().expect("starts at 0") + f.len());
+impl Grouping {
+    /// Rows without an id, ascending.
+    pub fn missing(&self) -> &[u32] {
+        &self.missing
     }
-    let mut group_at_row = vec![NO_CODE; rows];
-    for (p, f) in first_rows.iter().enumerate() {
-        for (local, &row) in f.iter().enumerate() {
-            group_at_row[row as usize] = (bases[p] + local) as u32;
+
+    /// Ranks the ids by first appearance and gives every row its code.
+    pub fn finish(self) -> (Vec<u32>, CustomerIds) {
+        let Grouping {
+            rows,
+            partitions,
+            first_rows,
+            local_ids,
+            ..
+        } = self;
+        let parts = partitions.len();
+        let mut bases = Vec::with_capacity(parts + 1);
+        bases.push(0usize);
+        for f in &first_rows {
+            bases.push(bases.last().expect("starts at 0") + f.len());
         }
-    }
-    drop(first_rows);
-    let mut rank = vec![0u32; bases[parts]];
-    let mut ids = CustomerIds {
-        bytes: Vec::new(),
-        ends: Vec::with_capacity(bases[parts]),
-    };
-    for (row, &g) in group_at_row.iter().enumerate() {
-        if g != NO_CODE {
+        let groups = bases[parts];
+        // Rank groups by first row: mark each first row, then scan in order.
+        let mut group_at_row = vec![NO_CODE; rows];
+        for (p, f) in first_rows.iter().enumerate() {
+            for (local, &row) in f.iter().enumerate() {
+                group_at_row[row as usize] = (bases[p] + local) as u32;
+            }
+        }
+        let part_of_group = |g: usize| bases.partition_point(|&b| b <= g) - 1;
+        let mut rank = vec![0u32; groups];
+        let mut ids = CustomerIds {
+            bytes: Vec::new(),
+            ends: Vec::with_capacity(groups),
+        };
+        for &g in group_at_row.iter().filter(|&&g| g != NO_CODE) {
+            let p = part_of_group(g as usize);
             rank[g as usize] = ids.len() as u32;
-            ids.push(id(row).expect("a group's first row has an id"));
+            ids.push(local_ids[p].get(g as usize - bases[p]));
         }
-    }
-    drop(group_at_row);
+        drop((group_at_row, local_ids, first_rows));
 
-    // Pass 3 (parallel over partitions): every row gets its group's rank.
-    let mut codes = vec![NO_CODE; rows];
-    let out = Shared(codes.as_mut_ptr());
-    std::thread::scope(|s| {
-        for (k, group) in partitions.chunks(per).enumerate() {
-            let (rank, bases) = (&rank, &bases);
-            s.spawn(move || {
-                for (i, partition) in group.iter().enumerate() {
-                    let base = bases[k * per + i];
-                    for &(_, local, row) in partition.iter().flatten() {
-                        // SAFETY: `row < rows`, and each row is in exactly
-                        // one entry of one partition, so no two threads
-                        // write the same index.
-                        unsafe { out.write(row as usize, rank[base + local as usize]) };
+        // Pass 3 (parallel over partitions): every row gets its group's rank.
+        let mut codes = vec![NO_CODE; rows];
+        let out = Shared(codes.as_mut_ptr());
+        let per = parts.div_ceil(threads()).max(1);
+        std::thread::scope(|s| {
+            for (k, group) in partitions.chunks(per).enumerate() {
+                let (rank, bases) = (&rank, &bases);
+                s.spawn(move || {
+                    for (i, partition) in group.iter().enumerate() {
+                        let base = bases[k * per + i];
+                        for &(_, local, row) in partition.iter().flatten() {
+                            // SAFETY: `row < rows`, and each row is in exactly
+                            // one entry of one partition, so no two threads
+                            // write the same index.
+                            unsafe { out.write(row as usize, rank[base + local as usize]) };
+                        }
                     }
-                }
-            });
-        }
-    });
-    (codes, ids)
+                });
+            }
+        });
+        (codes, ids)
+    }
 }
 
 /// Numbers the distinct (hash, second hash) keys of one partition in row
 /// order, overwriting each entry's second hash with its key's number;
-/// returns each number's first row.
-fn number_distinct(partition: &mut Partition) -> Vec<u32> {
+/// returns each number's first row and id.
+fn number_distinct<'a>(partition: &mut Partition, id: &impl Fn(usize) -> Option<&'a str>) -> (Vec<u32>, CustomerIds) {
     let entries: usize = partition.iter().map(Vec::len).sum();
     let slots = (entries * 2).max(16).next_power_of_two();
     let mask = slots - 1;
     // (hash, second hash, number + 1); number 0 marks an empty slot.
     let mut table: Vec<(u64, u32, u32)> = vec![(0, 0, 0); slots];
     let mut first_rows = Vec::new();
+    let mut ids = CustomerIds::default();
     for entry in partition.iter_mut().flatten() {
         let (h, f, row) = *entry;
         let mut at = (h as usize) & mask;
@@ -265,6 +322,7 @@ fn number_distinct(partition: &mut Partition) -> Vec<u32> {
             let slot = &mut table[at];
             if slot.2 == 0 {
                 first_rows.push(row);
+                ids.push(id(row as usize).expect("hashed rows have ids"));
                 *slot = (h, f, first_rows.len() as u32);
                 break slot.2 - 1;
             }
@@ -275,7 +333,7 @@ fn number_distinct(partition: &mut Partition) -> Vec<u32> {
         };
         entry.1 = number;
     }
-    first_rows
+    (first_rows, ids)
 }
 
 #[cfg(test)]

@@ -263,7 +263,7 @@ pub fn read_orders(path: &Path, columns: &Columns, tz: Tz, options: &ReadOptions
     // One column at a time: each column's frame is dropped once parsed.
     let polars_err = |e: PolarsError| Error::input(path, e.to_string());
     let mut bad_cells: Vec<BadCell> = Vec::new();
-    let (customer, ids) = read_customers(&source.take(path, &customer_name)?, &mut bad_cells).map_err(polars_err)?;
+    let (customer, ids) = read_customers(source.take(path, &customer_name)?, &mut bad_cells).map_err(polars_err)?;
     let day = read_days(&source.take(path, &date_name)?, tz, &mut bad_cells).map_err(polars_err)?;
     let amount = read_amounts(&source.take(path, &amount_name)?, &mut bad_cells).map_err(polars_err)?;
     let mut orders = Orders {
