@@ -6,7 +6,7 @@ use chrono::TimeZone;
 use chrono_tz::Tz;
 use polars::prelude::*;
 
-use super::intern::{CustomerIds, group_ids};
+use super::intern::{CustomerIds, IdSource, group_ids};
 use super::text::{AMOUNT_EXPECTED, CellProblem, DATE_EXPECTED, parse_amount, parse_date};
 use crate::dates::{Day, day_from_date};
 use crate::money::Money;
@@ -101,20 +101,8 @@ fn trim(s: &str) -> &str {
 /// written (`00012` ≠ `12`).
 pub fn read_customers(column: Column, bad_cells: &mut Vec<BadCell>) -> PolarsResult<(Vec<u32>, CustomerIds)> {
     let grouping = {
-        // Parquet row groups arrive as separate chunks; index them rather
-        // than rechunk, which would copy the whole column.
         let strings = as_strings(&column)?;
-        let arrays: Vec<_> = strings.downcast_iter().collect();
-        let mut starts = Vec::with_capacity(arrays.len() + 1);
-        starts.push(0usize);
-        for a in &arrays {
-            starts.push(starts.last().expect("starts at 0") + a.len());
-        }
-        let rows = *starts.last().expect("starts at 0");
-        group_ids(rows, |row| {
-            let k = starts.partition_point(|&start| start <= row) - 1;
-            arrays[k].get(row - starts[k]).map(trim).filter(|s| !s.is_empty())
-        })
+        group_ids(&ChunkedIds::new(&strings))
     };
     for &row in grouping.missing() {
         bad_cells.push(bad(&column, row as usize, CellProblem::Empty, "a customer id"));
@@ -122,6 +110,60 @@ pub fn read_customers(column: Column, bad_cells: &mut Vec<BadCell>) -> PolarsRes
     // The ids are copied: free the column before every row gets its code.
     drop(column);
     Ok(grouping.finish())
+}
+
+/// Polars' array type behind a string column.
+type StrArray = <StringType as PolarsDataType>::Array;
+
+/// A string column's ids, chunk by chunk: Parquet row groups arrive as
+/// separate chunks, indexed here rather than rechunked (a full copy).
+struct ChunkedIds<'a> {
+    arrays: Vec<&'a StrArray>,
+    starts: Vec<usize>,
+}
+
+impl<'a> ChunkedIds<'a> {
+    fn new(strings: &'a StringChunked) -> Self {
+        let arrays: Vec<&StrArray> = strings.downcast_iter().collect();
+        let mut starts = Vec::with_capacity(arrays.len() + 1);
+        starts.push(0usize);
+        for a in &arrays {
+            starts.push(starts.last().expect("starts at 0") + a.len());
+        }
+        ChunkedIds { arrays, starts }
+    }
+
+    fn id(value: Option<&str>) -> Option<&str> {
+        value.map(trim).filter(|s| !s.is_empty())
+    }
+}
+
+impl IdSource for ChunkedIds<'_> {
+    fn rows(&self) -> usize {
+        *self.starts.last().expect("starts at 0")
+    }
+
+    fn get(&self, row: usize) -> Option<&str> {
+        let k = self.starts.partition_point(|&start| start <= row) - 1;
+        Self::id(self.arrays[k].get(row - self.starts[k]))
+    }
+
+    fn each(&self, range: std::ops::Range<usize>, mut f: impl FnMut(usize, Option<&str>)) {
+        let mut k = self
+            .starts
+            .partition_point(|&start| start <= range.start)
+            .saturating_sub(1);
+        let mut row = range.start;
+        while row < range.end && k < self.arrays.len() {
+            let (array, start) = (self.arrays[k], self.starts[k]);
+            let take = (range.end - row).min(array.len() - (row - start));
+            for value in array.iter().skip(row - start).take(take) {
+                f(row, Self::id(value));
+                row += 1;
+            }
+            k += 1;
+        }
+    }
 }
 
 /// Order dates per row as day numbers.
@@ -258,6 +300,35 @@ mod tests {
         assert_eq!(find_column(&names, "amt"), None);
         assert_eq!(closest(&names, "order_dat"), Some("order_date"));
         assert_eq!(closest(&names, "zzzzzzzz"), None);
+    }
+
+    #[test]
+    fn chunked_ids_walk_every_chunk_in_order() {
+        let mut strings = StringChunked::from_slice("id".into(), &["a", " b", "", "c"]);
+        strings
+            .append(&StringChunked::from_slice("id".into(), &["b", "d"]))
+            .unwrap();
+        strings.append(&StringChunked::from_slice("id".into(), &["a"])).unwrap();
+        assert_eq!(strings.chunks().len(), 3);
+        let ids = ChunkedIds::new(&strings);
+        let mut seen = Vec::new();
+        ids.each(1..7, |row, id| seen.push((row, id.map(str::to_string))));
+        let expected: Vec<(usize, Option<String>)> = [
+            (1, Some("b")),
+            (2, None),
+            (3, Some("c")),
+            (4, Some("b")),
+            (5, Some("d")),
+            (6, Some("a")),
+        ]
+        .into_iter()
+        .map(|(r, s)| (r, s.map(str::to_string)))
+        .collect();
+        assert_eq!(seen, expected);
+        assert_eq!(ids.get(5), Some("d"));
+        let (codes, distinct) = group_ids(&ids).finish();
+        assert_eq!(codes, [0, 1, u32::MAX, 2, 1, 3, 0]);
+        assert_eq!(distinct.iter().collect::<Vec<_>>(), ["a", "b", "c", "d"]);
     }
 
     #[test]

@@ -58,7 +58,7 @@ fn hash_id(id: &str) -> (u64, u32) {
 /// Distinct customer ids, stored contiguously; code `c` is `get(c)`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CustomerIds {
-    bytes: Vec<u8>,
+    text: String,
     ends: Vec<usize>,
 }
 
@@ -73,12 +73,12 @@ impl CustomerIds {
 
     pub fn get(&self, code: usize) -> &str {
         let start = if code == 0 { 0 } else { self.ends[code - 1] };
-        std::str::from_utf8(&self.bytes[start..self.ends[code]]).expect("ids are stored from &str")
+        &self.text[start..self.ends[code]]
     }
 
     pub fn push(&mut self, id: &str) {
-        self.bytes.extend_from_slice(id.as_bytes());
-        self.ends.push(self.bytes.len());
+        self.text.push_str(id);
+        self.ends.push(self.text.len());
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
@@ -136,6 +136,33 @@ impl Shared {
 /// One partition's rows as written by each worker, in row order.
 type Partition = Vec<Vec<(u64, u32, u32)>>;
 
+/// Where the ids come from: random access, plus an in-order walk over a
+/// range of rows that a column source can do faster than row by row.
+pub trait IdSource: Sync {
+    fn rows(&self) -> usize;
+    /// The trimmed id of `row`, or `None` for a missing one.
+    fn get(&self, row: usize) -> Option<&str>;
+    /// Calls `f(row, id)` for every row in `range`, in order.
+    fn each(&self, range: std::ops::Range<usize>, mut f: impl FnMut(usize, Option<&str>)) {
+        for row in range {
+            f(row, self.get(row));
+        }
+    }
+}
+
+/// Ids given by a function of the row.
+pub struct FnIds<'a, F>(pub usize, pub F, pub std::marker::PhantomData<&'a str>);
+
+impl<'a, F: Fn(usize) -> Option<&'a str> + Sync> IdSource for FnIds<'a, F> {
+    fn rows(&self) -> usize {
+        self.0
+    }
+
+    fn get(&self, row: usize) -> Option<&str> {
+        (self.1)(row)
+    }
+}
+
 /// Gives every row the code of its id; codes follow the order in which ids
 /// first appear. `id(row)` is the trimmed id, or `None` for a missing one
 /// (coded [`NO_CODE`]).
@@ -143,7 +170,7 @@ pub fn assign_codes<'a, F>(rows: usize, id: F) -> (Vec<u32>, CustomerIds)
 where
     F: Fn(usize) -> Option<&'a str> + Sync,
 {
-    group_ids(rows, id).finish()
+    group_ids(&FnIds(rows, id, std::marker::PhantomData)).finish()
 }
 
 /// Distinct ids found, before every row is given its code: the source of
@@ -165,10 +192,8 @@ pub struct Grouping {
 /// bits; each partition's distinct ids are then found with a small
 /// open-addressing table that stays in cache. Every pass is sequential or
 /// cache-local but one random write per row.
-pub fn group_ids<'a, F>(rows: usize, id: F) -> Grouping
-where
-    F: Fn(usize) -> Option<&'a str> + Sync,
-{
+pub fn group_ids(source: &impl IdSource) -> Grouping {
+    let rows = source.rows();
     assert!(rows < NO_CODE as usize, "more rows than u32 codes");
     let workers = threads();
     let bits = ((rows / 16_384).max(1).next_power_of_two().trailing_zeros()).min(10);
@@ -181,21 +206,18 @@ where
         let handles: Vec<_> = (0..rows)
             .step_by(chunk)
             .map(|begin| {
-                let id = &id;
                 s.spawn(move || {
                     let end = (begin + chunk).min(rows);
                     let expect = (end - begin) / parts + (end - begin) / parts / 8 + 16;
                     let mut out: Vec<Vec<(u64, u32, u32)>> = (0..parts).map(|_| Vec::with_capacity(expect)).collect();
                     let mut missing = Vec::new();
-                    for row in begin..end {
-                        match id(row) {
-                            Some(v) => {
-                                let (h, f) = hash_id(v);
-                                out[part_of(h)].push((h, f, row as u32));
-                            }
-                            None => missing.push(row as u32),
+                    source.each(begin..end, |row, id| match id {
+                        Some(v) => {
+                            let (h, f) = hash_id(v);
+                            out[part_of(h)].push((h, f, row as u32));
                         }
-                    }
+                        None => missing.push(row as u32),
+                    });
                     (out, missing)
                 })
             })
@@ -218,10 +240,7 @@ where
     let found: Vec<(Vec<u32>, CustomerIds)> = std::thread::scope(|s| {
         let handles: Vec<_> = partitions
             .chunks_mut(per)
-            .map(|group| {
-                let id = &id;
-                s.spawn(move || group.iter_mut().map(|p| number_distinct(p, id)).collect::<Vec<_>>())
-            })
+            .map(|group| s.spawn(move || group.iter_mut().map(|p| number_distinct(p, source)).collect::<Vec<_>>()))
             .collect();
         handles
             .into_iter()
@@ -270,7 +289,7 @@ impl Grouping {
         let part_of_group = |g: usize| bases.partition_point(|&b| b <= g) - 1;
         let mut rank = vec![0u32; groups];
         let mut ids = CustomerIds {
-            bytes: Vec::new(),
+            text: String::new(),
             ends: Vec::with_capacity(groups),
         };
         for &g in group_at_row.iter().filter(|&&g| g != NO_CODE) {
@@ -307,7 +326,7 @@ impl Grouping {
 /// Numbers the distinct (hash, second hash) keys of one partition in row
 /// order, overwriting each entry's second hash with its key's number;
 /// returns each number's first row and id.
-fn number_distinct<'a>(partition: &mut Partition, id: &impl Fn(usize) -> Option<&'a str>) -> (Vec<u32>, CustomerIds) {
+fn number_distinct(partition: &mut Partition, source: &impl IdSource) -> (Vec<u32>, CustomerIds) {
     let entries: usize = partition.iter().map(Vec::len).sum();
     let slots = (entries * 2).max(16).next_power_of_two();
     let mask = slots - 1;
@@ -322,7 +341,7 @@ fn number_distinct<'a>(partition: &mut Partition, id: &impl Fn(usize) -> Option<
             let slot = &mut table[at];
             if slot.2 == 0 {
                 first_rows.push(row);
-                ids.push(id(row as usize).expect("hashed rows have ids"));
+                ids.push(source.get(row as usize).expect("hashed rows have ids"));
                 *slot = (h, f, first_rows.len() as u32);
                 break slot.2 - 1;
             }
