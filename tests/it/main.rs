@@ -12,3 +12,4 @@ mod lifecycle;
 mod naive;
 mod report;
 mod schemes;
+mod snapshots;
