@@ -9,6 +9,7 @@ use crate::dates::{Day, last_day_of_month, parse_iso_day, parse_month};
 use crate::error::{Error, Result};
 use crate::ingest::ReadOptions;
 use crate::ingest::csv::Encoding;
+use crate::ingest::text::CellProblem;
 use crate::pipeline::{Analysis, analyze};
 use crate::quality::DataQuality;
 use crate::report::lang::Lang;
@@ -21,6 +22,7 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Tables(args) => {
             let (config, read, as_of) = prepare(&args.input)?;
+            tables::ensure_dir(&args.out_dir)?;
             let analysis = analyze(&args.input.input, &config, &read, as_of)?;
             tables::write_tables(&args.out_dir, &analysis, &config)?;
             eprint!("{}", quality::text(&DataQuality::of(&analysis), Lang::En));
@@ -38,6 +40,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Report(args) => {
             let lang = parse_lang(&args.lang)?;
             let (config, read, mut as_of) = prepare(&args.input)?;
+            tables::ensure_dir(&args.out_dir)?;
             if let Some(month) = &args.month {
                 // The report month's end is the as-of date, so that every list
                 // and KPI is as of that month.
@@ -155,8 +158,18 @@ fn run_note(a: &Analysis, dir: &Path) -> String {
             crate::dates::format_day(p.as_of)
         );
     }
-    if !a.ingest.rejected.is_empty() {
-        note += &format!("; {} bad rows skipped", a.ingest.rejected.len());
+    let headers = a
+        .ingest
+        .rejected
+        .iter()
+        .filter(|r| r.problem == CellProblem::RepeatedHeader)
+        .count();
+    let bad = a.ingest.rejected.len() - headers;
+    if headers > 0 {
+        note += &format!("; {headers} repeated header lines skipped");
+    }
+    if bad > 0 {
+        note += &format!("; {bad} bad rows skipped");
     }
     note
 }

@@ -133,8 +133,11 @@ impl Shared {
     }
 }
 
+/// (hash, second hash, row): one row's entry in its partition.
+type Entry = (u64, u32, u32);
+
 /// One partition's rows as written by each worker, in row order.
-type Partition = Vec<Vec<(u64, u32, u32)>>;
+type Partition = Vec<Vec<Entry>>;
 
 /// Where the ids come from: random access, plus an in-order walk over a
 /// range of rows that a column source can do faster than row by row.
@@ -202,14 +205,14 @@ pub fn group_ids(source: &impl IdSource) -> Grouping {
 
     // Pass 1 (parallel over row ranges): hash each id into its partition.
     let chunk = rows.div_ceil(workers).max(1);
-    let per_worker: Vec<(Vec<Vec<(u64, u32, u32)>>, Vec<u32>)> = std::thread::scope(|s| {
+    let per_worker: Vec<(Partition, Vec<u32>)> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..rows)
             .step_by(chunk)
             .map(|begin| {
                 s.spawn(move || {
                     let end = (begin + chunk).min(rows);
                     let expect = (end - begin) / parts + (end - begin) / parts / 8 + 16;
-                    let mut out: Vec<Vec<(u64, u32, u32)>> = (0..parts).map(|_| Vec::with_capacity(expect)).collect();
+                    let mut out: Partition = (0..parts).map(|_| Vec::with_capacity(expect)).collect();
                     let mut missing = Vec::new();
                     source.each(begin..end, |row, id| match id {
                         Some(v) => {

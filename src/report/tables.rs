@@ -179,6 +179,19 @@ pub fn write_segments(path: &Path, p: &Portfolio) -> Result<()> {
     file.flush().map_err(write_err)
 }
 
+/// Checks the output folder before a long analysis, so that a path that is
+/// a file fails at once with a plain reason; nothing is created yet, so a
+/// run that fails on its input leaves no empty folder behind.
+pub fn ensure_dir(dir: &Path) -> Result<()> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(Error::Write {
+            path: dir.to_path_buf(),
+            source: std::io::Error::other("it is a file, not a folder; give a folder for the output"),
+        });
+    }
+    Ok(())
+}
+
 /// Writes `text` to `dir/name`, creating `dir`.
 pub fn write_file(dir: &Path, name: &str, text: &str) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|source| Error::Write {

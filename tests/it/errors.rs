@@ -108,11 +108,11 @@ fn an_output_folder_that_is_a_file_is_one_line() {
     let dir = setup(&[("orders.csv", GOOD.as_bytes()), ("taken", b"a file")]);
     assert_eq!(
         fails(dir.path(), &["tables", "--input", "orders.csv", "--out-dir", "taken"]),
-        "error: cannot write taken: File exists (os error 17)"
+        "error: cannot write taken: it is a file, not a folder; give a folder for the output"
     );
     assert_eq!(
         fails(dir.path(), &["report", "--input", "orders.csv", "--out-dir", "taken"]),
-        "error: cannot write taken/2024-01: Not a directory (os error 20)"
+        "error: cannot write taken: it is a file, not a folder; give a folder for the output"
     );
 }
 

@@ -344,6 +344,21 @@ fn the_shift_jis_yen_sign_reads_as_yen() {
 }
 
 #[test]
+fn amounts_whose_sum_could_overflow_are_refused() {
+    // Each fits (at most 9,223,372,036,854.775807), but two add up to more
+    // than any exact sum can hold: refused before anything is summed.
+    let one = format!("{HEADER}A,2024-01-01,9223372036854\n");
+    let (orders, _) = read_default("o.csv", one.as_bytes()).unwrap();
+    assert_eq!(rows(&orders), [row("A", "2024-01-01", "9223372036854")]);
+    let two = format!("{one}B,2024-01-01,-9223372036854\n");
+    assert_eq!(
+        read_default("o.csv", two.as_bytes()).unwrap_err(),
+        "o.csv: the amounts add up to 18446744073708 in absolute value, more than the 9223372036854.775807 this \
+         engine sums exactly; check the amount column for misplaced digits"
+    );
+}
+
+#[test]
 fn ids_stay_strings() {
     let text = format!("{HEADER}00012,2024-03-05,1\n12,2024-03-05,1\n\" 007 \",2024-03-05,1\n");
     let (orders, _) = read_default("i.csv", text.as_bytes()).unwrap();
