@@ -7,7 +7,7 @@ use chrono_tz::Tz;
 use polars::prelude::*;
 
 use super::intern::{CustomerIds, IdSource, group_ids};
-use super::text::{AMOUNT_EXPECTED, CellProblem, DATE_EXPECTED, parse_amount, parse_date};
+use super::text::{AMOUNT_EXPECTED, CellProblem, DATE_EXPECTED, YEARS, parse_amount, parse_date};
 use crate::dates::{Day, day_from_date};
 use crate::money::Money;
 
@@ -166,6 +166,18 @@ impl IdSource for ChunkedIds<'_> {
     }
 }
 
+/// A date from a typed column, if its year is one the engine accepts (the
+/// same range as for text dates: a typo like year 24 would otherwise
+/// stretch the snapshots over centuries).
+fn in_years(day: Day) -> Result<Day, CellProblem> {
+    let year = crate::dates::civil_from_day(day).0;
+    if YEARS.contains(&year) {
+        Ok(day)
+    } else {
+        Err(CellProblem::YearOutOfRange)
+    }
+}
+
 /// Order dates per row as day numbers.
 pub fn read_days(column: &Column, tz: Tz, bad_cells: &mut Vec<BadCell>) -> PolarsResult<Vec<Day>> {
     let n = column.len();
@@ -181,7 +193,7 @@ pub fn read_days(column: &Column, tz: Tz, bad_cells: &mut Vec<BadCell>) -> Polar
         DataType::Date => {
             // Polars dates are days since 1970-01-01, as ours are.
             for (row, v) in column.date()?.physical().iter().enumerate() {
-                push(row, v.ok_or(CellProblem::Empty));
+                push(row, v.ok_or(CellProblem::Empty).and_then(in_years));
             }
         }
         DataType::Datetime(unit, zone) => {
@@ -204,7 +216,7 @@ pub fn read_days(column: &Column, tz: Tz, bad_cells: &mut Vec<BadCell>) -> Polar
                     } else {
                         utc.date()
                     };
-                    Ok(day_from_date(date))
+                    in_years(day_from_date(date))
                 });
                 push(row, value);
             }

@@ -150,3 +150,23 @@ fn generate_is_deterministic_and_parquet_reads_like_csv() {
         );
     }
 }
+
+#[test]
+fn typed_fast_path_and_text_path_agree() {
+    // Plain ISO dates and integer amounts are parsed by polars natively; one
+    // `¥`-amount and one slash date send the second file down the text path.
+    let dir = tempfile::tempdir().unwrap();
+    let plain = write(dir.path(), "plain.csv", SMALL);
+    let mixed_text = SMALL.replace("A,2024-02-15,3000", "A,2024/2/15,\"¥3,000\"");
+    let mixed = write(dir.path(), "mixed.csv", &mixed_text);
+    for (input, out) in [(&plain, "o_plain"), (&mixed, "o_mixed")] {
+        cpm().args(["tables", "--input"]).arg(input).arg("--out-dir").arg(dir.path().join(out)).assert().success();
+    }
+    for file in ["snapshots.csv", "transitions.csv", "conversion.csv", "segments.csv"] {
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("o_plain").join(file)).unwrap(),
+            std::fs::read_to_string(dir.path().join("o_mixed").join(file)).unwrap(),
+            "{file}"
+        );
+    }
+}
