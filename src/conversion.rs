@@ -24,7 +24,10 @@ impl CohortCounter {
 
     pub fn merge(&mut self, other: CohortCounter) {
         self.size.iter_mut().zip(&other.size).for_each(|(a, b)| *a += b);
-        self.converted.iter_mut().zip(&other.converted).for_each(|(a, b)| *a += b);
+        self.converted
+            .iter_mut()
+            .zip(&other.converted)
+            .for_each(|(a, b)| *a += b);
     }
 
     /// A customer with first purchase day `first` and, if any, second

@@ -37,11 +37,7 @@ fn tenure_0_1_89_90() {
     let p = analyze(&rows, None).portfolio;
     assert_eq!(p.as_of, crate::common::day("2024-03-31"));
     assert_eq!(segment_at_as_of(&p, "same_day"), Some("first_active"));
-    assert_eq!(
-        crate::common::state(&p, "same_day")
-            .purchase_days,
-        1
-    );
+    assert_eq!(crate::common::state(&p, "same_day").purchase_days, 1);
     assert_eq!(segment_at_as_of(&p, "t1"), Some("toddler_active"));
     // Amount is ignored for the first two tiers: 100,000 but still よちよち.
     assert_eq!(segment_at_as_of(&p, "t89"), Some("toddler_active"));

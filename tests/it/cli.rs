@@ -117,7 +117,18 @@ fn generate_is_deterministic_and_parquet_reads_like_csv() {
     let gen_to = |name: &str| {
         let out = dir.path().join(name);
         cpm()
-            .args(["generate", "--customers", "300", "--seed", "7", "--start", "2022-01-01", "--end", "2023-12-31", "--out"])
+            .args([
+                "generate",
+                "--customers",
+                "300",
+                "--seed",
+                "7",
+                "--start",
+                "2022-01-01",
+                "--end",
+                "2023-12-31",
+                "--out",
+            ])
             .arg(&out)
             .assert()
             .success();
@@ -137,7 +148,13 @@ fn generate_is_deterministic_and_parquet_reads_like_csv() {
     let parquet = gen_to("a.parquet");
     let tables = |input: &Path, out: &str| {
         let out = dir.path().join(out);
-        cpm().args(["tables", "--input"]).arg(input).arg("--out-dir").arg(&out).assert().success();
+        cpm()
+            .args(["tables", "--input"])
+            .arg(input)
+            .arg("--out-dir")
+            .arg(&out)
+            .assert()
+            .success();
         out
     };
     let from_csv = tables(&a, "t_csv");
@@ -160,7 +177,13 @@ fn typed_fast_path_and_text_path_agree() {
     let mixed_text = SMALL.replace("A,2024-02-15,3000", "A,2024/2/15,\"¥3,000\"");
     let mixed = write(dir.path(), "mixed.csv", &mixed_text);
     for (input, out) in [(&plain, "o_plain"), (&mixed, "o_mixed")] {
-        cpm().args(["tables", "--input"]).arg(input).arg("--out-dir").arg(dir.path().join(out)).assert().success();
+        cpm()
+            .args(["tables", "--input"])
+            .arg(input)
+            .arg("--out-dir")
+            .arg(dir.path().join(out))
+            .assert()
+            .success();
     }
     for file in ["snapshots.csv", "transitions.csv", "conversion.csv", "segments.csv"] {
         assert_eq!(

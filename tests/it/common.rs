@@ -38,13 +38,18 @@ pub fn config(toml: &str) -> Config {
 
 /// The segment id of `customer` at the as-of date, or `None` if absent.
 pub fn segment_at_as_of(p: &Portfolio, customer: &str) -> Option<&'static str> {
-    p.customers.iter().find(|c| p.customer_id(c) == customer)
+    p.customers
+        .iter()
+        .find(|c| p.customer_id(c) == customer)
         .map(|c| p.labels[c.segment].id)
 }
 
 /// The state of `customer` at the as-of date.
 pub fn state<'a>(p: &'a Portfolio, customer: &str) -> &'a cpm::portfolio::CustomerState {
-    p.customers.iter().find(|c| p.customer_id(c) == customer).unwrap_or_else(|| panic!("{customer} not present"))
+    p.customers
+        .iter()
+        .find(|c| p.customer_id(c) == customer)
+        .unwrap_or_else(|| panic!("{customer} not present"))
 }
 
 /// Count of `segment` at the snapshot dated `date`.
