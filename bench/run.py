@@ -15,7 +15,9 @@
    the number of month-ends barely matters;
 4. runs bench/reference_polars.py (Python polars, installed into a venv in the
    data folder when missing) on the same files in the same run, and checks
-   that its four tables equal cpm's on the 100k data set;
+   that its four tables equal cpm's: on the 100k data set (--check) in full,
+   plus the reference's slow grid method as a third opinion; on the other
+   sizes with segments.csv compared row by row, streamed;
 5. replaces the section between `<!-- bench:start -->` and `<!-- bench:end -->`
    in BENCHMARKS.md with the results (the rest of the file is left alone) and
    keeps the raw figures as JSON in the data folder.

@@ -341,19 +341,30 @@ fn compute_part<C: Classifier>(
         let Some(f) = run.facts else { continue };
         part.tally.add_customer(&held);
         part.cohorts.add(f.first, run.second);
-        part.customers.push(CustomerState {
-            customer: c as u32,
-            segment: rules.classify(&f, as_of - f.last),
-            first_purchase: f.first,
-            last_purchase: f.last,
-            tenure_days: f.tenure_days(),
-            recency_days: as_of - f.last,
-            total: f.total,
-            purchase_days: f.purchase_days,
-            second_purchase: run.second,
-        });
+        part.customers.push(customer_state(
+            c,
+            &f,
+            rules.classify(&f, as_of - f.last),
+            as_of,
+            run.second,
+        ));
     }
     part
+}
+
+/// One customer's row of `segments.csv`.
+fn customer_state(c: usize, f: &Facts, segment: usize, as_of: Day, second: Option<Day>) -> CustomerState {
+    CustomerState {
+        customer: c as u32,
+        segment,
+        first_purchase: f.first,
+        last_purchase: f.last,
+        tenure_days: f.tenure_days(),
+        recency_days: as_of - f.last,
+        total: f.total,
+        purchase_days: f.purchase_days,
+        second_purchase: second,
+    }
 }
 
 /// Splits the customers over the machine's cores and runs `work` on each
@@ -670,17 +681,13 @@ fn compute_part_lifecycle(
         }
         part.tally.add_customer(&held);
         part.cohorts.add(f.first, run.second);
-        part.customers.push(CustomerState {
-            customer: c as u32,
-            segment: held.last().expect("present").segment,
-            first_purchase: f.first,
-            last_purchase: f.last,
-            tenure_days: f.tenure_days(),
-            recency_days: as_of - f.last,
-            total: f.total,
-            purchase_days: f.purchase_days,
-            second_purchase: run.second,
-        });
+        part.customers.push(customer_state(
+            c,
+            &f,
+            held.last().expect("present").segment,
+            as_of,
+            run.second,
+        ));
     }
     part
 }
