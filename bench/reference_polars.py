@@ -16,7 +16,9 @@ Two methods:
   ``churn_days`` (active before, lapsed from then on). Counts and cumulative
   sales per month-end are difference arrays over these month intervals,
   transitions are the segment changes between a customer's consecutive
-  intervals. Work is O(rows + month-ends x segments); no customer x month grid.
+  intervals. One sort by (customer, day), then linear passes (running sums
+  and forward fills reset at customer boundaries) and group-bys on small
+  integer keys; no customer x month grid.
 * ``grid`` (a slow, obviously-correct cross-check): the state of every
   customer is recomputed from scratch at every month-end. O(customers x
   month-ends); for small data only.
@@ -531,7 +533,6 @@ def run_grid(lf: pl.LazyFrame, out: Path, rules) -> None:
     m0, k, last = snapshot_plan(lf)
     days = customer_days(lf, last).collect()
     counts_rows = []
-    sales_rows = []
     moves = []
     previous = None
     for i in range(k):

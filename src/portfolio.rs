@@ -17,8 +17,9 @@ pub struct Portfolio {
     /// `counts[t][s]`: customers in segment `s` at snapshot `t`.
     pub counts: Vec<Vec<u64>>,
     /// `sales[t][s]`: net sales (returns included) dated in period `t`
-    /// (after snapshot `t-1`, up to and including snapshot `t`) by customers
-    /// in segment `s` at snapshot `t`, in millionths.
+    /// (after snapshot `t-1`, up to and including snapshot `t`; for `t = 0`,
+    /// the first snapshot's month) by customers in segment `s` at snapshot
+    /// `t`, in millionths.
     pub sales: Vec<Vec<i128>>,
     /// `cumulative_sales[t][s]`: the sum of `total` at snapshot `t` over the
     /// customers in segment `s`, in millionths.

@@ -58,7 +58,8 @@ pub fn snapshot_days(earliest_purchase: Day, latest_row: Day, as_of: Option<Day>
 
 /// Month index (0-based, from the first snapshot's month) of a day on or
 /// before the last snapshot, by table look-up. Earlier days (returns before
-/// anyone's first purchase) fall into month 0.
+/// anyone's first purchase) fall into month 0 for the customer's state, but
+/// their amounts are no month's sales: sales are those dated in the month.
 struct MonthMap {
     base: Day,
     index: Vec<u32>,
@@ -296,7 +297,8 @@ fn walk_customer<C: Classifier, S: SalesSink>(
         let value = run
             .facts
             .map(|f| (rules.classify(&f, day - f.last), i128::from(f.total.0)));
-        folder.feed(months.index(day), value, i128::from(e.net.0), held, sink);
+        let sales = if day < months.base { 0 } else { i128::from(e.net.0) };
+        folder.feed(months.index(day), value, sales, held, sink);
         // Until the next day of theirs, only recency moves.
         if let Some(f) = run.facts {
             let next_day = days.peek_day().unwrap_or(Day::MAX);

@@ -235,3 +235,19 @@ fn transitions_count_new_customers_and_stayers() {
     // The first snapshot has no transitions into it.
     assert_eq!(p.transitions.len(), 1);
 }
+
+#[test]
+fn a_return_before_the_first_month_is_no_months_sales() {
+    // R4's December return counts in R4's total, but January's sales are
+    // only what is dated in January: 1,000 (R4) + 1,000 (A).
+    let rows = [
+        ("R4", "2020-12-20", "-500"),
+        ("R4", "2021-01-20", "1000"),
+        ("A", "2021-01-10", "1000"),
+        ("A", "2021-02-28", "5"),
+    ];
+    let p = analyze(&rows, None).portfolio;
+    let t = crate::common::snapshot(&p, "2021-01-31");
+    assert_eq!(p.sales[t][0], 2_000 * 1_000_000);
+    assert_eq!(p.cumulative_sales[t][0], 1_500 * 1_000_000);
+}

@@ -436,7 +436,12 @@ fn check(rows: &[(u8, i32, i64)], r: &Rules, as_of: Option<i32>) -> Result<(), T
         for (id, &(state, total)) in &states[t] {
             counts[t][state] += 1;
             cumulative[t][state] += i128::from(total);
-            let after = if t == 0 { Day::MIN } else { snapshots[t - 1] };
+            // Sales dated in the snapshot's month: nothing before the first one.
+            let after = if t == 0 {
+                cpm::dates::first_day_of_month(month_of(snapshots[0])) - 1
+            } else {
+                snapshots[t - 1]
+            };
             for &(d, a) in &by_customer[id] {
                 if d > after && d <= snapshots[t] {
                     sales[t][state] += i128::from(a);

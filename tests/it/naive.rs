@@ -91,7 +91,12 @@ fn naive(by_customer: &BTreeMap<String, Vec<(Day, i64)>>, snapshots: &[Day], r: 
             let Some((seg, total)) = states[t] else { continue };
             n.counts[t][seg] += 1;
             n.cumulative[t][seg] += i128::from(total);
-            let after = if t == 0 { Day::MIN } else { snapshots[t - 1] };
+            // Sales dated in the snapshot's month: nothing before the first one.
+            let after = if t == 0 {
+                cpm::dates::first_day_of_month(month_of(snapshots[0])) - 1
+            } else {
+                snapshots[t - 1]
+            };
             for &(d, a) in rows {
                 if d > after && d <= snapshots[t] {
                     n.sales[t][seg] += i128::from(a);
