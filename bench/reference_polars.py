@@ -2,7 +2,7 @@
 """Reference implementation of `cpm tables` in Python polars.
 
 Writes the four CSV tables of the contract (snapshots.csv, transitions.csv,
-conversion.csv, segments.csv; see README.md and /work/shared/spec/cpm.md) for
+conversion.csv, segments.csv; see README.md and the CPM spec (section 1-7)) for
 an order history in CSV or Parquet with the columns customer_id, order_date,
 amount. It exists to measure cpm against a well-written dataframe
 implementation, and to cross-check cpm's numbers: it was written from the
