@@ -191,8 +191,24 @@ pub fn read(
     let typed = match (&header.fields, odd_quotes, header.complete) {
         (Some(fields), false, true) => {
             let name = |w: &str| super::columns::find_column(fields, w).map(str::to_string);
+            // Polars infers the date pattern from the first value (and would
+            // read `05/03/2024` day-first, a form cpm refuses): take the fast
+            // path only when that value is `YYYY-MM-DD`.
+            let first_row = split_record(&to_parse[split_record(to_parse, delimiter).1..], delimiter).0;
+            let position = |n: &str| fields.iter().position(|f| f == n);
+            let iso_first = name(wanted[1])
+                .and_then(|d| position(&d))
+                .and_then(|i| first_row.get(i))
+                .is_some_and(|v| is_iso_date(v));
             match (name(wanted[1]), name(wanted[2])) {
-                (Some(date), Some(amount)) => parse_typed(to_parse, delimiter, &date, &amount).ok(),
+                (Some(date), Some(amount)) if iso_first => parse_typed(to_parse, delimiter, &date, &amount)
+                    .ok()
+                    // A null could hide a value polars could not read: read as text.
+                    .filter(|f| {
+                        [&date, &amount]
+                            .iter()
+                            .all(|c| f.column(c).is_ok_and(|c| c.null_count() == 0))
+                    }),
                 _ => None,
             }
         }
@@ -299,6 +315,19 @@ fn parse(text: &[u8], delimiter: u8) -> PolarsResult<DataFrame> {
         .map_parse_options(|o| o.with_separator(delimiter))
         .into_reader_with_file_handle(Cursor::new(text))
         .finish()
+}
+
+/// `YYYY-MM-DD` exactly.
+fn is_iso_date(value: &str) -> bool {
+    let b = value.as_bytes();
+    b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        })
 }
 
 /// Like [`parse`], with the date column read as `Date` and the amount
@@ -459,10 +488,13 @@ fn drop_blank_and_header_rows(
         _ => None,
     };
     let cell = |c: &Column, row: usize| -> String {
-        match c.get(row) {
-            Ok(AnyValue::Null) | Err(_) => String::new(),
-            Ok(AnyValue::String(v)) => v.trim_matches(is_blank_char).to_string(),
-            Ok(other) => other.to_string(),
+        match c.str() {
+            Ok(strings) => strings.get(row).unwrap_or("").trim_matches(is_blank_char).to_string(),
+            // A typed column (the fast path): empty when null.
+            Err(_) => match c.get(row) {
+                Ok(AnyValue::Null) | Err(_) => String::new(),
+                Ok(other) => other.to_string(),
+            },
         }
     };
     let norm = |v: Option<&str>| v.unwrap_or("").trim_matches(is_blank_char).to_string();

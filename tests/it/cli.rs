@@ -193,3 +193,31 @@ fn typed_fast_path_and_text_path_agree() {
         );
     }
 }
+
+#[test]
+fn day_first_dates_are_refused_on_every_path() {
+    // Polars alone would read 05/03/2024 as 5 March; cpm refuses the form.
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in [
+        (
+            "first.csv",
+            "customer_id,order_date,amount\nA,05/03/2024,100\nB,2024-03-06,5\n",
+        ),
+        (
+            "later.csv",
+            "customer_id,order_date,amount\nA,2024-03-06,100\nB,05/03/2024,5\n",
+        ),
+    ] {
+        let input = write(dir.path(), name, text);
+        cpm()
+            .args(["tables", "--input"])
+            .arg(&input)
+            .arg("--out-dir")
+            .arg(dir.path().join("out"))
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains(
+                "column 'order_date': not a date (value: \"05/03/2024\"",
+            ));
+    }
+}
