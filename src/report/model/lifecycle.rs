@@ -1,0 +1,324 @@
+//! The report model of the six-state lifecycle scheme (spec section 8).
+
+use super::*;
+
+pub(super) fn build_lifecycle(a: &Analysis, config: &Config, lang: Lang) -> ReportModel {
+    use crate::lifecycle::{ACTIVE, AT_RISK, DORMANT, NEWCOMER, VIP, WINBACK};
+    let p = &a.portfolio;
+    let t = p.snapshot_days.len() - 1;
+    let k = kpi::lifecycle_at(p, t, config.rules.toddler_days);
+    let l = |ja: &str, en: &str| lang.pick(ja, en).to_string();
+    let n = |v: u64| thousands(i128::from(v));
+    let month = month_label(p.snapshot_days[t], lang);
+    let title = match lang {
+        Lang::Ja => format!("ライフサイクル月次レポート {month}"),
+        Lang::En => format!("Lifecycle monthly report — {month}"),
+    };
+    let vs_last = |now: u64, prev: Option<u64>| {
+        prev.map_or("-".into(), |prev| {
+            format!(
+                "{} {}",
+                l("前月比", "vs last month"),
+                signed(i128::from(now) - i128::from(prev))
+            )
+        })
+    };
+    let engaged_prev = k.engaged_share_prev(p);
+    let cards = vec![
+        Card {
+            title: l(
+                "継続系の比率(優良・復活・新規・継続)",
+                "Engaged share (VIP, winback, new, active)",
+            ),
+            value: percent(k.engaged_share()),
+            change: engaged_prev.map_or("-".into(), |prev| {
+                format!("{} {}", l("前月比", "vs last month"), points(k.engaged_share() - prev))
+            }),
+            target: None,
+            on_track: engaged_prev.map(|prev| k.engaged_share() >= prev),
+        },
+        Card {
+            title: l("優良(Core/VIP)の人数", "VIP customers"),
+            value: n(k.vip),
+            change: vs_last(k.vip, k.vip_prev),
+            target: None,
+            on_track: k.vip_prev.map(|prev| k.vip >= prev),
+        },
+        Card {
+            title: l("今月の復活", "Winbacks this month"),
+            value: k.winbacks.map_or("-".into(), n),
+            change: match (k.winbacks, k.winbacks_prev) {
+                (Some(w), Some(prev)) => vs_last(w, Some(prev)),
+                _ => "-".into(),
+            },
+            target: k.winbacks_from_dormant.map(|d| match lang {
+                Lang::Ja => format!("うち休眠から {}", n(d)),
+                Lang::En => format!("{} from dormant", n(d)),
+            }),
+            on_track: match (k.winbacks, k.winbacks_prev) {
+                (Some(w), Some(prev)) => Some(w >= prev),
+                _ => None,
+            },
+        },
+        Card {
+            title: l("休眠予備軍(離脱の入口)", "At risk (the way out)"),
+            value: n(k.at_risk),
+            change: vs_last(k.at_risk, k.at_risk_prev),
+            target: None,
+            on_track: k.at_risk_prev.map(|prev| k.at_risk <= prev),
+        },
+    ];
+    let c = |s: usize| n(p.counts[t][s]);
+    let all: u64 = p.counts[t].iter().sum();
+    let not_dormant = all - p.counts[t][DORMANT];
+    let states_reading = match lang {
+        Lang::Ja => format!(
+            "休眠以外の顧客は {} 人(全体の {})。内訳は優良(VIP) {} 人、休眠予備軍 {} 人、復活 {} 人、新規 {} 人、継続 {} 人。休眠は {} 人です。",
+            n(not_dormant),
+            percent(if all == 0 { 0.0 } else { not_dormant as f64 / all as f64 }),
+            c(VIP),
+            c(AT_RISK),
+            c(WINBACK),
+            c(NEWCOMER),
+            c(ACTIVE),
+            c(DORMANT)
+        ),
+        Lang::En => format!(
+            "{} customers are not dormant ({} of all): {} VIP, {} at risk, {} winback, {} newcomers, {} active. {} are dormant.",
+            n(not_dormant),
+            percent(if all == 0 { 0.0 } else { not_dormant as f64 / all as f64 }),
+            c(VIP),
+            c(AT_RISK),
+            c(WINBACK),
+            c(NEWCOMER),
+            c(ACTIVE),
+            c(DORMANT)
+        ),
+    };
+    let transitions_reading = match t.checked_sub(1).and_then(|s| p.transitions.get(s)) {
+        None => l(
+            "前月のスナップショットがないため、移動はありません。",
+            "No previous month-end: no moves to show.",
+        ),
+        Some(m) => {
+            let first: u64 = m.cells[m.new_row()].iter().sum();
+            let base: u64 = m.cells[AT_RISK].iter().sum();
+            let lost = m.cells[AT_RISK][DORMANT];
+            let kept: u64 = [VIP, WINBACK, NEWCOMER, ACTIVE]
+                .iter()
+                .map(|&s| m.cells[AT_RISK][s])
+                .sum();
+            match lang {
+                Lang::Ja => format!(
+                    "今月の初購入は {} 人。前月末の休眠予備軍 {} 人のうち {} 人({})が休眠に入り、{} 人が購入して戻りました。",
+                    n(first),
+                    n(base),
+                    n(lost),
+                    percent(if base == 0 { 0.0 } else { lost as f64 / base as f64 }),
+                    n(kept)
+                ),
+                Lang::En => format!(
+                    "{} first purchases this month. Of last month's {} at-risk customers, {} ({}) went dormant and {} bought again.",
+                    n(first),
+                    n(base),
+                    n(lost),
+                    percent(if base == 0 { 0.0 } else { lost as f64 / base as f64 }),
+                    n(kept)
+                ),
+            }
+        }
+    };
+    let last12 = t.saturating_sub(11).max(1)..=t;
+    let sum12 = |f: &dyn Fn(&TransitionMatrix) -> u64| -> u64 {
+        last12.clone().filter_map(|s| p.transitions.get(s - 1)).map(f).sum()
+    };
+    let back12 = sum12(&|m| {
+        (0..m.cells.len())
+            .filter(|&f| f != WINBACK)
+            .map(|f| m.cells[f][WINBACK])
+            .sum()
+    });
+    let down12 = sum12(&|m| {
+        (0..m.cells.len())
+            .filter(|&f| f != DORMANT)
+            .map(|f| m.cells[f][DORMANT])
+            .sum()
+    });
+    let winback_reading = match (k.winbacks, lang) {
+        (None, _) => l(
+            "前月のスナップショットがないため、復活の流れはまだありません。",
+            "No previous month-end: no flows yet.",
+        ),
+        (Some(w), Lang::Ja) => format!(
+            "今月の復活は {} 人(うち休眠から {} 人)。直近 12 か月では復活 {} 人に対し、休眠入りが {} 人でした。",
+            n(w),
+            n(k.winbacks_from_dormant.unwrap_or(0)),
+            n(back12),
+            n(down12)
+        ),
+        (Some(w), Lang::En) => format!(
+            "{} winbacks this month ({} from dormant). Over the last 12 months {} customers came back and {} went dormant.",
+            n(w),
+            n(k.winbacks_from_dormant.unwrap_or(0)),
+            n(back12),
+            n(down12)
+        ),
+    };
+    let charts = vec![
+        ChartSection {
+            file: "01_states",
+            title: l(
+                "状態別の顧客数の推移(6 区分)",
+                "Customers by state over time (six states)",
+            ),
+            reading: states_reading,
+        },
+        ChartSection {
+            file: "02_transitions",
+            title: l("今月の状態移動(前月末→今月末)", "This month's moves between states"),
+            reading: transitions_reading,
+        },
+        ChartSection {
+            file: "03_winback",
+            title: l("復活と休眠入り", "Winbacks and customers going dormant"),
+            reading: winback_reading,
+        },
+    ];
+    let actions = lifecycle_actions(p, t, lang);
+    let lists = lifecycle_lists(p, config, lang);
+    let r = &config.lifecycle;
+    let notes = vec![match lang {
+        Lang::Ja => format!(
+            "優良(VIP)= 購入日 {} 日以上かつ最終購入から {} 日以内、または休眠以外の顧客のうち累計上位 {}(同額を含む)。\
+             CPM の区分(初回〜優良・現役/離脱)とは別の分け方です。",
+            r.vip_min_purchase_days, r.vip_recency_days, r.vip_top_share
+        ),
+        Lang::En => format!(
+            "VIP = at least {} purchase days and a purchase within {} days, or in the top {} of non-dormant customers by total (ties included). \
+             A different split from the CPM segments.",
+            r.vip_min_purchase_days, r.vip_recency_days, r.vip_top_share
+        ),
+    }];
+    ReportModel {
+        lang,
+        title,
+        month_label: month,
+        as_of: p.as_of,
+        t,
+        scheme: Scheme::Lifecycle,
+        customers: k.customers,
+        kpis: None,
+        lifecycle_kpis: Some(k),
+        cards,
+        charts,
+        actions,
+        lists,
+        notes,
+    }
+}
+
+/// Seed 003's "next step" per phase.
+fn lifecycle_communication(state: usize, lang: Lang) -> &'static str {
+    use crate::lifecycle::{ACTIVE, AT_RISK, DORMANT, NEWCOMER, VIP, WINBACK};
+    match state {
+        DORMANT => lang.pick(
+            "再獲得の対象: 復帰のきっかけを(費用は最小限に)",
+            "Win back: a reason to return (keep the cost low)",
+        ),
+        VIP => lang.pick(
+            "紹介・コミュニティ参加・レビューをお願いする(拡散行動)",
+            "Ask for referrals, community and reviews (advocacy)",
+        ),
+        AT_RISK => lang.pick(
+            "最優先:購入間隔が伸びている。休眠に入る前に次回購入のきっかけを",
+            "Top priority: intervals are stretching; a reason to buy before they go dormant",
+        ),
+        WINBACK => lang.pick(
+            "戻った直後:歓迎し、使い方を再案内して習慣化へ",
+            "Just back: welcome them and rebuild the habit",
+        ),
+        NEWCOMER => lang.pick(
+            "使い始めの不安を解消(使い方・同梱物・体験行動)",
+            "Getting started: remove doubts (how to use, experience)",
+        ),
+        ACTIVE => lang.pick(
+            "継続の理由づけ・レビューやアンケート(共創行動)",
+            "Reasons to continue; reviews and surveys (co-creation)",
+        ),
+        _ => "",
+    }
+}
+
+fn lifecycle_actions(p: &Portfolio, t: usize, lang: Lang) -> Vec<ActionRow> {
+    let mut rows: Vec<ActionRow> = (0..p.labels.len())
+        .map(|s| ActionRow {
+            segment: s,
+            name: lang.pick(p.labels[s].ja, p.labels[s].en).to_string(),
+            customers: p.counts[t][s],
+            communication: lifecycle_communication(s, lang).to_string(),
+            response_rate: None,
+            expected_responders: None,
+            priority: s == crate::lifecycle::AT_RISK,
+        })
+        .collect();
+    rows.sort_by_key(|r| !r.priority);
+    rows
+}
+
+fn lifecycle_lists(p: &Portfolio, config: &Config, lang: Lang) -> Vec<CustomerList> {
+    use crate::lifecycle::{AT_RISK, VIP, WINBACK};
+    let pick = |state: usize| -> Vec<usize> {
+        p.customers
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.segment == state)
+            .map(|(i, _)| i)
+            .collect()
+    };
+    let r = &config.lifecycle;
+    vec![
+        CustomerList {
+            file: "at_risk",
+            title: lang.pick("休眠予備軍(最優先)", "At risk (top priority)").to_string(),
+            why: match lang {
+                Lang::Ja => format!(
+                    "最終購入から {}〜{} 日。休眠に入る前にフォローを。",
+                    r.active_days + 1,
+                    r.dormant_days
+                ),
+                Lang::En => format!(
+                    "{}–{} days since their last purchase: follow up before they go dormant.",
+                    r.active_days + 1,
+                    r.dormant_days
+                ),
+            },
+            customers: pick(AT_RISK),
+        },
+        CustomerList {
+            file: "winback",
+            title: lang.pick("復活したお客様", "Customers who came back").to_string(),
+            why: match lang {
+                Lang::Ja => format!(
+                    "{} 日を超える空白のあとに購入したお客様。歓迎と習慣化を。",
+                    r.dormant_days
+                ),
+                Lang::En => format!(
+                    "Bought again after more than {} days away: welcome them back.",
+                    r.dormant_days
+                ),
+            },
+            customers: pick(WINBACK),
+        },
+        CustomerList {
+            file: "vip",
+            title: lang.pick("優良(Core/VIP)", "VIP customers").to_string(),
+            why: lang
+                .pick(
+                    "続けて買い、未来の売上をつくるお客様。紹介やレビューをお願いする対象。",
+                    "Regular buyers who make future sales: ask them for referrals and reviews.",
+                )
+                .to_string(),
+            customers: pick(VIP),
+        },
+    ]
+}

@@ -1,0 +1,197 @@
+//! What the monthly report says, as data: KPI cards, the one-sentence
+//! reading of each chart, the action plan and the follow-up lists. Built from
+//! an [`Analysis`] without I/O, so it can be tested and snapshotted.
+
+use std::borrow::Cow;
+
+use super::format::{percent, points, signed, thousands};
+use super::lang::Lang;
+use crate::config::{Config, Scheme};
+use crate::dates::{Day, format_day, format_month, month_of, year_month};
+use crate::kpi::{self, Kpis, LifecycleKpis};
+use crate::money::round_units;
+use crate::pipeline::Analysis;
+use crate::portfolio::{CustomerState, LadderCohort, Portfolio, TransitionMatrix};
+use crate::segments::{CPM_LABELS, CPM_TIERS, CpmLayout, Tier, cpm_segment};
+
+mod cpm;
+mod lifecycle;
+
+/// One KPI card.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Card {
+    pub title: String,
+    pub value: String,
+    /// Change against last month (or the previous cohort).
+    pub change: String,
+    /// Against target, if the KPI has one.
+    pub target: Option<String>,
+    /// `true` when the card should be read as good news.
+    pub on_track: Option<bool>,
+}
+
+/// A chart and the sentence that reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChartSection {
+    /// File stem, e.g. `01_portfolio`.
+    pub file: &'static str,
+    pub title: String,
+    pub reading: String,
+}
+
+/// One row of the action plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActionRow {
+    pub segment: usize,
+    pub name: String,
+    pub customers: u64,
+    pub communication: String,
+    /// Planning response rate (CPM tiers, seed 002); `None` for the
+    /// lifecycle scheme, which has none.
+    pub response_rate: Option<f64>,
+    pub expected_responders: Option<f64>,
+    pub priority: bool,
+}
+
+/// A follow-up customer list written to `lists/`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomerList {
+    pub file: &'static str,
+    pub title: String,
+    pub why: String,
+    /// Indexes into `Portfolio::customers`.
+    pub customers: Vec<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportModel {
+    pub lang: Lang,
+    pub title: String,
+    pub month_label: String,
+    pub as_of: Day,
+    pub t: usize,
+    pub scheme: Scheme,
+    /// Customers at the report month-end.
+    pub customers: u64,
+    /// The CPM KPIs (`None` for the lifecycle scheme).
+    pub kpis: Option<Kpis>,
+    /// The lifecycle KPIs (`None` for the CPM scheme).
+    pub lifecycle_kpis: Option<LifecycleKpis>,
+    pub cards: Vec<Card>,
+    pub charts: Vec<ChartSection>,
+    pub actions: Vec<ActionRow>,
+    pub lists: Vec<CustomerList>,
+    /// Notes on how to read the report (e.g. which charts merge 超優良 into 優良).
+    pub notes: Vec<String>,
+}
+
+pub fn month_label(day: Day, lang: Lang) -> String {
+    let (y, m) = year_month(month_of(day));
+    match lang {
+        Lang::Ja => format!("{y}年{m}月"),
+        Lang::En => {
+            const NAMES: [&str; 12] = [
+                "January",
+                "February",
+                "March",
+                "April",
+                "May",
+                "June",
+                "July",
+                "August",
+                "September",
+                "October",
+                "November",
+                "December",
+            ];
+            format!("{} {y}", NAMES[m as usize - 1])
+        }
+    }
+}
+
+fn active(p: &Portfolio, t: usize) -> u64 {
+    p.counts[t][..CPM_TIERS].iter().sum()
+}
+
+/// The ten-segment view of a twelve-segment portfolio: 超優良 counted in
+/// 優良, for the charts and readings drawn on ten segments (funnel, cohort
+/// ladder, sales). Per-customer states are left out (the charts do not
+/// use them).
+pub fn merge_super(p: &Portfolio) -> Portfolio {
+    let Some(layout) = CpmLayout::of(&p.labels).filter(|l| l.has_super()) else {
+        return Portfolio {
+            customers: Vec::new(),
+            ids: Default::default(),
+            ..p.clone()
+        };
+    };
+    let n = CPM_LABELS.len();
+    let fold_u = |row: &[u64]| {
+        let mut out = vec![0u64; n];
+        for (s, &v) in row.iter().enumerate() {
+            out[layout.merged(s)] += v;
+        }
+        out
+    };
+    let fold_i = |row: &[i128]| {
+        let mut out = vec![0i128; n];
+        for (s, &v) in row.iter().enumerate() {
+            out[layout.merged(s)] += v;
+        }
+        out
+    };
+    let transitions = p
+        .transitions
+        .iter()
+        .map(|m| {
+            let mut cells = vec![vec![0u64; n]; n + 1];
+            for (from, row) in m.cells.iter().enumerate() {
+                let from = if from == m.new_row() { n } else { layout.merged(from) };
+                for (to, &v) in row.iter().enumerate() {
+                    cells[from][layout.merged(to)] += v;
+                }
+            }
+            TransitionMatrix {
+                from_day: m.from_day,
+                to_day: m.to_day,
+                cells,
+            }
+        })
+        .collect();
+    Portfolio {
+        labels: CPM_LABELS.to_vec(),
+        snapshot_days: p.snapshot_days.clone(),
+        counts: p.counts.iter().map(|r| fold_u(r)).collect(),
+        sales: p.sales.iter().map(|r| fold_i(r)).collect(),
+        cumulative_sales: p.cumulative_sales.iter().map(|r| fold_i(r)).collect(),
+        transitions,
+        conversion: p.conversion.clone(),
+        ladder: p
+            .ladder
+            .iter()
+            .map(|c| LadderCohort {
+                cohort_month: c.cohort_month,
+                size: c.size,
+                counts: c.counts.iter().map(|r| fold_u(r)).collect(),
+            })
+            .collect(),
+        customers: Vec::new(),
+        ids: Default::default(),
+        as_of: p.as_of,
+    }
+}
+
+/// The portfolio the ten-segment charts draw: itself, or with 超優良 merged.
+pub fn ten_segments(p: &Portfolio) -> Cow<'_, Portfolio> {
+    match CpmLayout::of(&p.labels) {
+        Some(l) if l.has_super() => Cow::Owned(merge_super(p)),
+        _ => Cow::Borrowed(p),
+    }
+}
+
+pub fn build(a: &Analysis, config: &Config, lang: Lang) -> ReportModel {
+    match CpmLayout::of(&a.portfolio.labels) {
+        Some(layout) => cpm::build_cpm(a, config, lang, layout),
+        None => lifecycle::build_lifecycle(a, config, lang),
+    }
+}
