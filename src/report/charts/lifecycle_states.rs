@@ -9,9 +9,10 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 use super::style::{
     INK, LABEL_PX, Swatch, bold_text_at, draw_y_mesh, empty_chart, fmt_axis_number, fmt_count, frame, index_chart,
-    last_n, legend, lifecycle_color, month_labels, nice_ceiling, snapshot_label, text_at, tint, to_area,
+    last_n, legend, lifecycle_color, nice_ceiling, snapshot_label, to_area,
 };
 use super::text::draw_text;
+use super::trend::{Y_LABEL_W, panel_label, total_panel};
 use super::{ChartError, check_lifecycle};
 use crate::lifecycle::{ACTIVE, AT_RISK, DORMANT, NEWCOMER, VIP, WINBACK};
 use crate::portfolio::Portfolio;
@@ -19,8 +20,6 @@ use crate::report::lang::Lang;
 
 /// How many snapshots the chart shows.
 pub const STATE_MONTHS: usize = 24;
-const Y_LABEL_W: u32 = 130;
-const MAX_MONTH_LABELS: usize = 9;
 /// Stacked from the bottom up.
 const STACK: [usize; 5] = [VIP, ACTIVE, NEWCOMER, WINBACK, AT_RISK];
 
@@ -100,32 +99,5 @@ pub fn lifecycle_states<DB: DrawingBackend>(
     )?;
 
     let dormant: Vec<f64> = counts.iter().map(|row| row[DORMANT] as f64).collect();
-    let max = dormant.iter().copied().fold(0.0, f64::max);
-    let mut chart = index_chart(&lower, n, 0.0..nice_ceiling(max * 1.15), Y_LABEL_W, 64)?;
-    draw_y_mesh(&mut chart, &|v| fmt_axis_number(*v))?;
-    let color = lifecycle_color(DORMANT);
-    let points: Vec<(f64, f64)> = dormant.iter().enumerate().map(|(i, &v)| (i as f64, v)).collect();
-    chart.draw_series(AreaSeries::new(points.clone(), 0.0, tint(color, 0.7).filled()))?;
-    chart.draw_series(LineSeries::new(points, color.stroke_width(4)))?;
-    let last = dormant[n - 1];
-    let (x, y) = to_area(&lower, &chart, (n - 1) as f64, last);
-    draw_text(
-        &lower,
-        &fmt_count(last as u64),
-        &bold_text_at(LABEL_PX, INK, HPos::Right, VPos::Bottom),
-        (x, y - 8),
-    )?;
-    panel_label(&lower, &name(DORMANT))?;
-    month_labels(&lower, &chart, &labels, MAX_MONTH_LABELS)?;
-    Ok(())
-}
-
-/// A panel's name at its top-left, inside the plot.
-fn panel_label<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, text: &str) -> Result<(), ChartError> {
-    draw_text(
-        area,
-        text,
-        &text_at(LABEL_PX, INK, HPos::Left, VPos::Top),
-        (Y_LABEL_W as i32 + 14, 22),
-    )
+    total_panel(&lower, &dormant, lifecycle_color(DORMANT), &name(DORMANT), &labels)
 }

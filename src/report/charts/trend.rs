@@ -17,8 +17,8 @@ use crate::report::lang::Lang;
 
 /// How many snapshots the chart shows.
 pub const TREND_MONTHS: usize = 24;
-const Y_LABEL_W: u32 = 130;
-const MAX_MONTH_LABELS: usize = 9;
+pub(super) const Y_LABEL_W: u32 = 130;
+pub(super) const MAX_MONTH_LABELS: usize = 9;
 
 pub fn trend<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, p: &Portfolio, lang: Lang) -> Result<(), ChartError> {
     let tiers = check_cpm_layout(p)?.tiers;
@@ -96,22 +96,41 @@ pub fn trend<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, p: &Portfolio, la
         .iter()
         .map(|row| row[tiers..].iter().sum::<u64>() as f64)
         .collect();
-    let lapsed_max = lapsed.iter().copied().fold(0.0, f64::max);
-    let mut chart = index_chart(&lower, n, 0.0..nice_ceiling(lapsed_max * 1.15), Y_LABEL_W, 64)?;
-    draw_y_mesh(&mut chart, &|v| fmt_axis_number(*v))?;
-    let points: Vec<(f64, f64)> = lapsed.iter().enumerate().map(|(i, &v)| (i as f64, v)).collect();
-    chart.draw_series(AreaSeries::new(points.clone(), 0.0, tint(LAPSED_ALL, 0.7).filled()))?;
-    chart.draw_series(LineSeries::new(points, LAPSED_ALL.stroke_width(4)))?;
-    let last = lapsed[n - 1];
-    let (x, y) = to_area(&lower, &chart, (n - 1) as f64, last);
-    draw_text(
+    total_panel(
         &lower,
+        &lapsed,
+        LAPSED_ALL,
+        lang.pick("離脱（合計）", "Lapsed, all tiers"),
+        &labels,
+    )
+}
+
+/// A lower panel: one total per month-end as a shaded line, its latest
+/// value labelled, the panel named at its top-left, months below.
+pub(super) fn total_panel<DB: DrawingBackend>(
+    lower: &DrawingArea<DB, Shift>,
+    values: &[f64],
+    color: RGBColor,
+    name: &str,
+    labels: &[String],
+) -> Result<(), ChartError> {
+    let n = values.len();
+    let max = values.iter().copied().fold(0.0, f64::max);
+    let mut chart = index_chart(lower, n, 0.0..nice_ceiling(max * 1.15), Y_LABEL_W, 64)?;
+    draw_y_mesh(&mut chart, &|v| fmt_axis_number(*v))?;
+    let points: Vec<(f64, f64)> = values.iter().enumerate().map(|(i, &v)| (i as f64, v)).collect();
+    chart.draw_series(AreaSeries::new(points.clone(), 0.0, tint(color, 0.7).filled()))?;
+    chart.draw_series(LineSeries::new(points, color.stroke_width(4)))?;
+    let last = values[n - 1];
+    let (x, y) = to_area(lower, &chart, (n - 1) as f64, last);
+    draw_text(
+        lower,
         &fmt_count(last as u64),
         &bold_text_at(LABEL_PX, INK, HPos::Right, VPos::Bottom),
         (x, y - 8),
     )?;
-    panel_label(&lower, lang.pick("離脱（合計）", "Lapsed, all tiers"))?;
-    month_labels(&lower, &chart, &labels, MAX_MONTH_LABELS)?;
+    panel_label(lower, name)?;
+    month_labels(lower, &chart, labels, MAX_MONTH_LABELS)?;
     Ok(())
 }
 
@@ -120,7 +139,7 @@ fn top_last(stacked: &[Vec<f64>], tiers: usize) -> u64 {
 }
 
 /// A panel's name at its top-left, inside the plot.
-fn panel_label<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, text: &str) -> Result<(), ChartError> {
+pub(super) fn panel_label<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, text: &str) -> Result<(), ChartError> {
     draw_text(
         area,
         text,
