@@ -279,9 +279,9 @@ fn run_case(path: &Path, bytes: &[u8], setup: &Setup) -> Option<String> {
         let _ = cpm::ingest::read_orders(path, &config.columns, config.time_zone, &lenient);
         if let Ok(analysis) = cpm::pipeline::analyze(path, &config, &setup.options, setup.as_of) {
             // The figures every report prints must hold together.
-            let q = cpm::quality::DataQuality::of(&analysis);
+            let q = cpm::tables::data_quality::DataQuality::of(&analysis);
             assert!(q.balances(), "rows read != used + rejected + excluded: {q:?}");
-            let _ = cpm::report::quality::text(&q, cpm::report::lang::Lang::Ja);
+            let _ = cpm::report::quality::text(&q, cpm::text::lang::Lang::Ja);
             let _ = cpm::report::quality::csv(&q);
             let _ = cpm::report::quality::rejects_csv(&analysis.ingest.rejected);
         }

@@ -1,33 +1,29 @@
 //! `cpm` — monthly Customer Portfolio Management (顧客ポートフォリオマネジメント)
 //! from a mail-order company's order history.
 //!
-//! The pipeline reads top to bottom:
-//! `ingest` (files → orders) → `timelines` (orders → per-customer days) →
-//! `snapshots` (segments at every month-end, transitions, sales) and
-//! `conversion` (初回→よちよち cohorts) → `report` (CSV tables, terminal
-//! summary, charts and HTML). Only `ingest` and `report` touch the filesystem.
+//! The pipeline reads top to bottom, one folder a stage:
+//! `ingest` (files → orders) → `engine` (timelines → segments at every
+//! month-end, transitions, 初回→よちよち cohorts, KPIs; no I/O, no clock) →
+//! `tables` (the CSV contract, written and read back) → `report` (terminal
+//! summary, charts, HTML, lists). `pipeline` runs ingest and engine for one
+//! file; `cli` turns arguments into runs; `analysis` holds calibrate and
+//! whatif; `generate` writes synthetic histories. Files are read by
+//! `ingest` and `tables` and written by `tables`, `report`, `generate` and
+//! `cli`.
 
-pub mod app;
-pub mod calibrate;
+pub mod analysis;
 pub mod cli;
 pub mod config;
-pub mod conversion;
 pub mod dates;
+pub mod engine;
 pub mod error;
 pub mod generate;
 pub mod ingest;
-pub mod kpi;
-pub mod lifecycle;
 pub mod money;
 pub mod pipeline;
-pub mod portfolio;
-pub mod quality;
 pub mod report;
-pub mod rules;
-pub mod segments;
-pub mod snapshots;
-pub mod timelines;
-pub mod whatif;
+pub mod tables;
+pub mod text;
 
-pub use app::run;
+pub use cli::run;
 pub use error::{Error, Result};

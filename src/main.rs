@@ -1,7 +1,7 @@
 use clap::Parser;
 
 fn main() {
-    let cli = cpm::cli::Cli::parse();
+    let cli = cpm::cli::args::Cli::parse();
     if let Err(error) = cpm::run(cli) {
         eprintln!("error: {error}");
         std::process::exit(1);

@@ -5,11 +5,11 @@ use std::path::Path;
 
 use crate::config::{Config, Scheme};
 use crate::dates::Day;
+use crate::engine::portfolio::Portfolio;
+use crate::engine::snapshots;
+use crate::engine::timelines::{self, RowStats};
 use crate::error::{Error, Result};
 use crate::ingest::{self, IngestReport, Orders, ReadOptions};
-use crate::portfolio::Portfolio;
-use crate::snapshots;
-use crate::timelines::{self, RowStats};
 
 /// Everything a run computed, with what it read.
 #[derive(Debug, Clone)]

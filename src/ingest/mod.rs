@@ -4,7 +4,6 @@
 pub mod columns;
 pub mod csv;
 pub mod intern;
-pub mod order_writer;
 pub mod text;
 
 use std::path::{Path, PathBuf};

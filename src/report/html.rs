@@ -3,12 +3,12 @@
 
 use std::fmt::Write as _;
 
-use super::format::{percent, thousands};
 use super::model::ReportModel;
 use crate::config::Config;
 use crate::dates::format_day;
 use crate::pipeline::Analysis;
-use crate::quality::DataQuality;
+use crate::tables::data_quality::DataQuality;
+use crate::text::format::{percent, thousands};
 
 /// Escapes text for HTML element content and attribute values.
 pub fn escape(text: &str) -> String {
@@ -228,11 +228,11 @@ pub fn render(
     ));
     facts.push((
         l("区分ルール", "Segment rules").to_string(),
-        crate::rules::rules_line(config),
+        crate::config::rules_file::rules_line(config),
     ));
     facts.push((
         l("設定ファイル", "Config file").to_string(),
-        crate::rules::source_line(config, lang),
+        crate::config::rules_file::source_line(config, lang),
     ));
     facts.push((
         l("ルールの記録", "Rules record").to_string(),

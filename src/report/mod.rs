@@ -3,13 +3,10 @@
 
 pub mod charts;
 pub mod fonts;
-pub mod format;
 pub mod html;
-pub mod lang;
 pub mod model;
 pub mod quality;
 pub mod summary;
-pub mod tables;
 
 use std::path::{Path, PathBuf};
 
@@ -19,11 +16,12 @@ use plotters::prelude::{DrawingArea, DrawingBackend};
 
 use crate::config::Config;
 use crate::dates::{format_month, month_of};
+use crate::engine::portfolio::Portfolio;
 use crate::error::{Error, Result};
 use crate::pipeline::Analysis;
-use crate::portfolio::Portfolio;
+use crate::tables;
+use crate::text::lang::Lang;
 use charts::{ChartError, SLIDE_SIZE};
-use lang::Lang;
 
 /// Draws the report chart whose file stem is `file` (see `model::build`).
 /// `ten` is the portfolio on ten CPM segments (超優良 merged into 優良) for

@@ -3,13 +3,13 @@
 
 use std::fmt::Write as _;
 
-use super::format::{percent, thousands};
-use super::lang::Lang;
-use super::tables::csv_field;
 use crate::dates::format_day;
 use crate::ingest::RejectedRow;
 use crate::money::{format_micros, round_units};
-use crate::quality::DataQuality;
+use crate::tables::csv_field;
+use crate::tables::data_quality::DataQuality;
+use crate::text::format::{percent, thousands};
+use crate::text::lang::Lang;
 
 /// Label and value pairs, in reading order.
 pub fn facts(q: &DataQuality, lang: Lang) -> Vec<(String, String)> {
@@ -91,11 +91,11 @@ pub fn text(q: &DataQuality, lang: Lang) -> String {
     let facts = facts(q, lang);
     let width = facts
         .iter()
-        .map(|(k, _)| super::format::display_width(k))
+        .map(|(k, _)| crate::text::format::display_width(k))
         .max()
         .unwrap_or(0);
     for (k, v) in facts {
-        let _ = writeln!(out, "  {}  {v}", super::format::pad_right(&k, width));
+        let _ = writeln!(out, "  {}  {v}", crate::text::format::pad_right(&k, width));
     }
     out
 }

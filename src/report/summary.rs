@@ -3,13 +3,13 @@
 
 use std::fmt::Write as _;
 
-use super::format::{pad_left, pad_right, percent, points, signed, thousands};
-use super::lang::Lang;
 use crate::config::Config;
 use crate::dates::{format_day, format_month};
-use crate::kpi;
+use crate::engine::kpi;
+use crate::engine::segments::{CPM_TIER_NAMES, CpmLayout};
 use crate::pipeline::Analysis;
-use crate::segments::{CPM_TIER_NAMES, CpmLayout};
+use crate::text::format::{pad_left, pad_right, percent, points, signed, thousands};
+use crate::text::lang::Lang;
 
 const LABEL_W: usize = 14;
 const CELL_W: usize = 11;
@@ -162,7 +162,7 @@ pub fn render(analysis: &Analysis, config: &Config, lang: Lang) -> String {
 
 /// The lifecycle scheme (spec section 8): the six states as rows.
 fn render_lifecycle(analysis: &Analysis, config: &Config, lang: Lang) -> String {
-    use crate::lifecycle::{DORMANT, threshold_by_sorting};
+    use crate::engine::lifecycle::{DORMANT, threshold_by_sorting};
     let p = &analysis.portfolio;
     let t = p.snapshot_days.len() - 1;
     let prev = t.checked_sub(1);
@@ -303,7 +303,7 @@ fn render_lifecycle(analysis: &Analysis, config: &Config, lang: Lang) -> String 
         out,
         "{}: {}",
         lang.pick("ルール", "Rules"),
-        crate::rules::rules_line(config)
+        crate::config::rules_file::rules_line(config)
     );
     out
 }

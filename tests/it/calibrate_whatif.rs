@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use cpm::calibrate::calibrate;
+use cpm::analysis::calibrate::calibrate;
 use cpm::config::{Config, Overrides};
 use cpm::money::Money;
 use predicates::prelude::*;
@@ -50,7 +50,7 @@ fn calibrate_on_a_known_rhythm() {
         .collect();
     let o = orders(&borrowed);
     let end = *o.day.iter().max().unwrap();
-    let (tl, _) = cpm::timelines::build(o, end);
+    let (tl, _) = cpm::engine::timelines::build(o, end);
     let c = calibrate(&tl, end, 210);
     assert_eq!(c.customers, 200);
     assert_eq!(c.repeaters, 100);
@@ -67,7 +67,7 @@ fn calibrate_on_a_known_rhythm() {
     assert_eq!(within, [(30, 0.0), (60, 1.0), (90, 1.0), (120, 1.0), (180, 1.0)]);
     assert_eq!(c.windows[1].of_first, 0.5);
     // The suggestions as a config file that reads back.
-    let text = c.config_file(&Config::default(), "orders.csv", cpm::report::lang::Lang::En);
+    let text = c.config_file(&Config::default(), "orders.csv", cpm::text::lang::Lang::En);
     let suggested = Config::resolve(&Config::parse_file(&text).unwrap(), &Overrides::default()).unwrap();
     assert_eq!(suggested.rules.churn_days, 30);
     assert_eq!(suggested.rules.toddler_days, 60);
@@ -86,7 +86,7 @@ fn calibrate_keeps_thresholds_it_has_no_evidence_for() {
     ];
     let o = orders(&rows);
     let end = day("2024-02-01");
-    let (tl, _) = cpm::timelines::build(o, end);
+    let (tl, _) = cpm::engine::timelines::build(o, end);
     let c = calibrate(&tl, end, 210);
     assert_eq!(
         (c.churn_days, c.toddler_days, c.loyal_amount, c.active_days),

@@ -2,9 +2,9 @@
 
 use cpm::config::{Config, Overrides};
 use cpm::dates::{Day, format_day, parse_iso_day};
+use cpm::engine::portfolio::Portfolio;
 use cpm::ingest::{IngestReport, Orders, text::parse_amount};
 use cpm::pipeline::{Analysis, analyze_orders};
-use cpm::portfolio::Portfolio;
 
 pub fn day(text: &str) -> Day {
     parse_iso_day(text).unwrap_or_else(|| panic!("bad test date {text}"))
@@ -45,7 +45,7 @@ pub fn segment_at_as_of(p: &Portfolio, customer: &str) -> Option<&'static str> {
 }
 
 /// The state of `customer` at the as-of date.
-pub fn state<'a>(p: &'a Portfolio, customer: &str) -> &'a cpm::portfolio::CustomerState {
+pub fn state<'a>(p: &'a Portfolio, customer: &str) -> &'a cpm::engine::portfolio::CustomerState {
     p.customers
         .iter()
         .find(|c| p.customer_id(c) == customer)

@@ -8,7 +8,7 @@ use assert_cmd::Command;
 use cpm::config::{Columns, Config};
 use cpm::ingest::ReadOptions;
 use cpm::pipeline::analyze;
-use cpm::quality::DataQuality;
+use cpm::tables::data_quality::DataQuality;
 
 /// Lines as numbered; records end in CRLF, the note on line 4 has a line
 /// feed inside its quotes (as Excel writes a cell with Alt+Enter).

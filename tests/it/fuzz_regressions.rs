@@ -8,7 +8,7 @@ use cpm::config::{Columns, Config};
 use cpm::ingest::csv::Encoding;
 use cpm::ingest::{ReadOptions, read_orders};
 use cpm::pipeline::analyze;
-use cpm::quality::DataQuality;
+use cpm::tables::data_quality::DataQuality;
 use proptest::prelude::*;
 
 /// Reads and analyses `path` in `options`, with and without an as-of date,

@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 
 use cpm::config::{Config, Overrides, Scheme};
 use cpm::dates::{Day, day_from_ymd, last_day_of_month, month_of};
+use cpm::engine::portfolio::{LADDER_MONTHS, Portfolio};
 use cpm::ingest::{IngestReport, Orders};
 use cpm::money::Money;
 use cpm::pipeline::analyze_orders;
-use cpm::portfolio::{LADDER_MONTHS, Portfolio};
 use proptest::prelude::*;
 
 use crate::common::{analyze_with, config, count, moved, segment_at_as_of};
@@ -294,14 +294,14 @@ fn thresholds_of(rows: &[(&str, &str, &str)], share: &str, as_of: &str) -> Vec<O
     let c = lifecycle(&format!("vip_top_share = {share}\n"));
     let orders = crate::common::orders(rows);
     let last = crate::common::day(as_of);
-    let days = cpm::snapshots::snapshot_days(
+    let days = cpm::engine::snapshots::snapshot_days(
         *orders.day.iter().min().unwrap(),
         *orders.day.iter().max().unwrap(),
         Some(last),
     )
     .unwrap();
-    let (tl, _) = cpm::timelines::build(orders, last);
-    cpm::snapshots::lifecycle_thresholds(&tl, &c.lifecycle, &days)
+    let (tl, _) = cpm::engine::timelines::build(orders, last);
+    cpm::engine::snapshots::lifecycle_thresholds(&tl, &c.lifecycle, &days)
 }
 
 #[test]
@@ -310,7 +310,7 @@ fn transitions_keep_new_as_the_pseudo_segment() {
     let p = analyze_with(&rows, &lifecycle("vip_top_share = 0\n"), Some("2024-02-29")).portfolio;
     assert_eq!(moved(&p, "2024-02-29", "new", "newcomer"), 1);
     assert_eq!(moved(&p, "2024-02-29", "newcomer", "at_risk"), 1);
-    let csv = cpm::report::tables::transitions_csv(&p);
+    let csv = cpm::tables::transitions_csv(&p);
     assert!(csv.contains("2024-01-31,2024-02-29,new,newcomer,1\n"), "{csv}");
 }
 

@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 
 use cpm::config::{Config, Overrides};
 use cpm::dates::{Day, day_from_ymd, last_day_of_month, month_of};
+use cpm::engine::portfolio::{LADDER_MONTHS, Portfolio};
 use cpm::ingest::{IngestReport, Orders};
 use cpm::money::Money;
 use cpm::pipeline::analyze_orders;
-use cpm::portfolio::{LADDER_MONTHS, Portfolio};
 use proptest::prelude::*;
 
 #[derive(Debug, Clone)]
@@ -145,8 +145,8 @@ fn check(rows: &[(u8, i32, i64)], r: &Rules, as_of: Option<i32>) -> Result<(), T
             .map(|(&(_, d, a), id)| (id.as_str(), base + d, Money(a))),
     );
     let mut config = Config::resolve(&Default::default(), &Overrides::default()).unwrap();
-    config.rules = cpm::segments::CpmRules::new(r.churn, r.toddler, r.loyal_days, Money(r.loyal_amount))
-        .with_super_loyal(r.super_loyal.map(|(amount, days)| cpm::segments::SuperLoyal {
+    config.rules = cpm::engine::segments::CpmRules::new(r.churn, r.toddler, r.loyal_days, Money(r.loyal_amount))
+        .with_super_loyal(r.super_loyal.map(|(amount, days)| cpm::engine::segments::SuperLoyal {
             amount: Money(amount),
             days,
         }));

@@ -102,7 +102,7 @@ fn report_folder_is_complete_and_self_contained() {
     assert_eq!(last.len(), 10);
     let active: u64 = last[..5].iter().map(|r| r[2].parse::<u64>().unwrap()).sum();
     let loyal: u64 = last[4][2].parse().unwrap();
-    let active_text = cpm::report::format::thousands(i128::from(active));
+    let active_text = cpm::text::format::thousands(i128::from(active));
     assert!(
         html.contains(&format!("<div class=\"value\">{active_text}</div>")),
         "active {active_text} not a KPI card"

@@ -196,12 +196,12 @@ fn lifecycle_report_has_its_own_charts_cards_and_lists() {
     let snapshots = rows(&month.join("tables/snapshots.csv"));
     let last: Vec<&Vec<String>> = snapshots.iter().filter(|r| r[0] == "2025-12-31").collect();
     let count = |id: &str| last.iter().find(|r| r[1] == id).unwrap()[2].parse::<u64>().unwrap();
-    let vip = cpm::report::format::thousands(i128::from(count("vip")));
+    let vip = cpm::text::format::thousands(i128::from(count("vip")));
     assert!(
         html.contains(&format!("<div class=\"value\">{vip}</div>")),
         "VIP card {vip}"
     );
-    let at_risk = cpm::report::format::thousands(i128::from(count("at_risk")));
+    let at_risk = cpm::text::format::thousands(i128::from(count("at_risk")));
     assert!(
         html.contains(&format!("<div class=\"value\">{at_risk}</div>")),
         "at-risk card"

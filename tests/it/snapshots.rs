@@ -8,7 +8,7 @@ use std::path::Path;
 use assert_cmd::Command;
 use cpm::config::Config;
 use cpm::ingest::ReadOptions;
-use cpm::report::lang::Lang;
+use cpm::text::lang::Lang;
 
 fn sample() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("data/orders.csv")

@@ -24,9 +24,9 @@ use super::style::{
 use super::text::draw_text;
 use super::{ChartError, check_cpm};
 use crate::dates::format_month;
-use crate::portfolio::{LADDER_MONTHS, LadderCohort, Portfolio};
-use crate::report::lang::Lang;
-use crate::segments::{CPM_TIERS, Tier};
+use crate::engine::portfolio::{LADDER_MONTHS, LadderCohort, Portfolio};
+use crate::engine::segments::{CPM_TIERS, Tier};
+use crate::text::lang::Lang;
 
 /// How many acquisition cohorts each panel shows.
 pub const LADDER_COHORTS: usize = 12;

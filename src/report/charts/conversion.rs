@@ -12,9 +12,9 @@ use super::style::{
 };
 use super::text::draw_text;
 use crate::dates::format_month;
-use crate::portfolio::{CohortConversion, Portfolio};
-use crate::report::lang::Lang;
-use crate::segments::Tier;
+use crate::engine::portfolio::{CohortConversion, Portfolio};
+use crate::engine::segments::Tier;
+use crate::text::lang::Lang;
 
 /// How many cohorts the chart shows.
 pub const CONVERSION_COHORTS: usize = 24;

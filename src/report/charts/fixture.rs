@@ -6,9 +6,9 @@
 //! big spenders who become 優良.
 
 use crate::dates::{Day, MonthIndex, first_day_of_month, last_day_of_month, month_of};
+use crate::engine::portfolio::{CohortConversion, LADDER_MONTHS, LadderCohort, Portfolio, TransitionMatrix};
+use crate::engine::segments::{CPM_LABELS, Classifier, CpmRules, Facts};
 use crate::money::Money;
-use crate::portfolio::{CohortConversion, LADDER_MONTHS, LadderCohort, Portfolio, TransitionMatrix};
-use crate::segments::{CPM_LABELS, Classifier, CpmRules, Facts};
 
 /// xorshift64*: deterministic and dependency-free.
 struct Rng(u64);

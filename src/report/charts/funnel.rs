@@ -13,9 +13,9 @@ use super::style::{
 };
 use super::text::draw_text;
 use super::{ChartError, check_cpm, check_snapshot};
-use crate::portfolio::Portfolio;
-use crate::report::lang::Lang;
-use crate::segments::Tier;
+use crate::engine::portfolio::Portfolio;
+use crate::engine::segments::Tier;
+use crate::text::lang::Lang;
 
 /// The stages, as active segments (tier indices); 流行 is a side path.
 const STAGES: [Tier; 4] = [Tier::First, Tier::Toddler, Tier::Steady, Tier::Loyal];

@@ -14,9 +14,9 @@ use super::style::{
 use super::text::draw_text;
 use super::trend::{Y_LABEL_W, panel_label, total_panel};
 use super::{ChartError, check_lifecycle};
-use crate::lifecycle::{ACTIVE, AT_RISK, DORMANT, NEWCOMER, VIP, WINBACK};
-use crate::portfolio::Portfolio;
-use crate::report::lang::Lang;
+use crate::engine::lifecycle::{ACTIVE, AT_RISK, DORMANT, NEWCOMER, VIP, WINBACK};
+use crate::engine::portfolio::Portfolio;
+use crate::text::lang::Lang;
 
 /// How many snapshots the chart shows.
 pub const STATE_MONTHS: usize = 24;

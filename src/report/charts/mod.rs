@@ -12,7 +12,7 @@
 //! `text::draw_text`, which fixes plotters' glyph placement on raster
 //! backends (see there).
 //!
-//! [`Portfolio`]: crate::portfolio::Portfolio
+//! [`Portfolio`]: crate::engine::portfolio::Portfolio
 
 use std::path::{Path, PathBuf};
 
@@ -72,7 +72,7 @@ impl<E: std::error::Error + Send + Sync> From<DrawingAreaErrorKind<E>> for Chart
 }
 
 /// Checks that snapshot `t` exists.
-fn check_snapshot(p: &crate::portfolio::Portfolio, t: usize) -> Result<(), ChartError> {
+fn check_snapshot(p: &crate::engine::portfolio::Portfolio, t: usize) -> Result<(), ChartError> {
     if t < p.snapshot_days.len() && t < p.counts.len() {
         Ok(())
     } else {
@@ -84,8 +84,8 @@ fn check_snapshot(p: &crate::portfolio::Portfolio, t: usize) -> Result<(), Chart
 }
 
 /// Checks that the portfolio uses the ten CPM segments (the tier charts).
-fn check_cpm(p: &crate::portfolio::Portfolio) -> Result<(), ChartError> {
-    let cpm = p.labels.as_slice() == crate::segments::CPM_LABELS.as_slice();
+fn check_cpm(p: &crate::engine::portfolio::Portfolio) -> Result<(), ChartError> {
+    let cpm = p.labels.as_slice() == crate::engine::segments::CPM_LABELS.as_slice();
     if cpm {
         Ok(())
     } else {
@@ -97,15 +97,15 @@ fn check_cpm(p: &crate::portfolio::Portfolio) -> Result<(), ChartError> {
 
 /// Checks that the portfolio uses a CPM layout: the ten segments, or twelve
 /// with 超優良 (the charts that draw either).
-fn check_cpm_layout(p: &crate::portfolio::Portfolio) -> Result<crate::segments::CpmLayout, ChartError> {
-    crate::segments::CpmLayout::of(&p.labels).ok_or(ChartError::NotCpm {
+fn check_cpm_layout(p: &crate::engine::portfolio::Portfolio) -> Result<crate::engine::segments::CpmLayout, ChartError> {
+    crate::engine::segments::CpmLayout::of(&p.labels).ok_or(ChartError::NotCpm {
         segments: p.labels.len(),
     })
 }
 
 /// Checks that the portfolio uses the six lifecycle states (spec section 8).
-fn check_lifecycle(p: &crate::portfolio::Portfolio) -> Result<(), ChartError> {
-    if p.labels.as_slice() == crate::lifecycle::LIFECYCLE_LABELS.as_slice() {
+fn check_lifecycle(p: &crate::engine::portfolio::Portfolio) -> Result<(), ChartError> {
+    if p.labels.as_slice() == crate::engine::lifecycle::LIFECYCLE_LABELS.as_slice() {
         Ok(())
     } else {
         Err(ChartError::NotLifecycle {

@@ -13,8 +13,8 @@ use super::style::{
 };
 use super::text::draw_text;
 use super::{ChartError, check_cpm_layout, check_snapshot};
-use crate::portfolio::Portfolio;
-use crate::report::lang::Lang;
+use crate::engine::portfolio::Portfolio;
+use crate::text::lang::Lang;
 
 /// 優良現役's share of active customers that seed 002 aims for.
 const LOYAL_SHARE_TARGET: f64 = 0.20;

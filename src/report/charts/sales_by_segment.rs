@@ -14,10 +14,10 @@ use super::style::{
 };
 use super::text::draw_text;
 use super::{ChartError, check_cpm};
+use crate::engine::portfolio::Portfolio;
+use crate::engine::segments::{CPM_TIERS, Tier};
 use crate::money::round_units;
-use crate::portfolio::Portfolio;
-use crate::report::lang::Lang;
-use crate::segments::{CPM_TIERS, Tier};
+use crate::text::lang::Lang;
 
 /// How many snapshots the chart shows.
 pub const SALES_MONTHS: usize = 24;

@@ -11,9 +11,9 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::ChartError;
 use super::text::{draw_text, wrap};
 use crate::dates::{Day, format_day, format_month, is_month_end, month_of};
+use crate::engine::segments::{CPM_TIER_NAMES, CPM_TIERS};
 use crate::report::fonts::{FONT_FAMILY, ensure_fonts_registered};
-use crate::report::lang::Lang;
-use crate::segments::{CPM_TIER_NAMES, CPM_TIERS};
+use crate::text::lang::Lang;
 
 /// A 16:9 slide.
 pub const SLIDE_SIZE: (u32, u32) = (1600, 900);
@@ -186,7 +186,7 @@ pub fn with_detail(title: &str, detail: &str, lang: Lang) -> String {
 // ---- numbers -----------------------------------------------------------
 
 /// `12,345`, `-1,234`; `27.4%` — the same formatting as the HTML and terminal.
-pub use crate::report::format::{percent as fmt_pct, thousands as group_thousands};
+pub use crate::text::format::{percent as fmt_pct, thousands as group_thousands};
 
 pub fn fmt_count(n: u64) -> String {
     group_thousands(i128::from(n))

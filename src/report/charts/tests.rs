@@ -11,9 +11,9 @@ use plotters::style::text_anchor::{HPos, VPos};
 use super::style::{INK, text_at};
 use super::text::draw_text;
 use super::*;
-use crate::portfolio::Portfolio;
+use crate::engine::portfolio::Portfolio;
 use crate::report::fonts::{ensure_fonts_registered, glyph_x_metrics, has_glyph};
-use crate::report::lang::Lang;
+use crate::text::lang::Lang;
 
 /// (file name, Japanese title, English title, chart) for the report month
 /// `t` = the last snapshot.

@@ -17,10 +17,10 @@ use super::style::{
 };
 use super::text::draw_text;
 use super::{ChartError, check_snapshot};
-use crate::lifecycle::LIFECYCLE_LABELS;
-use crate::portfolio::{Portfolio, TransitionMatrix};
-use crate::report::lang::Lang;
-use crate::segments::CpmLayout;
+use crate::engine::lifecycle::LIFECYCLE_LABELS;
+use crate::engine::portfolio::{Portfolio, TransitionMatrix};
+use crate::engine::segments::CpmLayout;
+use crate::text::lang::Lang;
 
 const GROUP_W: i32 = 64;
 const NAME_W: i32 = 170;

@@ -12,8 +12,8 @@ use super::style::{
 };
 use super::text::draw_text;
 use super::{ChartError, check_cpm_layout};
-use crate::portfolio::Portfolio;
-use crate::report::lang::Lang;
+use crate::engine::portfolio::Portfolio;
+use crate::text::lang::Lang;
 
 /// How many snapshots the chart shows.
 pub const TREND_MONTHS: usize = 24;

@@ -14,9 +14,9 @@ use super::style::{
 };
 use super::text::draw_text;
 use super::{ChartError, check_lifecycle};
-use crate::lifecycle::{DORMANT, WINBACK};
-use crate::portfolio::Portfolio;
-use crate::report::lang::Lang;
+use crate::engine::lifecycle::{DORMANT, WINBACK};
+use crate::engine::portfolio::Portfolio;
+use crate::text::lang::Lang;
 
 /// How many month-ends the chart shows.
 pub const FLOW_MONTHS: usize = 24;

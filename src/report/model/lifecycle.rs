@@ -3,7 +3,7 @@
 use super::*;
 
 pub(super) fn build_lifecycle(a: &Analysis, config: &Config, lang: Lang) -> ReportModel {
-    use crate::lifecycle::{ACTIVE, AT_RISK, DORMANT, NEWCOMER, VIP, WINBACK};
+    use crate::engine::lifecycle::{ACTIVE, AT_RISK, DORMANT, NEWCOMER, VIP, WINBACK};
     let p = &a.portfolio;
     let t = p.snapshot_days.len() - 1;
     let k = kpi::lifecycle_at(p, t, config.rules.toddler_days);
@@ -219,7 +219,7 @@ pub(super) fn build_lifecycle(a: &Analysis, config: &Config, lang: Lang) -> Repo
 
 /// Seed 003's "next step" per phase.
 fn lifecycle_communication(state: usize, lang: Lang) -> &'static str {
-    use crate::lifecycle::{ACTIVE, AT_RISK, DORMANT, NEWCOMER, VIP, WINBACK};
+    use crate::engine::lifecycle::{ACTIVE, AT_RISK, DORMANT, NEWCOMER, VIP, WINBACK};
     match state {
         DORMANT => lang.pick(
             "再獲得の対象: 復帰のきっかけを(費用は最小限に)",
@@ -258,7 +258,7 @@ fn lifecycle_actions(p: &Portfolio, t: usize, lang: Lang) -> Vec<ActionRow> {
             communication: lifecycle_communication(s, lang).to_string(),
             response_rate: None,
             expected_responders: None,
-            priority: s == crate::lifecycle::AT_RISK,
+            priority: s == crate::engine::lifecycle::AT_RISK,
         })
         .collect();
     rows.sort_by_key(|r| !r.priority);
@@ -266,7 +266,7 @@ fn lifecycle_actions(p: &Portfolio, t: usize, lang: Lang) -> Vec<ActionRow> {
 }
 
 fn lifecycle_lists(p: &Portfolio, config: &Config, lang: Lang) -> Vec<CustomerList> {
-    use crate::lifecycle::{AT_RISK, VIP, WINBACK};
+    use crate::engine::lifecycle::{AT_RISK, VIP, WINBACK};
     let pick = |state: usize| -> Vec<usize> {
         p.customers
             .iter()

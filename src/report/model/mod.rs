@@ -4,15 +4,15 @@
 
 use std::borrow::Cow;
 
-use super::format::{percent, points, signed, thousands};
-use super::lang::Lang;
 use crate::config::{Config, Scheme};
 use crate::dates::{Day, format_day, format_month, month_of, year_month};
-use crate::kpi::{self, Kpis, LifecycleKpis};
+use crate::engine::kpi::{self, Kpis, LifecycleKpis};
+use crate::engine::portfolio::{CustomerState, LadderCohort, Portfolio, TransitionMatrix};
+use crate::engine::segments::{CPM_LABELS, CPM_TIERS, CpmLayout, Tier, cpm_segment};
 use crate::money::round_units;
 use crate::pipeline::Analysis;
-use crate::portfolio::{CustomerState, LadderCohort, Portfolio, TransitionMatrix};
-use crate::segments::{CPM_LABELS, CPM_TIERS, CpmLayout, Tier, cpm_segment};
+use crate::text::format::{percent, points, signed, thousands};
+use crate::text::lang::Lang;
 
 mod cpm;
 mod lifecycle;

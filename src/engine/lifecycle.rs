@@ -10,8 +10,8 @@
 
 use std::fmt;
 
+use crate::engine::segments::{Classifier, Facts, SegmentLabel};
 use crate::money::Money;
-use crate::segments::{Classifier, Facts, SegmentLabel};
 
 /// Index of each state in [`LIFECYCLE_LABELS`].
 pub const DORMANT: usize = 0;

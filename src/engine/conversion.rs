@@ -2,7 +2,7 @@
 //! headline KPI.
 
 use crate::dates::{Day, MonthIndex, last_day_of_month, month_of};
-use crate::portfolio::CohortConversion;
+use crate::engine::portfolio::CohortConversion;
 
 /// Counts cohort sizes and conversions as customers stream past.
 pub struct CohortCounter {

@@ -8,13 +8,13 @@ use std::path::Path;
 use crate::config::Config;
 use crate::dates::push_day;
 use crate::dates::{format_day, format_month};
+use crate::engine::portfolio::{CustomerState, Portfolio};
 use crate::error::{Error, Result};
 use crate::money::{format_micros, push_int, push_micros};
 use crate::pipeline::Analysis;
-use crate::portfolio::{CustomerState, Portfolio};
-use crate::quality::DataQuality;
+use crate::tables::data_quality::DataQuality;
 
-use super::quality;
+use crate::report::quality;
 
 pub const SNAPSHOTS: &str = "snapshots.csv";
 pub const TRANSITIONS: &str = "transitions.csv";
@@ -212,14 +212,14 @@ pub fn write_file(dir: &Path, name: &str, text: &str) -> Result<()> {
 /// skipped, `rejects.csv`.
 pub fn write_tables(dir: &Path, a: &Analysis, config: &Config) -> Result<()> {
     let p = &a.portfolio;
-    let run = crate::rules::RunInfo {
+    let run = crate::config::rules_file::RunInfo {
         input: a.ingest.path.file_name().map_or_else(
             || a.ingest.path.display().to_string(),
             |n| n.to_string_lossy().into_owned(),
         ),
         as_of: p.as_of,
     };
-    write_file(dir, RULES, &crate::rules::rules_toml(config, &run))?;
+    write_file(dir, RULES, &crate::config::rules_file::rules_toml(config, &run))?;
     write_file(dir, SNAPSHOTS, &snapshots_csv(p))?;
     write_file(dir, TRANSITIONS, &transitions_csv(p))?;
     write_file(dir, CONVERSION, &conversion_csv(p))?;

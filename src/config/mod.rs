@@ -4,15 +4,17 @@
 //! overrides are merged into a [`Config`] whose defaults come from the spec.
 //! Nothing downstream sees clap or raw TOML.
 
+pub mod rules_file;
+
 use std::path::PathBuf;
 
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
+use crate::engine::lifecycle::{LifecycleRules, Share};
+use crate::engine::segments::{CpmRules, SuperLoyal};
 use crate::error::{Error, Result};
-use crate::lifecycle::{LifecycleRules, Share};
 use crate::money::Money;
-use crate::segments::{CpmRules, SuperLoyal};
 
 pub const DEFAULT_CUSTOMER_COL: &str = "customer_id";
 pub const DEFAULT_DATE_COL: &str = "order_date";

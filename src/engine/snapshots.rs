@@ -7,14 +7,14 @@
 //! transitions and the cohort ladder are difference arrays over months:
 //! O(rows + months × segments), never customers × months.
 
-use crate::conversion::CohortCounter;
 use crate::dates::{Day, is_month_end, last_day_of_month, month_of};
+use crate::engine::conversion::CohortCounter;
+use crate::engine::lifecycle::LifecycleRules;
+use crate::engine::portfolio::{CustomerState, LADDER_MONTHS, LadderCohort, Portfolio, TransitionMatrix};
+use crate::engine::segments::{Classifier, Facts};
+use crate::engine::timelines::Timelines;
 use crate::error::{Error, Result};
-use crate::lifecycle::LifecycleRules;
 use crate::money::Money;
-use crate::portfolio::{CustomerState, LADDER_MONTHS, LadderCohort, Portfolio, TransitionMatrix};
-use crate::segments::{Classifier, Facts};
-use crate::timelines::Timelines;
 
 /// Snapshot dates (spec section 4). Without `as_of`: every month-end from
 /// the month of the earliest purchase through the last month-end on or
@@ -486,7 +486,7 @@ impl Fenwick {
 fn vip_events(held: &[Held], events: &mut Vec<(u32, i64, i8)>) {
     let mut current: Option<i64> = None;
     for h in held {
-        let now = (h.segment != crate::lifecycle::DORMANT).then_some(h.total as i64);
+        let now = (h.segment != crate::engine::lifecycle::DORMANT).then_some(h.total as i64);
         if now != current {
             if let Some(v) = current {
                 events.push((h.month as u32, v, -1));
@@ -638,7 +638,7 @@ fn apply_vip_share(held: &[Held], months: usize, th: &Thresholds, out: &mut Vec<
             push(
                 Held {
                     month: vip_from,
-                    segment: crate::lifecycle::VIP,
+                    segment: crate::engine::lifecycle::VIP,
                     total: h.total,
                 },
                 out,
@@ -736,10 +736,10 @@ fn running_sums<T: Copy + std::ops::AddAssign + Default>(diff: &[T], months: usi
 }
 
 fn finish(
-    labels: Vec<crate::segments::SegmentLabel>,
+    labels: Vec<crate::engine::segments::SegmentLabel>,
     snapshots: &[Day],
     tally: Tally,
-    conversion: Vec<crate::portfolio::CohortConversion>,
+    conversion: Vec<crate::engine::portfolio::CohortConversion>,
     customers: Vec<CustomerState>,
     ids: crate::ingest::intern::CustomerIds,
 ) -> Portfolio {

@@ -198,7 +198,7 @@ pub fn rules_line(config: &Config) -> String {
 
 /// Where the rules came from, for people: the config file and its SHA-256,
 /// or that there was none.
-pub fn source_line(config: &Config, lang: crate::report::lang::Lang) -> String {
+pub fn source_line(config: &Config, lang: crate::text::lang::Lang) -> String {
     match &config.source {
         Some(s) => format!("{} (SHA-256 {})", s.path.display(), s.sha256),
         None => lang

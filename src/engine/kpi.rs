@@ -1,9 +1,9 @@
 //! The headline figures of a report month (spec sections 6 and 7).
 
 use crate::dates::{Day, last_day_of_month};
-use crate::lifecycle::{ACTIVE, AT_RISK, DORMANT, NEWCOMER, VIP, WINBACK};
-use crate::portfolio::{CohortConversion, Portfolio};
-use crate::segments::{CPM_TIERS, CpmLayout};
+use crate::engine::lifecycle::{ACTIVE, AT_RISK, DORMANT, NEWCOMER, VIP, WINBACK};
+use crate::engine::portfolio::{CohortConversion, Portfolio};
+use crate::engine::segments::{CPM_TIERS, CpmLayout};
 
 /// KPIs at snapshot `t`, with the previous snapshot's for comparison.
 #[derive(Debug, Clone, PartialEq)]

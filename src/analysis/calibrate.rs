@@ -30,12 +30,12 @@
 use std::fmt::Write as _;
 
 use crate::config::Config;
+use crate::config::rules_file::config_toml;
 use crate::dates::{Day, format_day};
+use crate::engine::timelines::Timelines;
 use crate::money::Money;
-use crate::report::format::{pad_left, pad_right, percent, thousands};
-use crate::report::lang::Lang;
-use crate::rules::config_toml;
-use crate::timelines::Timelines;
+use crate::text::format::{pad_left, pad_right, percent, thousands};
+use crate::text::lang::Lang;
 
 /// Windows of the second-purchase table (days).
 pub const SECOND_PURCHASE_WINDOWS: [i32; 5] = [30, 60, 90, 120, 180];
@@ -260,7 +260,7 @@ impl Calibration {
         let r = &current.rules;
         let super_loyal = r.super_loyal;
         let loyal_amount = self.loyal_amount.unwrap_or(r.loyal_amount);
-        c.rules = crate::segments::CpmRules::new(
+        c.rules = crate::engine::segments::CpmRules::new(
             self.churn_days.unwrap_or(r.churn_days),
             self.toddler_days.unwrap_or(r.toddler_days),
             r.loyal_days,
@@ -271,7 +271,7 @@ impl Calibration {
         let l = &current.lifecycle;
         let active = self.active_days.unwrap_or(l.active_days);
         let dormant = self.dormant_days.unwrap_or(l.dormant_days).max(active);
-        c.lifecycle = crate::lifecycle::LifecycleRules::new(
+        c.lifecycle = crate::engine::lifecycle::LifecycleRules::new(
             active,
             dormant,
             l.vip_min_purchase_days,

@@ -7,14 +7,14 @@ use std::fmt::Write as _;
 
 use crate::config::{Config, Scheme};
 use crate::dates::{Day, format_day, format_month};
+use crate::engine::kpi;
+use crate::engine::portfolio::Portfolio;
+use crate::engine::segments::SegmentLabel;
 use crate::error::Result;
 use crate::ingest::{IngestReport, Orders};
-use crate::kpi;
 use crate::pipeline::{Analysis, analyze_orders};
-use crate::portfolio::Portfolio;
-use crate::report::format::{pad_left, pad_right, percent, points, signed, thousands};
-use crate::report::lang::Lang;
-use crate::segments::SegmentLabel;
+use crate::text::format::{pad_left, pad_right, percent, points, signed, thousands};
+use crate::text::lang::Lang;
 
 /// A headline figure under both rule sets.
 #[derive(Debug, Clone, PartialEq)]

@@ -3,9 +3,9 @@
 //! every customer's state at the as-of date. Plain data, no I/O.
 
 use crate::dates::{Day, MonthIndex};
+use crate::engine::segments::SegmentLabel;
 use crate::ingest::intern::CustomerIds;
 use crate::money::Money;
-use crate::segments::SegmentLabel;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Portfolio {

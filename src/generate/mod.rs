@@ -21,6 +21,8 @@
 //! ever held. Both passes run on consecutive customer ranges in parallel
 //! (scoped threads, safe code: each range writes its own sub-slices).
 
+pub mod writer;
+
 use crate::dates::{Day, month_of, year_month};
 
 /// What to generate.

@@ -1,9 +1,11 @@
 //! From parsed arguments to work: builds the [`Config`], runs the pipeline
 //! and hands the result to `report`.
 
+pub mod args;
+
 use std::path::{Path, PathBuf};
 
-use crate::cli::{CalibrateArgs, Cli, Command, GenerateArgs, InputArgs, WhatifArgs};
+use crate::cli::args::{CalibrateArgs, Cli, Command, GenerateArgs, InputArgs, WhatifArgs};
 use crate::config::{Config, ConfigFile, ConfigSource, Overrides};
 use crate::dates::{Day, last_day_of_month, parse_iso_day, parse_month};
 use crate::error::{Error, Result};
@@ -11,9 +13,10 @@ use crate::ingest::ReadOptions;
 use crate::ingest::csv::Encoding;
 use crate::ingest::text::CellProblem;
 use crate::pipeline::{Analysis, analyze};
-use crate::quality::DataQuality;
-use crate::report::lang::Lang;
-use crate::report::{quality, summary, tables};
+use crate::report::{quality, summary};
+use crate::tables;
+use crate::tables::data_quality::DataQuality;
+use crate::text::lang::Lang;
 
 /// The config file a run uses: the one given, else `./cpm.toml` if present.
 const DEFAULT_CONFIG: &str = "cpm.toml";
@@ -83,8 +86,8 @@ fn calibrate(args: &CalibrateArgs) -> Result<()> {
         .filter(|&d| as_of.is_none_or(|a| d <= a))
         .max()
         .ok_or_else(|| Error::NoData(format!("{}: no usable order rows", ingest.path.display())))?;
-    let (tl, _) = crate::timelines::build(orders, end);
-    let calibration = crate::calibrate::calibrate(&tl, end, config.rules.loyal_days);
+    let (tl, _) = crate::engine::timelines::build(orders, end);
+    let calibration = crate::analysis::calibrate::calibrate(&tl, end, config.rules.loyal_days);
     print!("{}", calibration.text(&config, lang));
     let input_name = file_name(&ingest.path);
     let toml = calibration.config_file(&config, &input_name, lang);
@@ -123,7 +126,7 @@ fn whatif(args: &WhatifArgs) -> Result<()> {
     after.source = source;
     let (read, as_of) = read_options(&args.input)?;
     let (orders, ingest) = crate::ingest::read_orders(&args.input.input, &before.columns, before.time_zone, &read)?;
-    let result = crate::whatif::run(orders, ingest, &before, &after, as_of)?;
+    let result = crate::analysis::whatif::run(orders, ingest, &before, &after, as_of)?;
     print!("{}", result.text(lang));
     if let Some(out) = &args.out {
         std::fs::write(out, result.csv()).map_err(|source| Error::Write {
@@ -273,7 +276,7 @@ fn generate(args: &GenerateArgs) -> Result<()> {
         end: parse_day_flag("--end", &args.end)?,
     };
     let orders = crate::generate::generate(&params).map_err(|e| Error::Config(e.to_string()))?;
-    crate::ingest::order_writer::write_orders(&args.out, &orders).map_err(|e| Error::Write {
+    crate::generate::writer::write_orders(&args.out, &orders).map_err(|e| Error::Write {
         path: args.out.clone(),
         source: std::io::Error::other(e.to_string()),
     })?;

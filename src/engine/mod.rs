@@ -1,0 +1,13 @@
+//! The computation, with no I/O and no clock: orders grouped into
+//! per-customer timelines, the segment of every customer at every month-end
+//! (as change points folded into difference arrays, never a customers ×
+//! months table), the transitions between month-ends, the 初回→よちよち
+//! cohorts and the KPIs drawn from them.
+
+pub mod conversion;
+pub mod kpi;
+pub mod lifecycle;
+pub mod portfolio;
+pub mod segments;
+pub mod snapshots;
+pub mod timelines;
