@@ -282,8 +282,8 @@ fn run_case(path: &Path, bytes: &[u8], setup: &Setup) -> Option<String> {
             let q = cpm::tables::data_quality::DataQuality::of(&analysis);
             assert!(q.balances(), "rows read != used + rejected + excluded: {q:?}");
             let _ = cpm::report::quality::text(&q, cpm::text::lang::Lang::Ja);
-            let _ = cpm::report::quality::csv(&q);
-            let _ = cpm::report::quality::rejects_csv(&analysis.ingest.rejected);
+            let _ = cpm::tables::data_quality_csv(&q);
+            let _ = cpm::tables::rejects_csv(&analysis.ingest.rejected);
         }
     }));
     match result {

@@ -29,9 +29,21 @@ pub enum Error {
 
     #[error("chart: {0}")]
     Chart(String),
+
+    /// A command line that asks for something impossible (exit code 2).
+    #[error("{0}")]
+    Usage(String),
 }
 
 impl Error {
+    /// The process exit code: 2 for bad command-line usage, 1 otherwise.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Usage(_) => 2,
+            _ => 1,
+        }
+    }
+
     pub fn input(path: impl Into<PathBuf>, message: impl Into<String>) -> Error {
         Error::Input {
             path: path.into(),

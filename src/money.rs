@@ -121,6 +121,25 @@ pub fn format_micros(micros: i128) -> String {
     }
 }
 
+/// Parses decimal text as [`format_micros`] writes it (`-1234.5`, at most
+/// six decimals) back into millionths.
+pub fn parse_micros(text: &str) -> Option<i128> {
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let (units, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if units.is_empty() || units.len() > 30 || frac.len() > 6 || !all_digits(units) || !all_digits(frac) {
+        return None;
+    }
+    if digits.contains('.') && frac.is_empty() {
+        return None;
+    }
+    let value = units.parse::<i128>().ok()? * i128::from(SCALE) + format!("{frac:0<6}").parse::<i128>().ok()?;
+    Some(if negative { -value } else { value })
+}
+
 /// Appends an integer in decimal to `out`.
 pub fn push_int(out: &mut Vec<u8>, n: i128) {
     if n < 0 {

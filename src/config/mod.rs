@@ -210,12 +210,12 @@ impl Overrides {
 }
 
 /// Which segment scheme a run computes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Scheme {
     /// The ten CPM segments (spec section 3), twelve with 超優良.
     #[default]
     Cpm,
-    /// The six-state lifecycle scheme (spec section 8).
+    /// The six-state D2C lifecycle (spec section 8).
     Lifecycle,
 }
 
@@ -292,6 +292,17 @@ impl Default for Config {
 }
 
 impl Config {
+    /// The segment ids and names of this run's scheme, in canonical order.
+    pub fn labels(&self) -> &'static [crate::engine::segments::SegmentLabel] {
+        use crate::engine::lifecycle::LIFECYCLE_LABELS;
+        use crate::engine::segments::{CPM_LABELS, CPM_SUPER_LABELS};
+        match (self.scheme, self.rules.super_loyal) {
+            (Scheme::Lifecycle, _) => &LIFECYCLE_LABELS,
+            (Scheme::Cpm, Some(_)) => &CPM_SUPER_LABELS,
+            (Scheme::Cpm, None) => &CPM_LABELS,
+        }
+    }
+
     /// Parses a config file's text.
     pub fn parse_file(text: &str) -> Result<ConfigFile> {
         toml::from_str(text).map_err(|e| Error::Config(e.to_string()))

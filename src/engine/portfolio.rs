@@ -80,14 +80,16 @@ pub struct CustomerState {
     /// Code of the customer's id in [`Portfolio::ids`].
     pub customer: u32,
     pub segment: usize,
+    /// The segment at the previous snapshot: `labels.len()` (the
+    /// transitions' `new`) when not present then, `None` when the run has a
+    /// single snapshot.
+    pub previous_segment: Option<usize>,
     pub first_purchase: Day,
     pub last_purchase: Day,
     pub tenure_days: i32,
     pub recency_days: i32,
     pub total: Money,
     pub purchase_days: u32,
-    /// Second purchase day, if any (for follow-up lists).
-    pub second_purchase: Option<Day>,
 }
 
 /// Months after the first purchase that the cohort ladder follows (0..=12).

@@ -347,25 +347,38 @@ fn compute_part<C: Classifier>(
             c,
             &f,
             rules.classify(&f, as_of - f.last),
+            previous_segment(&held, snapshots.len(), n_seg),
             as_of,
-            run.second,
         ));
     }
     part
 }
 
+/// The customer's segment at the month-end before the as-of date, from
+/// their month-end values: `n_seg` (the transitions' `new`) when they were
+/// not present yet, `None` when the run has a single snapshot.
+fn previous_segment(held: &[Held], months: usize, n_seg: usize) -> Option<usize> {
+    let previous = months.checked_sub(2)?;
+    Some(
+        held.iter()
+            .take_while(|h| h.month <= previous)
+            .last()
+            .map_or(n_seg, |h| h.segment),
+    )
+}
+
 /// One customer's row of `segments.csv`.
-fn customer_state(c: usize, f: &Facts, segment: usize, as_of: Day, second: Option<Day>) -> CustomerState {
+fn customer_state(c: usize, f: &Facts, segment: usize, previous: Option<usize>, as_of: Day) -> CustomerState {
     CustomerState {
         customer: c as u32,
         segment,
+        previous_segment: previous,
         first_purchase: f.first,
         last_purchase: f.last,
         tenure_days: f.tenure_days(),
         recency_days: as_of - f.last,
         total: f.total,
         purchase_days: f.purchase_days,
-        second_purchase: second,
     }
 }
 
@@ -687,8 +700,8 @@ fn compute_part_lifecycle(
             c,
             &f,
             held.last().expect("present").segment,
+            previous_segment(&held, n_months, n_seg),
             as_of,
-            run.second,
         ));
     }
     part

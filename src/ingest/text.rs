@@ -40,6 +40,20 @@ pub enum CellProblem {
 }
 
 impl CellProblem {
+    /// Every problem, for reading `rejects.csv` back.
+    pub const ALL: [CellProblem; 10] = [
+        CellProblem::Empty,
+        CellProblem::NotADate,
+        CellProblem::NoSuchDay,
+        CellProblem::YearOutOfRange,
+        CellProblem::NotAnAmount,
+        CellProblem::TooManyDecimals,
+        CellProblem::TooLarge,
+        CellProblem::RepeatedHeader,
+        CellProblem::BadQuotes,
+        CellProblem::TooManyFields,
+    ];
+
     pub fn describe(self) -> &'static str {
         match self {
             CellProblem::Empty => "empty value",

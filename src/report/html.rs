@@ -4,10 +4,8 @@
 use std::fmt::Write as _;
 
 use super::model::ReportModel;
-use crate::config::Config;
 use crate::dates::format_day;
-use crate::pipeline::Analysis;
-use crate::tables::data_quality::DataQuality;
+use crate::tables::Tables;
 use crate::text::format::{percent, thousands};
 
 /// Escapes text for HTML element content and attribute values.
@@ -65,16 +63,11 @@ pub struct EmbeddedChart {
     pub png_base64: String,
 }
 
-pub fn render(
-    model: &ReportModel,
-    analysis: &Analysis,
-    config: &Config,
-    charts: &[EmbeddedChart],
-    input_name: &str,
-) -> String {
+/// The whole page, drawn from the report model and the tables.
+pub fn render(model: &ReportModel, tables: &Tables, charts: &[EmbeddedChart]) -> String {
     let lang = model.lang;
     let l = |ja: &'static str, en: &'static str| lang.pick(ja, en);
-    let p = &analysis.portfolio;
+    let (p, config, input_name) = (&tables.portfolio, &tables.config, tables.run.input.as_str());
     let mut h = String::new();
     let _ = write!(
         h,
@@ -216,7 +209,7 @@ pub fn render(
         "<section>\n<h2>{}</h2>\n<table>",
         l("データ品質と集計ルール", "Data quality and rules")
     );
-    let mut facts = super::quality::facts(&DataQuality::of(analysis), lang);
+    let mut facts = super::quality::facts(&tables.quality, lang);
     facts.push((
         l("スナップショット", "Snapshots").to_string(),
         format!(

@@ -18,8 +18,7 @@ use crate::config::Config;
 use crate::dates::{format_month, month_of};
 use crate::engine::portfolio::Portfolio;
 use crate::error::{Error, Result};
-use crate::pipeline::Analysis;
-use crate::tables;
+use crate::tables::Tables;
 use crate::text::lang::Lang;
 use charts::{ChartError, SLIDE_SIZE};
 
@@ -55,24 +54,24 @@ fn chart_error(e: ChartError) -> Error {
     Error::Chart(e.to_string())
 }
 
-/// Writes the monthly report for the last snapshot of `analysis` into
+/// Writes the monthly report for the last snapshot of `tables` into
 /// `out_dir/YYYY-MM/`: `index.html`, one PNG and one SVG per chart,
 /// `tables/` (the CSV contract) and `lists/` (follow-up customers).
 /// Returns the folder.
-pub fn write_report(analysis: &Analysis, config: &Config, out_dir: &Path, lang: Lang) -> Result<PathBuf> {
-    let p = &analysis.portfolio;
-    let model = model::build(analysis, config, lang);
+pub fn write_report(tables: &Tables, out_dir: &Path, lang: Lang) -> Result<PathBuf> {
+    let (p, config) = (&tables.portfolio, &tables.config);
+    let model = model::build(tables, lang);
     let dir = out_dir.join(format_month(month_of(p.as_of)));
     std::fs::create_dir_all(&dir).map_err(|source| Error::Write {
         path: dir.clone(),
         source,
     })?;
-    tables::write_tables(&dir.join("tables"), analysis, config)?;
+    crate::tables::write_tables(&dir.join("tables"), tables)?;
     for list in &model.lists {
-        tables::write_file(
+        crate::tables::write_file(
             &dir.join("lists"),
             &format!("{}.csv", list.file),
-            &tables::customers_csv(p, list.customers.iter().copied()),
+            &crate::tables::customers_csv(p, list.customers.iter().copied()),
         )?;
     }
     let ten = match model.scheme {
@@ -81,32 +80,20 @@ pub fn write_report(analysis: &Analysis, config: &Config, out_dir: &Path, lang: 
     };
     let mut embedded = Vec::with_capacity(model.charts.len());
     for section in &model.charts {
-        let png = dir.join(format!("{}.png", section.file));
-        charts::render_png(&png, SLIDE_SIZE, |root| {
+        let png = charts::render_png_bytes(SLIDE_SIZE, |root| {
             draw_chart(section.file, root, p, &ten, model.t, config, lang)
         })
         .map_err(chart_error)?;
+        crate::tables::write_bytes(&dir, &format!("{}.png", section.file), &png)?;
         let svg = charts::render_svg(SLIDE_SIZE, |root| {
             draw_chart(section.file, root, p, &ten, model.t, config, lang)
         })
         .map_err(chart_error)?;
-        tables::write_file(&dir, &format!("{}.svg", section.file), &svg)?;
-        let bytes = std::fs::read(&png).map_err(|source| Error::Read {
-            path: png.clone(),
-            source,
-        })?;
+        crate::tables::write_file(&dir, &format!("{}.svg", section.file), &svg)?;
         embedded.push(html::EmbeddedChart {
-            png_base64: base64::engine::general_purpose::STANDARD.encode(bytes),
+            png_base64: base64::engine::general_purpose::STANDARD.encode(&png),
         });
     }
-    let input_name = analysis.ingest.path.file_name().map_or_else(
-        || analysis.ingest.path.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    );
-    tables::write_file(
-        &dir,
-        "index.html",
-        &html::render(&model, analysis, config, &embedded, &input_name),
-    )?;
+    crate::tables::write_file(&dir, "index.html", &html::render(&model, tables, &embedded))?;
     Ok(dir)
 }

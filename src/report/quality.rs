@@ -4,9 +4,7 @@
 use std::fmt::Write as _;
 
 use crate::dates::format_day;
-use crate::ingest::RejectedRow;
-use crate::money::{format_micros, round_units};
-use crate::tables::csv_field;
+use crate::money::round_units;
 use crate::tables::data_quality::DataQuality;
 use crate::text::format::{percent, thousands};
 use crate::text::lang::Lang;
@@ -96,56 +94,6 @@ pub fn text(q: &DataQuality, lang: Lang) -> String {
         .unwrap_or(0);
     for (k, v) in facts {
         let _ = writeln!(out, "  {}  {v}", crate::text::format::pad_right(&k, width));
-    }
-    out
-}
-
-/// `metric,value` for `tables/data_quality.csv`.
-pub fn csv(q: &DataQuality) -> String {
-    let mut out = String::from("metric,value\n");
-    let mut put = |k: &str, v: String| {
-        let _ = writeln!(out, "{k},{v}");
-    };
-    put("rows_read", q.rows_read.to_string());
-    put("rows_used", q.rows_used.to_string());
-    put("rows_rejected", q.rows_rejected.to_string());
-    for (reason, count) in &q.rejected_by_reason {
-        put(&format!("rows_rejected_{reason}"), count.to_string());
-    }
-    put("rows_after_as_of", q.rows_excluded.to_string());
-    put("rows_after_today", q.rows_after_today.to_string());
-    put("return_rows", q.return_rows.to_string());
-    put("returns_total", format_micros(q.returns_total));
-    put("purchases_total", format_micros(q.purchases_total));
-    put("returns_share", q.returns_share().to_string());
-    put("duplicate_rows", q.duplicate_rows.to_string());
-    put("first_date", format_day(q.first_day));
-    put("last_date", format_day(q.last_day));
-    put("as_of", format_day(q.as_of));
-    put("customers", q.customers.to_string());
-    put("customers_in_portfolio", q.customers_in_portfolio.to_string());
-    put("header_line", q.header_line.map(|l| l.to_string()).unwrap_or_default());
-    put("lines_before_header", q.lines_before_header.len().to_string());
-    put("blank_lines", q.blank_lines.to_string());
-    out
-}
-
-/// `place,column,value,reason,problem` for the rows left out: `place` is
-/// `line N` (text) or `row N` (Parquet), `reason` the code counted in the
-/// summary, `problem` in words. Whole-row problems have an empty `column`
-/// and the row's text as `value`.
-pub fn rejects_csv(rejected: &[RejectedRow]) -> String {
-    let mut out = String::from("place,column,value,reason,problem\n");
-    for r in rejected {
-        let _ = writeln!(
-            out,
-            "{},{},{},{},{}",
-            r.place,
-            csv_field(&r.column),
-            csv_field(&r.value),
-            r.problem.code(),
-            r.problem.describe()
-        );
     }
     out
 }

@@ -6,18 +6,20 @@ use std::fmt::Write as _;
 use crate::config::Config;
 use crate::dates::{format_day, format_month};
 use crate::engine::kpi;
+use crate::engine::portfolio::Portfolio;
 use crate::engine::segments::{CPM_TIER_NAMES, CpmLayout};
-use crate::pipeline::Analysis;
+use crate::tables::Tables;
 use crate::text::format::{pad_left, pad_right, percent, points, signed, thousands};
 use crate::text::lang::Lang;
 
 const LABEL_W: usize = 14;
 const CELL_W: usize = 11;
 
-pub fn render(analysis: &Analysis, config: &Config, lang: Lang) -> String {
-    let p = &analysis.portfolio;
+/// The terminal summary of the tables' latest month-end.
+pub fn render(tables: &Tables, lang: Lang) -> String {
+    let (p, config) = (&tables.portfolio, &tables.config);
     let Some(layout) = CpmLayout::of(&p.labels) else {
-        return render_lifecycle(analysis, config, lang);
+        return render_lifecycle(p, config, lang);
     };
     let tiers = layout.tiers;
     let t = p.snapshot_days.len() - 1;
@@ -161,9 +163,8 @@ pub fn render(analysis: &Analysis, config: &Config, lang: Lang) -> String {
 }
 
 /// The lifecycle scheme (spec section 8): the six states as rows.
-fn render_lifecycle(analysis: &Analysis, config: &Config, lang: Lang) -> String {
+fn render_lifecycle(p: &Portfolio, config: &Config, lang: Lang) -> String {
     use crate::engine::lifecycle::{DORMANT, threshold_by_sorting};
-    let p = &analysis.portfolio;
     let t = p.snapshot_days.len() - 1;
     let prev = t.checked_sub(1);
     let all: u64 = p.counts[t].iter().sum();

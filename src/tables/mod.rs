@@ -1,8 +1,66 @@
 //! The tables: what a run computed, as the CSV contract holds it. Every
-//! output (terminal summary, HTML and charts, lists) is drawn from these, so
-//! tables written earlier, or by another engine, render the same report.
+//! output (terminal summary, HTML and charts, lists) is drawn from a
+//! [`Tables`], so a folder written earlier by `cpm tables`, or by another
+//! engine that writes the same files (generated SQL in a warehouse), renders
+//! the same report as the run itself.
 
 pub mod data_quality;
+mod read;
+mod record;
 mod write;
 
+pub use read::read;
 pub use write::*;
+
+use crate::config::Config;
+use crate::config::rules_file::RunInfo;
+use crate::engine::portfolio::Portfolio;
+use crate::ingest::RejectedRow;
+use crate::pipeline::Analysis;
+use data_quality::DataQuality;
+
+pub const SNAPSHOTS: &str = "snapshots.csv";
+pub const TRANSITIONS: &str = "transitions.csv";
+pub const CONVERSION: &str = "conversion.csv";
+pub const SEGMENTS: &str = "segments.csv";
+pub const LADDER: &str = "ladder.csv";
+pub const DATA_QUALITY: &str = "data_quality.csv";
+pub const REJECTS: &str = "rejects.csv";
+pub const RULES: &str = "rules.toml";
+
+/// Everything a report needs, and nothing that only the order file has.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tables {
+    pub portfolio: Portfolio,
+    pub quality: DataQuality,
+    /// The rows left out (`rejects.csv`; empty when none were).
+    pub rejects: Vec<RejectedRow>,
+    /// The rules the numbers were computed with (`rules.toml`).
+    pub config: Config,
+    /// What the run read: the order file's name and the as-of date.
+    pub run: RunInfo,
+}
+
+impl Tables {
+    /// The tables of a run that has just been computed.
+    pub fn of(analysis: Analysis, config: &Config) -> Tables {
+        let quality = DataQuality::of(&analysis);
+        let run = RunInfo {
+            input: file_name(&analysis.ingest.path),
+            as_of: analysis.portfolio.as_of,
+        };
+        Tables {
+            portfolio: analysis.portfolio,
+            quality,
+            rejects: analysis.ingest.rejected,
+            config: config.clone(),
+            run,
+        }
+    }
+}
+
+/// A path's last component, for people (the whole path when it has none).
+pub fn file_name(path: &std::path::Path) -> String {
+    path.file_name()
+        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+}

@@ -1,28 +1,19 @@
-//! The machine-readable contract: four CSV files (UTF-8, comma, header row,
-//! dates `YYYY-MM-DD`), so every number in a report can be traced.
+//! Writing the machine-readable contract: CSV files (UTF-8, comma, header
+//! row, dates `YYYY-MM-DD`), so every number in a report can be traced.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::Path;
 
-use crate::config::Config;
 use crate::dates::push_day;
 use crate::dates::{format_day, format_month};
 use crate::engine::portfolio::{CustomerState, Portfolio};
 use crate::error::{Error, Result};
+use crate::ingest::RejectedRow;
 use crate::money::{format_micros, push_int, push_micros};
-use crate::pipeline::Analysis;
 use crate::tables::data_quality::DataQuality;
 
-use crate::report::quality;
-
-pub const SNAPSHOTS: &str = "snapshots.csv";
-pub const TRANSITIONS: &str = "transitions.csv";
-pub const CONVERSION: &str = "conversion.csv";
-pub const SEGMENTS: &str = "segments.csv";
-pub const DATA_QUALITY: &str = "data_quality.csv";
-pub const REJECTS: &str = "rejects.csv";
-pub const RULES: &str = "rules.toml";
+use super::{CONVERSION, DATA_QUALITY, LADDER, REJECTS, RULES, SEGMENTS, SNAPSHOTS, TRANSITIONS, Tables};
 
 /// Quotes a field when CSV needs it.
 pub fn csv_field(text: &str) -> std::borrow::Cow<'_, str> {
@@ -100,7 +91,40 @@ pub fn conversion_csv(p: &Portfolio) -> String {
 }
 
 pub const CUSTOMERS_HEADER: &str =
-    "customer_id,segment,first_purchase,last_purchase,tenure_days,recency_days,total,purchase_days\n";
+    "customer_id,segment,first_purchase,last_purchase,tenure_days,recency_days,total,purchase_days,previous_segment\n";
+
+/// `cohort_month,cohort_size,months_after,segment,customers`: every
+/// acquisition cohort followed month by month (0 = the month of the first
+/// purchase) while snapshots exist, up to 12 months, every segment, zeros
+/// included.
+pub fn ladder_csv(p: &Portfolio) -> String {
+    let mut out = String::from("cohort_month,cohort_size,months_after,segment,customers\n");
+    for c in &p.ladder {
+        for (k, row) in c.counts.iter().enumerate() {
+            for (s, label) in p.labels.iter().enumerate() {
+                let _ = writeln!(
+                    out,
+                    "{},{},{k},{},{}",
+                    format_month(c.cohort_month),
+                    c.size,
+                    label.id,
+                    row[s]
+                );
+            }
+        }
+    }
+    out
+}
+
+/// The segment id of a `previous_segment` value (`new`, or empty with a
+/// single snapshot).
+fn previous_id(p: &Portfolio, previous: Option<usize>) -> &'static str {
+    match previous {
+        None => "",
+        Some(s) if s == p.labels.len() => "new",
+        Some(s) => p.labels[s].id,
+    }
+}
 
 /// One `segments.csv` row, appended to `out` without allocating.
 fn push_customer_row(out: &mut Vec<u8>, p: &Portfolio, c: &CustomerState) {
@@ -124,10 +148,12 @@ fn push_customer_row(out: &mut Vec<u8>, p: &Portfolio, c: &CustomerState) {
     push_micros(out, i128::from(c.total.0));
     out.push(b',');
     push_int(out, i128::from(c.purchase_days));
+    out.push(b',');
+    out.extend_from_slice(previous_id(p, c.previous_segment).as_bytes());
     out.push(b'\n');
 }
 
-/// `customer_id,segment,first_purchase,last_purchase,tenure_days,recency_days,total,purchase_days`
+/// `customer_id,segment,first_purchase,last_purchase,tenure_days,recency_days,total,purchase_days,previous_segment`
 /// for some customers (indexes into `p.customers`).
 pub fn customers_csv(p: &Portfolio, indexes: impl IntoIterator<Item = usize>) -> String {
     let mut out = CUSTOMERS_HEADER.as_bytes().to_vec();
@@ -194,6 +220,11 @@ pub fn ensure_dir(dir: &Path) -> Result<()> {
 
 /// Writes `text` to `dir/name`, creating `dir`.
 pub fn write_file(dir: &Path, name: &str, text: &str) -> Result<()> {
+    write_bytes(dir, name, text.as_bytes())
+}
+
+/// Writes `bytes` to `dir/name`, creating `dir`.
+pub fn write_bytes(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|source| Error::Write {
         path: dir.to_path_buf(),
         source,
@@ -203,30 +234,81 @@ pub fn write_file(dir: &Path, name: &str, text: &str) -> Result<()> {
         path: path.clone(),
         source,
     })?;
-    file.write_all(text.as_bytes())
-        .map_err(|source| Error::Write { path, source })
+    file.write_all(bytes).map_err(|source| Error::Write { path, source })
 }
 
-/// Writes the four contract files into `dir`, with `data_quality.csv`,
-/// `rules.toml` (the rules they were computed with) and, when rows were
-/// skipped, `rejects.csv`.
-pub fn write_tables(dir: &Path, a: &Analysis, config: &Config) -> Result<()> {
-    let p = &a.portfolio;
-    let run = crate::config::rules_file::RunInfo {
-        input: a.ingest.path.file_name().map_or_else(
-            || a.ingest.path.display().to_string(),
-            |n| n.to_string_lossy().into_owned(),
-        ),
-        as_of: p.as_of,
+/// `metric,value` for `tables/data_quality.csv`; `title_line` repeats, one
+/// per line skipped above the header.
+pub fn data_quality_csv(q: &DataQuality) -> String {
+    let mut out = String::from("metric,value\n");
+    let mut put = |k: &str, v: String| {
+        let _ = writeln!(out, "{k},{}", csv_field(&v));
     };
-    write_file(dir, RULES, &crate::config::rules_file::rules_toml(config, &run))?;
+    put("rows_read", q.rows_read.to_string());
+    put("rows_used", q.rows_used.to_string());
+    put("rows_rejected", q.rows_rejected.to_string());
+    for (reason, count) in &q.rejected_by_reason {
+        put(&format!("rows_rejected_{reason}"), count.to_string());
+    }
+    put("rows_after_as_of", q.rows_excluded.to_string());
+    put("rows_after_today", q.rows_after_today.to_string());
+    put("return_rows", q.return_rows.to_string());
+    put("returns_total", format_micros(q.returns_total));
+    put("purchases_total", format_micros(q.purchases_total));
+    put("returns_share", q.returns_share().to_string());
+    put("duplicate_rows", q.duplicate_rows.to_string());
+    put("first_date", format_day(q.first_day));
+    put("last_date", format_day(q.last_day));
+    put("as_of", format_day(q.as_of));
+    put("customers", q.customers.to_string());
+    put("customers_in_portfolio", q.customers_in_portfolio.to_string());
+    put("header_line", q.header_line.map(|l| l.to_string()).unwrap_or_default());
+    put("lines_before_header", q.lines_before_header.len().to_string());
+    for title in &q.lines_before_header {
+        put("title_line", title.clone());
+    }
+    put("blank_lines", q.blank_lines.to_string());
+    out
+}
+
+/// `place,column,value,reason,problem` for the rows left out: `place` is
+/// `line N` (text) or `row N` (Parquet), `reason` the code counted in the
+/// summary, `problem` in words. Whole-row problems have an empty `column`
+/// and the row's text as `value`.
+pub fn rejects_csv(rejected: &[RejectedRow]) -> String {
+    let mut out = String::from("place,column,value,reason,problem\n");
+    for r in rejected {
+        let _ = writeln!(
+            out,
+            "{},{},{},{},{}",
+            r.place,
+            csv_field(&r.column),
+            csv_field(&r.value),
+            r.problem.code(),
+            r.problem.describe()
+        );
+    }
+    out
+}
+
+/// Writes the contract files into `dir`: the four tables, `ladder.csv`,
+/// `data_quality.csv`, `rules.toml` (the rules they were computed with)
+/// and, when rows were skipped, `rejects.csv`.
+pub fn write_tables(dir: &Path, tables: &Tables) -> Result<()> {
+    let p = &tables.portfolio;
+    write_file(
+        dir,
+        RULES,
+        &crate::config::rules_file::rules_toml(&tables.config, &tables.run),
+    )?;
     write_file(dir, SNAPSHOTS, &snapshots_csv(p))?;
     write_file(dir, TRANSITIONS, &transitions_csv(p))?;
     write_file(dir, CONVERSION, &conversion_csv(p))?;
     write_segments(&dir.join(SEGMENTS), p)?;
-    write_file(dir, DATA_QUALITY, &quality::csv(&DataQuality::of(a)))?;
-    if !a.ingest.rejected.is_empty() {
-        write_file(dir, REJECTS, &quality::rejects_csv(&a.ingest.rejected))?;
+    write_file(dir, LADDER, &ladder_csv(p))?;
+    write_file(dir, DATA_QUALITY, &data_quality_csv(&tables.quality))?;
+    if !tables.rejects.is_empty() {
+        write_file(dir, REJECTS, &rejects_csv(&tables.rejects))?;
     }
     Ok(())
 }

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     #[default]
@@ -16,14 +16,6 @@ impl Lang {
         match self {
             Lang::Ja => ja,
             Lang::En => en,
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Lang> {
-        match text {
-            "ja" => Some(Lang::Ja),
-            "en" => Some(Lang::En),
-            _ => None,
         }
     }
 }

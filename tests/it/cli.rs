@@ -54,11 +54,25 @@ fn tables_writes_the_four_contract_files() {
     let segments = std::fs::read_to_string(out.join("segments.csv")).unwrap();
     assert_eq!(
         segments,
-        "customer_id,segment,first_purchase,last_purchase,tenure_days,recency_days,total,purchase_days\n\
-         A,toddler_active,2024-01-10,2024-02-15,36,14,8000,2\n\
-         B,first_active,2024-01-20,2024-01-20,0,40,80000,1\n\
-         C,first_active,2024-02-01,2024-02-01,0,28,1000,1\n"
+        "customer_id,segment,first_purchase,last_purchase,tenure_days,recency_days,total,purchase_days,previous_segment\n\
+         A,toddler_active,2024-01-10,2024-02-15,36,14,8000,2,first_active\n\
+         B,first_active,2024-01-20,2024-01-20,0,40,80000,1,first_active\n\
+         C,first_active,2024-02-01,2024-02-01,0,28,1000,1,new\n"
     );
+    // The ladder: cohort 2024-01 (A, B) at months 0 and 1, cohort 2024-02 (C)
+    // at month 0 only (the last snapshot is 2024-02-29); every segment.
+    let mut expected = String::from("cohort_month,cohort_size,months_after,segment,customers\n");
+    for (cohort, size, k, counts) in [
+        ("2024-01", 2, 0, [("first_active", 2)].as_slice()),
+        ("2024-01", 2, 1, &[("first_active", 1), ("toddler_active", 1)]),
+        ("2024-02", 1, 0, &[("first_active", 1)]),
+    ] {
+        for segment in cpm::engine::segments::CPM_LABELS.iter().map(|l| l.id) {
+            let n = counts.iter().find(|(s, _)| *s == segment).map_or(0, |&(_, n)| n);
+            expected += &format!("{cohort},{size},{k},{segment},{n}\n");
+        }
+    }
+    assert_eq!(std::fs::read_to_string(out.join("ladder.csv")).unwrap(), expected);
 }
 
 #[test]

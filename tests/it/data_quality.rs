@@ -160,6 +160,7 @@ fn lenient_mode_counts_everything_and_writes_the_rejects() {
              customers_in_portfolio,2\n\
              header_line,2\n\
              lines_before_header,1\n\
+             title_line,注文データ 2025年12月\n\
              blank_lines,1\n"
         )
     );
@@ -168,9 +169,9 @@ fn lenient_mode_counts_everything_and_writes_the_rejects() {
     // on one day are one purchase day.
     assert_eq!(
         read("segments.csv"),
-        "customer_id,segment,first_purchase,last_purchase,tenure_days,recency_days,total,purchase_days\n\
-         C001,toddler_active,2025-01-05,2025-02-03,29,25,2734,2\n\
-         C002,first_active,2025-01-06,2025-01-06,0,53,24000,1\n"
+        "customer_id,segment,first_purchase,last_purchase,tenure_days,recency_days,total,purchase_days,previous_segment\n\
+         C001,toddler_active,2025-01-05,2025-02-03,29,25,2734,2,first_active\n\
+         C002,first_active,2025-01-06,2025-01-06,0,53,24000,1,first_active\n"
     );
 
     let stderr = normalize_spaces(&String::from_utf8(out.stderr).unwrap());

@@ -146,7 +146,7 @@ fn wrong_encoding_flags_are_one_line() {
         // The last month-end on or before the latest row is 2024-01-31.
         assert_eq!(
             segments.lines().nth(1).unwrap(),
-            "顧客1,first_active,2024-01-10,2024-01-10,0,21,5000,1"
+            "顧客1,first_active,2024-01-10,2024-01-10,0,21,5000,1,"
         );
     }
 }

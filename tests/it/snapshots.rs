@@ -39,7 +39,7 @@ fn summary_en() {
 fn model_text(lang: Lang) -> String {
     let config = Config::default();
     let a = cpm::pipeline::analyze(&sample(), &config, &ReadOptions::default(), None).unwrap();
-    let m = cpm::report::model::build(&a, &config, lang);
+    let m = cpm::report::model::build(&cpm::tables::Tables::of(a, &config), lang);
     let mut out = format!("{}\n\n", m.title);
     for c in &m.cards {
         let _ = writeln!(

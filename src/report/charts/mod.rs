@@ -129,6 +129,28 @@ pub fn render_png(
     })
 }
 
+/// Draws a chart as PNG bytes of `size` pixels (kept in memory, so the page
+/// embeds exactly the bytes that the PNG file holds).
+pub fn render_png_bytes(
+    size: (u32, u32),
+    draw: impl Fn(DrawingArea<BitMapBackend<'_>, Shift>) -> Result<(), ChartError>,
+) -> Result<Vec<u8>, ChartError> {
+    ensure_fonts_registered();
+    let mut rgb = vec![0u8; size.0 as usize * size.1 as usize * 3];
+    {
+        let root = BitMapBackend::with_buffer(&mut rgb, size).into_drawing_area();
+        draw(root.clone())?;
+        root.present().map_err(|e| ChartError::Draw(e.to_string()))?;
+    }
+    let image =
+        image::RgbImage::from_raw(size.0, size.1, rgb).ok_or_else(|| ChartError::Draw("chart buffer".into()))?;
+    let mut png = std::io::Cursor::new(Vec::new());
+    image
+        .write_to(&mut png, image::ImageOutputFormat::Png)
+        .map_err(|e| ChartError::Draw(e.to_string()))?;
+    Ok(png.into_inner())
+}
+
 /// Draws a chart as an SVG document of `size` pixels.
 pub fn render_svg(
     size: (u32, u32),

@@ -2,8 +2,7 @@
 
 use super::*;
 
-pub(super) fn build_cpm(a: &Analysis, config: &Config, lang: Lang, layout: CpmLayout) -> ReportModel {
-    let full = &a.portfolio;
+pub(super) fn build_cpm(full: &Portfolio, config: &Config, lang: Lang, layout: CpmLayout) -> ReportModel {
     let merged = ten_segments(full);
     let p: &Portfolio = &merged;
     let t = p.snapshot_days.len() - 1;
@@ -538,12 +537,10 @@ fn lists(p: &Portfolio, t: usize, config: &Config, lang: Lang, layout: CpmLayout
                     .pick("前月のスナップショットがありません。", "No previous month-end.")
                     .to_string(),
             },
-            customers: match prev_day {
-                Some(prev) => {
-                    pick(&|c| c.recency_days >= churn && prev - c.last_purchase < churn && c.first_purchase <= prev)
-                }
-                None => Vec::new(),
-            },
+            // 現役 at the previous month-end (from its segment then), 離脱 now.
+            customers: pick(&|c| {
+                c.previous_segment.is_some_and(|s| layout.active().contains(&s)) && layout.lapsed().contains(&c.segment)
+            }),
         },
         CustomerList {
             file: "first_last_chance",

@@ -2,9 +2,8 @@
 
 use super::*;
 
-pub(super) fn build_lifecycle(a: &Analysis, config: &Config, lang: Lang) -> ReportModel {
+pub(super) fn build_lifecycle(p: &Portfolio, config: &Config, lang: Lang) -> ReportModel {
     use crate::engine::lifecycle::{ACTIVE, AT_RISK, DORMANT, NEWCOMER, VIP, WINBACK};
-    let p = &a.portfolio;
     let t = p.snapshot_days.len() - 1;
     let k = kpi::lifecycle_at(p, t, config.rules.toddler_days);
     let l = |ja: &str, en: &str| lang.pick(ja, en).to_string();

@@ -1,6 +1,6 @@
 //! What the monthly report says, as data: KPI cards, the one-sentence
 //! reading of each chart, the action plan and the follow-up lists. Built from
-//! an [`Analysis`] without I/O, so it can be tested and snapshotted.
+//! the [`Tables`] without I/O, so it can be tested and snapshotted.
 
 use std::borrow::Cow;
 
@@ -10,7 +10,7 @@ use crate::engine::kpi::{self, Kpis, LifecycleKpis};
 use crate::engine::portfolio::{CustomerState, LadderCohort, Portfolio, TransitionMatrix};
 use crate::engine::segments::{CPM_LABELS, CPM_TIERS, CpmLayout, Tier, cpm_segment};
 use crate::money::round_units;
-use crate::pipeline::Analysis;
+use crate::tables::Tables;
 use crate::text::format::{percent, points, signed, thousands};
 use crate::text::lang::Lang;
 
@@ -189,9 +189,10 @@ pub fn ten_segments(p: &Portfolio) -> Cow<'_, Portfolio> {
     }
 }
 
-pub fn build(a: &Analysis, config: &Config, lang: Lang) -> ReportModel {
-    match CpmLayout::of(&a.portfolio.labels) {
-        Some(layout) => cpm::build_cpm(a, config, lang, layout),
-        None => lifecycle::build_lifecycle(a, config, lang),
+pub fn build(tables: &Tables, lang: Lang) -> ReportModel {
+    let (p, config) = (&tables.portfolio, &tables.config);
+    match CpmLayout::of(&p.labels) {
+        Some(layout) => cpm::build_cpm(p, config, lang, layout),
+        None => lifecycle::build_lifecycle(p, config, lang),
     }
 }

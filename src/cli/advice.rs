@@ -1,0 +1,80 @@
+//! The advice commands: `calibrate` (thresholds suggested by the data) and
+//! `whatif` (who moves under other thresholds).
+
+use super::args::{CalibrateArgs, WhatifArgs};
+use super::common::{config, load_config, overrides, read_options};
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::tables::file_name;
+
+pub(super) fn calibrate(args: &CalibrateArgs) -> Result<()> {
+    let run = &args.input.run;
+    let config = config(run)?;
+    if let Some(out) = &args.out
+        && out.exists()
+        && !args.force
+    {
+        return Err(Error::Config(format!(
+            "{} exists: not overwritten (pass --force to replace it, or choose another --out)",
+            out.display()
+        )));
+    }
+    let (orders, ingest) =
+        crate::ingest::read_orders(&args.input.input, &config.columns, config.time_zone, &read_options(run))?;
+    let end = orders
+        .day
+        .iter()
+        .copied()
+        .filter(|&d| run.as_of.is_none_or(|a| d <= a))
+        .max()
+        .ok_or_else(|| Error::NoData(format!("{}: no usable order rows", ingest.path.display())))?;
+    let (tl, _) = crate::engine::timelines::build(orders, end);
+    let calibration = crate::analysis::calibrate::calibrate(&tl, end, config.rules.loyal_days);
+    print!("{}", calibration.text(&config, args.lang));
+    let toml = calibration.config_file(&config, &file_name(&ingest.path), args.lang);
+    match &args.out {
+        Some(out) => {
+            std::fs::write(out, &toml).map_err(|source| Error::Write {
+                path: out.clone(),
+                source,
+            })?;
+            eprintln!(
+                "wrote {}: the suggested thresholds, commented with the evidence. Edit it, then use it with --config {} \
+                 (or name it cpm.toml in the folder you run cpm from).",
+                out.display(),
+                out.display()
+            );
+        }
+        None => {
+            println!("\n# --- suggested config (not written; pass --out cpm.toml to write it) ---");
+            print!("{toml}");
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn whatif(args: &WhatifArgs) -> Result<()> {
+    let run = &args.input.run;
+    let (file, source) = load_config(run.config.as_deref())?;
+    let flags = overrides(run);
+    let mut before = Config::resolve(&file, &flags)?;
+    before.source = source.clone();
+    let mut changed = flags.clone();
+    for setting in &args.set {
+        changed.set(setting)?;
+    }
+    let mut after = Config::resolve(&file, &changed)?;
+    after.source = source;
+    let (orders, ingest) =
+        crate::ingest::read_orders(&args.input.input, &before.columns, before.time_zone, &read_options(run))?;
+    let result = crate::analysis::whatif::run(orders, ingest, &before, &after, run.as_of)?;
+    print!("{}", result.text(args.lang));
+    if let Some(out) = &args.out {
+        std::fs::write(out, result.csv()).map_err(|source| Error::Write {
+            path: out.clone(),
+            source,
+        })?;
+        eprintln!("wrote {}", out.display());
+    }
+    Ok(())
+}

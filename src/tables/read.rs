@@ -1,0 +1,631 @@
+//! Reading a tables folder back into [`Tables`], so that a report can be
+//! rendered without the order file: from `cpm tables`, or from any engine
+//! that writes the same files. Strict, because a report drawn from a wrong
+//! table looks just as convincing as a right one: a missing file, a header
+//! from another version, a bad cell or figures that do not add up stop with
+//! one line naming the file, line and column.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use super::record::{Record, records};
+use super::{
+    CONVERSION, DATA_QUALITY, LADDER, REJECTS, RULES, SEGMENTS, SNAPSHOTS, TRANSITIONS, Tables,
+    data_quality::DataQuality,
+};
+use crate::config::rules_file::RunInfo;
+use crate::config::{Config, ConfigSource, Overrides};
+use crate::dates::{Day, MonthIndex, format_day, parse_iso_day, parse_month};
+use crate::engine::portfolio::{CohortConversion, CustomerState, LadderCohort, Portfolio, TransitionMatrix};
+use crate::engine::segments::SegmentLabel;
+use crate::error::{BadValue, Error, Result};
+use crate::ingest::RejectedRow;
+use crate::ingest::intern::CustomerIds;
+use crate::ingest::text::CellProblem;
+use crate::money::{Money, parse_micros};
+
+/// One contract file being read: its path and its records after the header.
+struct Table {
+    path: PathBuf,
+    header: Vec<&'static str>,
+    rows: Vec<Record>,
+}
+
+impl Table {
+    /// Reads `dir/name` and checks its header is exactly `header`.
+    fn open(dir: &Path, name: &str, header: &[&'static str]) -> Result<Table> {
+        let path = dir.join(name);
+        let text = read_text(&path)?;
+        let mut rows = records(&text).map_err(|line| {
+            Error::input(
+                &path,
+                format!("line {line}: a quoted field is not closed or a quote is misplaced"),
+            )
+        })?;
+        if rows.is_empty() {
+            return Err(Error::input(&path, "the file is empty (expected a header line)"));
+        }
+        let found = rows.remove(0).fields;
+        if found != header {
+            return Err(Error::input(
+                &path,
+                format!(
+                    "line 1: the header is {:?}, expected {:?} (written by another version of cpm, or not a cpm table)",
+                    found.join(","),
+                    header.join(",")
+                ),
+            ));
+        }
+        Ok(Table {
+            path,
+            header: header.to_vec(),
+            rows,
+        })
+    }
+
+    fn bad(&self, r: &Record, col: usize, problem: &str, expected: &str) -> Error {
+        Error::BadValue(Box::new(BadValue {
+            path: self.path.clone(),
+            place: format!("line {}", r.line),
+            column: self.header[col].to_string(),
+            value: r.fields.get(col).cloned().unwrap_or_default(),
+            problem: problem.to_string(),
+            expected: expected.to_string(),
+        }))
+    }
+
+    /// The record's fields, checked to be as many as the header's.
+    fn fields<'r>(&self, r: &'r Record) -> Result<&'r [String]> {
+        if r.fields.len() != self.header.len() {
+            return Err(Error::input(
+                &self.path,
+                format!(
+                    "line {}: {} fields, expected {} ({})",
+                    r.line,
+                    r.fields.len(),
+                    self.header.len(),
+                    self.header.join(",")
+                ),
+            ));
+        }
+        Ok(&r.fields)
+    }
+
+    fn count(&self, r: &Record, col: usize) -> Result<u64> {
+        r.fields[col]
+            .parse()
+            .map_err(|_| self.bad(r, col, "not a count", "a whole number >= 0"))
+    }
+
+    fn int(&self, r: &Record, col: usize) -> Result<i64> {
+        r.fields[col]
+            .parse()
+            .map_err(|_| self.bad(r, col, "not a whole number", "a whole number"))
+    }
+
+    fn day(&self, r: &Record, col: usize) -> Result<Day> {
+        parse_iso_day(&r.fields[col]).ok_or_else(|| self.bad(r, col, "not a date", "a date YYYY-MM-DD"))
+    }
+
+    fn month(&self, r: &Record, col: usize) -> Result<MonthIndex> {
+        parse_month(&r.fields[col]).ok_or_else(|| self.bad(r, col, "not a month", "a month YYYY-MM"))
+    }
+
+    fn micros(&self, r: &Record, col: usize) -> Result<i128> {
+        parse_micros(&r.fields[col]).ok_or_else(|| {
+            self.bad(
+                r,
+                col,
+                "not an amount",
+                "a decimal amount with at most 6 decimals, e.g. -1234.5",
+            )
+        })
+    }
+
+    fn segment(&self, r: &Record, col: usize, labels: &[SegmentLabel]) -> Result<usize> {
+        let id = &r.fields[col];
+        labels.iter().position(|l| l.id == id).ok_or_else(|| {
+            let known: Vec<_> = labels.iter().map(|l| l.id).collect();
+            self.bad(
+                r,
+                col,
+                "not a segment of these rules",
+                &format!("one of {}", known.join(", ")),
+            )
+        })
+    }
+
+    fn error(&self, r: &Record, message: impl std::fmt::Display) -> Error {
+        Error::input(&self.path, format!("line {}: {message}", r.line))
+    }
+}
+
+fn read_text(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    String::from_utf8(bytes).map_err(|_| Error::input(path, "not UTF-8 text"))
+}
+
+/// Reads the tables folder `dir` (as `cpm tables` writes it).
+pub fn read(dir: &Path) -> Result<Tables> {
+    if !dir.is_dir() {
+        return Err(Error::Read {
+            path: dir.to_path_buf(),
+            source: std::io::Error::other("not a folder; give the tables folder written by `cpm tables`"),
+        });
+    }
+    let (config, run) = read_rules(dir)?;
+    let labels = config.labels();
+    let (snapshot_days, counts, sales, cumulative_sales) = read_snapshots(dir, labels)?;
+    let as_of = *snapshot_days.last().expect("at least one snapshot");
+    if as_of != run.as_of {
+        return Err(Error::input(
+            dir.join(SNAPSHOTS),
+            format!(
+                "the last month-end is {}, but rules.toml says the run was as of {}",
+                format_day(as_of),
+                format_day(run.as_of)
+            ),
+        ));
+    }
+    let transitions = read_transitions(dir, labels, &snapshot_days, &counts)?;
+    let conversion = read_conversion(dir, &config, as_of)?;
+    let ladder = read_ladder(dir, labels)?;
+    let (customers, ids) = read_segments(dir, labels, as_of)?;
+    let last: u64 = counts.last().map_or(0, |row| row.iter().sum());
+    if customers.len() as u64 != last {
+        return Err(Error::input(
+            dir.join(SEGMENTS),
+            format!(
+                "{} customers, but snapshots.csv has {last} at {}",
+                customers.len(),
+                format_day(as_of)
+            ),
+        ));
+    }
+    let rejects = read_rejects(dir)?;
+    let quality = read_quality(dir, &rejects)?;
+    let portfolio = Portfolio {
+        labels: labels.to_vec(),
+        snapshot_days,
+        counts,
+        sales,
+        cumulative_sales,
+        transitions,
+        conversion,
+        ladder,
+        customers,
+        ids,
+        as_of,
+    };
+    Ok(Tables {
+        portfolio,
+        quality,
+        rejects,
+        config,
+        run,
+    })
+}
+
+/// `rules.toml`: the config the tables were computed with, and the run.
+fn read_rules(dir: &Path) -> Result<(Config, RunInfo)> {
+    let path = dir.join(RULES);
+    let text = read_text(&path)?;
+    let file = Config::parse_file(&text).map_err(|e| Error::input(&path, e.to_string()))?;
+    let mut config = Config::resolve(&file, &Overrides::default()).map_err(|e| Error::input(&path, e.to_string()))?;
+    let run = file
+        .run
+        .as_ref()
+        .ok_or_else(|| Error::input(&path, "no [run] table: not the rules.toml of a cpm tables folder"))?;
+    let as_of = run
+        .as_of
+        .as_deref()
+        .and_then(parse_iso_day)
+        .ok_or_else(|| Error::input(&path, "[run] as_of is missing or not a date YYYY-MM-DD"))?;
+    if let (Some(file), Some(sha256)) = (&run.config_file, &run.config_sha256) {
+        config.source = Some(ConfigSource {
+            path: PathBuf::from(file),
+            sha256: sha256.clone(),
+        });
+    }
+    let info = RunInfo {
+        input: run.input.clone().unwrap_or_default(),
+        as_of,
+    };
+    Ok((config, info))
+}
+
+type SnapshotColumns = (Vec<Day>, Vec<Vec<u64>>, Vec<Vec<i128>>, Vec<Vec<i128>>);
+
+fn read_snapshots(dir: &Path, labels: &[SegmentLabel]) -> Result<SnapshotColumns> {
+    let t = Table::open(
+        dir,
+        SNAPSHOTS,
+        &[
+            "month_end",
+            "segment",
+            "customers",
+            "share",
+            "sales",
+            "cumulative_sales",
+        ],
+    )?;
+    let n = labels.len();
+    let (mut days, mut counts, mut sales, mut cumulative) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (i, r) in t.rows.iter().enumerate() {
+        let f = t.fields(r)?;
+        let s = i % n;
+        if f[1] != labels[s].id {
+            return Err(t.bad(
+                r,
+                1,
+                "segments out of order",
+                &format!(
+                    "{} (every month-end lists the segments in canonical order)",
+                    labels[s].id
+                ),
+            ));
+        }
+        let day = t.day(r, 0)?;
+        if s == 0 {
+            if days.last().is_some_and(|&d| d >= day) {
+                return Err(t.bad(r, 0, "month-ends out of order", "month-ends in ascending order"));
+            }
+            days.push(day);
+            counts.push(vec![0; n]);
+            sales.push(vec![0; n]);
+            cumulative.push(vec![0; n]);
+        } else if days.last() != Some(&day) {
+            return Err(t.bad(
+                r,
+                0,
+                "a month-end without all its segments",
+                &format_day(days[days.len() - 1]),
+            ));
+        }
+        t.fields(r)?[3]
+            .parse::<f64>()
+            .map_err(|_| t.bad(r, 3, "not a share", "a fraction such as 0.25"))?;
+        let last = days.len() - 1;
+        counts[last][s] = t.count(r, 2)?;
+        sales[last][s] = t.micros(r, 4)?;
+        cumulative[last][s] = t.micros(r, 5)?;
+    }
+    if days.is_empty() || t.rows.len() % n != 0 {
+        return Err(Error::input(
+            &t.path,
+            format!("expected every month-end with all {n} segments of these rules"),
+        ));
+    }
+    Ok((days, counts, sales, cumulative))
+}
+
+fn read_transitions(
+    dir: &Path,
+    labels: &[SegmentLabel],
+    days: &[Day],
+    counts: &[Vec<u64>],
+) -> Result<Vec<TransitionMatrix>> {
+    let t = Table::open(
+        dir,
+        TRANSITIONS,
+        &[
+            "from_month_end",
+            "to_month_end",
+            "from_segment",
+            "to_segment",
+            "customers",
+        ],
+    )?;
+    let n = labels.len();
+    let position: HashMap<Day, usize> = days.iter().enumerate().map(|(i, &d)| (d, i)).collect();
+    let mut matrices: Vec<TransitionMatrix> = days
+        .windows(2)
+        .map(|w| TransitionMatrix {
+            from_day: w[0],
+            to_day: w[1],
+            cells: vec![vec![0; n]; n + 1],
+        })
+        .collect();
+    for r in &t.rows {
+        t.fields(r)?;
+        let to = t.day(r, 1)?;
+        let Some(&at) = position.get(&to).filter(|&&i| i > 0) else {
+            return Err(t.bad(
+                r,
+                1,
+                "not a month-end of snapshots.csv after the first",
+                "a later month-end",
+            ));
+        };
+        if t.day(r, 0)? != days[at - 1] {
+            return Err(t.bad(r, 0, "not the month-end before to_month_end", &format_day(days[at - 1])));
+        }
+        let from = if r.fields[2] == "new" {
+            n
+        } else {
+            t.segment(r, 2, labels)?
+        };
+        let to_segment = t.segment(r, 3, labels)?;
+        matrices[at - 1].cells[from][to_segment] += t.count(r, 4)?;
+    }
+    for (m, pair) in matrices.iter().zip(counts.windows(2)) {
+        for s in 0..n {
+            let out: u64 = m.cells[s].iter().sum();
+            let into: u64 = m.cells.iter().map(|row| row[s]).sum();
+            if out != pair[0][s] || into != pair[1][s] {
+                return Err(Error::input(
+                    &t.path,
+                    format!(
+                        "the moves {} → {} for segment {} do not add up to the customers in snapshots.csv",
+                        format_day(m.from_day),
+                        format_day(m.to_day),
+                        labels[s].id
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(matrices)
+}
+
+fn read_conversion(dir: &Path, config: &Config, as_of: Day) -> Result<Vec<CohortConversion>> {
+    let t = Table::open(
+        dir,
+        CONVERSION,
+        &["cohort_month", "cohort_size", "converted", "rate", "matured"],
+    )?;
+    let mut out = Vec::with_capacity(t.rows.len());
+    for r in &t.rows {
+        t.fields(r)?;
+        let month = t.month(r, 0)?;
+        let size = t.count(r, 1)?;
+        let converted = t.count(r, 2)?;
+        if size == 0 || converted > size {
+            return Err(t.error(r, format!("converted {converted} of a cohort of {size}")));
+        }
+        r.fields[3]
+            .parse::<f64>()
+            .map_err(|_| t.bad(r, 3, "not a rate", "a fraction such as 0.25"))?;
+        let matured = match r.fields[4].as_str() {
+            "true" => true,
+            "false" => false,
+            _ => return Err(t.bad(r, 4, "not true or false", "true or false")),
+        };
+        let window_closes = crate::dates::last_day_of_month(month) + config.rules.toddler_days - 1;
+        if matured != (window_closes <= as_of) {
+            return Err(t.bad(
+                r,
+                4,
+                "does not match the rules' toddler_days and as-of date",
+                "the maturity of spec §6",
+            ));
+        }
+        out.push(CohortConversion {
+            cohort_month: month,
+            cohort_size: size,
+            converted,
+            rate: converted as f64 / size as f64,
+            matured,
+        });
+    }
+    Ok(out)
+}
+
+fn read_ladder(dir: &Path, labels: &[SegmentLabel]) -> Result<Vec<LadderCohort>> {
+    let t = Table::open(
+        dir,
+        LADDER,
+        &["cohort_month", "cohort_size", "months_after", "segment", "customers"],
+    )?;
+    let n = labels.len();
+    let mut out: Vec<LadderCohort> = Vec::new();
+    for (i, r) in t.rows.iter().enumerate() {
+        t.fields(r)?;
+        let s = i % n;
+        if r.fields[3] != labels[s].id {
+            return Err(t.bad(r, 3, "segments out of order", labels[s].id));
+        }
+        let month = t.month(r, 0)?;
+        let size = t.count(r, 1)?;
+        let k = t.count(r, 2)? as usize;
+        let starts_cohort = out.last().is_none_or(|c| c.cohort_month != month);
+        if starts_cohort {
+            if k != 0 || out.last().is_some_and(|c| c.cohort_month > month) {
+                return Err(t.bad(r, 2, "a cohort must start at month 0, cohorts in order", "0"));
+            }
+            out.push(LadderCohort {
+                cohort_month: month,
+                size,
+                counts: Vec::new(),
+            });
+        }
+        let cohort = out.last_mut().expect("pushed");
+        if s == 0 {
+            if k != cohort.counts.len() {
+                return Err(t.bad(r, 2, "months out of order", &cohort.counts.len().to_string()));
+            }
+            cohort.counts.push(vec![0; n]);
+        }
+        if size != cohort.size || k + 1 != cohort.counts.len() {
+            return Err(t.error(r, "a cohort's rows disagree on its size or month"));
+        }
+        cohort.counts[k][s] = t.count(r, 4)?;
+    }
+    Ok(out)
+}
+
+fn read_segments(dir: &Path, labels: &[SegmentLabel], as_of: Day) -> Result<(Vec<CustomerState>, CustomerIds)> {
+    let t = Table::open(
+        dir,
+        SEGMENTS,
+        &[
+            "customer_id",
+            "segment",
+            "first_purchase",
+            "last_purchase",
+            "tenure_days",
+            "recency_days",
+            "total",
+            "purchase_days",
+            "previous_segment",
+        ],
+    )?;
+    let mut ids = CustomerIds::default();
+    let mut customers = Vec::with_capacity(t.rows.len());
+    for (code, r) in t.rows.iter().enumerate() {
+        t.fields(r)?;
+        let first = t.day(r, 2)?;
+        let last = t.day(r, 3)?;
+        let tenure = t.int(r, 4)?;
+        let recency = t.int(r, 5)?;
+        if i64::from(last - first) != tenure || i64::from(as_of - last) != recency || first > last {
+            return Err(t.error(
+                r,
+                "tenure_days or recency_days do not follow from the dates and the as-of date",
+            ));
+        }
+        let total = t.micros(r, 6)?;
+        let total = i64::try_from(total)
+            .map(Money)
+            .map_err(|_| t.bad(r, 6, "too large", "a customer's total"))?;
+        let purchase_days = u32::try_from(t.count(r, 7)?)
+            .ok()
+            .filter(|&d| d >= 1)
+            .ok_or_else(|| t.bad(r, 7, "out of range", "a count of purchase days >= 1"))?;
+        let previous_segment = match r.fields[8].as_str() {
+            "" => None,
+            "new" => Some(labels.len()),
+            _ => Some(t.segment(r, 8, labels)?),
+        };
+        ids.push(&r.fields[0]);
+        customers.push(CustomerState {
+            customer: code as u32,
+            segment: t.segment(r, 1, labels)?,
+            previous_segment,
+            first_purchase: first,
+            last_purchase: last,
+            tenure_days: tenure as i32,
+            recency_days: recency as i32,
+            total,
+            purchase_days,
+        });
+    }
+    Ok((customers, ids))
+}
+
+/// `rejects.csv`, when the run skipped rows (absent otherwise).
+fn read_rejects(dir: &Path) -> Result<Vec<RejectedRow>> {
+    if !dir.join(REJECTS).exists() {
+        return Ok(Vec::new());
+    }
+    let t = Table::open(dir, REJECTS, &["place", "column", "value", "reason", "problem"])?;
+    let mut out = Vec::with_capacity(t.rows.len());
+    for r in &t.rows {
+        let f = t.fields(r)?;
+        let line = f[0]
+            .strip_prefix("line ")
+            .or_else(|| f[0].strip_prefix("row "))
+            .and_then(|n| n.parse().ok())
+            .ok_or_else(|| t.bad(r, 0, "not a place", "line N or row N"))?;
+        let problem = CellProblem::ALL
+            .into_iter()
+            .find(|p| p.describe() == f[4] && p.code() == f[3])
+            .ok_or_else(|| t.bad(r, 4, "not a known problem", "a problem as cpm describes it"))?;
+        out.push(RejectedRow {
+            place: f[0].clone(),
+            line,
+            column: f[1].clone(),
+            value: f[2].clone(),
+            problem,
+        });
+    }
+    Ok(out)
+}
+
+fn read_quality(dir: &Path, rejects: &[RejectedRow]) -> Result<DataQuality> {
+    let t = Table::open(dir, DATA_QUALITY, &["metric", "value"])?;
+    let mut values: BTreeMap<&str, (&Record, &str)> = BTreeMap::new();
+    let mut titles = Vec::new();
+    for r in &t.rows {
+        let f = t.fields(r)?;
+        if f[0] == "title_line" {
+            titles.push(f[1].clone());
+        } else {
+            values.insert(&f[0], (r, &f[1]));
+        }
+    }
+    let get = |key: &str| {
+        values
+            .get(key)
+            .copied()
+            .ok_or_else(|| Error::input(&t.path, format!("the metric {key} is missing")))
+    };
+    let count = |key: &str| -> Result<u64> {
+        let (r, v) = get(key)?;
+        v.parse().map_err(|_| t.bad(r, 1, "not a count", "a whole number >= 0"))
+    };
+    let micros = |key: &str| -> Result<i128> {
+        let (r, v) = get(key)?;
+        parse_micros(v).ok_or_else(|| t.bad(r, 1, "not an amount", "a decimal amount"))
+    };
+    let day = |key: &str| -> Result<Day> {
+        let (r, v) = get(key)?;
+        parse_iso_day(v).ok_or_else(|| t.bad(r, 1, "not a date", "a date YYYY-MM-DD"))
+    };
+    let mut rejected_by_reason = BTreeMap::new();
+    let mut rejected_by_column = BTreeMap::new();
+    for r in rejects {
+        *rejected_by_reason.entry(r.problem.code()).or_default() += 1;
+        *rejected_by_column
+            .entry((r.problem.code(), r.column.clone()))
+            .or_default() += 1;
+    }
+    let header_line = match get("header_line")? {
+        (_, "") => None,
+        (r, v) => Some(
+            v.parse()
+                .map_err(|_| t.bad(r, 1, "not a line number", "a line number"))?,
+        ),
+    };
+    let quality = DataQuality {
+        rows_read: count("rows_read")?,
+        rows_used: count("rows_used")?,
+        rejected_by_reason,
+        rejected_by_column,
+        rows_rejected: count("rows_rejected")?,
+        rows_excluded: count("rows_after_as_of")?,
+        rows_after_today: count("rows_after_today")?,
+        return_rows: count("return_rows")?,
+        returns_total: micros("returns_total")?,
+        purchases_total: micros("purchases_total")?,
+        duplicate_rows: count("duplicate_rows")?,
+        first_day: day("first_date")?,
+        last_day: day("last_date")?,
+        as_of: day("as_of")?,
+        customers: count("customers")?,
+        customers_in_portfolio: count("customers_in_portfolio")?,
+        header_line,
+        lines_before_header: titles,
+        blank_lines: count("blank_lines")?,
+    };
+    if quality.rows_rejected != rejects.len() as u64 {
+        return Err(Error::input(
+            &t.path,
+            format!(
+                "rows_rejected is {}, but rejects.csv lists {} rows",
+                quality.rows_rejected,
+                rejects.len()
+            ),
+        ));
+    }
+    if !quality.balances() {
+        return Err(Error::input(
+            &t.path,
+            "rows_read is not rows_used + rows_rejected + rows_after_as_of",
+        ));
+    }
+    Ok(quality)
+}
