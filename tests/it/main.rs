@@ -12,4 +12,5 @@ mod lifecycle;
 mod naive;
 mod report;
 mod schemes;
+mod seam;
 mod snapshots;
