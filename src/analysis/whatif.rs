@@ -60,33 +60,15 @@ pub struct WhatIf {
     pub kpis: Vec<KpiRow>,
 }
 
-/// Every threshold as `(key, value)`, for listing what changed.
+/// Every rule setting as `(key, value)`, for listing what changed (the
+/// settings table less the column names).
 fn settings(c: &Config) -> Vec<(String, String)> {
-    let r = &c.rules;
-    let l = &c.lifecycle;
-    let super_amount = r.super_loyal.map_or("off".to_string(), |s| s.amount.to_string());
-    let super_days = r
-        .super_loyal
-        .and_then(|s| s.days)
-        .map_or("-".to_string(), |d| d.to_string());
-    [
-        ("scheme", c.scheme.id().to_string()),
-        ("churn_days", r.churn_days.to_string()),
-        ("toddler_days", r.toddler_days.to_string()),
-        ("loyal_days", r.loyal_days.to_string()),
-        ("loyal_amount", r.loyal_amount.to_string()),
-        ("super_loyal_amount", super_amount),
-        ("super_loyal_days", super_days),
-        ("active_days", l.active_days.to_string()),
-        ("dormant_days", l.dormant_days.to_string()),
-        ("vip_min_purchase_days", l.vip_min_purchase_days.to_string()),
-        ("vip_recency_days", l.vip_recency_days.to_string()),
-        ("vip_top_share", l.vip_top_share.to_string()),
-        ("new_max_purchase_days", l.new_max_purchase_days.to_string()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect()
+    use crate::config::settings::Section;
+    crate::config::settings::values(c)
+        .into_iter()
+        .filter(|(s, _)| s.section != Section::Columns)
+        .map(|(s, v)| (s.key.to_string(), v.map_or("-".to_string(), |v| v.text())))
+        .collect()
 }
 
 /// The headline figures of a portfolio at its last snapshot, by name.

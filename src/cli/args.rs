@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::config::Scheme;
+use crate::config::settings::{Kind, SETTINGS};
 use crate::dates::{Day, MonthIndex, parse_iso_day, parse_month};
 use crate::text::lang::Lang;
 
@@ -39,6 +39,74 @@ impl DelimiterArg {
             DelimiterArg::Tab => b'\t',
             DelimiterArg::Semicolon => b';',
         }
+    }
+}
+
+/// The flags of every setting that has one, derived from the settings
+/// table: values as given (checked by the setting's kind, so a bad value is
+/// a usage error), by qualified name.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SettingFlags {
+    pub values: std::collections::BTreeMap<String, String>,
+}
+
+impl SettingFlags {
+    /// The flags as config overrides.
+    pub fn overrides(&self) -> crate::config::Overrides {
+        crate::config::Overrides {
+            values: self.values.clone(),
+        }
+    }
+}
+
+impl clap::FromArgMatches for SettingFlags {
+    fn from_arg_matches(matches: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        let mut flags = SettingFlags::default();
+        flags.update_from_arg_matches(matches)?;
+        Ok(flags)
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &clap::ArgMatches) -> Result<(), clap::Error> {
+        for s in SETTINGS {
+            if let Some(flag) = s.flag
+                && let Some(value) = matches.get_one::<String>(flag)
+            {
+                self.values.insert(s.name(), value.clone());
+            }
+        }
+        Ok(())
+    }
+}
+
+impl clap::Args for SettingFlags {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        let args = SETTINGS.iter().filter_map(|s| {
+            let flag = s.flag?;
+            let default = s.default.map_or(String::new(), |d| format!(" [default: {d}]"));
+            let kind = s.kind;
+            let arg = clap::Arg::new(flag)
+                .long(flag)
+                .help(format!("{}{default}", s.help))
+                .help_heading(s.section.heading())
+                .allow_negative_numbers(true)
+                .value_name(match kind {
+                    Kind::Whole { .. } => "N",
+                    Kind::Amount | Kind::AmountOrOff => "AMOUNT",
+                    Kind::Share | Kind::Fraction => "SHARE",
+                    Kind::Text => "NAME",
+                    Kind::TimeZone => "ZONE",
+                    Kind::Scheme => "SCHEME",
+                });
+            Some(match kind {
+                Kind::Scheme => arg.value_parser(["cpm", "lifecycle"]),
+                _ => arg.value_parser(move |text: &str| kind.parse(text).map(|_| text.to_string())),
+            })
+        });
+        cmd.args(args)
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        Self::augment_args(cmd)
     }
 }
 
@@ -112,54 +180,9 @@ pub struct RunArgs {
     /// Snapshot through this date (YYYY-MM-DD): the month-ends before it, then the date itself.
     #[arg(long, value_parser = day_arg, value_name = "YYYY-MM-DD")]
     pub as_of: Option<Day>,
-    /// Customer-id column name [default: customer_id].
-    #[arg(long)]
-    pub customer_col: Option<String>,
-    /// Order-date column name [default: order_date].
-    #[arg(long)]
-    pub date_col: Option<String>,
-    /// Amount column name [default: amount].
-    #[arg(long)]
-    pub amount_col: Option<String>,
-    /// Days without a purchase after which a customer is 離脱 (lapsed) [default: 240].
-    #[arg(long)]
-    pub churn_days: Option<i64>,
-    /// Tenure (days) below which a repeat customer is よちよち (toddler) [default: 90].
-    #[arg(long)]
-    pub toddler_days: Option<i64>,
-    /// Tenure (days) from which a high spender is 優良 (loyal) rather than 流行 [default: 210].
-    #[arg(long)]
-    pub loyal_days: Option<i64>,
-    /// Cumulative sales from which a customer is 流行/優良 [default: 70000].
-    #[arg(long)]
-    pub loyal_amount: Option<String>,
-    /// Segment scheme: cpm (the ten segments of Yazuya's CPM) or lifecycle (the six-state D2C lifecycle) [default: cpm].
-    #[arg(long, value_enum)]
-    pub scheme: Option<Scheme>,
-    /// CPM: 優良 customers at or over this total become 超優良 (super-loyal): twelve segments; `off` turns it off [default: off].
-    #[arg(long)]
-    pub super_loyal_amount: Option<String>,
-    /// CPM: 超優良 also needs at least this tenure in days [default: none].
-    #[arg(long)]
-    pub super_loyal_days: Option<i64>,
-    /// Lifecycle: 休眠予備軍 (at risk) when days since the last purchase exceed this [default: 30].
-    #[arg(long)]
-    pub active_days: Option<i64>,
-    /// Lifecycle: 休眠 (dormant) when days since the last purchase exceed this [default: 60].
-    #[arg(long)]
-    pub dormant_days: Option<i64>,
-    /// Lifecycle: VIP by frequency from this many purchase days... [default: 4].
-    #[arg(long)]
-    pub vip_min_purchase_days: Option<i64>,
-    /// Lifecycle: ...with a purchase within this many days [default: 45].
-    #[arg(long)]
-    pub vip_recency_days: Option<i64>,
-    /// Lifecycle: VIP by total: the top share (0 to 1, 0 = off) of non-dormant customers [default: 0.01].
-    #[arg(long)]
-    pub vip_top_share: Option<String>,
-    /// Lifecycle: 新規 (newcomer) up to this many purchase days [default: 2].
-    #[arg(long)]
-    pub new_max_purchase_days: Option<i64>,
+    /// The settings of the settings table (columns, thresholds), as flags.
+    #[command(flatten)]
+    pub settings: SettingFlags,
     /// CSV text encoding [default: detect].
     #[arg(long, value_enum)]
     pub encoding: Option<EncodingArg>,

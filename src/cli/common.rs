@@ -31,26 +31,9 @@ pub(super) fn load_config(explicit: Option<&Path>) -> Result<(ConfigFile, Option
     Ok((file, Some(ConfigSource::of(path, &bytes))))
 }
 
-/// The thresholds and column names given as flags.
+/// The settings given as flags.
 pub(super) fn overrides(args: &RunArgs) -> Overrides {
-    Overrides {
-        customer_col: args.customer_col.clone(),
-        date_col: args.date_col.clone(),
-        amount_col: args.amount_col.clone(),
-        churn_days: args.churn_days,
-        toddler_days: args.toddler_days,
-        loyal_days: args.loyal_days,
-        loyal_amount: args.loyal_amount.clone(),
-        scheme: args.scheme.map(|s| s.id().to_string()),
-        super_loyal_amount: args.super_loyal_amount.clone(),
-        super_loyal_days: args.super_loyal_days,
-        active_days: args.active_days,
-        dormant_days: args.dormant_days,
-        vip_min_purchase_days: args.vip_min_purchase_days,
-        vip_recency_days: args.vip_recency_days,
-        vip_top_share: args.vip_top_share.clone(),
-        new_max_purchase_days: args.new_max_purchase_days,
-    }
+    args.settings.overrides()
 }
 
 /// The config of a run: the file, with the flags over it.

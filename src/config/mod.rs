@@ -1,46 +1,35 @@
 //! The validated, typed configuration every command runs with.
 //!
-//! Two stages: the TOML file (every field optional) and command-line
-//! overrides are merged into a [`Config`] whose defaults come from the spec.
-//! Nothing downstream sees clap or raw TOML.
+//! Every setting is a row of [`settings::SETTINGS`]; a run's values come
+//! from the command line (flags, `--set`) over the config file over the
+//! spec's defaults, are checked there, and land in a [`Config`]. Nothing
+//! downstream sees clap or raw TOML.
 
 pub mod rules_file;
+pub mod settings;
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use chrono_tz::Tz;
-use serde::{Deserialize, Serialize};
 
-use crate::engine::lifecycle::{LifecycleRules, Share};
+use crate::engine::lifecycle::LifecycleRules;
 use crate::engine::segments::{CpmRules, SuperLoyal};
 use crate::error::{Error, Result};
-use crate::money::Money;
+use settings::{SETTINGS, Section, Setting, Value};
 
-pub const DEFAULT_CUSTOMER_COL: &str = "customer_id";
-pub const DEFAULT_DATE_COL: &str = "order_date";
-pub const DEFAULT_AMOUNT_COL: &str = "amount";
-pub const DEFAULT_TIME_ZONE: &str = "Asia/Tokyo";
-
-/// The config file as written by a person: every field optional.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields, default)]
+/// A config file as written by a person: the settings it gives (by
+/// qualified name, as text) and, in a `rules.toml`, what the run read.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ConfigFile {
-    pub time_zone: Option<String>,
-    /// `cpm` (the ten CPM segments, default) or `lifecycle` (seed 003).
-    pub scheme: Option<String>,
-    pub columns: ColumnsFile,
-    pub cpm: CpmFile,
-    pub lifecycle: LifecycleFile,
-    pub targets: TargetsFile,
-    pub response_rates: ResponseRatesFile,
-    /// What a run read, as cpm records it in `tables/rules.toml`; ignored
-    /// when the file is read back as a config.
+    /// `cpm.churn_days` → `"240"`.
+    pub values: BTreeMap<String, String>,
+    /// The `[run]` table of `tables/rules.toml`: informational only.
     pub run: Option<RunFile>,
 }
 
-/// The `[run]` table of `tables/rules.toml`: informational only.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
-#[serde(default)]
+/// The `[run]` table of `tables/rules.toml`: what a run read.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RunFile {
     pub cpm_version: Option<String>,
     pub input: Option<String>,
@@ -49,163 +38,42 @@ pub struct RunFile {
     pub config_sha256: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields, default)]
-pub struct ColumnsFile {
-    pub customer: Option<String>,
-    pub date: Option<String>,
-    pub amount: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields, default)]
-pub struct CpmFile {
-    pub churn_days: Option<i64>,
-    pub toddler_days: Option<i64>,
-    pub loyal_days: Option<i64>,
-    pub loyal_amount: Option<AmountValue>,
-    /// 超優良 from this cumulative total (off when absent).
-    pub super_loyal_amount: Option<AmountValue>,
-    /// 超優良 also needs this tenure (optional).
-    pub super_loyal_days: Option<i64>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields, default)]
-pub struct LifecycleFile {
-    pub active_days: Option<i64>,
-    pub dormant_days: Option<i64>,
-    pub vip_min_purchase_days: Option<i64>,
-    pub vip_recency_days: Option<i64>,
-    /// A decimal from 0 to 1 (`0.01` or `"0.01"`).
-    pub vip_top_share: Option<AmountValue>,
-    pub new_max_purchase_days: Option<i64>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields, default)]
-pub struct TargetsFile {
-    pub conversion: Option<f64>,
-    pub loyal_share: Option<f64>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields, default)]
-pub struct ResponseRatesFile {
-    pub first: Option<f64>,
-    pub toddler: Option<f64>,
-    pub trendy: Option<f64>,
-    pub steady: Option<f64>,
-    pub loyal: Option<f64>,
-}
-
-/// A money amount in TOML: `70000`, `69999.5` or `"70000"`.
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
-#[serde(untagged)]
-pub enum AmountValue {
-    Integer(i64),
-    Float(f64),
-    Text(String),
-}
-
-impl AmountValue {
-    fn to_money(&self) -> Option<Money> {
-        match self {
-            AmountValue::Integer(units) => Money::from_units(*units),
-            AmountValue::Float(value) => Money::from_f64(*value),
-            AmountValue::Text(text) => Money::parse_plain(text.trim()),
-        }
-    }
-
-    fn to_share(&self) -> Option<Share> {
-        match self {
-            AmountValue::Integer(n) => Share::parse(&n.to_string()),
-            AmountValue::Float(value) => Share::from_f64(*value),
-            AmountValue::Text(text) => Share::parse(text),
-        }
-    }
-}
-
-/// Values given on the command line; they win over the file.
+/// Values given on the command line (flags and `--set`), by qualified
+/// name, as text; they win over the file.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Overrides {
-    pub customer_col: Option<String>,
-    pub date_col: Option<String>,
-    pub amount_col: Option<String>,
-    pub churn_days: Option<i64>,
-    pub toddler_days: Option<i64>,
-    pub loyal_days: Option<i64>,
-    pub loyal_amount: Option<String>,
-    pub scheme: Option<String>,
-    /// An amount, or `off` to turn the tier off whatever the file says.
-    pub super_loyal_amount: Option<String>,
-    pub super_loyal_days: Option<i64>,
-    pub active_days: Option<i64>,
-    pub dormant_days: Option<i64>,
-    pub vip_min_purchase_days: Option<i64>,
-    pub vip_recency_days: Option<i64>,
-    pub vip_top_share: Option<String>,
-    pub new_max_purchase_days: Option<i64>,
+    pub values: BTreeMap<String, String>,
 }
-
-/// The threshold keys `--set KEY=VALUE` (and `cpm whatif`) accept, with an
-/// optional `cpm.` or `lifecycle.` prefix.
-pub const SETTABLE_KEYS: [&str; 13] = [
-    "scheme",
-    "churn_days",
-    "toddler_days",
-    "loyal_days",
-    "loyal_amount",
-    "super_loyal_amount",
-    "super_loyal_days",
-    "active_days",
-    "dormant_days",
-    "vip_min_purchase_days",
-    "vip_recency_days",
-    "vip_top_share",
-    "new_max_purchase_days",
-];
 
 impl Overrides {
     /// Applies one `KEY=VALUE` setting (as a flag: it wins over the file).
+    /// The key is a setting's name, with or without its section
+    /// (`cpm.churn_days` or `churn_days`).
     pub fn set(&mut self, setting: &str) -> Result<()> {
         let (key, value) = setting.split_once('=').ok_or_else(|| {
-            Error::Config(format!(
+            Error::Usage(format!(
                 "--set expects KEY=VALUE, e.g. loyal_amount=50000, got {setting:?}"
             ))
         })?;
-        let key = key.trim();
-        let bare = key
-            .strip_prefix("cpm.")
-            .or_else(|| key.strip_prefix("lifecycle."))
-            .unwrap_or(key);
-        let value = value.trim().to_string();
-        let int = |v: &str| -> Result<i64> {
-            v.parse::<i64>()
-                .map_err(|_| Error::Config(format!("--set {bare}: expected a whole number, got {v:?}")))
-        };
-        match bare {
-            "scheme" => self.scheme = Some(value),
-            "churn_days" => self.churn_days = Some(int(&value)?),
-            "toddler_days" => self.toddler_days = Some(int(&value)?),
-            "loyal_days" => self.loyal_days = Some(int(&value)?),
-            "loyal_amount" => self.loyal_amount = Some(value),
-            "super_loyal_amount" => self.super_loyal_amount = Some(value),
-            "super_loyal_days" => self.super_loyal_days = Some(int(&value)?),
-            "active_days" => self.active_days = Some(int(&value)?),
-            "dormant_days" => self.dormant_days = Some(int(&value)?),
-            "vip_min_purchase_days" => self.vip_min_purchase_days = Some(int(&value)?),
-            "vip_recency_days" => self.vip_recency_days = Some(int(&value)?),
-            "vip_top_share" => self.vip_top_share = Some(value),
-            "new_max_purchase_days" => self.new_max_purchase_days = Some(int(&value)?),
-            _ => {
-                return Err(Error::Config(format!(
-                    "--set: unknown key {key:?}; known keys: {}",
-                    SETTABLE_KEYS.join(", ")
-                )));
-            }
-        }
+        let s = settings::find(key).ok_or_else(|| {
+            let hint = settings::closest(key.trim()).map_or(String::new(), |n| format!(" — did you mean {n}?"));
+            let known: Vec<String> = SETTINGS.iter().map(Setting::name).collect();
+            Error::Usage(format!(
+                "--set: unknown key {:?}{hint}; known keys: {}",
+                key.trim(),
+                known.join(", ")
+            ))
+        })?;
+        s.kind
+            .parse(value)
+            .map_err(|e| Error::Usage(format!("--set {}: {e}", s.name())))?;
+        self.values.insert(s.name(), value.trim().to_string());
         Ok(())
+    }
+
+    /// Whether no setting was given.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
     }
 }
 
@@ -291,6 +159,24 @@ impl Default for Config {
     }
 }
 
+/// A TOML value as the text a setting parses.
+fn toml_text(value: &toml::Value) -> Option<String> {
+    match value {
+        toml::Value::String(s) => Some(s.clone()),
+        toml::Value::Integer(i) => Some(i.to_string()),
+        // The shortest form that reads back as the same float: exact for
+        // what a person typed (`0.14`, `69999.5`).
+        toml::Value::Float(f) if f.is_finite() && !format!("{f}").contains('e') => Some(format!("{f}")),
+        _ => None,
+    }
+}
+
+/// "unknown setting" with the closest known name.
+fn unknown(name: &str) -> Error {
+    let hint = settings::closest(name).map_or(String::new(), |n| format!(" — did you mean {n}?"));
+    Error::Config(format!("unknown setting {name}{hint}"))
+}
+
 impl Config {
     /// The segment ids and names of this run's scheme, in canonical order.
     pub fn labels(&self) -> &'static [crate::engine::segments::SegmentLabel] {
@@ -303,237 +189,176 @@ impl Config {
         }
     }
 
-    /// Parses a config file's text.
+    /// Parses a config file's text: every key must be a setting of its
+    /// section (a typo such as `churn_day` is an error that names the
+    /// closest setting, not silently ignored).
     pub fn parse_file(text: &str) -> Result<ConfigFile> {
-        toml::from_str(text).map_err(|e| Error::Config(e.to_string()))
+        let table: toml::Table = toml::from_str(text).map_err(|e| Error::Config(e.to_string()))?;
+        let mut file = ConfigFile::default();
+        let mut put = |name: String, value: &toml::Value| -> Result<()> {
+            let s = SETTINGS
+                .iter()
+                .find(|s| s.name() == name)
+                .ok_or_else(|| unknown(&name))?;
+            let text = toml_text(value)
+                .ok_or_else(|| Error::Config(format!("{name} must be {}, got {value}", s.kind.expected())))?;
+            file.values.insert(name, text);
+            Ok(())
+        };
+        for (key, value) in &table {
+            match value {
+                toml::Value::Table(inner) if key == "run" => {
+                    let text = |k: &str| inner.get(k).and_then(toml_text);
+                    for k in inner.keys() {
+                        if !["cpm_version", "input", "as_of", "config_file", "config_sha256"].contains(&k.as_str()) {
+                            return Err(unknown(&format!("run.{k}")));
+                        }
+                    }
+                    file.run = Some(RunFile {
+                        cpm_version: text("cpm_version"),
+                        input: text("input"),
+                        as_of: text("as_of"),
+                        config_file: text("config_file"),
+                        config_sha256: text("config_sha256"),
+                    });
+                }
+                toml::Value::Table(inner) => {
+                    if !Section::ALL.iter().any(|s| s.table() == Some(key.as_str())) {
+                        let tables = Section::ALL.iter().filter_map(|s| s.table()).chain(["run"]);
+                        let near = tables.min_by_key(|t| settings::edit_distance(key, t)).expect("tables");
+                        return Err(Error::Config(format!("unknown table [{key}] — did you mean [{near}]?")));
+                    }
+                    for (k, v) in inner {
+                        put(format!("{key}.{k}"), v)?;
+                    }
+                }
+                _ => put(key.clone(), value)?,
+            }
+        }
+        Ok(file)
     }
 
-    /// Merges file and flags over the spec's defaults and validates.
+    /// Merges flags over the file over the defaults, and checks every value
+    /// and the rules between them.
     pub fn resolve(file: &ConfigFile, flags: &Overrides) -> Result<Config> {
-        let pick = |flag: &Option<String>, file: &Option<String>, default: &str| {
-            flag.clone()
-                .or_else(|| file.clone())
-                .unwrap_or_else(|| default.to_string())
-        };
-        let columns = Columns {
-            customer: pick(&flags.customer_col, &file.columns.customer, DEFAULT_CUSTOMER_COL),
-            date: pick(&flags.date_col, &file.columns.date, DEFAULT_DATE_COL),
-            amount: pick(&flags.amount_col, &file.columns.amount, DEFAULT_AMOUNT_COL),
-        };
-        for (role, name) in [
-            ("customer", &columns.customer),
-            ("date", &columns.date),
-            ("amount", &columns.amount),
-        ] {
-            if name.trim().is_empty() {
-                return Err(Error::Config(format!("the {role} column name is empty")));
-            }
+        let mut values: BTreeMap<String, Option<Value>> = BTreeMap::new();
+        for s in SETTINGS {
+            let name = s.name();
+            let raw = flags
+                .values
+                .get(&name)
+                .or_else(|| file.values.get(&name))
+                .map(String::as_str)
+                .or(s.default);
+            let value = raw
+                .map(|text| s.kind.parse(text).map_err(|e| Error::Config(format!("{name} {e}"))))
+                .transpose()?;
+            values.insert(name, value);
         }
-
-        let tz_name = file.time_zone.as_deref().unwrap_or(DEFAULT_TIME_ZONE);
-        let time_zone: Tz = tz_name.parse().map_err(|_| {
-            Error::Config(format!(
-                "unknown time zone {tz_name:?} (expected an IANA name such as \"Asia/Tokyo\")"
-            ))
-        })?;
-
-        let days = |name: &str, flag: Option<i64>, file: Option<i64>, default: i64| -> Result<i32> {
-            let value = flag.or(file).unwrap_or(default);
-            if !(1..=36_500).contains(&value) {
-                return Err(Error::Config(format!(
-                    "{name} must be a whole number of days from 1 to 36500, got {value}"
-                )));
+        let get = |name: &str| values.get(name).cloned().flatten();
+        let whole = |name: &str| match get(name) {
+            Some(Value::Whole(n)) => n,
+            other => unreachable!("{name} is whole: {other:?}"),
+        };
+        let text = |name: &str| match get(name) {
+            Some(Value::Text(t)) => t,
+            other => unreachable!("{name} is text: {other:?}"),
+        };
+        let fraction = |name: &str| match get(name) {
+            Some(Value::Fraction(f)) => f,
+            other => unreachable!("{name} is a fraction: {other:?}"),
+        };
+        let amount = |name: &str| match get(name) {
+            Some(Value::Amount(m)) => Some(m),
+            _ => None,
+        };
+        let loyal_days = whole("cpm.loyal_days") as i32;
+        let loyal_amount = amount("cpm.loyal_amount").expect("loyal_amount has a default");
+        let super_days = get("cpm.super_loyal_days").map(|_| whole("cpm.super_loyal_days") as i32);
+        let super_loyal = match amount("cpm.super_loyal_amount") {
+            None => {
+                let turned_off = flags
+                    .values
+                    .get("cpm.super_loyal_amount")
+                    .is_some_and(|v| v.trim() == "off");
+                if super_days.is_some() && !turned_off {
+                    return Err(Error::Config(
+                        "super_loyal_days is set but super_loyal_amount is not: the 超優良 tier needs an amount".into(),
+                    ));
+                }
+                None
             }
-            Ok(value as i32)
+            Some(amount) => {
+                if amount < loyal_amount {
+                    return Err(Error::Config(format!(
+                        "super_loyal_amount ({amount}) must be at least loyal_amount ({loyal_amount}): 超優良 is a part of 優良"
+                    )));
+                }
+                if let Some(d) = super_days.filter(|&d| d < loyal_days) {
+                    return Err(Error::Config(format!(
+                        "super_loyal_days ({d}) must be at least loyal_days ({loyal_days}): 超優良 is a part of 優良"
+                    )));
+                }
+                Some(SuperLoyal {
+                    amount,
+                    days: super_days,
+                })
+            }
         };
-        let churn_days = days("churn_days", flags.churn_days, file.cpm.churn_days, 240)?;
-        let toddler_days = days("toddler_days", flags.toddler_days, file.cpm.toddler_days, 90)?;
-        let loyal_days = days("loyal_days", flags.loyal_days, file.cpm.loyal_days, 210)?;
-        let loyal_amount = match (&flags.loyal_amount, &file.cpm.loyal_amount) {
-            (Some(text), _) => Money::parse_plain(text.trim()).ok_or_else(|| {
-                Error::Config(format!(
-                    "loyal_amount must be a decimal amount such as 70000, got {text:?}"
-                ))
-            })?,
-            (None, Some(value)) => value.to_money().ok_or_else(|| {
-                Error::Config(format!(
-                    "loyal_amount must be a decimal amount such as 70000, got {value:?}"
-                ))
-            })?,
-            (None, None) => Money::from_units(70_000).expect("fits"),
-        };
-        if loyal_amount.is_negative() {
+        let (active_days, dormant_days) = (whole("lifecycle.active_days"), whole("lifecycle.dormant_days"));
+        if active_days > dormant_days {
             return Err(Error::Config(format!(
-                "loyal_amount must not be negative, got {loyal_amount}"
+                "lifecycle.active_days ({active_days}) must not be more than dormant_days ({dormant_days}): \
+                 休眠予備軍 (at risk) lies between them"
             )));
         }
-        let super_loyal = super_loyal(file, flags, loyal_days, loyal_amount)?;
-
-        let scheme = match flags.scheme.as_deref().or(file.scheme.as_deref()) {
-            None => Scheme::Cpm,
-            Some(text) => Scheme::parse(text)
-                .ok_or_else(|| Error::Config(format!("scheme must be cpm or lifecycle, got {text:?}")))?,
+        let Some(Value::Share(vip_top_share)) = get("lifecycle.vip_top_share") else {
+            unreachable!("vip_top_share is a share")
         };
-        let lifecycle = lifecycle_rules(&file.lifecycle, flags)?;
-
-        let fraction = |name: &str, value: Option<f64>, default: f64| -> Result<f64> {
-            let value = value.unwrap_or(default);
-            if !(0.0..=1.0).contains(&value) {
-                return Err(Error::Config(format!(
-                    "{name} must be a fraction from 0 to 1, got {value}"
-                )));
-            }
-            Ok(value)
+        let Some(Value::TimeZone(time_zone)) = get("time_zone") else {
+            unreachable!("time_zone is a time zone")
         };
-        let r = &file.response_rates;
+        let Some(Value::Scheme(scheme)) = get("scheme") else {
+            unreachable!("scheme is a scheme")
+        };
         Ok(Config {
-            columns,
+            columns: Columns {
+                customer: text("columns.customer"),
+                date: text("columns.date"),
+                amount: text("columns.amount"),
+            },
             time_zone,
             scheme,
-            rules: CpmRules::new(churn_days, toddler_days, loyal_days, loyal_amount).with_super_loyal(super_loyal),
-            lifecycle,
-            conversion_target: fraction("targets.conversion", file.targets.conversion, 0.5)?,
-            loyal_share_target: fraction("targets.loyal_share", file.targets.loyal_share, 0.2)?,
+            rules: CpmRules::new(
+                whole("cpm.churn_days") as i32,
+                whole("cpm.toddler_days") as i32,
+                loyal_days,
+                loyal_amount,
+            )
+            .with_super_loyal(super_loyal),
+            lifecycle: LifecycleRules::new(
+                active_days as i32,
+                dormant_days as i32,
+                whole("lifecycle.vip_min_purchase_days") as u32,
+                whole("lifecycle.vip_recency_days") as i32,
+                vip_top_share,
+                whole("lifecycle.new_max_purchase_days") as u32,
+            ),
+            conversion_target: fraction("targets.conversion"),
+            loyal_share_target: fraction("targets.loyal_share"),
             response_rates: ResponseRates {
-                by_tier: [
-                    fraction("response_rates.first", r.first, 0.01)?,
-                    fraction("response_rates.toddler", r.toddler, 0.05)?,
-                    fraction("response_rates.trendy", r.trendy, 0.10)?,
-                    fraction("response_rates.steady", r.steady, 0.10)?,
-                    fraction("response_rates.loyal", r.loyal, 0.20)?,
-                ],
+                by_tier: ["first", "toddler", "trendy", "steady", "loyal"]
+                    .map(|tier| fraction(&format!("response_rates.{tier}"))),
             },
             source: None,
         })
     }
 }
 
-/// The optional 超優良 tier from flags and file.
-fn super_loyal(
-    file: &ConfigFile,
-    flags: &Overrides,
-    loyal_days: i32,
-    loyal_amount: Money,
-) -> Result<Option<SuperLoyal>> {
-    let bad = |value: &dyn std::fmt::Debug| {
-        Error::Config(format!(
-            "super_loyal_amount must be a decimal amount such as 200000 (or off), got {value:?}"
-        ))
-    };
-    let amount = match (&flags.super_loyal_amount, &file.cpm.super_loyal_amount) {
-        (Some(text), _) if text.trim() == "off" => None,
-        (Some(text), _) => Some(Money::parse_plain(text.trim()).ok_or_else(|| bad(text))?),
-        (None, Some(value)) => Some(value.to_money().ok_or_else(|| bad(value))?),
-        (None, None) => None,
-    };
-    let days = flags.super_loyal_days.or(file.cpm.super_loyal_days);
-    let Some(amount) = amount else {
-        if days.is_some() && flags.super_loyal_amount.is_none() {
-            return Err(Error::Config(
-                "super_loyal_days is set but super_loyal_amount is not: the 超優良 tier needs an amount".into(),
-            ));
-        }
-        return Ok(None);
-    };
-    if amount < loyal_amount {
-        return Err(Error::Config(format!(
-            "super_loyal_amount ({amount}) must be at least loyal_amount ({loyal_amount}): 超優良 is a part of 優良"
-        )));
-    }
-    let days = match days {
-        None => None,
-        Some(d) if (1..=36_500).contains(&d) && d >= i64::from(loyal_days) => Some(d as i32),
-        Some(d) => {
-            return Err(Error::Config(format!(
-                "super_loyal_days must be a whole number of days from loyal_days ({loyal_days}) to 36500, got {d}"
-            )));
-        }
-    };
-    Ok(Some(SuperLoyal { amount, days }))
-}
-
-/// The lifecycle thresholds (spec section 8) from flags and file.
-fn lifecycle_rules(file: &LifecycleFile, flags: &Overrides) -> Result<LifecycleRules> {
-    let defaults = LifecycleRules::default();
-    let whole =
-        |name: &str, flag: Option<i64>, file: Option<i64>, default: i64, range: std::ops::RangeInclusive<i64>| {
-            let value = flag.or(file).unwrap_or(default);
-            if range.contains(&value) {
-                Ok(value)
-            } else {
-                Err(Error::Config(format!(
-                    "lifecycle.{name} must be a whole number from {} to {}, got {value}",
-                    range.start(),
-                    range.end()
-                )))
-            }
-        };
-    let days = 0..=36_500;
-    let counts = 1..=1_000_000;
-    let active_days = whole(
-        "active_days",
-        flags.active_days,
-        file.active_days,
-        defaults.active_days.into(),
-        days.clone(),
-    )?;
-    let dormant_days = whole(
-        "dormant_days",
-        flags.dormant_days,
-        file.dormant_days,
-        defaults.dormant_days.into(),
-        days.clone(),
-    )?;
-    let vip_recency_days = whole(
-        "vip_recency_days",
-        flags.vip_recency_days,
-        file.vip_recency_days,
-        defaults.vip_recency_days.into(),
-        days,
-    )?;
-    let vip_min_purchase_days = whole(
-        "vip_min_purchase_days",
-        flags.vip_min_purchase_days,
-        file.vip_min_purchase_days,
-        defaults.vip_min_purchase_days.into(),
-        counts,
-    )?;
-    let new_max_purchase_days = whole(
-        "new_max_purchase_days",
-        flags.new_max_purchase_days,
-        file.new_max_purchase_days,
-        defaults.new_max_purchase_days.into(),
-        0..=1_000_000,
-    )?;
-    if active_days > dormant_days {
-        return Err(Error::Config(format!(
-            "lifecycle.active_days ({active_days}) must not be more than dormant_days ({dormant_days}): \
-             休眠予備軍 (at risk) lies between them"
-        )));
-    }
-    let share_error = |value: &dyn std::fmt::Debug| {
-        Error::Config(format!(
-            "lifecycle.vip_top_share must be a decimal from 0 to 1 with at most six decimals, e.g. 0.01, got {value:?}"
-        ))
-    };
-    let vip_top_share = match (&flags.vip_top_share, &file.vip_top_share) {
-        (Some(text), _) => Share::parse(text).ok_or_else(|| share_error(text))?,
-        (None, Some(value)) => value.to_share().ok_or_else(|| share_error(value))?,
-        (None, None) => defaults.vip_top_share,
-    };
-    Ok(LifecycleRules::new(
-        active_days as i32,
-        dormant_days as i32,
-        vip_min_purchase_days as u32,
-        vip_recency_days as i32,
-        vip_top_share,
-        new_max_purchase_days as u32,
-    ))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::money::Money;
 
     #[test]
     fn defaults_are_the_spec() {
@@ -553,10 +378,8 @@ mod tests {
             "[cpm]\nchurn_days = 180\nloyal_amount = \"50000.5\"\n[columns]\ncustomer = \"会員ID\"\n",
         )
         .unwrap();
-        let flags = Overrides {
-            churn_days: Some(200),
-            ..Overrides::default()
-        };
+        let mut flags = Overrides::default();
+        flags.set("churn_days=200").unwrap();
         let c = Config::resolve(&file, &flags).unwrap();
         assert_eq!(c.rules.churn_days, 200);
         assert_eq!(c.rules.loyal_amount.to_string(), "50000.5");
@@ -592,11 +415,9 @@ mod tests {
         assert_eq!((c.lifecycle.active_days, c.lifecycle.dormant_days), (40, 90));
         assert_eq!(c.lifecycle.vip_top_share.millionths(), 140_000);
         assert_eq!(c.lifecycle.vip_top_share.top_k(50), 7);
-        let flags = Overrides {
-            scheme: Some("cpm".into()),
-            vip_top_share: Some("0".into()),
-            ..Overrides::default()
-        };
+        let mut flags = Overrides::default();
+        flags.set("scheme=cpm").unwrap();
+        flags.set("vip_top_share=0").unwrap();
         let c = resolve("scheme = \"lifecycle\"\n", &flags).unwrap();
         assert_eq!(c.scheme, Scheme::Cpm);
         assert!(c.lifecycle.vip_top_share.is_zero());
@@ -622,10 +443,8 @@ mod tests {
                 days: None
             })
         );
-        let flags = Overrides {
-            super_loyal_amount: Some("off".into()),
-            ..Overrides::default()
-        };
+        let mut flags = Overrides::default();
+        flags.set("super_loyal_amount=off").unwrap();
         let c = resolve("[cpm]\nsuper_loyal_amount = 200000\nsuper_loyal_days = 365\n", &flags).unwrap();
         assert_eq!(c.rules.super_loyal, None);
         assert!(resolve("[cpm]\nsuper_loyal_amount = 60000\n", &Overrides::default()).is_err());
@@ -647,9 +466,9 @@ mod tests {
         flags.set("cpm.churn_days = 180").unwrap();
         flags.set("lifecycle.vip_top_share=0.05").unwrap();
         flags.set("scheme=lifecycle").unwrap();
-        assert_eq!(flags.loyal_amount.as_deref(), Some("50000"));
-        assert_eq!(flags.churn_days, Some(180));
-        assert_eq!(flags.vip_top_share.as_deref(), Some("0.05"));
+        assert_eq!(flags.values["cpm.loyal_amount"], "50000");
+        assert_eq!(flags.values["cpm.churn_days"], "180");
+        assert_eq!(flags.values["lifecycle.vip_top_share"], "0.05");
         let c = Config::resolve(&ConfigFile::default(), &flags).unwrap();
         assert_eq!(c.scheme, Scheme::Lifecycle);
         assert!(flags.set("churn_days=soon").is_err());

@@ -5,9 +5,9 @@
 
 use std::fmt::Write as _;
 
+use crate::config::settings::{SETTINGS, Section, Value, quoted};
 use crate::config::{Config, Scheme};
 use crate::dates::{Day, format_day};
-use crate::money::Money;
 
 /// What a run read besides the rules.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,47 +17,9 @@ pub struct RunInfo {
     pub as_of: Day,
 }
 
-/// A TOML string (basic string, escaped).
-fn quoted(text: &str) -> String {
-    let mut out = String::from("\"");
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{:04X}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// A money amount as TOML: an integer when whole, else a string (exact).
-fn amount(m: Money) -> String {
-    if m.0 % crate::money::SCALE == 0 {
-        (m.0 / crate::money::SCALE).to_string()
-    } else {
-        quoted(&m.to_string())
-    }
-}
-
-/// A fraction as TOML (the shortest float that reads back the same).
-fn fraction(f: f64) -> String {
-    let text = format!("{f}");
-    if text.contains(['.', 'e', 'i', 'N']) {
-        text
-    } else {
-        format!("{text}.0")
-    }
-}
-
-/// Every setting of `config` as a TOML config file. `comment(key)` may add
-/// a comment line above a key (`"cpm.churn_days"`, `"scheme"`, ...).
+/// Every setting of `config` as a TOML config file, in the order of the
+/// settings table. `comment(key)` may add a comment line above a key
+/// (`"cpm.churn_days"`, `"scheme"`, ...).
 pub fn config_toml(
     config: &Config,
     header: &str,
@@ -71,78 +33,50 @@ pub fn config_toml(
     if !header.is_empty() {
         out.push('\n');
     }
-    let key = |out: &mut String, name: &str, value: String| {
-        if let Some(text) = comment(name) {
-            for line in text.lines() {
-                let _ = writeln!(out, "# {line}");
+    for section in Section::ALL {
+        if let Some(table) = section.table() {
+            let _ = writeln!(out, "\n[{table}]");
+        }
+        for s in SETTINGS.iter().filter(|s| s.section == section) {
+            let name = s.name();
+            if let Some(text) = comment(&name) {
+                for line in text.lines() {
+                    let _ = writeln!(out, "# {line}");
+                }
+            }
+            match (s.get)(config) {
+                Some(Value::Off) => {
+                    let _ = writeln!(out, "# {} = off (not set)", s.key);
+                }
+                Some(value) => {
+                    let _ = writeln!(out, "{} = {}", s.key, value.toml());
+                }
+                None => {}
             }
         }
-        let short = name.rsplit('.').next().unwrap_or(name);
-        let _ = writeln!(out, "{short} = {value}");
-    };
-    key(&mut out, "time_zone", quoted(config.time_zone.name()));
-    key(&mut out, "scheme", quoted(config.scheme.id()));
-    if let Some(run) = run {
-        out.push_str("\n[run]  # what this run read (informational; ignored when the file is used as a config)\n");
-        let _ = writeln!(out, "cpm_version = {}", quoted(env!("CARGO_PKG_VERSION")));
-        let _ = writeln!(out, "input = {}", quoted(&run.input));
-        let _ = writeln!(out, "as_of = {}", quoted(&format_day(run.as_of)));
-        match &config.source {
-            Some(source) => {
-                let _ = writeln!(out, "config_file = {}", quoted(&source.path.display().to_string()));
-                let _ = writeln!(out, "config_sha256 = {}", quoted(&source.sha256));
-            }
-            None => out.push_str("# no config file: the built-in defaults and command-line flags\n"),
+        if section == Section::Top
+            && let Some(run) = run
+        {
+            run_table(&mut out, config, run);
         }
-    }
-    out.push_str("\n[columns]\n");
-    key(&mut out, "columns.customer", quoted(&config.columns.customer));
-    key(&mut out, "columns.date", quoted(&config.columns.date));
-    key(&mut out, "columns.amount", quoted(&config.columns.amount));
-
-    let r = &config.rules;
-    out.push_str("\n[cpm]\n");
-    key(&mut out, "cpm.churn_days", r.churn_days.to_string());
-    key(&mut out, "cpm.toddler_days", r.toddler_days.to_string());
-    key(&mut out, "cpm.loyal_days", r.loyal_days.to_string());
-    key(&mut out, "cpm.loyal_amount", amount(r.loyal_amount));
-    match &r.super_loyal {
-        Some(s) => {
-            key(&mut out, "cpm.super_loyal_amount", amount(s.amount));
-            if let Some(days) = s.days {
-                key(&mut out, "cpm.super_loyal_days", days.to_string());
-            }
-        }
-        None => out.push_str("# super_loyal_amount: not set (no 超優良 tier)\n"),
-    }
-
-    let l = &config.lifecycle;
-    out.push_str("\n[lifecycle]\n");
-    key(&mut out, "lifecycle.active_days", l.active_days.to_string());
-    key(&mut out, "lifecycle.dormant_days", l.dormant_days.to_string());
-    key(
-        &mut out,
-        "lifecycle.vip_min_purchase_days",
-        l.vip_min_purchase_days.to_string(),
-    );
-    key(&mut out, "lifecycle.vip_recency_days", l.vip_recency_days.to_string());
-    key(&mut out, "lifecycle.vip_top_share", l.vip_top_share.to_string());
-    key(
-        &mut out,
-        "lifecycle.new_max_purchase_days",
-        l.new_max_purchase_days.to_string(),
-    );
-
-    out.push_str("\n[targets]\n");
-    key(&mut out, "targets.conversion", fraction(config.conversion_target));
-    key(&mut out, "targets.loyal_share", fraction(config.loyal_share_target));
-
-    out.push_str("\n[response_rates]\n");
-    let names = ["first", "toddler", "trendy", "steady", "loyal"];
-    for (name, rate) in names.iter().zip(config.response_rates.by_tier) {
-        key(&mut out, &format!("response_rates.{name}"), fraction(rate));
     }
     out
+}
+
+/// The `[run]` table: what the run read (informational; ignored when the
+/// file is used as a config).
+fn run_table(out: &mut String, config: &Config, run: &RunInfo) {
+    out.push_str("\n[run]  # what this run read (informational; ignored when the file is used as a config)\n");
+    let _ = writeln!(out, "cpm_version = {}", quoted(env!("CARGO_PKG_VERSION")));
+    let _ = writeln!(out, "input = {}", quoted(&run.input));
+    let _ = writeln!(out, "as_of = {}", quoted(&format_day(run.as_of)));
+    match &config.source {
+        Some(source) => {
+            let _ = writeln!(out, "config_file = {}", quoted(&source.path.display().to_string()));
+            let _ = writeln!(out, "config_sha256 = {}", quoted(&source.sha256));
+        }
+        None => out.push_str("# no config file: the built-in defaults and command-line flags\n"),
+    }
 }
 
 /// `tables/rules.toml`: the rules and what the run read.
@@ -160,40 +94,24 @@ pub fn rules_toml(config: &Config, run: &RunInfo) -> String {
 /// The scheme's thresholds on one line, e.g. `scheme = cpm; churn_days =
 /// 240, toddler_days = 90, loyal_days = 210, loyal_amount = 70000`.
 pub fn rules_line(config: &Config) -> String {
-    let r = &config.rules;
-    match config.scheme {
-        Scheme::Cpm => {
-            let mut line = format!(
-                "scheme = cpm; churn_days = {}, toddler_days = {}, loyal_days = {}, loyal_amount = {}",
-                r.churn_days, r.toddler_days, r.loyal_days, r.loyal_amount
-            );
-            match &r.super_loyal {
-                Some(s) => {
-                    let _ = write!(line, ", super_loyal_amount = {}", s.amount);
-                    if let Some(days) = s.days {
-                        let _ = write!(line, ", super_loyal_days = {days}");
-                    }
-                }
-                None => line.push_str(", super_loyal_amount = off"),
-            }
-            line
-        }
-        Scheme::Lifecycle => {
-            let l = &config.lifecycle;
-            format!(
-                "scheme = lifecycle; active_days = {}, dormant_days = {}, vip_min_purchase_days = {}, \
-                 vip_recency_days = {}, vip_top_share = {}, new_max_purchase_days = {} \
-                 (conversion window: toddler_days = {})",
-                l.active_days,
-                l.dormant_days,
-                l.vip_min_purchase_days,
-                l.vip_recency_days,
-                l.vip_top_share,
-                l.new_max_purchase_days,
-                r.toddler_days
-            )
-        }
+    let section = match config.scheme {
+        Scheme::Cpm => Section::Cpm,
+        Scheme::Lifecycle => Section::Lifecycle,
+    };
+    let values: Vec<String> = SETTINGS
+        .iter()
+        .filter(|s| s.section == section)
+        .filter_map(|s| Some(format!("{} = {}", s.key, (s.get)(config)?.text())))
+        .collect();
+    let mut line = format!("scheme = {}; {}", config.scheme.id(), values.join(", "));
+    if config.scheme == Scheme::Lifecycle {
+        let _ = write!(
+            line,
+            " (conversion window: toddler_days = {})",
+            config.rules.toddler_days
+        );
     }
+    line
 }
 
 /// Where the rules came from, for people: the config file and its SHA-256,

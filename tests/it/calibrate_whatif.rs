@@ -264,14 +264,14 @@ fn whatif_across_schemes_and_bad_settings() {
         .args(["whatif", "--set", "loyalty=1", "--input"])
         .arg(sample())
         .assert()
-        .code(1)
+        .code(2)
         .stderr(predicate::str::contains("unknown key"))
         .stderr(predicate::str::contains("loyal_amount"));
     cpm()
         .args(["whatif", "--set", "churn_days", "--input"])
         .arg(sample())
         .assert()
-        .code(1)
+        .code(2)
         .stderr(predicate::str::contains("KEY=VALUE"));
     // --set is required.
     cpm().args(["whatif", "--input"]).arg(sample()).assert().code(2);

@@ -13,4 +13,5 @@ mod naive;
 mod report;
 mod schemes;
 mod seam;
+mod settings;
 mod snapshots;

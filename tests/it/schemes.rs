@@ -326,12 +326,24 @@ fn bad_scheme_settings_are_clear_errors() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("possible values: cpm, lifecycle"));
+    // A flag's own value out of range is bad usage (exit 2)...
     for (flags, message) in [
-        (
-            vec!["--vip-top-share", "1.5"],
-            "vip_top_share must be a decimal from 0 to 1",
-        ),
+        (vec!["--vip-top-share", "1.5"], "must be a decimal from 0 to 1"),
         (vec!["--vip-top-share", "0.0000001"], "at most six decimals"),
+        (vec!["--churn-days", "-5"], "from 1 to 36500"),
+        (vec!["--churn-days=-5"], "from 1 to 36500"),
+    ] {
+        cpm()
+            .args(["summary", "--input"])
+            .arg(sample())
+            .args(&flags)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(message))
+            .stderr(predicate::str::contains("panicked").not());
+    }
+    // ...settings that contradict each other are a configuration error (exit 1).
+    for (flags, message) in [
         (vec!["--active-days", "90"], "must not be more than dormant_days"),
         (vec!["--super-loyal-amount", "1000"], "must be at least loyal_amount"),
         (vec!["--super-loyal-days", "400"], "needs an amount"),
