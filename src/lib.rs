@@ -10,6 +10,37 @@
 //! whatif; `generate` writes synthetic histories. Files are read by
 //! `ingest` and `tables` and written by `tables`, `report`, `generate` and
 //! `cli`.
+//!
+//! With polars, the engine needs no files: orders in as a `DataFrame` (any
+//! column names), the tables out as frames with the contract's columns.
+//!
+//! ```
+//! use polars::prelude::*;
+//! use cpm::config::{Config, Overrides};
+//!
+//! let orders = df![
+//!     "会員ID" => ["A", "A", "B"],
+//!     "受注日" => ["2024-01-10", "2024-02-15", "2024-01-20"],
+//!     "金額" => [5000i64, 3000, 80000],
+//! ]?;
+//! let mut flags = Overrides::default();
+//! flags.set("columns.customer=会員ID")?;
+//! flags.set("columns.date=受注日")?;
+//! flags.set("columns.amount=金額")?;
+//! let config = Config::resolve(&Default::default(), &flags)?;
+//! // As of the end of February (a month the data covers only in part).
+//! let as_of = cpm::dates::parse_iso_day("2024-02-29");
+//! let tables = cpm::pipeline::analyze_frame(&orders, &config, as_of)?;
+//!
+//! let segments = tables.segments_frame()?;
+//! assert_eq!(segments.height(), 2);
+//! // A bought again 36 days after the first purchase: よちよち (toddler).
+//! let segment = segments.column("segment")?.str()?.get(0);
+//! assert_eq!(segment, Some("toddler_active"));
+//! let snapshots = tables.snapshots_frame()?;
+//! assert_eq!(snapshots.column("month_end")?.dtype(), &DataType::Date);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 pub mod analysis;
 pub mod cli;
@@ -20,6 +51,7 @@ pub mod error;
 pub mod generate;
 pub mod ingest;
 pub mod money;
+pub mod parallel;
 pub mod pipeline;
 pub mod report;
 pub mod tables;

@@ -10,6 +10,7 @@ use crate::engine::snapshots;
 use crate::engine::timelines::{self, RowStats};
 use crate::error::{Error, Result};
 use crate::ingest::{self, IngestReport, Orders, ReadOptions};
+use crate::tables::Tables;
 
 /// Everything a run computed, with what it read.
 #[derive(Debug, Clone)]
@@ -30,6 +31,14 @@ pub struct Analysis {
 pub fn analyze(path: &Path, config: &Config, read: &ReadOptions, as_of: Option<Day>) -> Result<Analysis> {
     let (orders, ingest) = ingest::read_orders(path, &config.columns, config.time_zone, read)?;
     analyze_orders(orders, ingest, config, as_of)
+}
+
+/// Analyses the order rows of a polars frame (any column names, as
+/// `config.columns` says) into the tables: the library's polars entry.
+pub fn analyze_frame(frame: &polars::prelude::DataFrame, config: &Config, as_of: Option<Day>) -> Result<Tables> {
+    let (orders, ingest) = ingest::read_frame(frame, &config.columns, config.time_zone, &ReadOptions::default())?;
+    let analysis = analyze_orders(orders, ingest, config, as_of)?;
+    Ok(Tables::of(analysis, config))
 }
 
 /// Analyses orders already in memory; `ingest` says where they came from.

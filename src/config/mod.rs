@@ -128,7 +128,7 @@ pub struct Columns {
     pub amount: String,
 }
 
-/// DM response rates by tier, for planning (seed 002).
+/// DM response rates by tier, for planning (the book 『社長が知らない秘密の仕組み』).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ResponseRates {
     /// Indexed by tier: 初回, よちよち, 流行, コツコツ, 優良.

@@ -58,8 +58,3 @@ impl CohortCounter {
             .collect()
     }
 }
-
-/// The latest matured cohort, the one the KPI reports.
-pub fn latest_matured(cohorts: &[CohortConversion]) -> Option<&CohortConversion> {
-    cohorts.iter().rev().find(|c| c.matured)
-}

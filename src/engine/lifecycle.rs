@@ -1,4 +1,4 @@
-//! The six-state lifecycle scheme of seed 003 (spec section 8): 休眠, 優良
+//! The six-state D2C lifecycle (spec section 8): 休眠, 優良
 //! (Core/VIP), 休眠予備軍, 復活, 新規, 継続.
 //!
 //! Everything but the VIP top-share rule is local to a customer, so

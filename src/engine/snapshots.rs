@@ -382,26 +382,6 @@ fn customer_state(c: usize, f: &Facts, segment: usize, previous: Option<usize>, 
     }
 }
 
-/// Splits the customers over the machine's cores and runs `work` on each
-/// consecutive range; the results come back in range order.
-fn in_parallel<T: Send>(customers: usize, work: impl Fn(std::ops::Range<usize>) -> T + Sync) -> Vec<T> {
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
-    let per = customers.div_ceil(workers).max(1);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = (0..customers)
-            .step_by(per)
-            .map(|first| {
-                let work = &work;
-                s.spawn(move || work(first..(first + per).min(customers)))
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("portfolio thread"))
-            .collect()
-    })
-}
-
 /// Adds the parts up (in range order, so customers keep their order).
 fn merge_parts(parts: Vec<Part>, empty: impl FnOnce() -> Part) -> Part {
     let mut parts = parts.into_iter();
@@ -421,7 +401,7 @@ pub fn compute<C: Classifier + Sync>(tl: Timelines, rules: &C, snapshots: &[Day]
     let months = snapshots.len();
     debug_assert!(snapshots[..months - 1].iter().all(|&d| is_month_end(d)));
     let month_map = MonthMap::new(snapshots);
-    let parts = in_parallel(tl.customers(), |range| {
+    let parts = crate::parallel::map_ranges(tl.customers(), |range| {
         compute_part(&tl, rules, snapshots, toddler_days, range, &month_map)
     });
     let all = merge_parts(parts, || {
@@ -519,7 +499,7 @@ fn vip_thresholds(tl: &Timelines, rules: &LifecycleRules, snapshots: &[Day], mon
         return vec![None; n_months];
     }
     let as_of = *snapshots.last().expect("at least one snapshot");
-    let parts: Vec<Vec<(u32, i64, i8)>> = in_parallel(tl.customers(), |range| {
+    let parts: Vec<Vec<(u32, i64, i8)>> = crate::parallel::map_ranges(tl.customers(), |range| {
         let mut events = Vec::with_capacity(range.len() * 2);
         let mut held = Vec::with_capacity(8);
         for c in range {
@@ -713,7 +693,7 @@ pub fn compute_lifecycle(tl: Timelines, rules: &LifecycleRules, snapshots: &[Day
     let month_map = MonthMap::new(snapshots);
     let thresholds = vip_thresholds(&tl, rules, snapshots, &month_map);
     let th = Thresholds::new(&thresholds);
-    let parts = in_parallel(tl.customers(), |range| {
+    let parts = crate::parallel::map_ranges(tl.customers(), |range| {
         compute_part_lifecycle(&tl, rules, snapshots, toddler_days, range, &month_map, &th)
     });
     let all = merge_parts(parts, || {

@@ -116,10 +116,6 @@ impl<T> Shared<T> {
     }
 }
 
-fn workers() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8)
-}
-
 /// Groups the orders dated on or before `cutoff` by customer: a counting
 /// sort, in parallel over row ranges. Each worker keeps its rows' order, so
 /// a customer's rows stay in input order (already by date for most exports).
@@ -131,7 +127,7 @@ pub fn build(orders: Orders, cutoff: Day) -> (Timelines, RowStats) {
         amount: amounts,
     } = orders;
     let customers = ids.len();
-    let chunk = customer.len().div_ceil(workers()).max(1);
+    let chunk = customer.len().div_ceil(crate::parallel::workers()).max(1);
     let ranges: Vec<std::ops::Range<usize>> = (0..customer.len())
         .step_by(chunk)
         .map(|b| b..(b + chunk).min(customer.len()))
@@ -239,7 +235,7 @@ pub fn build(orders: Orders, cutoff: Day) -> (Timelines, RowStats) {
 /// customers; returns how many rows repeat the one before them exactly.
 fn sort_each_customer(days: &mut [Day], amounts: &mut [Money], offsets: &[usize]) -> u64 {
     let customers = offsets.len() - 1;
-    let per = customers.div_ceil(workers()).max(1);
+    let per = customers.div_ceil(crate::parallel::workers()).max(1);
     let mut pieces = Vec::new();
     let (mut rest_d, mut rest_a) = (days, amounts);
     let mut consumed = 0;

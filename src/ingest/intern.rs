@@ -113,7 +113,7 @@ impl Interner {
 pub const NO_CODE: u32 = u32::MAX;
 
 fn threads() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8)
+    crate::parallel::workers()
 }
 
 /// A raw pointer that scoped worker threads may write through, each to

@@ -105,6 +105,8 @@ impl IngestReport {
 
 enum Source {
     Csv(CsvFrame),
+    /// A polars frame handed to the library (a clone: columns are shared).
+    Frame(DataFrame),
     /// Parquet is read one column at a time, so that only one column's
     /// frame is in memory besides the parsed arrays.
     Parquet {
@@ -117,6 +119,7 @@ impl Source {
     fn names(&self) -> Vec<String> {
         match self {
             Source::Csv(c) => c.frame.get_column_names().iter().map(|n| n.to_string()).collect(),
+            Source::Frame(f) => f.get_column_names().iter().map(|n| n.to_string()).collect(),
             Source::Parquet { names, .. } => names.clone(),
         }
     }
@@ -124,6 +127,7 @@ impl Source {
     fn height(&self) -> usize {
         match self {
             Source::Csv(c) => c.frame.height(),
+            Source::Frame(f) => f.height(),
             Source::Parquet { rows, .. } => *rows,
         }
     }
@@ -135,6 +139,7 @@ impl Source {
                 .frame
                 .drop_in_place(name)
                 .map_err(|e| Error::input(path, e.to_string())),
+            Source::Frame(f) => f.drop_in_place(name).map_err(|e| Error::input(path, e.to_string())),
             Source::Parquet { .. } => {
                 let file = open_file(path)?;
                 let frame = ParquetReader::new(file)
@@ -152,7 +157,7 @@ impl Source {
     fn place(&self, row: usize) -> String {
         match self {
             Source::Csv(c) => format!("line {}", c.line_of_row(row)),
-            Source::Parquet { .. } => format!("row {}", row + 1),
+            Source::Frame(_) | Source::Parquet { .. } => format!("row {}", row + 1),
         }
     }
 
@@ -164,7 +169,9 @@ impl Source {
                 .into_iter()
                 .map(|l| (format!("line {l}"), l))
                 .collect(),
-            Source::Parquet { .. } => rows.iter().map(|&r| (format!("row {}", r + 1), r as u64 + 1)).collect(),
+            Source::Frame(_) | Source::Parquet { .. } => {
+                rows.iter().map(|&r| (format!("row {}", r + 1), r as u64 + 1)).collect()
+            }
         }
     }
 }
@@ -236,7 +243,38 @@ fn check_sum(path: &Path, orders: Orders, report: IngestReport) -> Result<(Order
 /// naming file, line, column and value) or leniently (bad rows skipped and
 /// reported).
 pub fn read_orders(path: &Path, columns: &Columns, tz: Tz, options: &ReadOptions) -> Result<(Orders, IngestReport)> {
-    let mut source = open(path, columns, options)?;
+    read_source(path, open(path, columns, options)?, columns, tz, options)
+}
+
+/// Reads the order rows of a polars frame, as [`read_orders`] reads a file:
+/// any column names (`columns`), text, date, datetime or numeric cells,
+/// each bad cell named by its 1-based row. Messages call the frame
+/// `(DataFrame)`.
+pub fn read_frame(
+    frame: &DataFrame,
+    columns: &Columns,
+    tz: Tz,
+    options: &ReadOptions,
+) -> Result<(Orders, IngestReport)> {
+    read_source(
+        Path::new(FRAME_NAME),
+        Source::Frame(frame.clone()),
+        columns,
+        tz,
+        options,
+    )
+}
+
+/// What messages call a frame handed to [`read_frame`].
+pub const FRAME_NAME: &str = "(DataFrame)";
+
+fn read_source(
+    path: &Path,
+    mut source: Source,
+    columns: &Columns,
+    tz: Tz,
+    options: &ReadOptions,
+) -> Result<(Orders, IngestReport)> {
     let names = source.names();
     let lookup = |wanted: &str, role: &'static str| -> Result<String> {
         find_column(&names, wanted).map(str::to_string).ok_or_else(|| {
@@ -279,7 +317,7 @@ pub fn read_orders(path: &Path, columns: &Columns, tz: Tz, options: &ReadOptions
             Some(c.layout.clone()),
             c.skipped.as_slice(),
         ),
-        Source::Parquet { .. } => (None, None, None, &[][..]),
+        Source::Frame(_) | Source::Parquet { .. } => (None, None, None, &[][..]),
     };
     // Records read that are not rows of the frame: repeated headers, and in
     // lenient mode records that could not be split into fields.
@@ -295,7 +333,11 @@ pub fn read_orders(path: &Path, columns: &Columns, tz: Tz, options: &ReadOptions
         .collect();
     let mut report = IngestReport {
         path: path.to_path_buf(),
-        format: if encoding.is_some() { "csv" } else { "parquet" },
+        format: match source {
+            Source::Csv(_) => "csv",
+            Source::Frame(_) => "frame",
+            Source::Parquet { .. } => "parquet",
+        },
         encoding,
         delimiter,
         rows_read: (height + skipped.len()) as u64,

@@ -42,11 +42,6 @@ pub fn ensure_fonts_registered() {
     });
 }
 
-/// The embedded TrueType font file.
-pub fn font_bytes() -> &'static [u8] {
-    IPAEX_GOTHIC
-}
-
 /// A CSS `@font-face` rule that provides the embedded font to SVG charts
 /// inlined in HTML (about 8 MB of base64: include it once per page, and only
 /// when the page must render on machines without Japanese fonts).

@@ -58,6 +58,22 @@ tr.priority td { background: #fff4f4; font-weight: 600; }
 }
 "#;
 
+/// The note under the action table: the response rates of this run's
+/// rules (the book's 20/10/5/1% unless configured otherwise).
+fn response_rates_note(config: &crate::config::Config, lang: crate::text::lang::Lang) -> String {
+    let [first, toddler, trendy, steady, loyal] = config.response_rates.by_tier.map(percent);
+    match lang {
+        crate::text::lang::Lang::Ja => format!(
+            "反応率は区分の段階別の計画値(優良 {loyal}・コツコツ {steady}・流行 {trendy}・よちよち {toddler}・初回 {first})で、\
+             離脱区分にも同じ率を当てています。実際の離脱客の反応は低めです。"
+        ),
+        crate::text::lang::Lang::En => format!(
+            "Response rates are planning figures by tier (loyal {loyal}, steady {steady}, trendy {trendy}, toddler {toddler}, \
+             first-time {first}), applied to lapsed segments too; lapsed customers usually respond less."
+        ),
+    }
+}
+
 /// A chart as the page embeds it.
 pub struct EmbeddedChart {
     pub png_base64: String,
@@ -168,15 +184,13 @@ pub fn render(model: &ReportModel, tables: &Tables, charts: &[EmbeddedChart]) ->
         h,
         "</table>\n<p class=\"note\">{}</p>\n</section>",
         if with_rates {
-            l(
-                "反応率は区分の段階別(優良 20%・コツコツ 10%・よちよち 5%・初回 1%、流行は設定値)の計画値で、離脱区分にも同じ率を当てています。実際の離脱客の反応は低めです。",
-                "Response rates are planning figures by tier (loyal 20%, steady 10%, toddler 5%, first-time 1%, trendy as configured), applied to lapsed segments too; lapsed customers usually respond less.",
-            )
+            response_rates_note(config, lang)
         } else {
             l(
-                "seed 003 のフェーズ別「次の一歩」。休眠予備軍(離脱の入口)が最優先です。",
-                "Seed 003's next step for each phase. At-risk customers (the way out) come first.",
+                "6 区分の D2C ライフサイクルによるフェーズ別「次の一歩」。休眠予備軍(離脱の入口)が最優先です。",
+                "The six-state D2C lifecycle's next step for each phase. At-risk customers (the way out) come first.",
             )
+            .to_string()
         }
     );
 

@@ -1,6 +1,7 @@
 //! Everything the user sees: CSV tables, the terminal summary, charts and
 //! the HTML report. With `ingest`, the only part that writes files.
 
+pub mod chart_kind;
 pub mod charts;
 pub mod fonts;
 pub mod html;
@@ -10,45 +11,12 @@ pub mod summary;
 
 use std::path::{Path, PathBuf};
 
-use base64::Engine as _;
-use plotters::coord::Shift;
-use plotters::prelude::{DrawingArea, DrawingBackend};
-
-use crate::config::Config;
 use crate::dates::{format_month, month_of};
-use crate::engine::portfolio::Portfolio;
 use crate::error::{Error, Result};
 use crate::tables::Tables;
 use crate::text::lang::Lang;
+use base64::Engine as _;
 use charts::{ChartError, SLIDE_SIZE};
-
-/// Draws the report chart whose file stem is `file` (see `model::build`).
-/// `ten` is the portfolio on ten CPM segments (超優良 merged into 優良) for
-/// the charts drawn on ten: the same as `p` unless 超優良 is on.
-fn draw_chart<DB: DrawingBackend>(
-    file: &str,
-    root: DrawingArea<DB, Shift>,
-    p: &Portfolio,
-    ten: &Portfolio,
-    t: usize,
-    config: &Config,
-    lang: Lang,
-) -> Result<(), ChartError> {
-    match file {
-        "01_portfolio" => charts::portfolio_grid(root, p, t, lang),
-        "02_funnel" => charts::funnel(root, ten, t, lang),
-        "03_trend" => charts::trend(root, p, lang),
-        "04_conversion" => charts::conversion(root, p, config.conversion_target, lang),
-        "05_transitions" => charts::transition_heatmap(root, p, t, lang),
-        "06_cohort_ladder" => charts::cohort_ladder(root, ten, lang),
-        "07_sales" => charts::sales_by_segment(root, ten, lang),
-        // The lifecycle scheme.
-        "01_states" => charts::lifecycle_states(root, p, lang),
-        "02_transitions" => charts::transition_heatmap(root, p, t, lang),
-        "03_winback" => charts::winback_flow(root, p, lang),
-        other => Err(ChartError::Draw(format!("unknown chart {other}"))),
-    }
-}
 
 fn chart_error(e: ChartError) -> Error {
     Error::Chart(e.to_string())
@@ -81,12 +49,12 @@ pub fn write_report(tables: &Tables, out_dir: &Path, lang: Lang) -> Result<PathB
     let mut embedded = Vec::with_capacity(model.charts.len());
     for section in &model.charts {
         let png = charts::render_png_bytes(SLIDE_SIZE, |root| {
-            draw_chart(section.file, root, p, &ten, model.t, config, lang)
+            section.chart.draw(root, p, &ten, model.t, config, lang)
         })
         .map_err(chart_error)?;
         crate::tables::write_bytes(&dir, &format!("{}.png", section.file), &png)?;
         let svg = charts::render_svg(SLIDE_SIZE, |root| {
-            draw_chart(section.file, root, p, &ten, model.t, config, lang)
+            section.chart.draw(root, p, &ten, model.t, config, lang)
         })
         .map_err(chart_error)?;
         crate::tables::write_file(&dir, &format!("{}.svg", section.file), &svg)?;

@@ -5,6 +5,7 @@
 //! the same report as the run itself.
 
 pub mod data_quality;
+mod frames;
 mod read;
 mod record;
 mod write;

@@ -163,11 +163,6 @@ pub fn customers_csv(p: &Portfolio, indexes: impl IntoIterator<Item = usize>) ->
     String::from_utf8(out).expect("ids and labels are UTF-8")
 }
 
-/// `segments.csv` as text (every customer at the as-of date).
-pub fn segments_csv(p: &Portfolio) -> String {
-    customers_csv(p, 0..p.customers.len())
-}
-
 /// Writes `segments.csv` for every customer, formatting blocks of rows in
 /// parallel: ten million customers make a file of half a gigabyte.
 pub fn write_segments(path: &Path, p: &Portfolio) -> Result<()> {
@@ -178,25 +173,15 @@ pub fn write_segments(path: &Path, p: &Portfolio) -> Result<()> {
     };
     let mut file = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(path).map_err(write_err)?);
     file.write_all(CUSTOMERS_HEADER.as_bytes()).map_err(write_err)?;
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+    let workers = crate::parallel::workers();
     for block in p.customers.chunks(BLOCK * workers) {
-        let texts: Vec<Vec<u8>> = std::thread::scope(|s| {
-            let handles: Vec<_> = block
-                .chunks(BLOCK)
-                .map(|part| {
-                    s.spawn(move || {
-                        let mut out = Vec::with_capacity(part.len() * 64);
-                        for c in part {
-                            push_customer_row(&mut out, p, c);
-                        }
-                        out
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().expect("formatting thread"))
-                .collect()
+        let texts = crate::parallel::map_ranges(block.len(), |range| {
+            let part = &block[range];
+            let mut out = Vec::with_capacity(part.len() * 64);
+            for c in part {
+                push_customer_row(&mut out, p, c);
+            }
+            out
         });
         for text in texts {
             file.write_all(&text).map_err(write_err)?;

@@ -6,6 +6,7 @@ mod cli;
 mod common;
 mod data_quality;
 mod errors;
+mod frames;
 mod fuzz_regressions;
 mod ingest_files;
 mod lifecycle;

@@ -16,7 +16,7 @@ use super::{ChartError, check_cpm_layout, check_snapshot};
 use crate::engine::portfolio::Portfolio;
 use crate::text::lang::Lang;
 
-/// 優良現役's share of active customers that seed 002 aims for.
+/// 優良現役's share of active customers that the book 『社長が知らない秘密の仕組み』 aims for.
 const LOYAL_SHARE_TARGET: f64 = 0.20;
 
 const HEADER_H: i32 = 60;

@@ -87,15 +87,6 @@ pub fn lapsed_tier_color(tier: usize) -> RGBColor {
     blend(tier_color(tier), RGBColor(200, 200, 200), 0.6)
 }
 
-/// Colour of a CPM segment index (0..5 active, 5..10 lapsed).
-pub fn segment_color(segment: usize) -> RGBColor {
-    if segment < CPM_TIERS {
-        tier_color(segment)
-    } else {
-        lapsed_tier_color(segment - CPM_TIERS)
-    }
-}
-
 /// `a` moved towards `b` by `t` (0 = a, 1 = b).
 pub fn blend(a: RGBColor, b: RGBColor, t: f64) -> RGBColor {
     let mix = |x: u8, y: u8| (f64::from(x) + (f64::from(y) - f64::from(x)) * t).round() as u8;

@@ -29,7 +29,8 @@ pub(super) fn build_cpm(full: &Portfolio, config: &Config, lang: Lang, layout: C
     let cards = cards(&k, config, lang, layout);
     let charts = vec![
         ChartSection {
-            file: "01_portfolio",
+            chart: Chart::Portfolio,
+            file: Chart::Portfolio.file_stem(&Chart::CPM),
             title: if layout.has_super() {
                 l(
                     "CPM ポートフォリオ(12 区分: 超優良あり)",
@@ -41,17 +42,20 @@ pub(super) fn build_cpm(full: &Portfolio, config: &Config, lang: Lang, layout: C
             reading: read_portfolio(full, &k, config, lang, layout),
         },
         ChartSection {
-            file: "02_funnel",
+            chart: Chart::Funnel,
+            file: Chart::Funnel.file_stem(&Chart::CPM),
             title: l("育成ファネル", "Nurturing funnel"),
             reading: merged_note(read_funnel(p, t, lang)),
         },
         ChartSection {
-            file: "03_trend",
+            chart: Chart::Trend,
+            file: Chart::Trend.file_stem(&Chart::CPM),
             title: l("区分別顧客数の推移", "Customers by segment over time"),
             reading: read_trend(p, t, lang),
         },
         ChartSection {
-            file: "04_conversion",
+            chart: Chart::Conversion,
+            file: Chart::Conversion.file_stem(&Chart::CPM),
             title: l(
                 "初回→よちよち転換率(獲得月別)",
                 "First-to-toddler conversion by acquisition month",
@@ -59,17 +63,20 @@ pub(super) fn build_cpm(full: &Portfolio, config: &Config, lang: Lang, layout: C
             reading: read_conversion(&k, config, lang),
         },
         ChartSection {
-            file: "05_transitions",
+            chart: Chart::Transitions,
+            file: Chart::Transitions.file_stem(&Chart::CPM),
             title: l("今月の区分移動(前月末→今月末)", "This month's moves between segments"),
             reading: read_transitions(p, t, lang),
         },
         ChartSection {
-            file: "06_cohort_ladder",
+            chart: Chart::CohortLadder,
+            file: Chart::CohortLadder.file_stem(&Chart::CPM),
             title: l("獲得コホートの育成状況", "Cohort ladder"),
             reading: merged_note(read_ladder(p, lang)),
         },
         ChartSection {
-            file: "07_sales",
+            chart: Chart::Sales,
+            file: Chart::Sales.file_stem(&Chart::CPM),
             title: l("区分別の売上", "Sales by segment"),
             reading: merged_note(read_sales(p, t, lang)),
         },
@@ -416,7 +423,7 @@ fn read_sales(p: &Portfolio, t: usize, lang: Lang) -> String {
     }
 }
 
-/// The seeds' playbook (seed 002): what to send each segment.
+/// Yazuya's playbook, as the book 『社長が知らない秘密の仕組み』 tells it: what to send each segment.
 fn communication(segment: usize, lang: Lang) -> &'static str {
     match segment {
         0 => lang.pick(
@@ -468,7 +475,7 @@ fn actions(p: &Portfolio, t: usize, config: &Config, lang: Lang, layout: CpmLayo
             }
         })
         .collect();
-    // 優良離脱 first (seed 002), then the canonical order.
+    // 優良離脱 first (the book), then the canonical order.
     rows.sort_by_key(|r| !r.priority);
     rows
 }

@@ -165,7 +165,8 @@ pub(super) fn build_lifecycle(p: &Portfolio, config: &Config, lang: Lang) -> Rep
     };
     let charts = vec![
         ChartSection {
-            file: "01_states",
+            chart: Chart::States,
+            file: Chart::States.file_stem(&Chart::LIFECYCLE),
             title: l(
                 "状態別の顧客数の推移(6 区分)",
                 "Customers by state over time (six states)",
@@ -173,12 +174,14 @@ pub(super) fn build_lifecycle(p: &Portfolio, config: &Config, lang: Lang) -> Rep
             reading: states_reading,
         },
         ChartSection {
-            file: "02_transitions",
+            chart: Chart::Transitions,
+            file: Chart::Transitions.file_stem(&Chart::LIFECYCLE),
             title: l("今月の状態移動(前月末→今月末)", "This month's moves between states"),
             reading: transitions_reading,
         },
         ChartSection {
-            file: "03_winback",
+            chart: Chart::Winback,
+            file: Chart::Winback.file_stem(&Chart::LIFECYCLE),
             title: l("復活と休眠入り", "Winbacks and customers going dormant"),
             reading: winback_reading,
         },
@@ -216,7 +219,7 @@ pub(super) fn build_lifecycle(p: &Portfolio, config: &Config, lang: Lang) -> Rep
     }
 }
 
-/// Seed 003's "next step" per phase.
+/// The six-state D2C lifecycle's "next step" per phase.
 fn lifecycle_communication(state: usize, lang: Lang) -> &'static str {
     use crate::engine::lifecycle::{ACTIVE, AT_RISK, DORMANT, NEWCOMER, VIP, WINBACK};
     match state {

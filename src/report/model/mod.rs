@@ -10,6 +10,7 @@ use crate::engine::kpi::{self, Kpis, LifecycleKpis};
 use crate::engine::portfolio::{CustomerState, LadderCohort, Portfolio, TransitionMatrix};
 use crate::engine::segments::{CPM_LABELS, CPM_TIERS, CpmLayout, Tier, cpm_segment};
 use crate::money::round_units;
+use crate::report::chart_kind::Chart;
 use crate::tables::Tables;
 use crate::text::format::{percent, points, signed, thousands};
 use crate::text::lang::Lang;
@@ -33,8 +34,9 @@ pub struct Card {
 /// A chart and the sentence that reads it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChartSection {
+    pub chart: Chart,
     /// File stem, e.g. `01_portfolio`.
-    pub file: &'static str,
+    pub file: String,
     pub title: String,
     pub reading: String,
 }
@@ -46,7 +48,7 @@ pub struct ActionRow {
     pub name: String,
     pub customers: u64,
     pub communication: String,
-    /// Planning response rate (CPM tiers, seed 002); `None` for the
+    /// Planning response rate (CPM tiers, from the book); `None` for the
     /// lifecycle scheme, which has none.
     pub response_rate: Option<f64>,
     pub expected_responders: Option<f64>,

@@ -1,0 +1,92 @@
+//! The report's charts, named by what they show rather than by file name:
+//! each scheme lists its charts, and drawing one is an exhaustive match, so
+//! a chart cannot be listed without being drawn (or drawn under a typo).
+
+use plotters::coord::Shift;
+use plotters::prelude::{DrawingArea, DrawingBackend};
+
+use super::charts::{self, ChartError};
+use crate::config::Config;
+use crate::engine::portfolio::Portfolio;
+use crate::text::lang::Lang;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Chart {
+    /// CPM: the 10-box (or 12-box) portfolio table.
+    Portfolio,
+    /// CPM: the nurturing funnel with this month's moves up.
+    Funnel,
+    /// CPM: customers by segment over time.
+    Trend,
+    /// 初回→よちよち conversion by acquisition month.
+    Conversion,
+    /// This month's moves between segments (either scheme).
+    Transitions,
+    /// CPM: the cohort ladder.
+    CohortLadder,
+    /// CPM: sales by segment.
+    Sales,
+    /// Lifecycle: customers by state over time.
+    States,
+    /// Lifecycle: winbacks against customers going dormant.
+    Winback,
+}
+
+impl Chart {
+    /// The charts of the CPM report, in page order.
+    pub const CPM: [Chart; 7] = [
+        Chart::Portfolio,
+        Chart::Funnel,
+        Chart::Trend,
+        Chart::Conversion,
+        Chart::Transitions,
+        Chart::CohortLadder,
+        Chart::Sales,
+    ];
+
+    /// The charts of the lifecycle report, in page order.
+    pub const LIFECYCLE: [Chart; 3] = [Chart::States, Chart::Transitions, Chart::Winback];
+
+    /// The file stem of the chart in a report of `scheme_charts` (its place
+    /// in the list gives the number: `01_portfolio`, `02_transitions`).
+    pub fn file_stem(self, scheme_charts: &[Chart]) -> String {
+        let n = scheme_charts.iter().position(|&c| c == self).map_or(0, |i| i + 1);
+        let name = match self {
+            Chart::Portfolio => "portfolio",
+            Chart::Funnel => "funnel",
+            Chart::Trend => "trend",
+            Chart::Conversion => "conversion",
+            Chart::Transitions => "transitions",
+            Chart::CohortLadder => "cohort_ladder",
+            Chart::Sales => "sales",
+            Chart::States => "states",
+            Chart::Winback => "winback",
+        };
+        format!("{n:02}_{name}")
+    }
+
+    /// Draws the chart for the snapshot `t`. `ten` is the portfolio on ten
+    /// CPM segments (超優良 merged into 優良) for the charts drawn on ten:
+    /// the same as `p` unless 超優良 is on.
+    pub fn draw<DB: DrawingBackend>(
+        self,
+        root: DrawingArea<DB, Shift>,
+        p: &Portfolio,
+        ten: &Portfolio,
+        t: usize,
+        config: &Config,
+        lang: Lang,
+    ) -> Result<(), ChartError> {
+        match self {
+            Chart::Portfolio => charts::portfolio_grid(root, p, t, lang),
+            Chart::Funnel => charts::funnel(root, ten, t, lang),
+            Chart::Trend => charts::trend(root, p, lang),
+            Chart::Conversion => charts::conversion(root, p, config.conversion_target, lang),
+            Chart::Transitions => charts::transition_heatmap(root, p, t, lang),
+            Chart::CohortLadder => charts::cohort_ladder(root, ten, lang),
+            Chart::Sales => charts::sales_by_segment(root, ten, lang),
+            Chart::States => charts::lifecycle_states(root, p, lang),
+            Chart::Winback => charts::winback_flow(root, p, lang),
+        }
+    }
+}
