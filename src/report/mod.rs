@@ -7,6 +7,7 @@ pub mod fonts;
 pub mod html;
 pub mod model;
 pub mod quality;
+pub mod scheme;
 pub mod summary;
 
 use std::path::{Path, PathBuf};
@@ -42,10 +43,7 @@ pub fn write_report(tables: &Tables, out_dir: &Path, lang: Lang) -> Result<PathB
             &crate::tables::customers_csv(p, list.customers.iter().copied()),
         )?;
     }
-    let ten = match model.scheme {
-        crate::config::Scheme::Cpm => model::ten_segments(p),
-        crate::config::Scheme::Lifecycle => std::borrow::Cow::Borrowed(p),
-    };
+    let ten = scheme::of(config).chart_view(p);
     let mut embedded = Vec::with_capacity(model.charts.len());
     for section in &model.charts {
         let png = charts::render_png_bytes(SLIDE_SIZE, |root| {

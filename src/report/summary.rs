@@ -7,7 +7,7 @@ use crate::config::Config;
 use crate::dates::{format_day, format_month};
 use crate::engine::kpi;
 use crate::engine::portfolio::Portfolio;
-use crate::engine::segments::{CPM_TIER_NAMES, CpmLayout};
+use crate::engine::segments::CPM_TIER_NAMES;
 use crate::tables::Tables;
 use crate::text::format::{pad_left, pad_right, percent, points, signed, thousands};
 use crate::text::lang::Lang;
@@ -15,12 +15,14 @@ use crate::text::lang::Lang;
 const LABEL_W: usize = 14;
 const CELL_W: usize = 11;
 
-/// The terminal summary of the tables' latest month-end.
+/// The terminal summary of the tables' latest month-end, by their scheme.
 pub fn render(tables: &Tables, lang: Lang) -> String {
-    let (p, config) = (&tables.portfolio, &tables.config);
-    let Some(layout) = CpmLayout::of(&p.labels) else {
-        return render_lifecycle(p, config, lang);
-    };
+    crate::report::scheme::of(&tables.config).summary(&tables.portfolio, &tables.config, lang)
+}
+
+/// The CPM table: five (or six) tiers across, 現役 above 離脱.
+pub(crate) fn render_cpm(p: &Portfolio, config: &Config, lang: Lang) -> String {
+    let layout = config.rules.layout();
     let tiers = layout.tiers;
     let t = p.snapshot_days.len() - 1;
     let prev = t.checked_sub(1);
@@ -163,7 +165,8 @@ pub fn render(tables: &Tables, lang: Lang) -> String {
 }
 
 /// The lifecycle scheme (spec section 8): the six states as rows.
-fn render_lifecycle(p: &Portfolio, config: &Config, lang: Lang) -> String {
+/// The six states, one line each.
+pub(crate) fn render_lifecycle(p: &Portfolio, config: &Config, lang: Lang) -> String {
     use crate::engine::lifecycle::{DORMANT, threshold_by_sorting};
     let t = p.snapshot_days.len() - 1;
     let prev = t.checked_sub(1);

@@ -2,7 +2,21 @@
 
 use super::*;
 
-pub(super) fn build_cpm(full: &Portfolio, config: &Config, lang: Lang, layout: CpmLayout) -> ReportModel {
+impl crate::report::scheme::SchemeReport for crate::report::scheme::Cpm {
+    fn model(&self, p: &Portfolio, config: &Config, lang: Lang) -> ReportModel {
+        build_cpm(p, config, lang, config.rules.layout())
+    }
+
+    fn summary(&self, p: &Portfolio, config: &Config, lang: Lang) -> String {
+        crate::report::summary::render_cpm(p, config, lang)
+    }
+
+    fn chart_view<'a>(&self, p: &'a Portfolio) -> Cow<'a, Portfolio> {
+        ten_segments(p)
+    }
+}
+
+fn build_cpm(full: &Portfolio, config: &Config, lang: Lang, layout: CpmLayout) -> ReportModel {
     let merged = ten_segments(full);
     let p: &Portfolio = &merged;
     let t = p.snapshot_days.len() - 1;

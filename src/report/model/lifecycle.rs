@@ -2,7 +2,17 @@
 
 use super::*;
 
-pub(super) fn build_lifecycle(p: &Portfolio, config: &Config, lang: Lang) -> ReportModel {
+impl crate::report::scheme::SchemeReport for crate::report::scheme::Lifecycle {
+    fn model(&self, p: &Portfolio, config: &Config, lang: Lang) -> ReportModel {
+        build_lifecycle(p, config, lang)
+    }
+
+    fn summary(&self, p: &Portfolio, config: &Config, lang: Lang) -> String {
+        crate::report::summary::render_lifecycle(p, config, lang)
+    }
+}
+
+fn build_lifecycle(p: &Portfolio, config: &Config, lang: Lang) -> ReportModel {
     use crate::engine::lifecycle::{ACTIVE, AT_RISK, DORMANT, NEWCOMER, VIP, WINBACK};
     let t = p.snapshot_days.len() - 1;
     let k = kpi::lifecycle_at(p, t, config.rules.toddler_days);

@@ -191,10 +191,7 @@ pub fn ten_segments(p: &Portfolio) -> Cow<'_, Portfolio> {
     }
 }
 
+/// The report model of the tables, by their scheme.
 pub fn build(tables: &Tables, lang: Lang) -> ReportModel {
-    let (p, config) = (&tables.portfolio, &tables.config);
-    match CpmLayout::of(&p.labels) {
-        Some(layout) => cpm::build_cpm(p, config, lang, layout),
-        None => lifecycle::build_lifecycle(p, config, lang),
-    }
+    crate::report::scheme::of(&tables.config).model(&tables.portfolio, &tables.config, lang)
 }
