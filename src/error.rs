@@ -27,12 +27,31 @@ pub enum Error {
     #[error("{0}")]
     NoData(String),
 
+    /// Every row was left out (in lenient mode: each one rejected).
+    #[error("{}: no usable order rows{}", .0.path.display(), rejected_note(.0))]
+    NoUsableRows(Box<crate::ingest::IngestReport>),
+
     #[error("chart: {0}")]
     Chart(String),
+
+    /// An output that would replace what the user did not ask to replace.
+    #[error("{0}")]
+    Refused(String),
+
+    /// Another run holds the output folder.
+    #[error("{0}")]
+    Busy(String),
 
     /// A command line that asks for something impossible (exit code 2).
     #[error("{0}")]
     Usage(String),
+}
+
+fn rejected_note(ingest: &crate::ingest::IngestReport) -> String {
+    match ingest.rejected.len() {
+        0 => String::new(),
+        n => format!(" (all {n} rows were rejected; rejects.csv lists them with the reason)"),
+    }
 }
 
 impl Error {

@@ -51,6 +51,7 @@ pub mod error;
 pub mod generate;
 pub mod ingest;
 pub mod money;
+pub mod output;
 pub mod parallel;
 pub mod pipeline;
 pub mod report;

@@ -45,7 +45,7 @@ pub fn analyze_frame(frame: &polars::prelude::DataFrame, config: &Config, as_of:
 pub fn analyze_orders(orders: Orders, ingest: IngestReport, config: &Config, as_of: Option<Day>) -> Result<Analysis> {
     let path = ingest.path.clone();
     if orders.is_empty() {
-        return Err(Error::NoData(format!("{}: no usable order rows", path.display())));
+        return Err(Error::NoUsableRows(Box::new(ingest)));
     }
     let today = crate::dates::today();
     let rows_after_today = orders.day.iter().filter(|&&d| d > today).count() as u64;

@@ -5,19 +5,20 @@ use super::args::{CalibrateArgs, WhatifArgs};
 use super::common::{config, load_config, overrides, read_options};
 use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::output::file::{check_free, refuse_input, write_new};
 use crate::tables::file_name;
+
+/// The files a run reads: the orders and the config file.
+fn inputs<'a>(run: &'a super::args::RunArgs, input: &'a std::path::Path) -> Vec<&'a std::path::Path> {
+    std::iter::once(input).chain(run.config.as_deref()).collect()
+}
 
 pub(super) fn calibrate(args: &CalibrateArgs) -> Result<()> {
     let run = &args.input.run;
     let config = config(run)?;
-    if let Some(out) = &args.out
-        && out.exists()
-        && !args.force
-    {
-        return Err(Error::Config(format!(
-            "{} exists: not overwritten (pass --force to replace it, or choose another --out)",
-            out.display()
-        )));
+    if let Some(out) = &args.out {
+        refuse_input(out, &inputs(run, &args.input.input), "--out")?;
+        check_free(out, args.force, "--out")?;
     }
     let (orders, ingest) =
         crate::ingest::read_orders(&args.input.input, &config.columns, config.time_zone, &read_options(run))?;
@@ -34,10 +35,7 @@ pub(super) fn calibrate(args: &CalibrateArgs) -> Result<()> {
     let toml = calibration.config_file(&config, &file_name(&ingest.path), args.lang);
     match &args.out {
         Some(out) => {
-            std::fs::write(out, &toml).map_err(|source| Error::Write {
-                path: out.clone(),
-                source,
-            })?;
+            write_new(out, toml.as_bytes(), args.force, "--out")?;
             eprintln!(
                 "wrote {}: the suggested thresholds, commented with the evidence. Edit it, then use it with --config {} \
                  (or name it cpm.toml in the folder you run cpm from).",
@@ -65,15 +63,16 @@ pub(super) fn whatif(args: &WhatifArgs) -> Result<()> {
     }
     let mut after = Config::resolve(&file, &changed)?;
     after.source = source;
+    if let Some(out) = &args.out {
+        refuse_input(out, &inputs(run, &args.input.input), "--out")?;
+        check_free(out, args.force, "--out")?;
+    }
     let (orders, ingest) =
         crate::ingest::read_orders(&args.input.input, &before.columns, before.time_zone, &read_options(run))?;
     let result = crate::analysis::whatif::run(orders, ingest, &before, &after, run.as_of)?;
     print!("{}", result.text(args.lang));
     if let Some(out) = &args.out {
-        std::fs::write(out, result.csv()).map_err(|source| Error::Write {
-            path: out.clone(),
-            source,
-        })?;
+        write_new(out, result.csv().as_bytes(), args.force, "--out")?;
         eprintln!("wrote {}", out.display());
     }
     Ok(())

@@ -232,6 +232,10 @@ pub struct ReportArgs {
     /// Language of the report.
     #[arg(long, value_enum, default_value_t = Lang::Ja)]
     pub lang: Lang,
+    /// Encoding of the follow-up lists (lists/*.csv) for Excel: UTF-8 with a BOM, or CP932
+    /// (refused when a character does not fit).
+    #[arg(long, value_enum, default_value_t = crate::output::excel::ExcelEncoding::Utf8Bom)]
+    pub excel_encoding: crate::output::excel::ExcelEncoding,
 }
 
 #[derive(Debug, Args)]
@@ -259,6 +263,9 @@ pub struct WhatifArgs {
     /// Also write the customer moves as CSV (from_segment,to_segment,customers).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Replace --out if it exists.
+    #[arg(long)]
+    pub force: bool,
     /// Language of the report.
     #[arg(long, value_enum, default_value_t = Lang::Ja)]
     pub lang: Lang,
@@ -281,4 +288,7 @@ pub struct GenerateArgs {
     /// Output file: .csv or .parquet.
     #[arg(long, short = 'o')]
     pub out: PathBuf,
+    /// Replace --out if it exists.
+    #[arg(long)]
+    pub force: bool,
 }

@@ -27,7 +27,10 @@ pub(super) fn load_config(explicit: Option<&Path>) -> Result<(ConfigFile, Option
     })?;
     let text = String::from_utf8(bytes.clone())
         .map_err(|_| Error::Config(format!("{}: the config file is not UTF-8 text", path.display())))?;
-    let file = Config::parse_file(&text).map_err(|e| Error::Config(format!("{}: {e}", path.display())))?;
+    let file = Config::parse_file(&text).map_err(|e| match e {
+        Error::Config(message) => Error::Config(format!("{}: {message}", path.display())),
+        other => other,
+    })?;
     Ok((file, Some(ConfigSource::of(path, &bytes))))
 }
 
@@ -56,16 +59,66 @@ pub(super) fn read_options(args: &RunArgs) -> ReadOptions {
     }
 }
 
-/// Reads and analyses the orders of `input` into tables.
-pub(super) fn analyse(input: &Path, args: &RunArgs, as_of: Option<Day>) -> Result<Tables> {
+/// Where `rejects.csv` goes when every row was rejected.
+#[derive(Clone, Copy)]
+pub(super) enum Rejects<'a> {
+    Nowhere,
+    /// The tables folder, replaced whole.
+    TablesFolder(&'a Path),
+    /// A file in this folder (the report's output folder).
+    Beside(&'a Path),
+}
+
+/// Reads and analyses the orders of `input` into tables. When every row
+/// was rejected (lenient mode), `rejects.csv` is still written (see
+/// [`Rejects`]) and the counts printed, before the error.
+pub(super) fn analyse(input: &Path, args: &RunArgs, as_of: Option<Day>, rejects_to: Rejects<'_>) -> Result<Tables> {
     let config = config(args)?;
-    let analysis = crate::pipeline::analyze(input, &config, &read_options(args), as_of)?;
-    Ok(Tables::of(analysis, &config))
+    match crate::pipeline::analyze(input, &config, &read_options(args), as_of) {
+        Ok(analysis) => Ok(Tables::of(analysis, &config)),
+        Err(Error::NoUsableRows(ingest)) => {
+            if !ingest.rejected.is_empty() {
+                let mut by_reason = std::collections::BTreeMap::<&str, u64>::new();
+                for r in &ingest.rejected {
+                    *by_reason.entry(r.problem.code()).or_default() += 1;
+                }
+                let counts: Vec<String> = by_reason.iter().map(|(k, n)| format!("{k} {n}")).collect();
+                eprintln!(
+                    "rows read {}, rejected {} ({})",
+                    ingest.rows_read,
+                    ingest.rejected.len(),
+                    counts.join(", ")
+                );
+                let text = crate::tables::rejects_csv(&ingest.rejected);
+                match rejects_to {
+                    Rejects::Nowhere => {}
+                    // The folder holds what this run found: the rejects alone.
+                    Rejects::TablesFolder(dir) => {
+                        let staged = crate::output::folder::Staged::begin(dir)?;
+                        crate::tables::write_file(staged.path(), crate::tables::REJECTS, &text)?;
+                        staged.commit(false)?;
+                        eprintln!("wrote {}", dir.join(crate::tables::REJECTS).display());
+                    }
+                    Rejects::Beside(dir) => {
+                        std::fs::create_dir_all(dir).map_err(|source| Error::Write {
+                            path: dir.to_path_buf(),
+                            source,
+                        })?;
+                        let path = dir.join(crate::tables::REJECTS);
+                        crate::output::file::write_new(&path, text.as_bytes(), true, "rejects")?;
+                        eprintln!("wrote {}", path.display());
+                    }
+                }
+            }
+            Err(Error::NoUsableRows(ingest))
+        }
+        Err(other) => Err(other),
+    }
 }
 
 /// [`analyse`] for the commands that take `--input` and `--as-of`.
-pub(super) fn analyse_input(args: &InputArgs) -> Result<Tables> {
-    analyse(&args.input, &args.run, args.run.as_of)
+pub(super) fn analyse_input(args: &InputArgs, rejects_to: Rejects<'_>) -> Result<Tables> {
+    analyse(&args.input, &args.run, args.run.as_of, rejects_to)
 }
 
 /// The line a run ends with on stderr.

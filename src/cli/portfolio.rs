@@ -2,24 +2,58 @@
 //! `summary` and `report` (from an order file, or from a tables folder).
 
 use super::args::{ReportArgs, SummaryArgs, TablesArgs};
-use super::common::{analyse, analyse_input, run_note};
+use super::common::{Rejects, analyse, analyse_input, run_note};
 use crate::dates::{format_month, last_day_of_month, month_of};
 use crate::error::{Error, Result};
+use crate::output::folder::{Previous, Staged};
 use crate::report::{quality, summary};
 use crate::tables::{self, Tables};
 use crate::text::lang::Lang;
 
 pub(super) fn tables(args: &TablesArgs) -> Result<()> {
     tables::ensure_dir(&args.out_dir)?;
-    let t = analyse_input(&args.input)?;
-    tables::write_tables(&args.out_dir, &t)?;
+    check_tables_target(&args.out_dir, &args.input.input)?;
+    let t = analyse_input(&args.input, Rejects::TablesFolder(&args.out_dir))?;
+    // Built beside the folder and swapped in whole.
+    let staged = Staged::begin(&args.out_dir)?;
+    tables::write_tables(staged.path(), &t)?;
+    staged.commit(false)?;
     eprint!("{}", quality::text(&t.quality, Lang::En));
     eprintln!("{}", run_note(&t, &args.out_dir));
     Ok(())
 }
 
+/// A tables folder is replaced whole: refused when it holds the input or
+/// files that `cpm tables` does not write (a folder of other work).
+fn check_tables_target(dir: &std::path::Path, input: &std::path::Path) -> Result<()> {
+    if crate::output::file::holds(dir, input) {
+        return Err(Error::Refused(format!(
+            "--out-dir {} holds the input {}: the tables folder is replaced as a whole, so give another folder",
+            dir.display(),
+            input.display()
+        )));
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(());
+    };
+    let foreign: Vec<String> = entries
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| !tables::FILES.contains(&name.as_str()))
+        .collect();
+    if foreign.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Refused(format!(
+        "--out-dir {} holds files that cpm tables does not write ({}): the tables folder is replaced as a whole, \
+         so give a new or empty folder, or one that holds earlier tables",
+        dir.display(),
+        foreign.join(", ")
+    )))
+}
+
 pub(super) fn summary(args: &SummaryArgs) -> Result<()> {
-    let t = analyse_input(&args.input)?;
+    let t = analyse_input(&args.input, Rejects::Nowhere)?;
     print!("{}", summary::render(&t, args.lang));
     eprint!("{}", quality::text(&t.quality, args.lang));
     Ok(())
@@ -32,14 +66,22 @@ pub(super) fn report(args: &ReportArgs) -> Result<()> {
             // The report month's end is the as-of date, so that every list
             // and KPI is as of that month.
             let as_of = args.month.map(last_day_of_month).or(args.run.as_of);
-            analyse(input, &args.run, as_of)?
+            analyse(input, &args.run, as_of, Rejects::Beside(&args.out_dir))?
         }
         (None, Some(dir)) => from_tables(dir, args)?,
         (None, None) => unreachable!("clap requires --input or --tables"),
     };
-    let dir = crate::report::write_report(&t, &args.out_dir, args.lang)?;
+    let inputs: Vec<&std::path::Path> = args.input.iter().chain(&args.tables).map(|p| p.as_path()).collect();
+    let (dir, previous) = crate::report::write_report(&t, &args.out_dir, args.lang, args.excel_encoding, &inputs)?;
     eprint!("{}", quality::text(&t.quality, args.lang));
     eprintln!("{}", run_note(&t, &dir));
+    if let Previous::KeptAs(kept) = previous {
+        eprintln!(
+            "{} already held a report: it was replaced, and the previous one kept as {}",
+            dir.display(),
+            kept.display()
+        );
+    }
     Ok(())
 }
 

@@ -305,6 +305,34 @@ impl Config {
                 })
             }
         };
+        let toddler_days = whole("cpm.toddler_days") as i32;
+        let Some(Value::Scheme(scheme)) = get("scheme") else {
+            unreachable!("scheme is a scheme")
+        };
+        // In the lifecycle scheme toddler_days is only the conversion window.
+        if scheme == Scheme::Cpm && toddler_days >= loyal_days {
+            return Err(Error::Config(format!(
+                "cpm.toddler_days ({toddler_days}) must be less than loyal_days ({loyal_days}): \
+                 よちよち ends before 流行/優良 can begin"
+            )));
+        }
+        let columns = Columns {
+            customer: text("columns.customer"),
+            date: text("columns.date"),
+            amount: text("columns.amount"),
+        };
+        for (a, b, x, y) in [
+            ("customer", "date", &columns.customer, &columns.date),
+            ("customer", "amount", &columns.customer, &columns.amount),
+            ("date", "amount", &columns.date, &columns.amount),
+        ] {
+            if x.trim().eq_ignore_ascii_case(y.trim()) {
+                return Err(Error::Config(format!(
+                    "the {a} and {b} columns are both '{x}': each role needs a column of its own \
+                     (set columns.{a} / columns.{b}, or --{a}-col / --{b}-col)"
+                )));
+            }
+        }
         let (active_days, dormant_days) = (whole("lifecycle.active_days"), whole("lifecycle.dormant_days"));
         if active_days > dormant_days {
             return Err(Error::Config(format!(
@@ -318,24 +346,12 @@ impl Config {
         let Some(Value::TimeZone(time_zone)) = get("time_zone") else {
             unreachable!("time_zone is a time zone")
         };
-        let Some(Value::Scheme(scheme)) = get("scheme") else {
-            unreachable!("scheme is a scheme")
-        };
         Ok(Config {
-            columns: Columns {
-                customer: text("columns.customer"),
-                date: text("columns.date"),
-                amount: text("columns.amount"),
-            },
+            columns,
             time_zone,
             scheme,
-            rules: CpmRules::new(
-                whole("cpm.churn_days") as i32,
-                whole("cpm.toddler_days") as i32,
-                loyal_days,
-                loyal_amount,
-            )
-            .with_super_loyal(super_loyal),
+            rules: CpmRules::new(whole("cpm.churn_days") as i32, toddler_days, loyal_days, loyal_amount)
+                .with_super_loyal(super_loyal),
             lifecycle: LifecycleRules::new(
                 active_days as i32,
                 dormant_days as i32,

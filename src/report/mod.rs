@@ -14,6 +14,8 @@ use std::path::{Path, PathBuf};
 
 use crate::dates::{format_month, month_of};
 use crate::error::{Error, Result};
+use crate::output::excel::{self, ExcelEncoding};
+use crate::output::folder::{Previous, Staged};
 use crate::tables::Tables;
 use crate::text::lang::Lang;
 use base64::Engine as _;
@@ -25,23 +27,41 @@ fn chart_error(e: ChartError) -> Error {
 
 /// Writes the monthly report for the last snapshot of `tables` into
 /// `out_dir/YYYY-MM/`: `index.html`, one PNG and one SVG per chart,
-/// `tables/` (the CSV contract) and `lists/` (follow-up customers).
-/// Returns the folder.
-pub fn write_report(tables: &Tables, out_dir: &Path, lang: Lang) -> Result<PathBuf> {
+/// `tables/` (the CSV contract) and `lists/` (follow-up customers, safe to
+/// open in Excel). The folder is built beside its place and swapped in
+/// whole; a report already there is kept as `YYYY-MM.previous/`. A folder
+/// that holds one of `inputs` is refused. Returns the folder and what
+/// happened to the one before.
+pub fn write_report(
+    tables: &Tables,
+    out_dir: &Path,
+    lang: Lang,
+    excel: ExcelEncoding,
+    inputs: &[&Path],
+) -> Result<(PathBuf, Previous)> {
     let (p, config) = (&tables.portfolio, &tables.config);
     let model = model::build(tables, lang);
-    let dir = out_dir.join(format_month(month_of(p.as_of)));
-    std::fs::create_dir_all(&dir).map_err(|source| Error::Write {
-        path: dir.clone(),
-        source,
-    })?;
+    let target = out_dir.join(format_month(month_of(p.as_of)));
+    if let Some(input) = inputs.iter().find(|i| crate::output::file::holds(&target, i)) {
+        return Err(Error::Refused(format!(
+            "{} holds the input {}: a report folder is replaced as a whole; keep inputs elsewhere",
+            target.display(),
+            input.display()
+        )));
+    }
+    let staged = Staged::begin(&target)?;
+    let dir = staged.path().to_path_buf();
     crate::tables::write_tables(&dir.join("tables"), tables)?;
     for list in &model.lists {
-        crate::tables::write_file(
-            &dir.join("lists"),
-            &format!("{}.csv", list.file),
-            &crate::tables::customers_csv(p, list.customers.iter().copied()),
-        )?;
+        let name = format!("{}.csv", list.file);
+        let text = crate::tables::customers_csv_with(p, list.customers.iter().copied(), excel::safe_text);
+        let bytes = excel::encode(&text, excel, &format!("lists/{name}"))?;
+        crate::tables::write_bytes(&dir.join("lists"), &name, &bytes)?;
+    }
+    if !tables.rejects.is_empty() {
+        let text = crate::tables::rejects_csv_with(&tables.rejects, excel::safe_text);
+        let bytes = excel::encode(&text, excel, "lists/rejects.csv")?;
+        crate::tables::write_bytes(&dir.join("lists"), "rejects.csv", &bytes)?;
     }
     let ten = scheme::of(config).chart_view(p);
     let mut embedded = Vec::with_capacity(model.charts.len());
@@ -61,5 +81,6 @@ pub fn write_report(tables: &Tables, out_dir: &Path, lang: Lang) -> Result<PathB
         });
     }
     crate::tables::write_file(&dir, "index.html", &html::render(&model, tables, &embedded))?;
-    Ok(dir)
+    let previous = staged.commit(true)?;
+    Ok((target, previous))
 }

@@ -161,6 +161,7 @@ pub(crate) fn render_cpm(p: &Portfolio, config: &Config, lang: Lang) -> String {
         percent(config.loyal_share_target),
         points(k.loyal_share - config.loyal_share_target)
     );
+    out.push_str(&rules_lines(config, lang));
     out
 }
 
@@ -303,13 +304,19 @@ pub(crate) fn render_lifecycle(p: &Portfolio, config: &Config, lang: Lang) -> St
             );
         }
     }
-    let _ = writeln!(
-        out,
-        "{}: {}",
-        lang.pick("ルール", "Rules"),
-        crate::config::rules_file::rules_line(config)
-    );
+    out.push_str(&rules_lines(config, lang));
     out
+}
+
+/// The rules of the run and where they came from (both schemes).
+fn rules_lines(config: &Config, lang: Lang) -> String {
+    format!(
+        "{}: {}\n{}: {}\n",
+        lang.pick("ルール", "Rules"),
+        crate::config::rules_file::rules_line(config),
+        lang.pick("設定ファイル", "Config file"),
+        crate::config::rules_file::source_line(config, lang)
+    )
 }
 
 /// `200,000`, or `99.5` when not whole (exact).

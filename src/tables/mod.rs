@@ -29,6 +29,18 @@ pub const DATA_QUALITY: &str = "data_quality.csv";
 pub const REJECTS: &str = "rejects.csv";
 pub const RULES: &str = "rules.toml";
 
+/// Every file a tables folder may hold.
+pub const FILES: [&str; 8] = [
+    SNAPSHOTS,
+    TRANSITIONS,
+    CONVERSION,
+    SEGMENTS,
+    LADDER,
+    DATA_QUALITY,
+    REJECTS,
+    RULES,
+];
+
 /// Everything a report needs, and nothing that only the order file has.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tables {

@@ -127,8 +127,7 @@ fn previous_id(p: &Portfolio, previous: Option<usize>) -> &'static str {
 }
 
 /// One `segments.csv` row, appended to `out` without allocating.
-fn push_customer_row(out: &mut Vec<u8>, p: &Portfolio, c: &CustomerState) {
-    let id = p.customer_id(c);
+fn push_customer_row(out: &mut Vec<u8>, id: &str, p: &Portfolio, c: &CustomerState) {
     if id.contains([',', '"', '\n', '\r']) {
         out.extend_from_slice(csv_field(id).as_bytes());
     } else {
@@ -154,11 +153,21 @@ fn push_customer_row(out: &mut Vec<u8>, p: &Portfolio, c: &CustomerState) {
 }
 
 /// `customer_id,segment,first_purchase,last_purchase,tenure_days,recency_days,total,purchase_days,previous_segment`
-/// for some customers (indexes into `p.customers`).
+/// for some customers (indexes into `p.customers`), ids exactly as read.
 pub fn customers_csv(p: &Portfolio, indexes: impl IntoIterator<Item = usize>) -> String {
+    customers_csv_with(p, indexes, std::borrow::Cow::Borrowed)
+}
+
+/// [`customers_csv`] with each id passed through `id` first (the lists
+/// people open in Excel neutralise formula-like ids).
+pub fn customers_csv_with<'a>(
+    p: &'a Portfolio,
+    indexes: impl IntoIterator<Item = usize>,
+    id: impl Fn(&'a str) -> std::borrow::Cow<'a, str>,
+) -> String {
     let mut out = CUSTOMERS_HEADER.as_bytes().to_vec();
     for i in indexes {
-        push_customer_row(&mut out, p, &p.customers[i]);
+        push_customer_row(&mut out, &id(p.customer_id(&p.customers[i])), p, &p.customers[i]);
     }
     String::from_utf8(out).expect("ids and labels are UTF-8")
 }
@@ -171,7 +180,7 @@ pub fn write_segments(path: &Path, p: &Portfolio) -> Result<()> {
         path: path.to_path_buf(),
         source,
     };
-    let mut file = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(path).map_err(write_err)?);
+    let mut file = std::io::BufWriter::with_capacity(1 << 20, create_new(path)?);
     file.write_all(CUSTOMERS_HEADER.as_bytes()).map_err(write_err)?;
     let workers = crate::parallel::workers();
     for block in p.customers.chunks(BLOCK * workers) {
@@ -179,7 +188,7 @@ pub fn write_segments(path: &Path, p: &Portfolio) -> Result<()> {
             let part = &block[range];
             let mut out = Vec::with_capacity(part.len() * 64);
             for c in part {
-                push_customer_row(&mut out, p, c);
+                push_customer_row(&mut out, p.customer_id(c), p, c);
             }
             out
         });
@@ -187,7 +196,9 @@ pub fn write_segments(path: &Path, p: &Portfolio) -> Result<()> {
             file.write_all(&text).map_err(write_err)?;
         }
     }
-    file.flush().map_err(write_err)
+    file.flush().map_err(write_err)?;
+    crate::output::file_done();
+    Ok(())
 }
 
 /// Checks the output folder before a long analysis, so that a path that is
@@ -208,18 +219,30 @@ pub fn write_file(dir: &Path, name: &str, text: &str) -> Result<()> {
     write_bytes(dir, name, text.as_bytes())
 }
 
-/// Writes `bytes` to `dir/name`, creating `dir`.
+/// Writes `bytes` to `dir/name`, creating `dir`. The file must be new
+/// (output folders are built fresh, see [`crate::output::folder`]): an
+/// existing name, or a symlink, is never written through.
 pub fn write_bytes(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|source| Error::Write {
         path: dir.to_path_buf(),
         source,
     })?;
     let path = dir.join(name);
-    let mut file = std::fs::File::create(&path).map_err(|source| Error::Write {
-        path: path.clone(),
-        source,
-    })?;
-    file.write_all(bytes).map_err(|source| Error::Write { path, source })
+    let mut file = create_new(&path)?;
+    file.write_all(bytes).map_err(|source| Error::Write { path, source })?;
+    crate::output::file_done();
+    Ok(())
+}
+
+fn create_new(path: &Path) -> Result<std::fs::File> {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|source| Error::Write {
+            path: path.to_path_buf(),
+            source,
+        })
 }
 
 /// `metric,value` for `tables/data_quality.csv`; `title_line` repeats, one
@@ -261,14 +284,22 @@ pub fn data_quality_csv(q: &DataQuality) -> String {
 /// summary, `problem` in words. Whole-row problems have an empty `column`
 /// and the row's text as `value`.
 pub fn rejects_csv(rejected: &[RejectedRow]) -> String {
+    rejects_csv_with(rejected, std::borrow::Cow::Borrowed)
+}
+
+/// [`rejects_csv`] with the column names and values passed through `cell`.
+pub fn rejects_csv_with<'a>(
+    rejected: &'a [RejectedRow],
+    cell: impl Fn(&'a str) -> std::borrow::Cow<'a, str>,
+) -> String {
     let mut out = String::from("place,column,value,reason,problem\n");
     for r in rejected {
         let _ = writeln!(
             out,
             "{},{},{},{},{}",
             r.place,
-            csv_field(&r.column),
-            csv_field(&r.value),
+            csv_field(&cell(&r.column)),
+            csv_field(&cell(&r.value)),
             r.problem.code(),
             r.problem.describe()
         );

@@ -11,6 +11,7 @@ mod fuzz_regressions;
 mod ingest_files;
 mod lifecycle;
 mod naive;
+mod outputs;
 mod report;
 mod schemes;
 mod seam;
