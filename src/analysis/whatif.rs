@@ -58,6 +58,67 @@ pub struct WhatIf {
     /// `moves[before][after]`: customers at the as-of date.
     pub moves: Vec<Vec<u64>>,
     pub kpis: Vec<KpiRow>,
+    /// `(ja, en)` sentences on how to read the comparison (which cohort the
+    /// conversion compares, and whether the rules change maturity).
+    pub notes: Vec<(String, String)>,
+}
+
+/// The 初回→よちよち conversion compared on one cohort: the latest matured
+/// under both rule sets (a shorter window matures sooner, so the latest
+/// matured cohort of each would be two different groups of customers).
+fn conversion_rows(a: &Portfolio, b: &Portfolio) -> (Option<KpiRow>, Vec<(String, String)>) {
+    let latest = |p: &Portfolio| p.conversion.iter().rev().find(|c| c.matured).map(|c| c.cohort_month);
+    let both = a.conversion.iter().rev().find(|c| {
+        c.matured
+            && b.conversion
+                .iter()
+                .any(|d| d.cohort_month == c.cohort_month && d.matured)
+    });
+    let mut notes = Vec::new();
+    let Some(cohort) = both else {
+        notes.push((
+            "初回→よちよち転換率: 両方のルールで確定したコホートがまだありません。".to_string(),
+            "First → toddler conversion: no cohort has matured under both rule sets yet.".to_string(),
+        ));
+        return (None, notes);
+    };
+    let month = format_month(cohort.cohort_month);
+    let after = b.conversion.iter().find(|d| d.cohort_month == cohort.cohort_month);
+    let row = KpiRow {
+        ja: format!("初回→よちよち転換率({month} 獲得)"),
+        en: format!("First → toddler ({month} cohort)"),
+        before: Some(Figure::Rate(cohort.rate)),
+        after: after.map(|d| Figure::Rate(d.rate)),
+    };
+    notes.push((
+        format!(
+            "転換率は同じ {month} 獲得コホート({} 人)を両方のルールで比べています。",
+            cohort.cohort_size
+        ),
+        format!(
+            "The conversion compares the same customers: the {month} cohort ({}), under both rule sets.",
+            cohort.cohort_size
+        ),
+    ));
+    let (la, lb) = (latest(a), latest(b));
+    if la != lb {
+        let name = |m: Option<crate::dates::MonthIndex>| m.map_or("-".to_string(), format_month);
+        notes.push((
+            format!(
+                "このルール変更で確定するコホートが変わります(現在は {} まで、変更後は {} まで)。\
+                 確定の早い・遅い別のコホートを比べると、ルールの効果と顧客の違いが混ざります。",
+                name(la),
+                name(lb)
+            ),
+            format!(
+                "The change moves which cohorts have matured (now up to {}, after the change up to {}); \
+                 comparing each rule set's latest cohort would mix the rules' effect with different customers.",
+                name(la),
+                name(lb)
+            ),
+        ));
+    }
+    (Some(row), notes)
 }
 
 /// Every rule setting as `(key, value)`, for listing what changed (the
@@ -78,13 +139,6 @@ fn headline(p: &Portfolio, config: &Config) -> Vec<(&'static str, &'static str, 
     match config.scheme {
         Scheme::Cpm => {
             let k = kpi::at(p, t, config.rules.toddler_days);
-            if let Some(c) = &k.conversion {
-                rows.push((
-                    "初回→よちよち転換率",
-                    "First → toddler conversion",
-                    Figure::Rate(c.rate),
-                ));
-            }
             rows.push((
                 "優良現役の比率(現役中)",
                 "Loyal share of active",
@@ -95,13 +149,6 @@ fn headline(p: &Portfolio, config: &Config) -> Vec<(&'static str, &'static str, 
         }
         Scheme::Lifecycle => {
             let k = kpi::lifecycle_at(p, t, config.rules.toddler_days);
-            if let Some(c) = &k.conversion {
-                rows.push((
-                    "初回→よちよち転換率",
-                    "First → toddler conversion",
-                    Figure::Rate(c.rate),
-                ));
-            }
             rows.push(("継続系の比率", "Engaged share", Figure::Rate(k.engaged_share())));
             rows.push(("優良(VIP)", "VIP customers", Figure::Count(k.vip)));
             rows.push(("休眠予備軍", "At-risk customers", Figure::Count(k.at_risk)));
@@ -134,15 +181,14 @@ pub fn compare(before: &Analysis, before_config: &Config, after: &Analysis, afte
         .collect();
     let hb = headline(a, before_config);
     let ha = headline(b, after_config);
-    let mut kpis: Vec<KpiRow> = hb
-        .iter()
-        .map(|&(ja, en, f)| KpiRow {
-            ja: ja.into(),
-            en: en.into(),
-            before: Some(f),
-            after: ha.iter().find(|r| r.1 == en).map(|r| r.2),
-        })
-        .collect();
+    let (conversion, notes) = conversion_rows(a, b);
+    let mut kpis: Vec<KpiRow> = conversion.into_iter().collect();
+    kpis.extend(hb.iter().map(|&(ja, en, f)| KpiRow {
+        ja: ja.into(),
+        en: en.into(),
+        before: Some(f),
+        after: ha.iter().find(|r| r.1 == en).map(|r| r.2),
+    }));
     for &(ja, en, f) in &ha {
         if !kpis.iter().any(|r| r.en == en) {
             kpis.push(KpiRow {
@@ -160,6 +206,7 @@ pub fn compare(before: &Analysis, before_config: &Config, after: &Analysis, afte
         after_labels: b.labels.clone(),
         moves,
         kpis,
+        notes,
     }
 }
 
@@ -309,7 +356,7 @@ impl WhatIf {
         let _ = writeln!(
             out,
             "{}{}{}{}",
-            pad_right("KPI", 28),
+            pad_right("KPI", 36),
             pad_left(l("現在", "current"), 10),
             pad_left(l("変更後", "new"), 10),
             pad_left(l("差", "change"), 10)
@@ -322,11 +369,14 @@ impl WhatIf {
             let _ = writeln!(
                 out,
                 "{}{}{}{}",
-                pad_right(lang.pick(&k.ja, &k.en), 28),
+                pad_right(lang.pick(&k.ja, &k.en), 36),
                 pad_left(&k.before.map_or("-".into(), Figure::text), 10),
                 pad_left(&k.after.map_or("-".into(), Figure::text), 10),
                 pad_left(&change, 10)
             );
+        }
+        for (ja, en) in &self.notes {
+            let _ = writeln!(out, "{}", lang.pick(ja, en));
         }
         out
     }

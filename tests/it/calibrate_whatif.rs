@@ -276,3 +276,45 @@ fn whatif_across_schemes_and_bad_settings() {
     // --set is required.
     cpm().args(["whatif", "--input"]).arg(sample()).assert().code(2);
 }
+
+#[test]
+fn whatif_compares_the_conversion_of_one_cohort_under_both_rules() {
+    // As of 2024-06-30. The 2024-03 cohort (A, B, C) has matured under
+    // toddler_days 90 (its window closes 03-31 + 89 = 06-28) and under 60;
+    // the 2024-04 cohort (D) only under 60 (04-30 + 59 = 06-28, but
+    // 04-30 + 89 = 07-28 under 90). So both are compared on 2024-03:
+    // A's second purchase comes 46 days after the first (converted under
+    // both), B's 76 days after (only under 90), C never: 2/3 → 1/3.
+    let rows = [
+        ("A", "2024-03-05", "1000"),
+        ("A", "2024-04-20", "1000"),
+        ("B", "2024-03-10", "1000"),
+        ("B", "2024-05-25", "1000"),
+        ("C", "2024-03-15", "1000"),
+        ("D", "2024-04-02", "1000"),
+        ("D", "2024-04-12", "1000"),
+        ("E", "2024-06-30", "1000"),
+    ];
+    let before = Config::default();
+    let mut flags = Overrides::default();
+    flags.set("toddler_days=60").unwrap();
+    let after = Config::resolve(&Default::default(), &flags).unwrap();
+    let result = cpm::analysis::whatif::run(
+        orders(&rows),
+        cpm::ingest::IngestReport::in_memory(rows.len()),
+        &before,
+        &after,
+        None,
+    )
+    .unwrap();
+    let first = &result.kpis[0];
+    assert_eq!(first.en, "First → toddler (2024-03 cohort)");
+    assert_eq!(first.before, Some(cpm::analysis::whatif::Figure::Rate(2.0 / 3.0)));
+    assert_eq!(first.after, Some(cpm::analysis::whatif::Figure::Rate(1.0 / 3.0)));
+    let text = result.text(cpm::text::lang::Lang::En);
+    assert!(text.contains("the 2024-03 cohort (3), under both rule sets"), "{text}");
+    assert!(
+        text.contains("now up to 2024-03, after the change up to 2024-04"),
+        "{text}"
+    );
+}
