@@ -2,4 +2,5 @@
 //! and `whatif` (who moves under other thresholds).
 
 pub mod calibrate;
+pub mod calibrate_advice;
 pub mod whatif;

@@ -29,9 +29,17 @@ pub(super) fn calibrate(args: &CalibrateArgs) -> Result<()> {
         .filter(|&d| run.as_of.is_none_or(|a| d <= a))
         .max()
         .ok_or_else(|| Error::NoData(format!("{}: no usable order rows", ingest.path.display())))?;
+    let for_impact = (orders.clone(), ingest.clone());
     let (tl, _) = crate::engine::timelines::build(orders, end);
     let calibration = crate::analysis::calibrate::calibrate(&tl, end, config.rules.loyal_days);
     print!("{}", calibration.text(&config, args.lang));
+    println!("\n{}", args.lang.pick("提案と根拠", "The suggestions in words"));
+    for sentence in calibration.advice(&config, args.lang) {
+        println!("- {sentence}");
+    }
+    let suggested = calibration.suggested(&config);
+    let impact = crate::analysis::whatif::run(for_impact.0, for_impact.1, &config, &suggested, run.as_of)?;
+    println!("\n{}", crate::analysis::calibrate_advice::impact(&impact, args.lang));
     let toml = calibration.config_file(&config, &file_name(&ingest.path), args.lang);
     match &args.out {
         Some(out) => {
@@ -44,7 +52,13 @@ pub(super) fn calibrate(args: &CalibrateArgs) -> Result<()> {
             );
         }
         None => {
-            println!("\n# --- suggested config (not written; pass --out cpm.toml to write it) ---");
+            println!(
+                "\n{}",
+                args.lang.pick(
+                    "# --- 提案の設定ファイル(まだ書き出していません。--out cpm.toml で書き出します) ---",
+                    "# --- suggested config (not written; pass --out cpm.toml to write it) ---"
+                )
+            );
             print!("{toml}");
         }
     }

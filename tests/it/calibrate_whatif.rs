@@ -318,3 +318,47 @@ fn whatif_compares_the_conversion_of_one_cohort_under_both_rules() {
         "{text}"
     );
 }
+
+#[test]
+fn calibrate_says_what_adopting_it_would_change_as_whatif_does() {
+    let assert = cpm()
+        .args(["calibrate", "--lang", "en", "--input"])
+        .arg(sample())
+        .assert()
+        .success();
+    let out = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    assert!(out.contains("How to read a percentile"), "{out}");
+    assert!(out.contains("incomparable"), "{out}");
+    let moved: u64 = out
+        .split("If the suggestion were adopted: ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .map(|n| n.replace(',', "").parse().unwrap())
+        .expect("the impact line");
+    // The suggested file, as printed, applied with whatif --set.
+    let toml = out
+        .split("(not written; pass --out cpm.toml to write it) ---\n")
+        .nth(1)
+        .unwrap();
+    let suggested = Config::resolve(&Config::parse_file(toml).unwrap(), &Overrides::default()).unwrap();
+    let mut args: Vec<String> = vec!["whatif".into(), "--lang".into(), "en".into()];
+    for (s, value) in cpm::config::settings::values(&suggested) {
+        let now = (s.get)(&Config::default());
+        if let Some(v) = value.filter(|v| Some(v) != now.as_ref()) {
+            args.push("--set".into());
+            args.push(format!("{}={}", s.name(), v.text()));
+        }
+    }
+    assert!(args.len() > 3, "the sample's suggestion changes something");
+    let assert = cpm().args(&args).arg("--input").arg(sample()).assert().success();
+    let whatif = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    let expected = format!("Customers changing segment: {} of", crate::common::thousands(moved));
+    assert!(whatif.contains(&expected), "{expected} in {whatif}");
+    // Japanese throughout under --lang ja.
+    let assert = cpm().args(["calibrate", "--input"]).arg(sample()).assert().success();
+    let ja = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    assert!(
+        !ja.contains("suggested config") && ja.contains("提案どおりに変えると"),
+        "{ja}"
+    );
+}

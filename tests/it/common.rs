@@ -81,3 +81,16 @@ pub fn moved(p: &Portfolio, to: &str, from_segment: &str, to_segment: &str) -> u
     let to_i = p.labels.iter().position(|l| l.id == to_segment).unwrap();
     m.cells[from][to_i]
 }
+
+/// `1,234` (as the reports print counts).
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
