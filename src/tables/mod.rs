@@ -4,6 +4,7 @@
 //! engine that writes the same files (generated SQL in a warehouse), renders
 //! the same report as the run itself.
 
+mod cells;
 pub mod data_quality;
 mod frames;
 mod read;

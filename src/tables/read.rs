@@ -8,145 +8,22 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-use super::record::{Record, records};
+use super::cells::{Table, read_text};
+use super::record::Record;
 use super::{
     CONVERSION, DATA_QUALITY, LADDER, REJECTS, RULES, SEGMENTS, SNAPSHOTS, TRANSITIONS, Tables,
     data_quality::DataQuality,
 };
 use crate::config::rules_file::RunInfo;
 use crate::config::{Config, ConfigSource, Overrides};
-use crate::dates::{Day, MonthIndex, format_day, parse_iso_day, parse_month};
+use crate::dates::{Day, format_day, parse_iso_day};
 use crate::engine::portfolio::{CohortConversion, CustomerState, LadderCohort, Portfolio, TransitionMatrix};
 use crate::engine::segments::SegmentLabel;
-use crate::error::{BadValue, Error, Result};
+use crate::error::{Error, Result};
 use crate::ingest::RejectedRow;
 use crate::ingest::intern::CustomerIds;
 use crate::ingest::text::CellProblem;
 use crate::money::{Money, parse_micros};
-
-/// One contract file being read: its path and its records after the header.
-struct Table {
-    path: PathBuf,
-    header: Vec<&'static str>,
-    rows: Vec<Record>,
-}
-
-impl Table {
-    /// Reads `dir/name` and checks its header is exactly `header`.
-    fn open(dir: &Path, name: &str, header: &[&'static str]) -> Result<Table> {
-        let path = dir.join(name);
-        let text = read_text(&path)?;
-        let mut rows = records(&text).map_err(|line| {
-            Error::input(
-                &path,
-                format!("line {line}: a quoted field is not closed or a quote is misplaced"),
-            )
-        })?;
-        if rows.is_empty() {
-            return Err(Error::input(&path, "the file is empty (expected a header line)"));
-        }
-        let found = rows.remove(0).fields;
-        if found != header {
-            return Err(Error::input(
-                &path,
-                format!(
-                    "line 1: the header is {:?}, expected {:?} (written by another version of cpm, or not a cpm table)",
-                    found.join(","),
-                    header.join(",")
-                ),
-            ));
-        }
-        Ok(Table {
-            path,
-            header: header.to_vec(),
-            rows,
-        })
-    }
-
-    fn bad(&self, r: &Record, col: usize, problem: &str, expected: &str) -> Error {
-        Error::BadValue(Box::new(BadValue {
-            path: self.path.clone(),
-            place: format!("line {}", r.line),
-            column: self.header[col].to_string(),
-            value: r.fields.get(col).cloned().unwrap_or_default(),
-            problem: problem.to_string(),
-            expected: expected.to_string(),
-        }))
-    }
-
-    /// The record's fields, checked to be as many as the header's.
-    fn fields<'r>(&self, r: &'r Record) -> Result<&'r [String]> {
-        if r.fields.len() != self.header.len() {
-            return Err(Error::input(
-                &self.path,
-                format!(
-                    "line {}: {} fields, expected {} ({})",
-                    r.line,
-                    r.fields.len(),
-                    self.header.len(),
-                    self.header.join(",")
-                ),
-            ));
-        }
-        Ok(&r.fields)
-    }
-
-    fn count(&self, r: &Record, col: usize) -> Result<u64> {
-        r.fields[col]
-            .parse()
-            .map_err(|_| self.bad(r, col, "not a count", "a whole number >= 0"))
-    }
-
-    fn int(&self, r: &Record, col: usize) -> Result<i64> {
-        r.fields[col]
-            .parse()
-            .map_err(|_| self.bad(r, col, "not a whole number", "a whole number"))
-    }
-
-    fn day(&self, r: &Record, col: usize) -> Result<Day> {
-        parse_iso_day(&r.fields[col]).ok_or_else(|| self.bad(r, col, "not a date", "a date YYYY-MM-DD"))
-    }
-
-    fn month(&self, r: &Record, col: usize) -> Result<MonthIndex> {
-        parse_month(&r.fields[col]).ok_or_else(|| self.bad(r, col, "not a month", "a month YYYY-MM"))
-    }
-
-    fn micros(&self, r: &Record, col: usize) -> Result<i128> {
-        parse_micros(&r.fields[col]).ok_or_else(|| {
-            self.bad(
-                r,
-                col,
-                "not an amount",
-                "a decimal amount with at most 6 decimals, e.g. -1234.5",
-            )
-        })
-    }
-
-    fn segment(&self, r: &Record, col: usize, labels: &[SegmentLabel]) -> Result<usize> {
-        let id = &r.fields[col];
-        labels.iter().position(|l| l.id == id).ok_or_else(|| {
-            let known: Vec<_> = labels.iter().map(|l| l.id).collect();
-            self.bad(
-                r,
-                col,
-                "not a segment of these rules",
-                &format!("one of {}", known.join(", ")),
-            )
-        })
-    }
-
-    fn error(&self, r: &Record, message: impl std::fmt::Display) -> Error {
-        Error::input(&self.path, format!("line {}: {message}", r.line))
-    }
-}
-
-fn read_text(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    String::from_utf8(bytes).map_err(|_| Error::input(path, "not UTF-8 text"))
-}
 
 /// Reads the tables folder `dir` (as `cpm tables` writes it).
 pub fn read(dir: &Path) -> Result<Tables> {
