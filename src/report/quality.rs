@@ -46,7 +46,10 @@ pub fn facts(q: &DataQuality, lang: Lang) -> Vec<(String, String)> {
             percent(q.returns_share()),
         ),
         (
-            l("完全に重複した行(集計に含む)", "Exact duplicate rows (kept)"),
+            l(
+                "完全に同じ行(集計に含む。同じ日に同じ金額の明細が複数あるのは明細単位の出力では普通です)",
+                "Identical rows (kept; usual in order-line exports: two lines of one order can be alike)",
+            ),
             n(q.duplicate_rows),
         ),
         (

@@ -133,4 +133,3 @@ pub(super) fn read_text(path: &Path) -> Result<String> {
     })?;
     String::from_utf8(bytes).map_err(|_| Error::input(path, "not UTF-8 text"))
 }
-

@@ -203,12 +203,16 @@ fn build_lifecycle(p: &Portfolio, config: &Config, lang: Lang) -> ReportModel {
         Lang::Ja => format!(
             "優良(VIP)= 購入日 {} 日以上かつ最終購入から {} 日以内、または休眠以外の顧客のうち累計上位 {}(同額を含む)。\
              CPM の区分(初回〜優良・現役/離脱)とは別の分け方です。",
-            r.vip_min_purchase_days, r.vip_recency_days, r.vip_top_share
+            r.vip_min_purchase_days,
+            r.vip_recency_days,
+            r.vip_top_share.percent_text()
         ),
         Lang::En => format!(
             "VIP = at least {} purchase days and a purchase within {} days, or in the top {} of non-dormant customers by total (ties included). \
              A different split from the CPM segments.",
-            r.vip_min_purchase_days, r.vip_recency_days, r.vip_top_share
+            r.vip_min_purchase_days,
+            r.vip_recency_days,
+            r.vip_top_share.percent_text()
         ),
     }];
     ReportModel {
