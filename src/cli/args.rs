@@ -120,14 +120,24 @@ fn day_arg(text: &str) -> Result<Day, String> {
     Ok(day)
 }
 
-/// `YYYY-MM`, in the years dates may have (1900–2199).
-fn month_arg(text: &str) -> Result<MonthIndex, String> {
-    let month = parse_month(text).ok_or_else(|| format!("expected a month YYYY-MM, got {text:?}"))?;
+/// The report month: `YYYY-MM`, or `last` (the last complete month of the data).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MonthArg {
+    Last,
+    Month(MonthIndex),
+}
+
+/// `YYYY-MM` in the years dates may have (1900–2199), or `last`.
+fn month_arg(text: &str) -> Result<MonthArg, String> {
+    if text.trim() == "last" {
+        return Ok(MonthArg::Last);
+    }
+    let month = parse_month(text).ok_or_else(|| format!("expected a month YYYY-MM or last, got {text:?}"))?;
     let year = crate::dates::year_month(month).0;
     if !crate::ingest::text::YEARS.contains(&year) {
         return Err(format!("the year {year} is outside 1900-2199"));
     }
-    Ok(month)
+    Ok(MonthArg::Month(month))
 }
 
 #[derive(Debug, Parser)]
@@ -223,9 +233,13 @@ pub struct ReportArgs {
     pub tables: Option<PathBuf>,
     #[command(flatten)]
     pub run: RunArgs,
-    /// Report month (YYYY-MM) [default: the latest month-end in the data].
-    #[arg(long, value_parser = month_arg, value_name = "YYYY-MM", conflicts_with = "as_of")]
-    pub month: Option<MonthIndex>,
+    /// Report month: YYYY-MM, or last = the last complete month of the data [default: last].
+    #[arg(long, value_parser = month_arg, value_name = "YYYY-MM|last", conflicts_with = "as_of")]
+    pub month: Option<MonthArg>,
+    /// Fail (exit 1, nothing written) when the data stops a few days short of a month-end,
+    /// as an export cut early does, instead of reporting the month before with a warning.
+    #[arg(long)]
+    pub strict_month: bool,
     /// Where the report folder YYYY-MM/ is written.
     #[arg(long, default_value = "reports")]
     pub out_dir: PathBuf,

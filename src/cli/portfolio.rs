@@ -1,7 +1,7 @@
 //! The commands that compute the portfolio and show it: `tables`,
 //! `summary` and `report` (from an order file, or from a tables folder).
 
-use super::args::{ReportArgs, SummaryArgs, TablesArgs};
+use super::args::{MonthArg, ReportArgs, SummaryArgs, TablesArgs};
 use super::common::{Rejects, analyse, analyse_input, run_note};
 use crate::dates::{format_month, last_day_of_month, month_of};
 use crate::error::{Error, Result};
@@ -65,8 +65,15 @@ pub(super) fn report(args: &ReportArgs) -> Result<()> {
         (Some(input), _) => {
             // The report month's end is the as-of date, so that every list
             // and KPI is as of that month.
-            let as_of = args.month.map(last_day_of_month).or(args.run.as_of);
-            analyse(input, &args.run, as_of, Rejects::Beside(&args.out_dir))?
+            let as_of = match args.month {
+                Some(MonthArg::Month(m)) => Some(last_day_of_month(m)),
+                Some(MonthArg::Last) | None => args.run.as_of,
+            };
+            let t = analyse(input, &args.run, as_of, Rejects::Beside(&args.out_dir))?;
+            if as_of.is_none() {
+                check_month_complete(&t, args.strict_month)?;
+            }
+            t
         }
         (None, Some(dir)) => from_tables(dir, args)?,
         (None, None) => unreachable!("clap requires --input or --tables"),
@@ -97,7 +104,7 @@ fn from_tables(dir: &std::path::Path, args: &ReportArgs) -> Result<Tables> {
         ));
     }
     let t = tables::read(dir)?;
-    if let Some(month) = args.month
+    if let Some(MonthArg::Month(month)) = args.month
         && month != month_of(t.portfolio.as_of)
     {
         return Err(Error::Usage(format!(
@@ -108,4 +115,35 @@ fn from_tables(dir: &std::path::Path, args: &ReportArgs) -> Result<Tables> {
         )));
     }
     Ok(t)
+}
+
+/// Days short of a month-end within which data that stops is taken for an
+/// export cut early (a scheduled run on the 1st of a month, say).
+pub(super) const SHORT_EXPORT_DAYS: i32 = 3;
+
+/// Says loudly when the data stops a few days before a month-end — the
+/// report is then of the month before, which a scheduled run would not
+/// notice — and fails under `--strict-month`.
+fn check_month_complete(t: &Tables, strict: bool) -> Result<()> {
+    let last = t.quality.last_day;
+    let month_end = last_day_of_month(month_of(last));
+    let short = month_end - last;
+    if short == 0 || short > SHORT_EXPORT_DAYS {
+        return Ok(());
+    }
+    let message = format!(
+        "the data ends on {}, {short} day{} before the month-end {}: this report is for {} (the last complete month). \
+         If the export was cut short, export again; to report {} as it stands, pass --as-of {}",
+        crate::dates::format_day(last),
+        if short == 1 { "" } else { "s" },
+        crate::dates::format_day(month_end),
+        format_month(month_of(t.portfolio.as_of)),
+        format_month(month_of(last)),
+        crate::dates::format_day(last)
+    );
+    if strict {
+        return Err(Error::Refused(format!("{message} (--strict-month)")));
+    }
+    eprintln!("warning: {message}");
+    Ok(())
 }

@@ -10,6 +10,7 @@ mod frames;
 mod fuzz_regressions;
 mod ingest_files;
 mod lifecycle;
+mod month_end;
 mod naive;
 mod outputs;
 mod report;
