@@ -217,6 +217,9 @@ pub struct TablesArgs {
 pub struct SummaryArgs {
     #[command(flatten)]
     pub input: InputArgs,
+    /// Also print what each segment means, with this run's thresholds, and how the KPI is computed.
+    #[arg(long)]
+    pub explain: bool,
     /// Language of the table.
     #[arg(long, value_enum, default_value_t = Lang::Ja)]
     pub lang: Lang,

@@ -55,6 +55,9 @@ fn check_tables_target(dir: &std::path::Path, input: &std::path::Path) -> Result
 pub(super) fn summary(args: &SummaryArgs) -> Result<()> {
     let t = analyse_input(&args.input, Rejects::Nowhere)?;
     print!("{}", summary::render(&t, args.lang));
+    if args.explain {
+        print!("\n{}", crate::report::definitions::text(&t.config, args.lang));
+    }
     eprint!("{}", quality::text(&t.quality, args.lang));
     Ok(())
 }

@@ -3,6 +3,7 @@
 
 pub mod chart_kind;
 pub mod charts;
+pub mod definitions;
 pub mod fonts;
 pub mod html;
 pub mod model;

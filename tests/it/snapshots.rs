@@ -114,3 +114,24 @@ fn error_messages() {
     }
     insta::assert_snapshot!(out);
 }
+
+/// The definitions box carries the configured numbers, not the defaults.
+#[test]
+fn definitions_with_custom_thresholds() {
+    let cpm_config = crate::common::config(
+        "[cpm]\nchurn_days = 180\ntoddler_days = 60\nloyal_days = 200\nloyal_amount = 50000\nsuper_loyal_amount = 300000\n",
+    );
+    let lifecycle_config = crate::common::config(
+        "scheme = \"lifecycle\"\n[lifecycle]\nactive_days = 40\ndormant_days = 80\nvip_top_share = 0.05\n",
+    );
+    let mut out = String::new();
+    for config in [&cpm_config, &lifecycle_config] {
+        for lang in [Lang::Ja, Lang::En] {
+            out += &cpm::report::definitions::text(config, lang);
+        }
+    }
+    for number in ["180", "60", "200", "50,000", "300,000", "40", "80", "5%"] {
+        assert!(out.contains(number), "{number} in {out}");
+    }
+    insta::assert_snapshot!(out);
+}
