@@ -89,7 +89,7 @@ fn cpm(config: &Config, lang: Lang) -> Vec<(String, String)> {
             (
                 "Super-loyal (超優良)".into(),
                 format!(
-                    "Loyal customers with cumulative purchases of {}{days}.",
+                    "Loyal customers with cumulative purchases of {} or more{days}.",
                     amount(s.amount)
                 ),
             )
