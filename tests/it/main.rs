@@ -1,6 +1,7 @@
 //! Integration tests: one binary, modules by topic.
 
 mod boundaries;
+mod bridge;
 mod calibrate_whatif;
 mod cli;
 mod common;

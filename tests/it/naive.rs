@@ -12,17 +12,17 @@ use cpm::pipeline::analyze_orders;
 use proptest::prelude::*;
 
 #[derive(Debug, Clone)]
-struct Rules {
-    churn: i32,
-    toddler: i32,
-    loyal_days: i32,
-    loyal_amount: i64,
+pub(super) struct Rules {
+    pub(super) churn: i32,
+    pub(super) toddler: i32,
+    pub(super) loyal_days: i32,
+    pub(super) loyal_amount: i64,
     /// 超優良: (amount, optional tenure), twelve segments when set.
-    super_loyal: Option<(i64, Option<i32>)>,
+    pub(super) super_loyal: Option<(i64, Option<i32>)>,
 }
 
 impl Rules {
-    fn tiers(&self) -> usize {
+    pub(super) fn tiers(&self) -> usize {
         if self.super_loyal.is_some() { 6 } else { 5 }
     }
 
@@ -32,7 +32,7 @@ impl Rules {
 }
 
 /// Segment index (canonical order) of one customer at `s`, from scratch.
-fn naive_state(rows: &[(Day, i64)], s: Day, r: &Rules) -> Option<(usize, i64)> {
+pub(super) fn naive_state(rows: &[(Day, i64)], s: Day, r: &Rules) -> Option<(usize, i64)> {
     let upto: Vec<&(Day, i64)> = rows.iter().filter(|(d, _)| *d <= s).collect();
     let purchases: Vec<Day> = upto.iter().filter(|(_, a)| *a >= 0).map(|(d, _)| *d).collect();
     let first = *purchases.iter().min()?;
