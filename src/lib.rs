@@ -54,6 +54,7 @@ pub mod money;
 pub mod output;
 pub mod parallel;
 pub mod pipeline;
+pub mod plan;
 pub mod report;
 pub mod tables;
 pub mod text;

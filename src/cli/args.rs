@@ -253,6 +253,9 @@ pub struct ReportArgs {
     /// (refused when a character does not fit).
     #[arg(long, value_enum, default_value_t = crate::output::excel::ExcelEncoding::Utf8Bom)]
     pub excel_encoding: crate::output::excel::ExcelEncoding,
+    /// Plan file (month,metric,value) to compare with (予実) [default: `[run] plan` in the config].
+    #[arg(long, value_name = "FILE")]
+    pub plan: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -64,6 +64,9 @@ pub(super) fn summary(args: &SummaryArgs) -> Result<()> {
 
 pub(super) fn report(args: &ReportArgs) -> Result<()> {
     tables::ensure_dir(&args.out_dir)?;
+    // Read first: a bad plan file fails before a long analysis.
+    let plan_path = plan_file(args)?;
+    let plan = plan_path.as_deref().map(crate::plan::read).transpose()?;
     let t = match (&args.input, &args.tables) {
         (Some(input), _) => {
             // The report month's end is the as-of date, so that every list
@@ -81,8 +84,22 @@ pub(super) fn report(args: &ReportArgs) -> Result<()> {
         (None, Some(dir)) => from_tables(dir, args)?,
         (None, None) => unreachable!("clap requires --input or --tables"),
     };
-    let inputs: Vec<&std::path::Path> = args.input.iter().chain(&args.tables).map(|p| p.as_path()).collect();
-    let (dir, previous) = crate::report::write_report(&t, &args.out_dir, args.lang, args.excel_encoding, &inputs)?;
+    // The plan is an input too: a report folder never holds it.
+    let inputs: Vec<&std::path::Path> = args
+        .input
+        .iter()
+        .chain(&args.tables)
+        .chain(plan_path.as_ref())
+        .map(|p| p.as_path())
+        .collect();
+    let (dir, previous) = crate::report::write_report_with_plan(
+        &t,
+        plan.as_ref(),
+        &args.out_dir,
+        args.lang,
+        args.excel_encoding,
+        &inputs,
+    )?;
     eprint!("{}", quality::text(&t.quality, args.lang));
     eprintln!("{}", run_note(&t, &dir));
     if let Previous::KeptAs(kept) = previous {
@@ -93,6 +110,15 @@ pub(super) fn report(args: &ReportArgs) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// `--plan`, else `[run] plan` of the config file.
+fn plan_file(args: &ReportArgs) -> Result<Option<std::path::PathBuf>> {
+    if let Some(path) = &args.plan {
+        return Ok(Some(path.clone()));
+    }
+    let (file, _) = super::common::load_config(args.run.config.as_deref())?;
+    Ok(file.run.and_then(|r| r.plan).map(std::path::PathBuf::from))
 }
 
 /// The tables of an earlier run; their rules are their own, so rule flags

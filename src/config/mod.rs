@@ -36,6 +36,8 @@ pub struct RunFile {
     pub as_of: Option<String>,
     pub config_file: Option<String>,
     pub config_sha256: Option<String>,
+    /// `cpm report`'s plan file (予実), when not given as `--plan`.
+    pub plan: Option<String>,
 }
 
 /// Values given on the command line (flags and `--set`), by qualified
@@ -210,7 +212,9 @@ impl Config {
                 toml::Value::Table(inner) if key == "run" => {
                     let text = |k: &str| inner.get(k).and_then(toml_text);
                     for k in inner.keys() {
-                        if !["cpm_version", "input", "as_of", "config_file", "config_sha256"].contains(&k.as_str()) {
+                        if !["cpm_version", "input", "as_of", "config_file", "config_sha256", "plan"]
+                            .contains(&k.as_str())
+                        {
                             return Err(unknown(&format!("run.{k}")));
                         }
                     }
@@ -220,6 +224,7 @@ impl Config {
                         as_of: text("as_of"),
                         config_file: text("config_file"),
                         config_sha256: text("config_sha256"),
+                        plan: text("plan"),
                     });
                 }
                 toml::Value::Table(inner) => {

@@ -30,11 +30,15 @@ pub enum Chart {
     States,
     /// Lifecycle: winbacks against customers going dormant.
     Winback,
+    /// CPM: the month's bridge (増減の内訳) of 現役 and 優良現役.
+    Bridge,
+    /// Plan against actual (予実), when a plan is given (either scheme).
+    Plan,
 }
 
 impl Chart {
     /// The charts of the CPM report, in page order.
-    pub const CPM: [Chart; 7] = [
+    pub const CPM: [Chart; 8] = [
         Chart::Portfolio,
         Chart::Funnel,
         Chart::Trend,
@@ -42,15 +46,20 @@ impl Chart {
         Chart::Transitions,
         Chart::CohortLadder,
         Chart::Sales,
+        Chart::Bridge,
     ];
 
     /// The charts of the lifecycle report, in page order.
     pub const LIFECYCLE: [Chart; 3] = [Chart::States, Chart::Transitions, Chart::Winback];
 
     /// The file stem of the chart in a report of `scheme_charts` (its place
-    /// in the list gives the number: `01_portfolio`, `02_transitions`).
+    /// in the list gives the number: `01_portfolio`, `02_transitions`; a
+    /// chart not in the list, the optional plan, comes after them).
     pub fn file_stem(self, scheme_charts: &[Chart]) -> String {
-        let n = scheme_charts.iter().position(|&c| c == self).map_or(0, |i| i + 1);
+        let n = scheme_charts
+            .iter()
+            .position(|&c| c == self)
+            .map_or(scheme_charts.len() + 1, |i| i + 1);
         let name = match self {
             Chart::Portfolio => "portfolio",
             Chart::Funnel => "funnel",
@@ -61,13 +70,17 @@ impl Chart {
             Chart::Sales => "sales",
             Chart::States => "states",
             Chart::Winback => "winback",
+            Chart::Bridge => "bridge",
+            Chart::Plan => "plan",
         };
         format!("{n:02}_{name}")
     }
 
     /// Draws the chart for the snapshot `t`. `ten` is the portfolio on ten
     /// CPM segments (超優良 merged into 優良) for the charts drawn on ten:
-    /// the same as `p` unless 超優良 is on.
+    /// the same as `p` unless 超優良 is on. `plan` is plan against actual
+    /// (empty without a plan).
+    #[allow(clippy::too_many_arguments)]
     pub fn draw<DB: DrawingBackend>(
         self,
         root: DrawingArea<DB, Shift>,
@@ -76,6 +89,7 @@ impl Chart {
         t: usize,
         config: &Config,
         lang: Lang,
+        plan: &[crate::plan::PlanRow],
     ) -> Result<(), ChartError> {
         match self {
             Chart::Portfolio => charts::portfolio_grid(root, p, t, lang),
@@ -87,6 +101,8 @@ impl Chart {
             Chart::Sales => charts::sales_by_segment(root, ten, lang),
             Chart::States => charts::lifecycle_states(root, p, lang),
             Chart::Winback => charts::winback_flow(root, p, lang),
+            Chart::Bridge => charts::bridge_chart(root, p, t, lang),
+            Chart::Plan => charts::plan_chart(root, plan, lang),
         }
     }
 }

@@ -48,14 +48,6 @@ th, td { border-bottom: 1px solid var(--line); padding: 6px 8px; text-align: lef
 td.num, th.num { text-align: right; white-space: nowrap; }
 tr.priority td { background: #fff4f4; font-weight: 600; }
 .note { color: var(--subtle); font-size: .85rem; }
-@page { size: A4; margin: 12mm; }
-@media print {
-  body { max-width: none; padding: 0; font-size: 10pt; }
-  .cards { grid-template-columns: repeat(4, 1fr); }
-  section { break-inside: avoid; page-break-inside: avoid; }
-  h2 { break-after: avoid; }
-  a { color: inherit; text-decoration: none; }
-}
 "#;
 
 /// The note under the action table: the response rates of this run's
@@ -87,9 +79,10 @@ pub fn render(model: &ReportModel, tables: &Tables, charts: &[EmbeddedChart]) ->
     let mut h = String::new();
     let _ = write!(
         h,
-        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{STYLE}{PRINT}</style>\n</head>\n<body>\n",
         l("ja", "en"),
-        escape(&model.title)
+        escape(&model.title),
+        PRINT = super::html_tables::PRINT_STYLE,
     );
     let _ = writeln!(h, "<header>\n<h1>{}</h1>", escape(&model.title));
     let _ = writeln!(
@@ -103,7 +96,7 @@ pub fn render(model: &ReportModel, tables: &Tables, charts: &[EmbeddedChart]) ->
         thousands(i128::from(model.customers)),
     );
 
-    h.push_str("<section class=\"cards\">\n");
+    h.push_str("<section class=\"front\">\n<div class=\"cards\">\n");
     for card in &model.cards {
         let class = match card.on_track {
             Some(true) => "good",
@@ -121,12 +114,14 @@ pub fn render(model: &ReportModel, tables: &Tables, charts: &[EmbeddedChart]) ->
                 .map_or(String::new(), |t| format!("<div class=\"target\">{}</div>", escape(t)))
         );
     }
+    h.push_str("</div>\n");
+    h.push_str(&super::html_tables::portfolio_table(model, tables));
     h.push_str("</section>\n");
 
     for (section, chart) in model.charts.iter().zip(charts) {
         let _ = writeln!(
             h,
-            "<section>\n<h2>{title}</h2>\n<p class=\"reading\">{reading}</p>\n<figure><img src=\"data:image/png;base64,{png}\" alt=\"{title}\"><figcaption>{file}.png · {file}.svg</figcaption></figure>\n</section>",
+            "<section class=\"chart\">\n<h2>{title}</h2>\n<p class=\"reading\">{reading}</p>\n<figure><img src=\"data:image/png;base64,{png}\" alt=\"{title}\"><figcaption>{file}.png · {file}.svg</figcaption></figure>\n</section>",
             title = escape(&section.title),
             reading = escape(&section.reading),
             png = chart.png_base64,
@@ -134,9 +129,10 @@ pub fn render(model: &ReportModel, tables: &Tables, charts: &[EmbeddedChart]) ->
         );
     }
 
+    h.push_str(&super::html_tables::plan_table(model));
     let _ = writeln!(
         h,
-        "<section>\n<h2>{}</h2>",
+        "<section class=\"table\">\n<h2>{}</h2>",
         l(
             "今月のアクション(区分別コミュニケーション)",
             "This month's actions by segment"

@@ -6,10 +6,12 @@ pub mod charts;
 pub mod definitions;
 pub mod fonts;
 pub mod html;
+pub mod html_tables;
 pub mod model;
 pub mod quality;
 pub mod scheme;
 pub mod summary;
+pub mod workbook;
 
 use std::path::{Path, PathBuf};
 
@@ -29,10 +31,10 @@ fn chart_error(e: ChartError) -> Error {
 /// Writes the monthly report for the last snapshot of `tables` into
 /// `out_dir/YYYY-MM/`: `index.html`, one PNG and one SVG per chart,
 /// `tables/` (the CSV contract) and `lists/` (follow-up customers, safe to
-/// open in Excel). The folder is built beside its place and swapped in
-/// whole; a report already there is kept as `YYYY-MM.previous/`. A folder
-/// that holds one of `inputs` is refused. Returns the folder and what
-/// happened to the one before.
+/// open in Excel), and the workbook `cpm_YYYY-MM.xlsx`. The folder is built
+/// beside its place and swapped in whole; a report already there is kept as
+/// `YYYY-MM.previous/`. A folder that holds one of `inputs` is refused.
+/// Returns the folder and what happened to the one before.
 pub fn write_report(
     tables: &Tables,
     out_dir: &Path,
@@ -40,8 +42,23 @@ pub fn write_report(
     excel: ExcelEncoding,
     inputs: &[&Path],
 ) -> Result<(PathBuf, Previous)> {
+    write_report_with_plan(tables, None, out_dir, lang, excel, inputs)
+}
+
+/// [`write_report`], with plan against actual (予実) when a plan is given.
+pub fn write_report_with_plan(
+    tables: &Tables,
+    plan: Option<&crate::plan::Plan>,
+    out_dir: &Path,
+    lang: Lang,
+    excel: ExcelEncoding,
+    inputs: &[&Path],
+) -> Result<(PathBuf, Previous)> {
     let (p, config) = (&tables.portfolio, &tables.config);
-    let model = model::build(tables, lang);
+    let mut model = model::build(tables, lang);
+    if let Some(plan) = plan {
+        model::plan::apply(&mut model, tables, plan);
+    }
     let target = out_dir.join(format_month(month_of(p.as_of)));
     if let Some(input) = inputs.iter().find(|i| crate::output::file::holds(&target, i)) {
         return Err(Error::Refused(format!(
@@ -68,12 +85,12 @@ pub fn write_report(
     let mut embedded = Vec::with_capacity(model.charts.len());
     for section in &model.charts {
         let png = charts::render_png_bytes(SLIDE_SIZE, |root| {
-            section.chart.draw(root, p, &ten, model.t, config, lang)
+            section.chart.draw(root, p, &ten, model.t, config, lang, &model.plan)
         })
         .map_err(chart_error)?;
         crate::tables::write_bytes(&dir, &format!("{}.png", section.file), &png)?;
         let svg = charts::render_svg(SLIDE_SIZE, |root| {
-            section.chart.draw(root, p, &ten, model.t, config, lang)
+            section.chart.draw(root, p, &ten, model.t, config, lang, &model.plan)
         })
         .map_err(chart_error)?;
         crate::tables::write_file(&dir, &format!("{}.svg", section.file), &svg)?;
@@ -82,6 +99,13 @@ pub fn write_report(
         });
     }
     crate::tables::write_file(&dir, "index.html", &html::render(&model, tables, &embedded))?;
+    let name = format!("cpm_{}.xlsx", format_month(month_of(p.as_of)));
+    let xlsx =
+        workbook::workbook_bytes(tables, &model, plan.map(|_| model.plan.as_slice())).map_err(|e| Error::Write {
+            path: target.join(&name),
+            source: std::io::Error::other(e.to_string()),
+        })?;
+    crate::tables::write_bytes(&dir, &name, &xlsx)?;
     let previous = staged.commit(true)?;
     Ok((target, previous))
 }

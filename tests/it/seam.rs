@@ -77,6 +77,10 @@ fn same_report(flags: &[&str], lang: &str) {
         "the same files ({flags:?})"
     );
     assert!(a.keys().any(|k| k.ends_with(".png")) && a.contains_key("2025-12/index.html"));
+    assert!(
+        a.contains_key("2025-12/cpm_2025-12.xlsx"),
+        "the workbook is part of the folder"
+    );
     for (name, bytes) in &a {
         assert!(
             bytes == &b[name],

@@ -22,10 +22,12 @@ use plotters::prelude::*;
 
 use crate::report::fonts::ensure_fonts_registered;
 
+mod bridge;
 mod cohort_ladder;
 mod conversion;
 mod funnel;
 mod lifecycle_states;
+mod plan;
 mod portfolio_grid;
 mod sales_by_segment;
 pub mod style;
@@ -39,10 +41,12 @@ mod fixture;
 #[cfg(test)]
 mod tests;
 
+pub use bridge::bridge_chart;
 pub use cohort_ladder::cohort_ladder;
 pub use conversion::conversion;
 pub use funnel::funnel;
 pub use lifecycle_states::lifecycle_states;
+pub use plan::plan_chart;
 pub use portfolio_grid::portfolio_grid;
 pub use sales_by_segment::sales_by_segment;
 pub use style::SLIDE_SIZE;

@@ -130,6 +130,7 @@ fn build_cpm(full: &Portfolio, config: &Config, lang: Lang, layout: CpmLayout) -
         cards,
         charts,
         notes,
+        plan: Vec::new(),
     }
 }
 

@@ -230,6 +230,7 @@ fn build_lifecycle(p: &Portfolio, config: &Config, lang: Lang) -> ReportModel {
         actions,
         lists,
         notes,
+        plan: Vec::new(),
     }
 }
 

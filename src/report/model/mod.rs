@@ -15,8 +15,10 @@ use crate::tables::Tables;
 use crate::text::format::{percent, points, signed, thousands};
 use crate::text::lang::Lang;
 
+pub mod bridge;
 mod cpm;
 mod lifecycle;
+pub mod plan;
 
 /// One KPI card.
 #[derive(Debug, Clone, PartialEq)]
@@ -85,6 +87,8 @@ pub struct ReportModel {
     pub lists: Vec<CustomerList>,
     /// Notes on how to read the report (e.g. which charts merge 超優良 into 優良).
     pub notes: Vec<String>,
+    /// Plan against actual (予実), when a plan was given.
+    pub plan: Vec<crate::plan::PlanRow>,
 }
 
 pub fn month_label(day: Day, lang: Lang) -> String {
@@ -193,5 +197,9 @@ pub fn ten_segments(p: &Portfolio) -> Cow<'_, Portfolio> {
 
 /// The report model of the tables, by their scheme.
 pub fn build(tables: &Tables, lang: Lang) -> ReportModel {
-    crate::report::scheme::of(&tables.config).model(&tables.portfolio, &tables.config, lang)
+    let mut model = crate::report::scheme::of(&tables.config).model(&tables.portfolio, &tables.config, lang);
+    if model.scheme == Scheme::Cpm {
+        model.charts.extend(bridge::section(&tables.portfolio, model.t, lang));
+    }
+    model
 }

@@ -1,0 +1,179 @@
+//! The month's bridge (増減の内訳) as two waterfalls side by side: 現役 and
+//! 優良現役, from last month-end to this one — start, + new, + come-backs,
+//! + promotions, − lapsed, − demotions, = end.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
+
+use super::style::{
+    AXIS, INK, LABEL_PX, SMALL_PX, SUBTITLE_PX, SUBTLE_INK, bold_text_at, draw_y_mesh, fmt_count, frame, index_chart,
+    nice_ceiling, snapshot_heading, text_at, to_area, with_detail,
+};
+use super::text::draw_text;
+use super::{ChartError, check_snapshot};
+use crate::engine::bridge::{Bridge, BridgeOf, bridge};
+use crate::engine::portfolio::Portfolio;
+use crate::text::lang::Lang;
+
+const TOTAL: RGBColor = RGBColor(92, 98, 105);
+const UP: RGBColor = RGBColor(0, 158, 115);
+const DOWN: RGBColor = RGBColor(200, 35, 45);
+
+/// Short step names for under the bars.
+fn step_names(lang: Lang) -> [&'static str; 7] {
+    match lang {
+        Lang::Ja => ["前月末", "新規", "復帰", "昇格", "離脱", "降格", "今月末"],
+        Lang::En => ["Start", "New", "Back", "Up-tier", "Lapsed", "Down-tier", "End"],
+    }
+}
+
+/// The steps as (index into the names, value, sign); 現役 has no
+/// promotions or demotions (moves between active tiers stay active).
+fn values(b: &Bridge) -> Vec<(usize, u64, i8)> {
+    let all = [
+        (0, b.start, 0),
+        (1, b.new, 1),
+        (2, b.comebacks, 1),
+        (3, b.promotions, 1),
+        (4, b.lapsed, -1),
+        (5, b.demotions, -1),
+        (6, b.end, 0),
+    ];
+    all.into_iter()
+        .filter(|&(i, _, _)| b.of == BridgeOf::LoyalActive || !matches!(i, 3 | 5))
+        .collect()
+}
+
+pub fn bridge_chart<DB: DrawingBackend>(
+    root: DrawingArea<DB, Shift>,
+    p: &Portfolio,
+    t: usize,
+    lang: Lang,
+) -> Result<(), ChartError> {
+    check_snapshot(p, t)?;
+    let title = with_detail(
+        lang.pick(
+            "増減の内訳(前月末→今月末)",
+            "The month's bridge (last month-end → this one)",
+        ),
+        &snapshot_heading(p.snapshot_days[t], lang),
+        lang,
+    );
+    let bridges: Vec<Bridge> = BridgeOf::ALL.iter().filter_map(|&of| bridge(p, t, of)).collect();
+    if bridges.is_empty() {
+        return super::style::empty_chart(
+            &root,
+            &title,
+            lang.pick("前月末のスナップショットがありません", "There is no previous month-end"),
+        );
+    }
+    let footnote = lang.pick(
+        "縦軸は 0 から始まりません。復帰 = 前月末に離脱で今月末に現役。昇格 = 下位の現役段階から。降格 = 返品などで累計が優良の金額を下回った人。超優良は優良に含みます。",
+        "The value axis does not start at 0. Back = lapsed last month-end, active now. Up-tier = from a lower active tier. Down-tier = e.g. a return took the total under the loyal amount. Super-loyal counts as loyal.",
+    );
+    let body = frame(&root, &title, None, Some(footnote))?;
+    let panels = body.split_evenly((1, bridges.len()));
+    for (panel, b) in panels.iter().zip(&bridges) {
+        panel_chart(panel, b, lang)?;
+    }
+    Ok(())
+}
+
+/// A round value at or below `v` (and not below 0) to start the axis at.
+fn axis_floor(v: f64) -> f64 {
+    if v <= 0.0 {
+        return 0.0;
+    }
+    let step = 10f64.powf(v.log10().floor());
+    (v / step).floor() * step
+}
+
+fn panel_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, b: &Bridge, lang: Lang) -> Result<(), ChartError> {
+    let name = match b.of {
+        BridgeOf::Active => lang.pick("現役", "Active"),
+        BridgeOf::LoyalActive => lang.pick("優良現役", "Loyal (active)"),
+    };
+    let heading = format!("{name} {:+}", b.change());
+    draw_text(
+        area,
+        &heading,
+        &bold_text_at(SUBTITLE_PX + 4.0, INK, HPos::Left, VPos::Top),
+        (90, 0),
+    )?;
+    let (_, lower) = area.split_vertically(SUBTITLE_PX as i32 + 20);
+    let steps = values(b);
+    let mut running = 0i64;
+    let mut bars = Vec::with_capacity(7);
+    let mut high = 0i64;
+    let mut low = i64::MAX;
+    for &(_, v, sign) in &steps {
+        let v = v as i64;
+        let (lo, hi) = match sign {
+            0 => {
+                running = v;
+                (0, v)
+            }
+            1 => {
+                running += v;
+                (running - v, running)
+            }
+            _ => {
+                running -= v;
+                (running, running + v)
+            }
+        };
+        high = high.max(hi);
+        // The running level between the bars (not the totals' foot at 0).
+        low = low.min(if sign == 0 { hi } else { lo });
+        bars.push((lo, hi, sign));
+    }
+    // The axis starts near the lowest level, so that the steps show; the
+    // totals' bars are cut at the axis (the footnote says so).
+    let span = (high - low).max(1) as f64;
+    let y_min = axis_floor(low as f64 - span * 0.6);
+    let y_max = y_min + nice_ceiling((high as f64 - y_min) * 1.15).max(1.0);
+    let n = steps.len();
+    let mut chart = index_chart(&lower, n, y_min..y_max, 90, 70)?;
+    draw_y_mesh(&mut chart, &|v| fmt_count(v.round().max(0.0) as u64))?;
+    let names = step_names(lang);
+    for (i, (&(lo, hi, sign), &(name, v, _))) in bars.iter().zip(&steps).enumerate() {
+        let lo = if sign == 0 { y_min as i64 } else { lo };
+        let x = i as f64;
+        let color = match sign {
+            0 => TOTAL,
+            1 => UP,
+            _ => DOWN,
+        };
+        let (x0, y0) = to_area(&lower, &chart, x - 0.36, hi as f64);
+        let (x1, y1) = to_area(&lower, &chart, x + 0.36, lo as f64);
+        lower.draw(&Rectangle::new([(x0, y0), (x1, y1.max(y0 + 2))], color.filled()))?;
+        let label = match sign {
+            0 => fmt_count(v),
+            _ if v == 0 => "±0".to_string(),
+            1 => format!("+{}", fmt_count(v)),
+            _ => format!("−{}", fmt_count(v)),
+        };
+        draw_text(
+            &lower,
+            &label,
+            &bold_text_at(LABEL_PX, INK, HPos::Center, VPos::Bottom),
+            ((x0 + x1) / 2, y0 - 6),
+        )?;
+        // The connector to the next bar, at the running level.
+        if i + 1 < bars.len() {
+            let level = if sign < 0 { lo } else { hi };
+            let (cx0, cy) = to_area(&lower, &chart, x + 0.36, level as f64);
+            let (cx1, _) = to_area(&lower, &chart, x + 0.64, level as f64);
+            lower.draw(&PathElement::new(vec![(cx0, cy), (cx1, cy)], AXIS.stroke_width(2)))?;
+        }
+        let (lx, ly) = to_area(&lower, &chart, x, y_min);
+        draw_text(
+            &lower,
+            names[name],
+            &text_at(SMALL_PX, SUBTLE_INK, HPos::Center, VPos::Top),
+            (lx, ly + 10),
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,260 @@
+//! 移動 (the latest transition matrix, counts and row shares, the shares
+//! as a colour-scale heatmap) and 増減 (the month's bridge for 現役 and
+//! 優良現役, with a waterfall drawn as stacked columns).
+
+use rust_xlsxwriter::{
+    Chart, ChartFormat, ChartSolidFill, ChartType, Color, ConditionalFormat2ColorScale, Worksheet, XlsxError,
+};
+
+use super::cells::{Formats, Grid};
+use super::series::segment_name;
+use crate::dates::format_day;
+use crate::engine::bridge::{self as engine_bridge, Bridge, BridgeOf};
+use crate::report::model::ReportModel;
+use crate::tables::Tables;
+use crate::text::lang::Lang;
+
+/// 移動: the counts from row 2, the row shares below them.
+pub fn transitions(
+    ws: &mut Worksheet,
+    name: &str,
+    tables: &Tables,
+    model: &ReportModel,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let lang = model.lang;
+    let l = |ja: &'static str, en: &'static str| lang.pick(ja, en);
+    let p = &tables.portfolio;
+    let n = p.labels.len();
+    let mut g = Grid::new(ws, name)?;
+    let Some(m) = model.t.checked_sub(1).and_then(|i| p.transitions.get(i)) else {
+        g.loose(
+            0,
+            0,
+            l(
+                "前月末のスナップショットがないため、移動はありません。",
+                "No transitions: there is no previous month-end.",
+            ),
+            &f.note,
+        )?;
+        return g.finish();
+    };
+    g.loose(
+        0,
+        0,
+        &format!(
+            "{} {} → {} {}",
+            l("前月末", "From"),
+            format_day(m.from_day),
+            l("今月末", "to"),
+            format_day(m.to_day)
+        ),
+        &f.title,
+    )?;
+    let block = |g: &mut Grid, top: u32, shares: bool| -> Result<(), XlsxError> {
+        let corner = if shares {
+            l("行の構成比(前月→今月)", "Row shares (from → to)")
+        } else {
+            l("人数(前月→今月)", "Customers (from → to)")
+        };
+        g.text(top, 0, corner, &f.header)?;
+        for s in 0..n {
+            g.text(top, 1 + s as u16, segment_name(p, s, lang), &f.header)?;
+        }
+        g.text(top, 1 + n as u16, l("合計", "Total"), &f.header)?;
+        for (from, row) in m.cells.iter().enumerate() {
+            let r = top + 1 + from as u32;
+            let label = if from == m.new_row() {
+                l("新規(new)", "New (new)")
+            } else {
+                segment_name(p, from, lang)
+            };
+            g.text(r, 0, label, &f.bold)?;
+            let total: u64 = row.iter().sum();
+            for (to, &v) in row.iter().enumerate() {
+                if shares {
+                    let share = if total == 0 { 0.0 } else { v as f64 / total as f64 };
+                    g.number(r, 1 + to as u16, share, &f.percent)?;
+                } else {
+                    g.number(r, 1 + to as u16, v as f64, &f.count)?;
+                }
+            }
+            if shares {
+                g.number(r, 1 + n as u16, if total == 0 { 0.0 } else { 1.0 }, &f.percent)?;
+            } else {
+                g.number(r, 1 + n as u16, total as f64, &f.count)?;
+            }
+        }
+        Ok(())
+    };
+    block(&mut g, 2, false)?;
+    let shares_top = 2 + n as u32 + 3;
+    block(&mut g, shares_top, true)?;
+    let heat = ConditionalFormat2ColorScale::new()
+        .set_minimum_color(Color::RGB(0xFFFFFF))
+        .set_maximum_color(Color::RGB(0xD55E00));
+    g.ws.add_conditional_format(shares_top + 1, 1, shares_top + 1 + n as u32, n as u16, &heat)?;
+    g.ws.set_freeze_panes(3, 1)?;
+    g.finish()
+}
+
+/// The bridge's steps as (label, value, sign: 0 total, 1 up, -1 down).
+pub fn steps(b: &Bridge, lang: Lang) -> [(&'static str, u64, i8); 7] {
+    let l = |ja: &'static str, en: &'static str| lang.pick(ja, en);
+    [
+        (l("前月末", "Last month-end"), b.start, 0),
+        (l("新規", "New"), b.new, 1),
+        (l("復帰(離脱→現役)", "Come-backs (lapsed → active)"), b.comebacks, 1),
+        (
+            l("昇格(下位の段階から)", "Promotions (from lower tiers)"),
+            b.promotions,
+            1,
+        ),
+        (l("離脱(現役→離脱)", "Lapsed (active → lapsed)"), b.lapsed, -1),
+        (
+            l("降格(返品などで下位へ)", "Demotions (e.g. a return)"),
+            b.demotions,
+            -1,
+        ),
+        (l("今月末", "This month-end"), b.end, 0),
+    ]
+}
+
+pub fn bridge_name(of: BridgeOf, lang: Lang) -> &'static str {
+    match of {
+        BridgeOf::Active => lang.pick("現役", "Active"),
+        BridgeOf::LoyalActive => lang.pick("優良現役", "Loyal (active)"),
+    }
+}
+
+fn fill(color: u32) -> ChartFormat {
+    let mut format = ChartFormat::new();
+    format.set_solid_fill(ChartSolidFill::new().set_color(Color::RGB(color)));
+    format
+}
+
+/// 増減: the two bridges as one table (row 2: 現役, row 3: 優良現役), then
+/// for each its waterfall's data (base, total, up, down) and chart.
+pub fn bridge(
+    ws: &mut Worksheet,
+    name: &str,
+    tables: &Tables,
+    model: &ReportModel,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let lang = model.lang;
+    let l = |ja: &'static str, en: &'static str| lang.pick(ja, en);
+    let p = &tables.portfolio;
+    let mut g = Grid::new(ws, name)?;
+    g.loose(
+        0,
+        0,
+        l(
+            "増減の内訳(前月末→今月末)",
+            "The month's bridge (last month-end → this month-end)",
+        ),
+        &f.title,
+    )?;
+    let bridges: Vec<Bridge> = BridgeOf::ALL
+        .iter()
+        .filter_map(|&of| engine_bridge::bridge(p, model.t, of))
+        .collect();
+    if bridges.is_empty() {
+        g.loose(
+            1,
+            0,
+            l(
+                "前月末のスナップショットがないため、内訳はありません。",
+                "No bridge: there is no previous month-end.",
+            ),
+            &f.note,
+        )?;
+        return g.finish();
+    }
+    let mut head = vec![l("区分", "Customers")];
+    head.extend(steps(&bridges[0], lang).iter().map(|s| s.0));
+    head.push(l("増減", "Change"));
+    g.header(1, 0, &head, f)?;
+    for (i, b) in bridges.iter().enumerate() {
+        let row = 2 + i as u32;
+        g.text(row, 0, bridge_name(b.of, lang), &f.bold)?;
+        for (j, (_, v, sign)) in steps(b, lang).iter().enumerate() {
+            let value = if *sign < 0 { -(*v as f64) } else { *v as f64 };
+            g.number(row, 1 + j as u16, value, if *sign == 0 { &f.count } else { &f.signed })?;
+        }
+        g.number(row, 8, b.change() as f64, &f.signed)?;
+    }
+    let mut top = 2 + bridges.len() as u32 + 2;
+    for b in &bridges {
+        g.loose(
+            top,
+            0,
+            &format!(
+                "{} — {}",
+                bridge_name(b.of, lang),
+                l("滝グラフのデータ", "waterfall data")
+            ),
+            &f.note,
+        )?;
+        g.header(
+            top + 1,
+            0,
+            &[
+                l("段階", "Step"),
+                l("土台", "Base"),
+                l("人数", "Total"),
+                l("増", "Up"),
+                l("減", "Down"),
+            ],
+            f,
+        )?;
+        let mut running = 0i64;
+        for (j, (label, v, sign)) in steps(b, lang).iter().enumerate() {
+            let row = top + 2 + j as u32;
+            let v = *v as i64;
+            let (base, total, up, down) = match sign {
+                0 => {
+                    running = v;
+                    (0, v, 0, 0)
+                }
+                1 => {
+                    running += v;
+                    (running - v, 0, v, 0)
+                }
+                _ => {
+                    running -= v;
+                    (running, 0, 0, v)
+                }
+            };
+            g.text(row, 0, label, &f.text)?;
+            for (c, x) in [base, total, up, down].into_iter().enumerate() {
+                g.number(row, 1 + c as u16, x as f64, &f.count)?;
+            }
+        }
+        let (first, last) = (top + 2, top + 8);
+        let mut chart = Chart::new(ChartType::ColumnStacked);
+        let colors = [None, Some(0x5C6269), Some(0x009E73), Some(0xC8232D)];
+        for (c, color) in colors.into_iter().enumerate() {
+            let col = 1 + c as u16;
+            let series = chart
+                .add_series()
+                .set_name((name, top + 1, col))
+                .set_categories((name, first, 0, last, 0))
+                .set_values((name, first, col, last, col))
+                .set_gap(60);
+            match color {
+                Some(rgb) => series.set_format(&mut fill(rgb)),
+                None => series.set_format(ChartFormat::new().set_no_fill().set_no_border()),
+            };
+        }
+        chart.legend().delete_entries(&[0]);
+        chart
+            .title()
+            .set_name(&format!("{} {:+}", bridge_name(b.of, lang), b.change()));
+        chart.y_axis().set_num_format("#,##0");
+        chart.set_width(720).set_height(360);
+        g.ws.insert_chart(top, 6, &chart)?;
+        top += 20;
+    }
+    g.finish()
+}

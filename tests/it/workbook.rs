@@ -1,0 +1,583 @@
+//! The workbook (cpm_YYYY-MM.xlsx) read back with openpyxl, as another
+//! program reads it: every number equals the tables (read back from the
+//! report's tables/ folder and worked out here), numbers are numbers and
+//! dates are dates, the sheets are the documented ones in both languages,
+//! and the layout is snapshotted.
+//!
+//! Needs Python with openpyxl at the version pinned in tests/requirements.txt
+//! (`CPM_TEST_PYTHON`, else `python3`); .ci/run installs it.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command as Process;
+
+use assert_cmd::Command;
+use cpm::dates::{first_day_of_month, format_day};
+use cpm::engine::portfolio::Portfolio;
+use cpm::tables::Tables;
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+/// The Python to read workbooks with, checked to have the pinned openpyxl.
+fn python() -> String {
+    let python = std::env::var("CPM_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
+    let pinned = std::fs::read_to_string(Path::new(ROOT).join("tests/requirements.txt")).unwrap();
+    let version = pinned
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("openpyxl=="))
+        .expect("openpyxl pinned in tests/requirements.txt")
+        .to_string();
+    let how = "install it with: python3 -m venv ~/.cache/cpm-test-venv && ~/.cache/cpm-test-venv/bin/pip install -r tests/requirements.txt \
+         && export CPM_TEST_PYTHON=~/.cache/cpm-test-venv/bin/python (bash .ci/run does this)";
+    let out = Process::new(&python)
+        .args(["-c", "import openpyxl; print(openpyxl.__version__)"])
+        .output()
+        .unwrap_or_else(|e| panic!("the workbook tests need Python ({python}: {e}); {how}"));
+    let found = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert!(
+        out.status.success(),
+        "the workbook tests need openpyxl {version} for {python}, which does not have it; {how}"
+    );
+    assert_eq!(
+        found, version,
+        "openpyxl {found} found for {python}, the tests pin {version}; {how}"
+    );
+    python
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Cell {
+    kind: char,
+    value: String,
+    format: String,
+}
+
+#[derive(Debug)]
+struct Book {
+    /// `S` lines: name, max row, max column, freeze, autofilter, charts, colour scales.
+    sheets: Vec<Vec<String>>,
+    /// (sheet, row, column) → cell, 1-based.
+    cells: BTreeMap<(String, u32, u32), Cell>,
+}
+
+impl Book {
+    fn names(&self) -> Vec<&str> {
+        self.sheets.iter().map(|s| s[0].as_str()).collect()
+    }
+
+    fn cell(&self, sheet: &str, row: u32, col: u32) -> &Cell {
+        self.cells
+            .get(&(sheet.to_string(), row, col))
+            .unwrap_or_else(|| panic!("{sheet} R{row}C{col} is empty"))
+    }
+
+    /// A number cell's value (fails on text: numbers must be numbers).
+    fn num(&self, sheet: &str, row: u32, col: u32) -> f64 {
+        let c = self.cell(sheet, row, col);
+        assert_eq!(c.kind, 'n', "{sheet} R{row}C{col} is a number: {c:?}");
+        c.value.parse().unwrap()
+    }
+
+    fn date(&self, sheet: &str, row: u32, col: u32) -> String {
+        let c = self.cell(sheet, row, col);
+        assert_eq!(c.kind, 'd', "{sheet} R{row}C{col} is a date: {c:?}");
+        c.value.clone()
+    }
+
+    fn text(&self, sheet: &str, row: u32, col: u32) -> &str {
+        let c = self.cell(sheet, row, col);
+        assert_eq!(c.kind, 's', "{sheet} R{row}C{col} is text: {c:?}");
+        &c.value
+    }
+
+    /// The row of the first cell in column `col` whose text is `text`.
+    fn find(&self, sheet: &str, col: u32, text: &str) -> u32 {
+        self.cells
+            .iter()
+            .find(|((s, _, c), cell)| s == sheet && *c == col && cell.value == text)
+            .map(|((_, r, _), _)| *r)
+            .unwrap_or_else(|| panic!("{text:?} not in column {col} of {sheet}"))
+    }
+}
+
+fn unescape(text: &str) -> String {
+    text.replace("\\n", "\n").replace("\\t", "\t").replace("\\\\", "\\")
+}
+
+fn read_book(path: &Path) -> Book {
+    let out = Process::new(python())
+        .arg(Path::new(ROOT).join("tests/tools/xlsx_dump.py"))
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "openpyxl reads the workbook: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut book = Book {
+        sheets: Vec::new(),
+        cells: BTreeMap::new(),
+    };
+    for line in String::from_utf8(out.stdout).unwrap().lines() {
+        let f: Vec<String> = line.split('\t').map(unescape).collect();
+        match f[0].as_str() {
+            "S" => book.sheets.push(f[1..].to_vec()),
+            "C" => {
+                book.cells.insert(
+                    (f[1].clone(), f[2].parse().unwrap(), f[3].parse().unwrap()),
+                    Cell {
+                        kind: f[4].chars().next().unwrap(),
+                        value: f[5].clone(),
+                        format: f[6].clone(),
+                    },
+                );
+            }
+            other => panic!("unexpected dump line {other}"),
+        }
+    }
+    book
+}
+
+/// Runs `cpm report` on the sample and returns the month folder.
+fn report(out: &Path, flags: &[&str]) -> PathBuf {
+    Command::cargo_bin("cpm")
+        .unwrap()
+        .args(["report", "--input"])
+        .arg(Path::new(ROOT).join("data/orders.csv"))
+        .arg("--out-dir")
+        .arg(out)
+        .args(flags)
+        .assert()
+        .success();
+    out.join("2025-12")
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * b.abs().max(1.0)
+}
+
+fn assert_close(got: f64, want: f64, what: &str) {
+    assert!(close(got, want), "{what}: workbook {got}, tables {want}");
+}
+
+fn seg(p: &Portfolio, id: &str) -> usize {
+    p.labels.iter().position(|l| l.id == id).unwrap()
+}
+
+/// The segments a bridge follows, by id: every `*_active`, or 優良現役 (and 超優良現役).
+fn followed(p: &Portfolio, loyal: bool) -> Vec<usize> {
+    (0..p.labels.len())
+        .filter(|&s| {
+            let id = p.labels[s].id;
+            id.ends_with("_active") && (!loyal || id == "loyal_active" || id == "super_active")
+        })
+        .collect()
+}
+
+const JA_SHEETS: [&str; 13] = [
+    "サマリー",
+    "推移",
+    "移動",
+    "増減",
+    "転換率",
+    "コホート",
+    "売上",
+    "予実",
+    "データ品質",
+    "ルール",
+    "優良離脱",
+    "今月離脱",
+    "初回60-89日",
+];
+
+const EN_SHEETS: [&str; 13] = [
+    "Summary",
+    "Trend",
+    "Transitions",
+    "Bridge",
+    "Conversion",
+    "Cohorts",
+    "Sales",
+    "Plan",
+    "Data quality",
+    "Rules",
+    "Loyal lapsed",
+    "Lapsed this month",
+    "First-time 60-89 days",
+];
+
+/// The plan file as the test reads it: (month, metric) → value.
+fn plan_values() -> BTreeMap<(String, String), f64> {
+    std::fs::read_to_string(Path::new(ROOT).join("data/plan.csv"))
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            ((f[0].to_string(), f[1].to_string()), f[2].parse().unwrap())
+        })
+        .collect()
+}
+
+fn check_cpm_numbers(book: &Book, t: &Tables, dir: &Path, sheets: &[&str]) {
+    let p = &t.portfolio;
+    let n = p.labels.len();
+    let last = p.snapshot_days.len() - 1;
+    let name = |i: usize| sheets[i];
+
+    // 推移: counts from row 2, the shares block after a gap.
+    let trend = name(1);
+    let shares_header = p.snapshot_days.len() as u32 + 4;
+    for (i, &day) in p.snapshot_days.iter().enumerate() {
+        let row = 2 + i as u32;
+        assert_eq!(book.date(trend, row, 1), format_day(day));
+        let total: u64 = p.counts[i].iter().sum();
+        for s in 0..n {
+            assert_close(book.num(trend, row, 2 + s as u32), p.counts[i][s] as f64, "trend count");
+            let share = book.num(trend, shares_header + 1 + i as u32, 2 + s as u32);
+            assert_close(share, p.counts[i][s] as f64 / total.max(1) as f64, "trend share");
+        }
+        assert_close(book.num(trend, row, 2 + n as u32), total as f64, "trend total");
+    }
+
+    // 移動: the last matrix, counts from row 4 (the new row last).
+    let moves = name(2);
+    let m = &p.transitions[last - 1];
+    for (from, cells) in m.cells.iter().enumerate() {
+        for (to, &v) in cells.iter().enumerate() {
+            assert_close(book.num(moves, 4 + from as u32, 2 + to as u32), v as f64, "transition");
+        }
+        let shares_row = n as u32 + 7 + from as u32;
+        let total: u64 = cells.iter().sum();
+        for (to, &v) in cells.iter().enumerate() {
+            let want = if total == 0 { 0.0 } else { v as f64 / total as f64 };
+            assert_close(book.num(moves, shares_row, 2 + to as u32), want, "row share");
+        }
+    }
+
+    // 増減: worked out here from the matrix and the counts.
+    let bridge = name(3);
+    for (row, loyal) in [(3u32, false), (4, true)] {
+        let inside = followed(p, loyal);
+        let actives = followed(p, false);
+        let lapsed: Vec<usize> = (0..n).filter(|s| !actives.contains(s)).collect();
+        let sum = |from: &[usize], to: &dyn Fn(usize) -> bool| -> f64 {
+            from.iter()
+                .map(|&f| (0..n).filter(|&s| to(s)).map(|s| m.cells[f][s]).sum::<u64>())
+                .sum::<u64>() as f64
+        };
+        let is_in = |s: usize| inside.contains(&s);
+        let others: Vec<usize> = actives.iter().copied().filter(|s| !inside.contains(s)).collect();
+        let start: u64 = inside.iter().map(|&s| p.counts[last - 1][s]).sum();
+        let end: u64 = inside.iter().map(|&s| p.counts[last][s]).sum();
+        let want = [
+            start as f64,
+            sum(&[m.new_row()], &is_in),
+            sum(&lapsed, &is_in),
+            sum(&others, &is_in),
+            -sum(&inside, &|s| lapsed.contains(&s)),
+            -sum(&inside, &|s| others.contains(&s)),
+            end as f64,
+            end as f64 - start as f64,
+        ];
+        for (j, w) in want.iter().enumerate() {
+            assert_close(book.num(bridge, row, 2 + j as u32), *w, "bridge step");
+        }
+    }
+
+    // 転換率: one row per cohort.
+    let conv = name(4);
+    for (i, c) in p.conversion.iter().enumerate() {
+        let row = 2 + i as u32;
+        assert_eq!(book.date(conv, row, 1), format_day(first_day_of_month(c.cohort_month)));
+        assert_close(book.num(conv, row, 2), c.cohort_size as f64, "cohort size");
+        assert_close(book.num(conv, row, 3), c.converted as f64, "converted");
+        assert_close(
+            book.num(conv, row, 4),
+            c.converted as f64 / c.cohort_size as f64,
+            "rate",
+        );
+        assert_close(book.num(conv, row, 5), 0.5, "target");
+        assert_eq!(book.cell(conv, row, 4).format, "0.0%");
+    }
+
+    // コホート: members in 優良 (either state, 超優良 too) at month k.
+    let cohorts = name(5);
+    for (i, c) in p.ladder.iter().enumerate() {
+        let row = 3 + i as u32;
+        assert_close(book.num(cohorts, row, 2), c.size as f64, "ladder size");
+        for (k, counts) in c.counts.iter().enumerate() {
+            let loyal: u64 = (0..n)
+                .filter(|&s| p.labels[s].id.starts_with("loyal_") || p.labels[s].id.starts_with("super_"))
+                .map(|s| counts[s])
+                .sum();
+            assert_close(book.num(cohorts, row, 3 + k as u32), loyal as f64, "ladder loyal");
+        }
+    }
+
+    // 売上: money in units.
+    let sales = name(6);
+    for i in 0..p.snapshot_days.len() {
+        for s in 0..n {
+            assert_close(
+                book.num(sales, 2 + i as u32, 2 + s as u32),
+                p.sales[i][s] as f64 / 1e6,
+                "sales",
+            );
+        }
+    }
+
+    // サマリー: the portfolio table (tiers across, 現役 then 離脱).
+    let summary = name(0);
+    let title = if sheets[0] == "サマリー" {
+        "ポートフォリオ(今月末)"
+    } else {
+        "Portfolio at the month-end"
+    };
+    let top = book.find(summary, 1, title);
+    let tiers = n / 2;
+    let total: u64 = p.counts[last].iter().sum();
+    for (block, offset) in [(0usize, 2u32), (1, 5)] {
+        for tier in 0..tiers {
+            let s = block * tiers + tier;
+            let col = 3 + tier as u32;
+            assert_close(
+                book.num(summary, top + offset, col),
+                p.counts[last][s] as f64,
+                "10-box count",
+            );
+            assert_close(
+                book.num(summary, top + offset + 1, col),
+                p.counts[last][s] as f64 / total as f64,
+                "10-box share",
+            );
+            let change = p.counts[last][s] as f64 - p.counts[last - 1][s] as f64;
+            assert_close(book.num(summary, top + offset + 2, col), change, "10-box change");
+        }
+    }
+    // The 現役 KPI: this month and last.
+    let active_row = book.find(
+        summary,
+        1,
+        if sheets[0] == "サマリー" {
+            "現役顧客数"
+        } else {
+            "Active customers"
+        },
+    );
+    let active = |i: usize| followed(p, false).iter().map(|&s| p.counts[i][s]).sum::<u64>() as f64;
+    assert_close(book.num(summary, active_row, 2), active(last), "active KPI");
+    assert_close(
+        book.num(summary, active_row, 3),
+        active(last - 1),
+        "active KPI last month",
+    );
+
+    // 予実: plan from the file, actual from the tables.
+    let plan_sheet = name(7);
+    let plan = plan_values();
+    let mut compared = 0;
+    for row in 2..=400u32 {
+        let Some(cell) = book.cells.get(&(plan_sheet.to_string(), row, 1)) else {
+            break;
+        };
+        let month = &cell.value[..7];
+        let metric = book.text(plan_sheet, row, 3).to_string();
+        assert_close(
+            book.num(plan_sheet, row, 4),
+            plan[&(month.to_string(), metric.clone())],
+            "plan",
+        );
+        let i = p
+            .snapshot_days
+            .iter()
+            .position(|&d| format_day(d).starts_with(month))
+            .unwrap();
+        let count = |segs: Vec<usize>| segs.iter().map(|&s| p.counts[i][s]).sum::<u64>() as f64;
+        let cohort = p
+            .conversion
+            .iter()
+            .find(|c| format_day(first_day_of_month(c.cohort_month)).starts_with(month));
+        let actual = match metric.as_str() {
+            "new_customers" => cohort.map_or(0.0, |c| c.cohort_size as f64),
+            "conversion_rate" => cohort.map(|c| c.converted as f64 / c.cohort_size as f64).unwrap(),
+            "active" => count(followed(p, false)),
+            "loyal_active" => count(followed(p, true)),
+            "loyal_active_share" => count(followed(p, true)) / count(followed(p, false)),
+            "sales" => p.sales[i].iter().sum::<i128>() as f64 / 1e6,
+            other => panic!("metric {other}"),
+        };
+        assert_close(
+            book.num(plan_sheet, row, 5),
+            actual,
+            &format!("actual {month} {metric}"),
+        );
+        compared += 1;
+    }
+    // The plan covers 2025-04 .. 2026-03; the data ends 2025-12: 9 months × 6.
+    assert_eq!(compared, 54);
+
+    // データ品質: rows read and used.
+    let quality = name(8);
+    assert_close(book.num(quality, 3, 2), t.quality.rows_read as f64, "rows read");
+    assert_close(book.num(quality, 4, 2), t.quality.rows_used as f64, "rows used");
+
+    // The lists: the CSV's customers, ids as text, dates as dates.
+    for (sheet, file) in [(10, "loyal_lapsed"), (11, "newly_lapsed"), (12, "first_last_chance")] {
+        let csv = std::fs::read_to_string(dir.join(format!("lists/{file}.csv"))).unwrap();
+        let rows: Vec<Vec<&str>> = csv.lines().skip(1).map(|l| l.split(',').collect()).collect();
+        assert!(!rows.is_empty(), "{file} has customers in the sample");
+        for (i, r) in rows.iter().enumerate() {
+            let row = 2 + i as u32;
+            assert_eq!(book.text(name(sheet), row, 1), r[0]);
+            assert_eq!(book.date(name(sheet), row, 3), r[2]);
+            assert_close(book.num(name(sheet), row, 7), r[6].parse().unwrap(), "list total");
+        }
+        assert!(
+            !book
+                .cells
+                .contains_key(&(name(sheet).to_string(), 2 + rows.len() as u32, 1))
+        );
+    }
+}
+
+/// No number is stored as text (ids and rules values aside).
+fn no_numbers_as_text(book: &Book, rules: &str, lists: &[&str]) {
+    for ((sheet, row, col), cell) in &book.cells {
+        if cell.kind != 's' || sheet == rules || (lists.contains(&sheet.as_str()) && *col == 1) {
+            continue;
+        }
+        let plain = cell.value.replace([',', '%', '+'], "");
+        assert!(
+            plain.trim().parse::<f64>().is_err(),
+            "{sheet} R{row}C{col}: a number as text: {:?}",
+            cell.value
+        );
+    }
+}
+
+#[test]
+fn the_workbook_holds_the_tables_numbers_in_japanese_and_english() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = Path::new(ROOT).join("data/plan.csv");
+    let plan = plan.to_str().unwrap();
+    let ja_dir = report(&dir.path().join("ja"), &["--plan", plan]);
+    let ja = read_book(&ja_dir.join("cpm_2025-12.xlsx"));
+    assert_eq!(ja.names(), JA_SHEETS);
+    let tables = cpm::tables::read(&ja_dir.join("tables")).unwrap();
+    check_cpm_numbers(&ja, &tables, &ja_dir, &JA_SHEETS);
+    no_numbers_as_text(&ja, "ルール", &JA_SHEETS[10..]);
+
+    let en_dir = report(&dir.path().join("en"), &["--plan", plan, "--lang", "en"]);
+    let en = read_book(&en_dir.join("cpm_2025-12.xlsx"));
+    assert_eq!(en.names(), EN_SHEETS);
+    check_cpm_numbers(&en, &tables, &en_dir, &EN_SHEETS);
+    // Every number sits in the same cell in both languages.
+    let numbers = |b: &Book, names: &[&str]| -> BTreeMap<(usize, u32, u32), String> {
+        b.cells
+            .iter()
+            .filter(|(_, c)| c.kind == 'n' || c.kind == 'd')
+            .map(|((s, r, c), cell)| ((names.iter().position(|n| n == s).unwrap(), *r, *c), cell.value.clone()))
+            .collect()
+    };
+    let (a, b) = (numbers(&ja, &JA_SHEETS), numbers(&en, &EN_SHEETS));
+    assert_eq!(a.len(), b.len(), "as many numbers and dates in both languages");
+    for (key, value) in &a {
+        assert_eq!(
+            Some(value),
+            b.get(key),
+            "sheet {} R{}C{} in both languages",
+            key.0,
+            key.1,
+            key.2
+        );
+    }
+}
+
+#[test]
+fn without_a_plan_there_is_no_plan_sheet_and_lifecycle_has_its_own_sheets() {
+    let dir = tempfile::tempdir().unwrap();
+    let cpm_dir = report(&dir.path().join("cpm"), &[]);
+    let book = read_book(&cpm_dir.join("cpm_2025-12.xlsx"));
+    let without: Vec<&str> = JA_SHEETS.iter().copied().filter(|&s| s != "予実").collect();
+    assert_eq!(book.names(), without);
+
+    let life_dir = report(&dir.path().join("life"), &["--scheme", "lifecycle", "--lang", "en"]);
+    let book = read_book(&life_dir.join("cpm_2025-12.xlsx"));
+    assert_eq!(
+        book.names(),
+        [
+            "Summary",
+            "Trend",
+            "Transitions",
+            "Conversion",
+            "Sales",
+            "Data quality",
+            "Rules",
+            "At risk",
+            "Winback",
+            "VIP"
+        ]
+    );
+    let t = cpm::tables::read(&life_dir.join("tables")).unwrap();
+    let p = &t.portfolio;
+    for (i, counts) in p.counts.iter().enumerate() {
+        for (s, &v) in counts.iter().enumerate() {
+            assert_close(
+                book.num("Trend", 2 + i as u32, 2 + s as u32),
+                v as f64,
+                "lifecycle trend",
+            );
+        }
+    }
+    let top = book.find("Summary", 1, "Portfolio at the month-end");
+    let last = p.counts.len() - 1;
+    assert_close(
+        book.num("Summary", top + 2, 3 + seg(p, "dormant") as u32),
+        p.counts[last][seg(p, "dormant")] as f64,
+        "dormant",
+    );
+    no_numbers_as_text(&book, "Rules", &["At risk", "Winback", "VIP"]);
+}
+
+/// The layout: per sheet its size, frozen panes, filter, charts and colour
+/// scales; its first two rows' text; and each column's cell kinds and formats.
+#[test]
+fn the_layout_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = Path::new(ROOT).join("data/plan.csv");
+    let month = report(dir.path(), &["--plan", plan.to_str().unwrap()]);
+    let book = read_book(&month.join("cpm_2025-12.xlsx"));
+    let mut out = String::new();
+    for s in &book.sheets {
+        out += &format!(
+            "== {} ({} rows × {} columns) freeze={} filter={} charts={} scales={}\n",
+            s[0], s[1], s[2], s[3], s[4], s[5], s[6]
+        );
+        let name = &s[0];
+        for row in 1..=2 {
+            let texts: Vec<String> = (1..=40u32)
+                .filter_map(|c| book.cells.get(&(name.clone(), row, c)))
+                .filter(|c| c.kind == 's')
+                .map(|c| c.value.clone())
+                .collect();
+            if !texts.is_empty() {
+                out += &format!("  row {row}: {}\n", texts.join(" | "));
+            }
+        }
+        let mut kinds: BTreeMap<u32, std::collections::BTreeSet<String>> = BTreeMap::new();
+        for ((sheet, _, col), c) in &book.cells {
+            if sheet == name && c.kind != 's' {
+                kinds
+                    .entry(*col)
+                    .or_default()
+                    .insert(format!("{}:{}", c.kind, c.format));
+            }
+        }
+        for (col, k) in kinds {
+            out += &format!("  col {col}: {}\n", k.into_iter().collect::<Vec<_>>().join(", "));
+        }
+    }
+    insta::assert_snapshot!(out);
+}
