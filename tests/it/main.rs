@@ -21,3 +21,4 @@ mod seam;
 mod settings;
 mod snapshots;
 mod workbook;
+mod xlsx;

@@ -186,3 +186,42 @@ fn the_plan_from_the_config_file() {
         .code(1)
         .stderr(predicate::str::contains("plan.csv: line 2: unknown metric \"activ\""));
 }
+
+/// `--plan` gives the same report from the orders and from their tables.
+#[test]
+fn the_plan_is_the_same_from_orders_and_from_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    let orders = dir.path().join("orders.csv");
+    std::fs::write(&orders, ORDERS).unwrap();
+    let plan = dir.path().join("plan.csv");
+    std::fs::write(
+        &plan,
+        "month,metric,value\n2025-12,active,3\n2025-11,conversion_rate,0.4\n",
+    )
+    .unwrap();
+    let run = |args: &[&std::ffi::OsStr], out: &str| {
+        cpm()
+            .args(args)
+            .arg("--plan")
+            .arg(&plan)
+            .arg("--out-dir")
+            .arg(dir.path().join(out))
+            .assert()
+            .success();
+    };
+    run(&["report".as_ref(), "--input".as_ref(), orders.as_os_str()], "direct");
+    cpm()
+        .args(["tables", "--input"])
+        .arg(&orders)
+        .arg("--out-dir")
+        .arg(dir.path().join("t"))
+        .assert()
+        .success();
+    let tables = dir.path().join("t");
+    run(&["report".as_ref(), "--tables".as_ref(), tables.as_os_str()], "via");
+    for file in ["cpm_2025-12.xlsx", "index.html", "09_plan.png"] {
+        let a = std::fs::read(dir.path().join("direct/2025-12").join(file)).unwrap();
+        let b = std::fs::read(dir.path().join("via/2025-12").join(file)).unwrap();
+        assert!(a == b, "{file} is the same from --input and --tables");
+    }
+}
