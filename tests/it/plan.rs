@@ -225,3 +225,26 @@ fn the_plan_is_the_same_from_orders_and_from_tables() {
         assert!(a == b, "{file} is the same from --input and --tables");
     }
 }
+
+/// A report folder is replaced whole, so one that holds the plan is refused.
+#[test]
+fn a_report_folder_holding_the_plan_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let orders = dir.path().join("orders.csv");
+    std::fs::write(&orders, ORDERS).unwrap();
+    let month = dir.path().join("r/2025-12");
+    std::fs::create_dir_all(&month).unwrap();
+    let plan = month.join("plan.csv");
+    std::fs::write(&plan, "month,metric,value\n2025-12,active,3\n").unwrap();
+    cpm()
+        .args(["report", "--input"])
+        .arg(&orders)
+        .arg("--plan")
+        .arg(&plan)
+        .arg("--out-dir")
+        .arg(dir.path().join("r"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("holds the input").and(predicate::str::contains("plan.csv")));
+    assert!(plan.is_file(), "the plan is left alone");
+}
