@@ -117,6 +117,18 @@ pub fn render(model: &ReportModel, tables: &Tables, charts: &[EmbeddedChart]) ->
     h.push_str("</div>\n");
     h.push_str(&super::html_tables::portfolio_table(model, tables));
     h.push_str("</section>\n");
+    let _ = writeln!(
+        h,
+        "<section class=\"table definitions\">\n<h2>{}</h2>\n<table>",
+        l(
+            "区分の定義(このレポートのルール)",
+            "What the segments mean (this report's rules)"
+        )
+    );
+    for (term, definition) in super::definitions::definitions(&tables.config, lang) {
+        let _ = writeln!(h, "<tr><th>{}</th><td>{}</td></tr>", escape(&term), escape(&definition));
+    }
+    h.push_str("</table>\n</section>\n");
 
     for (section, chart) in model.charts.iter().zip(charts) {
         let _ = writeln!(

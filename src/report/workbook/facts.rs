@@ -198,6 +198,7 @@ pub fn rules(
     let mut g = Grid::new(ws, name)?;
     g.header(0, 0, &[lang.pick("設定", "Setting"), lang.pick("値", "Value")], f)?;
     let mut section = String::new();
+    let mut last = 0;
     for (row, line) in (1..).zip(text.lines().map(str::trim).filter(|l| !l.is_empty())) {
         if line.starts_with('#') {
             g.loose(row, 0, line, &f.note)?;
@@ -219,6 +220,15 @@ pub fn rules(
         } else {
             g.text(row, 0, line, &f.text)?;
         }
+        last = row;
+    }
+    // What the segments mean, in words, with these rules.
+    let mut row = last + 2;
+    g.text(row, 0, lang.pick("区分の定義", "What the segments mean"), &f.bold)?;
+    for (term, definition) in crate::report::definitions::definitions(&tables.config, lang) {
+        row += 1;
+        g.text(row, 0, &term, &f.text)?;
+        g.text(row, 1, &definition, &f.text)?;
     }
     g.finish()
 }
