@@ -154,7 +154,7 @@ pub fn cohort_ladder<DB: DrawingBackend>(
     let at = &steps[LOYAL_MONTH];
     let subtitle = match (lang, at.size > 0) {
         (Lang::Ja, true) => format!(
-            "{}か月後（約210日）：100人中 よちよち以上 {:.1}人、優良 {:.1}人（獲得月 {range} の{}コホート）",
+            "{}か月後（約210日）：100人中 よちよち以上 {:.1}人、優良 {:.1}人（獲得月 {range} の{}コホートを合算）",
             LOYAL_MONTH,
             at.per_100(at.repeated),
             at.per_100(at.loyal),
@@ -165,7 +165,7 @@ pub fn cohort_ladder<DB: DrawingBackend>(
             LOYAL_MONTH
         ),
         (Lang::En, true) => format!(
-            "After {} months (about 210 days), of 100: {:.1} bought again, {:.1} loyal ({} cohorts, {range})",
+            "After {} months (about 210 days), of 100: {:.1} bought again, {:.1} loyal ({} cohorts pooled, {range})",
             LOYAL_MONTH,
             at.per_100(at.repeated),
             at.per_100(at.loyal),
@@ -301,8 +301,8 @@ fn draw_repeat_lines<DB: DrawingBackend>(
     lang: Lang,
 ) -> Result<(), ChartError> {
     let heading = lang.pick(
-        "よちよち以上（100人あたり・コホート別）",
-        "Bought again, per 100, by cohort",
+        "よちよち以上（100人あたり・各コホート別、合算なし）",
+        "Bought again, per 100, each cohort on its own (not pooled)",
     );
     draw_text(
         area,

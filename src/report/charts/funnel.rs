@@ -96,16 +96,16 @@ pub fn funnel<DB: DrawingBackend>(
             let base: u64 = m.cells[from].iter().sum();
             let between = match lang {
                 Lang::Ja => format!(
-                    "↓ 今月 {}人が進級（前月末の{}の {}）",
-                    fmt_count(moved),
+                    "↓ 今月の移動：前月末の{}現役のうち {}人（{}）が進級",
                     tier_name(from, lang),
+                    fmt_count(moved),
                     fmt_pct(ratio(moved, base))
                 ),
                 Lang::En => format!(
-                    "↓ {} moved up this month ({} of last month's {})",
+                    "↓ This month's moves: {} of last month's active {} ({}) moved up",
                     fmt_count(moved),
-                    fmt_pct(ratio(moved, base)),
-                    tier_name(from, lang)
+                    tier_name(from, lang),
+                    fmt_pct(ratio(moved, base))
                 ),
             };
             draw_text(

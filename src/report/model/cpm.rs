@@ -141,9 +141,9 @@ fn cards(k: &Kpis, config: &Config, lang: Lang, layout: CpmLayout) -> Vec<Card> 
         Some(c) => Card {
             title: format!(
                 "{} ({} {})",
-                l("初回→よちよち転換率", "First → toddler conversion"),
+                l("KPI 初回→よちよち転換率", "KPI: first → toddler conversion"),
                 format_month(c.cohort_month),
-                l("獲得", "cohort")
+                l("獲得・確定", "cohort, matured")
             ),
             value: percent(c.rate),
             change: k.conversion_prev.as_ref().map_or("-".into(), |prev| {
@@ -162,7 +162,7 @@ fn cards(k: &Kpis, config: &Config, lang: Lang, layout: CpmLayout) -> Vec<Card> 
             on_track: Some(c.rate >= target),
         },
         None => Card {
-            title: l("初回→よちよち転換率", "First → toddler conversion"),
+            title: l("KPI 初回→よちよち転換率", "KPI: first → toddler conversion"),
             value: "-".into(),
             change: l("確定したコホートがまだありません", "no cohort has matured yet"),
             target: Some(format!("{} {}", l("目標", "target"), percent(target))),
