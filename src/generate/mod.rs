@@ -21,7 +21,10 @@
 //! ever held. Both passes run on consecutive customer ranges in parallel
 //! (scoped threads, safe code: each range writes its own sub-slices).
 
+pub mod attributes;
 pub mod writer;
+
+use self::attributes::{Attrs, Profile};
 
 use crate::dates::{Day, month_of, year_month};
 
@@ -46,6 +49,9 @@ pub struct GeneratedOrders {
     pub customer: Vec<u32>,
     pub day: Vec<Day>,
     pub amount_yen: Vec<i64>,
+    /// Attribute codes per row: indexes into [`attributes::CHANNELS`],
+    /// [`attributes::PRODUCTS`] and [`attributes::SHOPS`].
+    pub attrs: Vec<Attrs>,
 }
 
 /// Length in bytes of every id from [`GeneratedOrders::customer_id`].
@@ -180,20 +186,27 @@ fn generate_in_chunks(params: &GenerateParams, threads: usize) -> GeneratedOrder
         customer: vec![0; total],
         day: vec![0; total],
         amount_yen: vec![0; total],
+        attrs: vec![Attrs::default(); total],
     };
     let customer_parts = split_rows(&mut out.customer, &counts);
     let day_parts = split_rows(&mut out.day, &counts);
     let amount_parts = split_rows(&mut out.amount_yen, &counts);
+    let attr_parts = split_rows(&mut out.attrs, &counts);
     std::thread::scope(|scope| {
         let model = &model;
         let workers: Vec<_> = ranges
             .iter()
             .zip(customer_parts)
-            .zip(day_parts.into_iter().zip(amount_parts))
-            .map(|((range, customer), (day, amount))| {
+            .zip(day_parts.into_iter().zip(amount_parts).zip(attr_parts))
+            .map(|((range, customer), ((day, amount), attrs))| {
                 let range = range.clone();
                 scope.spawn(move || {
-                    let mut parts = Parts { customer, day, amount };
+                    let mut parts = Parts {
+                        customer,
+                        day,
+                        amount,
+                        attrs,
+                    };
                     model.fill_rows(range, &mut parts);
                 })
             })
@@ -225,6 +238,7 @@ struct Parts<'a> {
     customer: Vec<&'a mut [u32]>,
     day: Vec<&'a mut [Day]>,
     amount: Vec<&'a mut [i64]>,
+    attrs: Vec<&'a mut [Attrs]>,
 }
 
 /// One row of one customer.
@@ -232,6 +246,7 @@ struct Parts<'a> {
 struct Event {
     day: Day,
     amount: i64,
+    attrs: Attrs,
 }
 
 // ---------------------------------------------------------------------------
@@ -415,6 +430,7 @@ impl Model {
                 parts.customer[offset][slot] = index;
                 parts.day[offset][slot] = event.day;
                 parts.amount[offset][slot] = event.amount;
+                parts.attrs[offset][slot] = event.attrs;
                 next[offset] = slot + 1;
             }
         }
@@ -469,6 +485,14 @@ impl Model {
             _ => 0.008,
         };
 
+        // Attributes from their own stream (none in the counting pass).
+        let mut profile = AMOUNTS.then(|| Profile::draw(self.seed, index, kind));
+        let mut attrs = |order_number: u32, trial: bool, extra: bool| {
+            profile
+                .as_mut()
+                .map_or(Attrs::default(), |p| p.order(order_number, trial, extra))
+        };
+
         // Many first orders are a cheap trial set; big spenders skip it more often.
         let trial_chance = match kind {
             Kind::Heavy | Kind::Burst => 0.12,
@@ -479,18 +503,22 @@ impl Model {
         let mut order_number = 0u32;
         loop {
             order_number += 1;
+            let mut trial = false;
             let amount = if !AMOUNTS {
                 0
             } else if order_number == 1 && value.chance(trial_chance) {
+                trial = true;
                 TRIAL_PRICES[value.below(TRIAL_PRICES.len() as u64) as usize]
             } else {
                 basket(&mut value, basket_median, basket_sigma)
             };
-            self.push_order::<AMOUNTS>(&mut rng, &mut value, day, amount, out);
+            let a = attrs(order_number, trial, false);
+            self.push_order::<AMOUNTS>(&mut rng, &mut value, day, amount, a, out);
             // Now and then a second order on the same day (a forgotten item).
             if rng.chance(0.012) {
                 let extra = if AMOUNTS { basket(&mut value, 2_000.0, 0.5) } else { 0 };
-                self.push_order::<AMOUNTS>(&mut rng, &mut value, day, extra, out);
+                let a = attrs(order_number, false, true);
+                self.push_order::<AMOUNTS>(&mut rng, &mut value, day, extra, a, out);
             }
 
             // Next purchase, if any.
@@ -517,9 +545,10 @@ impl Model {
         value: &mut Rng,
         day: Day,
         amount: i64,
+        attrs: Attrs,
         out: &mut Vec<Event>,
     ) {
-        out.push(Event { day, amount });
+        out.push(Event { day, amount, attrs });
         if rng.chance(0.02) {
             let delay = (2.0 + rng.log_normal(7.0, 0.7)).round().min(60.0) as i32;
             if day + delay > self.end {
@@ -535,6 +564,7 @@ impl Model {
             out.push(Event {
                 day: day + delay,
                 amount: -refund,
+                attrs,
             });
         }
     }

@@ -1,7 +1,8 @@
 //! Writes generated order histories ([`crate::generate`]) to CSV or Parquet.
 //!
 //! Both formats carry the columns `customer_id` (string, e.g. `C0000000123`),
-//! `order_date` and `amount` (integer yen), in the rows' order. The writers
+//! `order_date` and `amount` (integer yen), then the attributes `channel`,
+//! `product` and `shop` (text), in the rows' order. The writers
 //! stream: the CSV writer formats digits by hand into one reused buffer, the
 //! Parquet writer builds one row group of [`PARQUET_BATCH_ROWS`] rows at a
 //! time, so tens of millions of rows never need a second full copy.
@@ -13,6 +14,7 @@ use std::path::{Path, PathBuf};
 use polars::prelude::*;
 
 use crate::dates::{Day, date_from_day};
+use crate::generate::attributes::{CHANNELS, PRODUCTS, SHOPS};
 use crate::generate::{CUSTOMER_ID_LEN, GeneratedOrders, write_customer_id};
 
 /// Rows per Parquet row group.
@@ -58,10 +60,11 @@ fn format_of(path: &Path) -> Option<Format> {
     }
 }
 
-/// Writes columns customer_id (string), order_date, amount. Format by the
-/// extension: `.csv` (UTF-8, header `customer_id,order_date,amount`, dates
-/// `YYYY-MM-DD`, integer yen) or `.parquet` (customer_id String, order_date
-/// Date, amount Int64).
+/// Writes columns customer_id (string), order_date, amount, channel,
+/// product, shop. Format by the extension: `.csv` (UTF-8, header
+/// `customer_id,order_date,amount,channel,product,shop`, dates `YYYY-MM-DD`,
+/// integer yen, text quoted when it holds a comma) or `.parquet`
+/// (customer_id String, order_date Date, amount Int64, the rest String).
 pub fn write_orders(path: &Path, orders: &GeneratedOrders) -> Result<(), OrderWriteError> {
     let format = format_of(path).ok_or_else(|| OrderWriteError::UnknownExtension {
         path: path.to_path_buf(),
@@ -91,23 +94,40 @@ pub fn write_orders(path: &Path, orders: &GeneratedOrders) -> Result<(), OrderWr
 
 /// Flush threshold of the row buffer.
 const CSV_BUFFER: usize = 1 << 20;
-/// Longest row: id, date, `-9223372036854775808`, two commas and a newline.
-const CSV_MAX_ROW: usize = CUSTOMER_ID_LEN + 10 + 20 + 3;
+/// Longest row: id, date, `-9223372036854775808`, the attributes (quoted),
+/// five commas and a newline.
+const CSV_MAX_ROW: usize = CUSTOMER_ID_LEN + 10 + 20 + 3 * 64 + 6;
+
+/// The CSV field of each value of an attribute table.
+fn csv_fields(values: &[&str]) -> Vec<Vec<u8>> {
+    values
+        .iter()
+        .map(|v| crate::tables::csv_field(v).as_bytes().to_vec())
+        .collect()
+}
 
 fn write_csv(file: File, orders: &GeneratedOrders) -> std::io::Result<()> {
     let mut out = BufWriter::with_capacity(CSV_BUFFER, file);
-    out.write_all(b"customer_id,order_date,amount\n")?;
+    out.write_all(b"customer_id,order_date,amount,channel,product,shop\n")?;
+    let (channels, products, shops) = (csv_fields(&CHANNELS), csv_fields(&PRODUCTS), csv_fields(&SHOPS));
 
     let dates = DateTexts::new(&orders.day);
     let mut buf: Vec<u8> = Vec::with_capacity(CSV_BUFFER + CSV_MAX_ROW);
     let mut id = [0u8; CUSTOMER_ID_LEN];
-    for ((&customer, &day), &amount) in orders.customer.iter().zip(&orders.day).zip(&orders.amount_yen) {
+    let rows = orders.customer.iter().zip(&orders.day).zip(&orders.amount_yen);
+    for (((&customer, &day), &amount), a) in rows.zip(&orders.attrs) {
         write_customer_id(customer, &mut id);
         buf.extend_from_slice(&id);
         buf.push(b',');
         buf.extend_from_slice(dates.get(day));
         buf.push(b',');
         push_integer(&mut buf, amount);
+        buf.push(b',');
+        buf.extend_from_slice(&channels[a.channel as usize]);
+        buf.push(b',');
+        buf.extend_from_slice(&products[a.product as usize]);
+        buf.push(b',');
+        buf.extend_from_slice(&shops[a.shop as usize]);
         buf.push(b'\n');
         if buf.len() >= CSV_BUFFER {
             out.write_all(&buf)?;
@@ -203,9 +223,24 @@ fn parquet_batch(orders: &GeneratedOrders, start: usize, end: usize) -> PolarsRe
     }
     let dates = Int32Chunked::from_vec("order_date".into(), orders.day[start..end].to_vec()).into_date();
     let amounts = Int64Chunked::from_vec("amount".into(), orders.amount_yen[start..end].to_vec());
+    let attrs = &orders.attrs[start..end];
+    let text = |name: &str, values: &[&str], code: fn(&crate::generate::attributes::Attrs) -> u8| {
+        let mut column = StringChunkedBuilder::new(name.into(), end - start);
+        for a in attrs {
+            column.append_value(values[code(a) as usize]);
+        }
+        column.finish().into_column()
+    };
     DataFrame::new(
         end - start,
-        vec![ids.finish().into_column(), dates.into_column(), amounts.into_column()],
+        vec![
+            ids.finish().into_column(),
+            dates.into_column(),
+            amounts.into_column(),
+            text("channel", &CHANNELS, |a| a.channel),
+            text("product", &PRODUCTS, |a| a.product),
+            text("shop", &SHOPS, |a| a.shop),
+        ],
     )
 }
 
@@ -213,6 +248,7 @@ fn parquet_batch(orders: &GeneratedOrders, start: usize, end: usize) -> PolarsRe
 mod tests {
     use super::*;
     use crate::dates::day_from_ymd;
+    use crate::generate::attributes::Attrs;
     use crate::generate::{GenerateParams, generate};
 
     fn sample() -> GeneratedOrders {
@@ -224,6 +260,23 @@ mod tests {
                 day_from_ymd(2024, 3, 9).unwrap(),
             ],
             amount_yen: vec![4_980, 120_000, -4_980],
+            attrs: vec![
+                Attrs {
+                    channel: 0,
+                    product: 5,
+                    shop: 1,
+                },
+                Attrs {
+                    channel: 3,
+                    product: 1,
+                    shop: 0,
+                },
+                Attrs {
+                    channel: 0,
+                    product: 5,
+                    shop: 1,
+                },
+            ],
         }
     }
 
@@ -244,10 +297,10 @@ mod tests {
         let text = std::fs::read_to_string(&path).unwrap();
         assert_eq!(
             text,
-            "customer_id,order_date,amount\n\
-             C0000000007,2024-03-01,4980\n\
-             C0000000012,2024-03-01,120000\n\
-             C0000000007,2024-03-09,-4980\n"
+            "customer_id,order_date,amount,channel,product,shop\n\
+             C0000000007,2024-03-01,4980,検索広告,\"香醋, 720ml\",楽天市場\n\
+             C0000000012,2024-03-01,120000,紙DM,青汁 定期コース,公式サイト\n\
+             C0000000007,2024-03-09,-4980,検索広告,\"香醋, 720ml\",楽天市場\n"
         );
     }
 
@@ -266,14 +319,26 @@ mod tests {
         write_orders(&path, &orders).unwrap();
         let df = ParquetReader::new(File::open(&path).unwrap()).finish().unwrap();
         assert_eq!(df.height(), orders.len());
-        assert_eq!(df.dtypes(), vec![DataType::String, DataType::Date, DataType::Int64]);
+        assert_eq!(
+            df.dtypes(),
+            vec![
+                DataType::String,
+                DataType::Date,
+                DataType::Int64,
+                DataType::String,
+                DataType::String,
+                DataType::String
+            ]
+        );
         let ids = df.column("customer_id").unwrap().str().unwrap().clone();
         let days = df.column("order_date").unwrap().date().unwrap().physical().clone();
         let amounts = df.column("amount").unwrap().i64().unwrap().clone();
+        let products = df.column("product").unwrap().str().unwrap().clone();
         for i in [0, orders.len() / 2, orders.len() - 1] {
             assert_eq!(ids.get(i).unwrap(), GeneratedOrders::customer_id(orders.customer[i]));
             assert_eq!(days.get(i), Some(orders.day[i]));
             assert_eq!(amounts.get(i), Some(orders.amount_yen[i]));
+            assert_eq!(products.get(i), Some(PRODUCTS[orders.attrs[i].product as usize]));
         }
 
         // An empty history still writes a readable file with the schema.
@@ -281,7 +346,10 @@ mod tests {
         write_orders(&empty, &GeneratedOrders::default()).unwrap();
         let df = ParquetReader::new(File::open(&empty).unwrap()).finish().unwrap();
         assert_eq!(df.height(), 0);
-        assert_eq!(df.get_column_names(), ["customer_id", "order_date", "amount"]);
+        assert_eq!(
+            df.get_column_names(),
+            ["customer_id", "order_date", "amount", "channel", "product", "shop"]
+        );
     }
 
     #[test]

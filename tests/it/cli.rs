@@ -152,7 +152,7 @@ fn generate_is_deterministic_and_parquet_reads_like_csv() {
     let b = gen_to("b.csv");
     let text = std::fs::read_to_string(&a).unwrap();
     assert_eq!(text, std::fs::read_to_string(&b).unwrap(), "same seed, same file");
-    assert!(text.starts_with("customer_id,order_date,amount\n"));
+    assert!(text.starts_with("customer_id,order_date,amount,channel,product,shop\n"));
     let rows: Vec<&str> = text.lines().skip(1).collect();
     assert!(rows.len() > 300, "every customer orders at least once");
     let dates: Vec<&str> = rows.iter().map(|r| r.split(',').nth(1).unwrap()).collect();
