@@ -1,14 +1,17 @@
-//! One analysis run: read the orders, pick the snapshot dates, group by
-//! customer, compute the portfolio.
+//! One analysis run: read the orders (filtered by the config's scope), pick
+//! the snapshot dates, group by customer, compute the portfolio, and with a
+//! breakdown column each group's too.
 
 use std::path::Path;
 
 use crate::config::{Config, Scheme};
 use crate::dates::Day;
+use crate::engine::breakdown::{self, Breakdown};
 use crate::engine::portfolio::Portfolio;
 use crate::engine::snapshots;
 use crate::engine::timelines::{self, RowStats};
 use crate::error::{Error, Result};
+use crate::ingest::attribute::Attribute;
 use crate::ingest::{self, IngestReport, Orders, ReadOptions};
 use crate::tables::Tables;
 
@@ -24,13 +27,18 @@ pub struct Analysis {
     /// Rows dated after the day the run was made (test orders dated 2099,
     /// typos): still used unless after the as-of date, but worth a warning.
     pub rows_after_today: u64,
+    /// The whole run (with a breakdown: the sum of the groups).
     pub portfolio: Portfolio,
+    /// With `--by`: the groups, their portfolios and each customer's group.
+    pub breakdown: Option<Breakdown>,
 }
 
-/// Reads `path` and analyses its orders.
+/// Reads `path` and analyses its orders, scoped and broken down as the
+/// config says.
 pub fn analyze(path: &Path, config: &Config, read: &ReadOptions, as_of: Option<Day>) -> Result<Analysis> {
-    let (orders, ingest) = ingest::read_orders(path, &config.columns, config.time_zone, read)?;
-    analyze_orders(orders, ingest, config, as_of)
+    let (orders, ingest, attribute) =
+        ingest::read_scoped(path, &config.columns, config.time_zone, read, &config.scope)?;
+    analyze_grouped(orders, ingest, attribute, config, as_of)
 }
 
 /// Analyses the order rows of a polars frame (any column names, as
@@ -43,6 +51,18 @@ pub fn analyze_frame(frame: &polars::prelude::DataFrame, config: &Config, as_of:
 
 /// Analyses orders already in memory; `ingest` says where they came from.
 pub fn analyze_orders(orders: Orders, ingest: IngestReport, config: &Config, as_of: Option<Day>) -> Result<Analysis> {
+    analyze_grouped(orders, ingest, None, config, as_of)
+}
+
+/// [`analyze_orders`] with a breakdown when `attribute` (one value per
+/// order row) is given.
+pub fn analyze_grouped(
+    orders: Orders,
+    ingest: IngestReport,
+    attribute: Option<Attribute>,
+    config: &Config,
+    as_of: Option<Day>,
+) -> Result<Analysis> {
     let path = ingest.path.clone();
     if orders.is_empty() {
         return Err(Error::NoUsableRows(Box::new(ingest)));
@@ -79,11 +99,55 @@ pub fn analyze_orders(orders: Orders, ingest: IngestReport, config: &Config, as_
         }
     }
     let customer_ids = seen.iter().filter(|&&s| s).count();
+    drop(seen);
+    // Each customer's group, while the rows are still in file order.
+    let groups = attribute.map(|a| {
+        let (of, labels) = breakdown::customer_groups(
+            orders.ids.len(),
+            &orders.customer,
+            &orders.day,
+            &orders.amount,
+            &a,
+            last,
+        );
+        // The column as the config names it (as `rules.toml` records it).
+        (config.scope.by.clone().unwrap_or(a.column), of, labels)
+    });
     let (tl, rows) = timelines::build(orders, last);
     let toddler_days = config.rules.toddler_days;
-    let portfolio = match config.scheme {
-        Scheme::Cpm => snapshots::compute(tl, &config.rules, &snapshot_days, toddler_days),
-        Scheme::Lifecycle => snapshots::compute_lifecycle(tl, &config.lifecycle, &snapshot_days, toddler_days),
+    let (portfolio, breakdown) = match groups {
+        None => (
+            match config.scheme {
+                Scheme::Cpm => snapshots::compute(tl, &config.rules, &snapshot_days, toddler_days),
+                Scheme::Lifecycle => snapshots::compute_lifecycle(tl, &config.lifecycle, &snapshot_days, toddler_days),
+            },
+            None,
+        ),
+        Some((column, group_of, labels)) => {
+            let (whole, portfolios) = match config.scheme {
+                Scheme::Cpm => {
+                    breakdown::compute_grouped(tl, &config.rules, &snapshot_days, toddler_days, &group_of, labels.len())
+                }
+                Scheme::Lifecycle => breakdown::compute_lifecycle_grouped(
+                    tl,
+                    &config.lifecycle,
+                    &snapshot_days,
+                    toddler_days,
+                    &group_of,
+                    labels.len(),
+                ),
+            };
+            let customer_group = whole.customers.iter().map(|c| group_of[c.customer as usize]).collect();
+            (
+                whole,
+                Some(Breakdown {
+                    column,
+                    groups: labels,
+                    portfolios,
+                    customer_group,
+                }),
+            )
+        }
     };
     Ok(Analysis {
         ingest,
@@ -92,5 +156,6 @@ pub fn analyze_orders(orders: Orders, ingest: IngestReport, config: &Config, as_
         customer_ids,
         rows_after_today,
         portfolio,
+        breakdown,
     })
 }

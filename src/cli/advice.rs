@@ -20,8 +20,14 @@ pub(super) fn calibrate(args: &CalibrateArgs) -> Result<()> {
         refuse_input(out, &inputs(run, &args.input.input), "--out")?;
         check_free(out, args.force, "--out")?;
     }
-    let (orders, ingest) =
-        crate::ingest::read_orders(&args.input.input, &config.columns, config.time_zone, &read_options(run))?;
+    note_unused_by(&config, "calibrate");
+    let (orders, ingest, _) = crate::ingest::read_scoped(
+        &args.input.input,
+        &config.columns,
+        config.time_zone,
+        &read_options(run),
+        &filters_only(&config),
+    )?;
     let end = orders
         .day
         .iter()
@@ -81,8 +87,14 @@ pub(super) fn whatif(args: &WhatifArgs) -> Result<()> {
         refuse_input(out, &inputs(run, &args.input.input), "--out")?;
         check_free(out, args.force, "--out")?;
     }
-    let (orders, ingest) =
-        crate::ingest::read_orders(&args.input.input, &before.columns, before.time_zone, &read_options(run))?;
+    note_unused_by(&before, "whatif");
+    let (orders, ingest, _) = crate::ingest::read_scoped(
+        &args.input.input,
+        &before.columns,
+        before.time_zone,
+        &read_options(run),
+        &filters_only(&before),
+    )?;
     let result = crate::analysis::whatif::run(orders, ingest, &before, &after, run.as_of)?;
     print!("{}", result.text(args.lang));
     if let Some(out) = &args.out {
@@ -90,4 +102,19 @@ pub(super) fn whatif(args: &WhatifArgs) -> Result<()> {
         eprintln!("wrote {}", out.display());
     }
     Ok(())
+}
+
+/// The config's filters without its breakdown column: calibrate and whatif
+/// work on the whole (scoped) run.
+fn filters_only(config: &Config) -> crate::ingest::attribute::Scope {
+    crate::ingest::attribute::Scope {
+        by: None,
+        filters: config.scope.filters.clone(),
+    }
+}
+
+fn note_unused_by(config: &Config, command: &str) {
+    if let Some(by) = &config.scope.by {
+        eprintln!("note: cpm {command} works on the whole run; the breakdown by '{by}' is not used here");
+    }
 }

@@ -55,6 +55,7 @@ impl SettingFlags {
     pub fn overrides(&self) -> crate::config::Overrides {
         crate::config::Overrides {
             values: self.values.clone(),
+            ..Default::default()
         }
     }
 }
@@ -108,6 +109,16 @@ impl clap::Args for SettingFlags {
     fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
         Self::augment_args(cmd)
     }
+}
+
+/// A `--where` value, checked (kept as written).
+fn keep_arg(text: &str) -> Result<String, String> {
+    crate::ingest::filter::Filter::parse(text, true).map(|_| text.to_string())
+}
+
+/// A `--where-not` value, checked (kept as written).
+fn drop_arg(text: &str) -> Result<String, String> {
+    crate::ingest::filter::Filter::parse(text, false).map(|_| text.to_string())
 }
 
 /// `YYYY-MM-DD`, in the years dates may have (1900–2199).
@@ -202,6 +213,16 @@ pub struct RunArgs {
     /// Skip bad rows (counted by reason and written to a rejects file) instead of stopping at the first.
     #[arg(long)]
     pub lenient: bool,
+    /// Break every table down by a customer attribute: the value of COLUMN on each customer's first purchase day (e.g. channel).
+    #[arg(long, value_name = "COLUMN")]
+    pub by: Option<String>,
+    /// Keep only the rows whose COLUMN is one of the values. Values are comma-separated; quote a value holding commas
+    /// ("香醋, 720ml"); repeat the flag to add values or columns.
+    #[arg(long = "where", value_name = "COLUMN=V1,V2", value_parser = keep_arg)]
+    pub where_: Vec<String>,
+    /// Leave out the rows whose COLUMN is one of the values (written as for --where).
+    #[arg(long = "where-not", value_name = "COLUMN=V1,V2", value_parser = drop_arg)]
+    pub where_not: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -34,9 +34,14 @@ pub(super) fn load_config(explicit: Option<&Path>) -> Result<(ConfigFile, Option
     Ok((file, Some(ConfigSource::of(path, &bytes))))
 }
 
-/// The settings given as flags.
+/// The settings given as flags, with the breakdown column and the filters.
 pub(super) fn overrides(args: &RunArgs) -> Overrides {
-    args.settings.overrides()
+    Overrides {
+        by: args.by.clone(),
+        where_: args.where_.clone(),
+        where_not: args.where_not.clone(),
+        ..args.settings.overrides()
+    }
 }
 
 /// The config of a run: the file, with the flags over it.

@@ -16,6 +16,8 @@ use chrono_tz::Tz;
 use crate::engine::lifecycle::LifecycleRules;
 use crate::engine::segments::{CpmRules, SuperLoyal};
 use crate::error::{Error, Result};
+use crate::ingest::attribute::Scope;
+use crate::ingest::filter::{Filter, merge};
 use settings::{SETTINGS, Section, Setting, Value};
 
 /// A config file as written by a person: the settings it gives (by
@@ -28,9 +30,17 @@ pub struct ConfigFile {
     pub run: Option<RunFile>,
 }
 
-/// The `[run]` table of `tables/rules.toml`: what a run read.
+/// The `[run]` table: `by`, `where` and `where_not` scope the run (spec
+/// sections 9 and 10); the rest is what a run read, as `tables/rules.toml`
+/// records it (informational).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RunFile {
+    /// Break every table down by this column (`--by`).
+    pub by: Option<String>,
+    /// `COLUMN=V1,V2` entries, as for `--where`.
+    pub where_: Vec<String>,
+    /// `COLUMN=V1,V2` entries, as for `--where-not`.
+    pub where_not: Vec<String>,
     pub cpm_version: Option<String>,
     pub input: Option<String>,
     pub as_of: Option<String>,
@@ -45,6 +55,12 @@ pub struct RunFile {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Overrides {
     pub values: BTreeMap<String, String>,
+    /// `--by COLUMN` (wins over `[run] by`; an empty name turns it off).
+    pub by: Option<String>,
+    /// `--where` entries (applied with the file's).
+    pub where_: Vec<String>,
+    /// `--where-not` entries (applied with the file's).
+    pub where_not: Vec<String>,
 }
 
 impl Overrides {
@@ -75,7 +91,7 @@ impl Overrides {
 
     /// Whether no setting was given.
     pub fn is_empty(&self) -> bool {
-        self.values.is_empty()
+        self.values.is_empty() && self.by.is_none() && self.where_.is_empty() && self.where_not.is_empty()
     }
 }
 
@@ -153,6 +169,8 @@ pub struct Config {
     pub response_rates: ResponseRates,
     /// The config file read, if any (recorded with every report).
     pub source: Option<ConfigSource>,
+    /// The breakdown column and the filters (spec sections 9 and 10).
+    pub scope: Scope,
 }
 
 impl Default for Config {
@@ -211,14 +229,52 @@ impl Config {
             match value {
                 toml::Value::Table(inner) if key == "run" => {
                     let text = |k: &str| inner.get(k).and_then(toml_text);
+                    const KEYS: [&str; 9] = [
+                        "by",
+                        "where",
+                        "where_not",
+                        "cpm_version",
+                        "input",
+                        "as_of",
+                        "config_file",
+                        "config_sha256",
+                        "plan",
+                    ];
                     for k in inner.keys() {
-                        if !["cpm_version", "input", "as_of", "config_file", "config_sha256", "plan"]
-                            .contains(&k.as_str())
-                        {
+                        if !KEYS.contains(&k.as_str()) {
                             return Err(unknown(&format!("run.{k}")));
                         }
                     }
+                    // `where = "p=a"` or `where = ["p=a", "q=b"]`.
+                    let entries = |k: &str| -> Result<Vec<String>> {
+                        match inner.get(k) {
+                            None => Ok(Vec::new()),
+                            Some(toml::Value::String(s)) => Ok(vec![s.clone()]),
+                            Some(toml::Value::Array(items)) => items
+                                .iter()
+                                .map(|v| match v {
+                                    toml::Value::String(s) => Ok(s.clone()),
+                                    other => Err(Error::Config(format!(
+                                        "run.{k} must list \"COLUMN=V1,V2\" strings, got {other}"
+                                    ))),
+                                })
+                                .collect(),
+                            Some(other) => Err(Error::Config(format!(
+                                "run.{k} must be a \"COLUMN=V1,V2\" string or a list of them, got {other}"
+                            ))),
+                        }
+                    };
+                    let by = match inner.get("by") {
+                        None => None,
+                        Some(toml::Value::String(s)) => Some(s.clone()),
+                        Some(other) => {
+                            return Err(Error::Config(format!("run.by must be a column name, got {other}")));
+                        }
+                    };
                     file.run = Some(RunFile {
+                        by,
+                        where_: entries("where")?,
+                        where_not: entries("where_not")?,
                         cpm_version: text("cpm_version"),
                         input: text("input"),
                         as_of: text("as_of"),
@@ -372,8 +428,41 @@ impl Config {
                     .map(|tier| fraction(&format!("response_rates.{tier}"))),
             },
             source: None,
+            scope: scope(file, flags)?,
         })
     }
+}
+
+/// The breakdown column and the filters from file and flags: `--by` wins
+/// over `[run] by` (an empty name turns the breakdown off); the filters of
+/// both apply.
+fn scope(file: &ConfigFile, flags: &Overrides) -> Result<Scope> {
+    let run = file.run.clone().unwrap_or_default();
+    let by = flags
+        .by
+        .clone()
+        .or(run.by)
+        .map(|b| b.trim().to_string())
+        .filter(|b| !b.is_empty());
+    let mut filters = Vec::new();
+    for (entries, keep, flag) in [
+        (&run.where_, true, false),
+        (&flags.where_, true, true),
+        (&run.where_not, false, false),
+        (&flags.where_not, false, true),
+    ] {
+        for entry in entries {
+            let filter = Filter::parse(entry, keep).map_err(|e| match flag {
+                true => Error::Usage(e),
+                false => Error::Config(format!("[run] {e}")),
+            })?;
+            filters.push(filter);
+        }
+    }
+    Ok(Scope {
+        by,
+        filters: merge(filters),
+    })
 }
 
 #[cfg(test)]

@@ -63,10 +63,26 @@ pub fn config_toml(
     out
 }
 
-/// The `[run]` table: what the run read (informational; ignored when the
-/// file is used as a config).
+/// The `[run]` table: the breakdown column and the filters (`by`,
+/// `where`, `where_not`: they scope the run when the file is used as a
+/// config), then what the run read (informational).
 fn run_table(out: &mut String, config: &Config, run: &RunInfo) {
-    out.push_str("\n[run]  # what this run read (informational; ignored when the file is used as a config)\n");
+    out.push_str("\n[run]  # by, where, where_not scope the run; the rest is what it read (informational)\n");
+    let scope = &config.scope;
+    if let Some(by) = &scope.by {
+        let _ = writeln!(out, "by = {}", quoted(by));
+    }
+    for (name, keep) in [("where", true), ("where_not", false)] {
+        let entries: Vec<String> = scope
+            .filters
+            .iter()
+            .filter(|f| f.keep == keep)
+            .map(|f| quoted(&f.entry()))
+            .collect();
+        if !entries.is_empty() {
+            let _ = writeln!(out, "{name} = [{}]", entries.join(", "));
+        }
+    }
     let _ = writeln!(out, "cpm_version = {}", quoted(env!("CARGO_PKG_VERSION")));
     let _ = writeln!(out, "input = {}", quoted(&run.input));
     let _ = writeln!(out, "as_of = {}", quoted(&format_day(run.as_of)));

@@ -22,7 +22,7 @@ impl CohortCounter {
         }
     }
 
-    pub fn merge(&mut self, other: CohortCounter) {
+    pub fn merge(&mut self, other: &CohortCounter) {
         self.size.iter_mut().zip(&other.size).for_each(|(a, b)| *a += b);
         self.converted
             .iter_mut()

@@ -60,13 +60,13 @@ pub fn snapshot_days(earliest_purchase: Day, latest_row: Day, as_of: Option<Day>
 /// before the last snapshot, by table look-up. Earlier days (returns before
 /// anyone's first purchase) fall into month 0 for the customer's state, but
 /// their amounts are no month's sales: sales are those dated in the month.
-struct MonthMap {
+pub(super) struct MonthMap {
     base: Day,
     index: Vec<u32>,
 }
 
 impl MonthMap {
-    fn new(snapshots: &[Day]) -> Self {
+    pub(super) fn new(snapshots: &[Day]) -> Self {
         let first_month = month_of(snapshots[0]);
         let base = crate::dates::first_day_of_month(first_month);
         let last = *snapshots.last().expect("at least one snapshot");
@@ -101,7 +101,7 @@ struct Held {
 }
 
 /// Accumulators, flattened `[month][segment]`.
-struct Tally {
+pub(super) struct Tally {
     n_seg: usize,
     months: usize,
     count_diff: Vec<i64>,
@@ -128,7 +128,7 @@ impl Tally {
         }
     }
 
-    fn merge(&mut self, other: Tally) {
+    pub(super) fn merge(&mut self, other: &Tally) {
         fn add<T: Copy + std::ops::AddAssign>(a: &mut [T], b: &[T]) {
             a.iter_mut().zip(b).for_each(|(x, &y)| *x += y);
         }
@@ -316,18 +316,18 @@ fn walk_customer<C: Classifier, S: SalesSink>(
 }
 
 /// One worker's share of the customers.
-struct Part {
-    tally: Tally,
-    cohorts: CohortCounter,
-    customers: Vec<CustomerState>,
+pub(super) struct Part {
+    pub(super) tally: Tally,
+    pub(super) cohorts: CohortCounter,
+    pub(super) customers: Vec<CustomerState>,
 }
 
-fn compute_part<C: Classifier>(
+pub(super) fn compute_part<C: Classifier>(
     tl: &Timelines,
     rules: &C,
     snapshots: &[Day],
     toddler_days: i32,
-    range: std::ops::Range<usize>,
+    range: impl ExactSizeIterator<Item = usize>,
     months: &MonthMap,
 ) -> Part {
     let n_seg = rules.labels().len();
@@ -387,8 +387,8 @@ fn merge_parts(parts: Vec<Part>, empty: impl FnOnce() -> Part) -> Part {
     let mut parts = parts.into_iter();
     let mut all = parts.next().unwrap_or_else(empty);
     for part in parts {
-        all.tally.merge(part.tally);
-        all.cohorts.merge(part.cohorts);
+        all.tally.merge(&part.tally);
+        all.cohorts.merge(&part.cohorts);
         all.customers.extend(part.customers);
     }
     all
@@ -493,7 +493,12 @@ fn vip_events(held: &[Held], events: &mut Vec<(u32, i64, i8)>) {
 }
 
 /// Each snapshot's VIP threshold total (`None`: nobody is VIP by share).
-fn vip_thresholds(tl: &Timelines, rules: &LifecycleRules, snapshots: &[Day], months: &MonthMap) -> Vec<Option<Money>> {
+pub(super) fn vip_thresholds(
+    tl: &Timelines,
+    rules: &LifecycleRules,
+    snapshots: &[Day],
+    months: &MonthMap,
+) -> Vec<Option<Money>> {
     let n_months = snapshots.len();
     if rules.vip_top_share.is_zero() {
         return vec![None; n_months];
@@ -542,7 +547,7 @@ fn vip_thresholds(tl: &Timelines, rules: &LifecycleRules, snapshots: &[Day], mon
 
 /// The months' thresholds, for "the first month in a range whose threshold
 /// is (or is not) reached by this total" in O(log months).
-struct Thresholds {
+pub(super) struct Thresholds {
     size: usize,
     min: Vec<i128>,
     max: Vec<i128>,
@@ -551,7 +556,7 @@ struct Thresholds {
 }
 
 impl Thresholds {
-    fn new(thresholds: &[Option<Money>]) -> Self {
+    pub(super) fn new(thresholds: &[Option<Money>]) -> Self {
         let size = thresholds.len().next_power_of_two();
         let mut min = vec![i128::MAX; 2 * size];
         let mut max = vec![i128::MIN; 2 * size];
@@ -641,12 +646,12 @@ fn apply_vip_share(held: &[Held], months: usize, th: &Thresholds, out: &mut Vec<
     }
 }
 
-fn compute_part_lifecycle(
+pub(super) fn compute_part_lifecycle(
     tl: &Timelines,
     rules: &LifecycleRules,
     snapshots: &[Day],
     toddler_days: i32,
-    range: std::ops::Range<usize>,
+    range: impl ExactSizeIterator<Item = usize>,
     months: &MonthMap,
     th: &Thresholds,
 ) -> Part {
@@ -728,7 +733,7 @@ fn running_sums<T: Copy + std::ops::AddAssign + Default>(diff: &[T], months: usi
         .collect()
 }
 
-fn finish(
+pub(super) fn finish(
     labels: Vec<crate::engine::segments::SegmentLabel>,
     snapshots: &[Day],
     tally: Tally,

@@ -200,15 +200,19 @@ pub fn read(
                 .and_then(|d| position(&d))
                 .and_then(|i| first_row.get(i))
                 .is_some_and(|v| is_iso_date(v));
+            // Columns wanted as text besides the three (`--by`, `--where`).
+            let as_text = |c: &String| wanted[3..].iter().any(|w| name(w).as_ref() == Some(c));
             match (name(wanted[1]), name(wanted[2])) {
-                (Some(date), Some(amount)) if iso_first => parse_typed(to_parse, delimiter, &date, &amount)
-                    .ok()
-                    // A null could hide a value polars could not read: read as text.
-                    .filter(|f| {
-                        [&date, &amount]
-                            .iter()
-                            .all(|c| f.column(c).is_ok_and(|c| c.null_count() == 0))
-                    }),
+                (Some(date), Some(amount)) if iso_first && !as_text(&date) && !as_text(&amount) => {
+                    parse_typed(to_parse, delimiter, &date, &amount)
+                        .ok()
+                        // A null could hide a value polars could not read: read as text.
+                        .filter(|f| {
+                            [&date, &amount]
+                                .iter()
+                                .all(|c| f.column(c).is_ok_and(|c| c.null_count() == 0))
+                        })
+                }
                 _ => None,
             }
         }

@@ -1,8 +1,10 @@
 //! Reading order histories: CSV (UTF-8 or Shift_JIS) and Parquet, into
 //! exact, typed columns. The only module besides `report` that touches files.
 
+pub mod attribute;
 pub mod columns;
 pub mod csv;
+pub mod filter;
 pub mod intern;
 pub mod text;
 
@@ -11,6 +13,7 @@ use std::path::{Path, PathBuf};
 use chrono_tz::Tz;
 use polars::prelude::*;
 
+use self::attribute::{Attribute, Scope};
 use self::columns::{BadCell, closest, find_column, read_amounts, read_customers, read_days};
 use self::csv::{CsvFrame, Encoding};
 use self::intern::CustomerIds;
@@ -86,6 +89,10 @@ pub struct IngestReport {
     pub rejected: Vec<RejectedRow>,
     /// Text files: where the header was, lines skipped around the rows.
     pub layout: Option<csv::Layout>,
+    /// Rows read but left out by `--where` / `--where-not` (spec section 10).
+    pub excluded_by_filter: u64,
+    /// Those filters, as written on the command line.
+    pub filters: Vec<String>,
 }
 
 impl IngestReport {
@@ -99,6 +106,8 @@ impl IngestReport {
             rows_read: rows as u64,
             rejected: Vec::new(),
             layout: None,
+            excluded_by_filter: 0,
+            filters: Vec::new(),
         }
     }
 }
@@ -129,6 +138,19 @@ impl Source {
             Source::Csv(c) => c.frame.height(),
             Source::Frame(f) => f.height(),
             Source::Parquet { rows, .. } => *rows,
+        }
+    }
+
+    /// Column `name`, left in the source.
+    fn peek(&mut self, path: &Path, name: &str) -> Result<Column> {
+        match self {
+            Source::Csv(c) => c
+                .frame
+                .column(name)
+                .cloned()
+                .map_err(|e| Error::input(path, e.to_string())),
+            Source::Frame(f) => f.column(name).cloned().map_err(|e| Error::input(path, e.to_string())),
+            Source::Parquet { .. } => self.take(path, name),
         }
     }
 
@@ -183,7 +205,7 @@ fn open_file(path: &Path) -> Result<std::fs::File> {
     })
 }
 
-fn open(path: &Path, columns: &Columns, options: &ReadOptions) -> Result<Source> {
+fn open(path: &Path, columns: &Columns, options: &ReadOptions, scope: &Scope) -> Result<Source> {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
@@ -191,11 +213,16 @@ fn open(path: &Path, columns: &Columns, options: &ReadOptions) -> Result<Source>
         .to_ascii_lowercase();
     match ext.as_str() {
         "csv" | "tsv" | "txt" => {
-            let wanted = [
+            // The scope's columns come after the three: they help find the
+            // header, and keep the date and amount columns as text when one
+            // of them is also an attribute.
+            let mut wanted = vec![
                 columns.customer.as_str(),
                 columns.date.as_str(),
                 columns.amount.as_str(),
             ];
+            wanted.extend(scope.by.as_deref());
+            wanted.extend(scope.filters.iter().map(|f| f.column.as_str()));
             csv::read(path, options.encoding, options.delimiter, &wanted, options.lenient).map(Source::Csv)
         }
         "parquet" | "pq" => {
@@ -243,7 +270,21 @@ fn check_sum(path: &Path, orders: Orders, report: IngestReport) -> Result<(Order
 /// naming file, line, column and value) or leniently (bad rows skipped and
 /// reported).
 pub fn read_orders(path: &Path, columns: &Columns, tz: Tz, options: &ReadOptions) -> Result<(Orders, IngestReport)> {
-    read_source(path, open(path, columns, options)?, columns, tz, options)
+    read_scoped(path, columns, tz, options, &Scope::default()).map(|(orders, report, _)| (orders, report))
+}
+
+/// [`read_orders`] with a scope: the rows the filters drop are counted and
+/// left out (their cells are not checked: the run is as if the file held
+/// only the kept rows), and the breakdown column is read as an
+/// [`Attribute`] aligned with the rows kept.
+pub fn read_scoped(
+    path: &Path,
+    columns: &Columns,
+    tz: Tz,
+    options: &ReadOptions,
+    scope: &Scope,
+) -> Result<(Orders, IngestReport, Option<Attribute>)> {
+    read_source(path, open(path, columns, options, scope)?, columns, tz, options, scope)
 }
 
 /// Reads the order rows of a polars frame, as [`read_orders`] reads a file:
@@ -262,7 +303,9 @@ pub fn read_frame(
         columns,
         tz,
         options,
+        &Scope::default(),
     )
+    .map(|(orders, report, _)| (orders, report))
 }
 
 /// What messages call a frame handed to [`read_frame`].
@@ -274,7 +317,8 @@ fn read_source(
     columns: &Columns,
     tz: Tz,
     options: &ReadOptions,
-) -> Result<(Orders, IngestReport)> {
+    scope: &Scope,
+) -> Result<(Orders, IngestReport, Option<Attribute>)> {
     let names = source.names();
     let lookup = |wanted: &str, role: &'static str| -> Result<String> {
         find_column(&names, wanted).map(str::to_string).ok_or_else(|| {
@@ -292,10 +336,18 @@ fn read_source(
     let customer_name = lookup(&columns.customer, "customer")?;
     let date_name = lookup(&columns.date, "date")?;
     let amount_name = lookup(&columns.amount, "amount")?;
+    let by_name = scope.by.as_deref().map(|b| lookup(b, "--by")).transpose()?;
+    let filter_names = scope
+        .filters
+        .iter()
+        .map(|f| lookup(&f.column, if f.keep { "--where" } else { "--where-not" }))
+        .collect::<Result<Vec<_>>>()?;
     let height = source.height();
     if height == 0 {
         return Err(Error::input(path, "no order rows: the file has a header but no data"));
     }
+    let (filter_keep, mut attribute) =
+        attribute::read_scope(path, &mut source, scope, by_name.as_deref(), &filter_names)?;
 
     // One column at a time: each column's frame is dropped once parsed.
     let polars_err = |e: PolarsError| Error::input(path, e.to_string());
@@ -343,9 +395,24 @@ fn read_source(
         rows_read: (height + skipped.len()) as u64,
         rejected,
         layout,
+        excluded_by_filter: 0,
+        filters: scope.filters.iter().map(|f| f.describe()).collect(),
+    };
+    if let Some(keep) = &filter_keep {
+        report.excluded_by_filter = keep.iter().filter(|&&k| !k).count() as u64;
+        bad_cells.retain(|c| keep[c.row]);
+    }
+    let finish = |mut orders: Orders, report, keep: Option<Vec<bool>>, mut attribute: Option<Attribute>| {
+        if let Some(keep) = keep {
+            attribute::retain_orders(&mut orders, &keep);
+            if let Some(a) = attribute.as_mut() {
+                a.retain(&keep);
+            }
+        }
+        check_sum(path, orders, report).map(|(o, r)| (o, r, attribute))
     };
     if bad_cells.is_empty() {
-        return check_sum(path, orders, report);
+        return finish(orders, report, filter_keep, attribute);
     }
 
     // The first bad value in file order; within a row, in column order.
@@ -367,7 +434,7 @@ fn read_source(
             expected: first.expected.to_string(),
         })));
     }
-    let mut keep = vec![true; orders.len()];
+    let mut keep = filter_keep.unwrap_or_else(|| vec![true; orders.len()]);
     bad_cells.retain(|cell| std::mem::replace(&mut keep[cell.row], false));
     let rows: Vec<usize> = bad_cells.iter().map(|c| c.row).collect();
     let lines = source.lines(&rows);
@@ -381,11 +448,9 @@ fn read_source(
         });
     }
     report.rejected.sort_by_key(|r| r.line);
-    let mut kept = keep.iter();
-    orders.customer.retain(|_| *kept.next().expect("one flag per row"));
-    let mut kept = keep.iter();
-    orders.day.retain(|_| *kept.next().expect("one flag per row"));
-    let mut kept = keep.iter();
-    orders.amount.retain(|_| *kept.next().expect("one flag per row"));
-    check_sum(path, orders, report)
+    if let Some(a) = attribute.as_mut() {
+        a.retain(&keep);
+    }
+    attribute::retain_orders(&mut orders, &keep);
+    check_sum(path, orders, report).map(|(o, r)| (o, r, attribute))
 }

@@ -26,16 +26,26 @@ pub fn facts(q: &DataQuality, lang: Lang) -> Vec<(String, String)> {
         };
         out.push((format!("  {}: {what}", l("理由", "reason")), n(*count)));
     }
-    out.extend([
-        (
-            format!(
-                "{} {} {}",
-                l("基準日", "Rows after the as-of date"),
-                format_day(q.as_of),
-                l("より後の行(除外)", "(excluded)")
-            ),
-            n(q.rows_excluded),
+    out.extend([(
+        format!(
+            "{} {} {}",
+            l("基準日", "Rows after the as-of date"),
+            format_day(q.as_of),
+            l("より後の行(除外)", "(excluded)")
         ),
+        n(q.rows_excluded),
+    )]);
+    if q.excluded_by_filter > 0 || !q.filters.is_empty() {
+        out.push((
+            format!(
+                "{} ({})",
+                l("絞り込みで除外した行", "Rows excluded by filter"),
+                q.filters.join(" ")
+            ),
+            n(q.excluded_by_filter),
+        ));
+    }
+    out.extend([
         (l("返品・キャンセル行", "Return rows"), n(q.return_rows)),
         (
             l("返品・キャンセル金額", "Returns total"),

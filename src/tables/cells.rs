@@ -13,7 +13,7 @@ use crate::money::parse_micros;
 /// One contract file being read: its path and its records after the header.
 pub(super) struct Table {
     pub(super) path: PathBuf,
-    header: Vec<&'static str>,
+    pub(super) header: Vec<&'static str>,
     pub(super) rows: Vec<Record>,
 }
 

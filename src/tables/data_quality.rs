@@ -18,6 +18,10 @@ pub struct DataQuality {
     pub rows_rejected: u64,
     /// Rows dated after the as-of date.
     pub rows_excluded: u64,
+    /// Rows left out by `--where` / `--where-not` (spec section 10).
+    pub excluded_by_filter: u64,
+    /// The filters, as written on the command line (empty without).
+    pub filters: Vec<String>,
     /// Rows dated after the day of the run (test orders, typos): used
     /// unless after the as-of date, but worth a look.
     pub rows_after_today: u64,
@@ -57,6 +61,8 @@ impl DataQuality {
             rejected_by_reason: by_reason,
             rejected_by_column: by_column,
             rows_excluded: a.rows.rows_after_cutoff,
+            excluded_by_filter: a.ingest.excluded_by_filter,
+            filters: a.ingest.filters.clone(),
             rows_after_today: a.rows_after_today,
             return_rows: a.rows.return_rows,
             returns_total: a.rows.returns_total,
@@ -83,8 +89,9 @@ impl DataQuality {
         }
     }
 
-    /// `rows read = used + rejected + excluded`: holds for every run.
+    /// `rows read = used + rejected + excluded` (after the as-of date or by
+    /// a filter): holds for every run.
     pub fn balances(&self) -> bool {
-        self.rows_read == self.rows_used + self.rows_rejected + self.rows_excluded
+        self.rows_read == self.rows_used + self.rows_rejected + self.rows_excluded + self.excluded_by_filter
     }
 }

@@ -7,7 +7,9 @@
 mod cells;
 pub mod data_quality;
 mod frames;
+pub mod groups;
 mod read;
+mod read_groups;
 mod record;
 mod write;
 
@@ -16,6 +18,7 @@ pub use write::*;
 
 use crate::config::Config;
 use crate::config::rules_file::RunInfo;
+use crate::engine::breakdown::Breakdown;
 use crate::engine::portfolio::Portfolio;
 use crate::ingest::RejectedRow;
 use crate::pipeline::Analysis;
@@ -45,7 +48,11 @@ pub const FILES: [&str; 8] = [
 /// Everything a report needs, and nothing that only the order file has.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tables {
+    /// The whole run (with a breakdown: the sum of its groups).
     pub portfolio: Portfolio,
+    /// With `--by`: each group's portfolio and each customer's group
+    /// (spec section 9).
+    pub breakdown: Option<Breakdown>,
     pub quality: DataQuality,
     /// The rows left out (`rejects.csv`; empty when none were).
     pub rejects: Vec<RejectedRow>,
@@ -65,6 +72,7 @@ impl Tables {
         };
         Tables {
             portfolio: analysis.portfolio,
+            breakdown: analysis.breakdown,
             quality,
             rejects: analysis.ingest.rejected,
             config: config.clone(),

@@ -34,9 +34,29 @@ pub fn read(dir: &Path) -> Result<Tables> {
         });
     }
     let (config, run) = read_rules(dir)?;
-    let labels = config.labels();
-    let (snapshot_days, counts, sales, cumulative_sales) = read_snapshots(dir, labels)?;
-    let as_of = *snapshot_days.last().expect("at least one snapshot");
+    let (portfolio, breakdown) = match &config.scope.by {
+        Some(by) => {
+            let (p, b) = super::read_groups::read(dir, &config, &run, by)?;
+            (p, Some(b))
+        }
+        None => (read_portfolio(dir, &config, &run)?, None),
+    };
+    let rejects = read_rejects(dir)?;
+    let mut quality = read_quality(dir, &rejects)?;
+    quality.filters = config.scope.filters.iter().map(|f| f.describe()).collect();
+    Ok(Tables {
+        portfolio,
+        breakdown,
+        quality,
+        rejects,
+        config,
+        run,
+    })
+}
+
+/// The last snapshot date must be the run's as-of date.
+pub(super) fn check_as_of(dir: &Path, days: &[Day], run: &RunInfo) -> Result<Day> {
+    let as_of = *days.last().expect("at least one snapshot");
     if as_of != run.as_of {
         return Err(Error::input(
             dir.join(SNAPSHOTS),
@@ -47,8 +67,16 @@ pub fn read(dir: &Path) -> Result<Tables> {
             ),
         ));
     }
+    Ok(as_of)
+}
+
+/// The portfolio of a folder without a breakdown.
+fn read_portfolio(dir: &Path, config: &Config, run: &RunInfo) -> Result<Portfolio> {
+    let labels = config.labels();
+    let (snapshot_days, counts, sales, cumulative_sales) = read_snapshots(dir, labels)?;
+    let as_of = check_as_of(dir, &snapshot_days, run)?;
     let transitions = read_transitions(dir, labels, &snapshot_days, &counts)?;
-    let conversion = read_conversion(dir, &config, as_of)?;
+    let conversion = read_conversion(dir, config, as_of)?;
     let ladder = read_ladder(dir, labels)?;
     let (customers, ids) = read_segments(dir, labels, as_of)?;
     let last: u64 = counts.last().map_or(0, |row| row.iter().sum());
@@ -62,9 +90,7 @@ pub fn read(dir: &Path) -> Result<Tables> {
             ),
         ));
     }
-    let rejects = read_rejects(dir)?;
-    let quality = read_quality(dir, &rejects)?;
-    let portfolio = Portfolio {
+    Ok(Portfolio {
         labels: labels.to_vec(),
         snapshot_days,
         counts,
@@ -76,13 +102,6 @@ pub fn read(dir: &Path) -> Result<Tables> {
         customers,
         ids,
         as_of,
-    };
-    Ok(Tables {
-        portfolio,
-        quality,
-        rejects,
-        config,
-        run,
     })
 }
 
@@ -114,21 +133,42 @@ fn read_rules(dir: &Path) -> Result<(Config, RunInfo)> {
     Ok((config, info))
 }
 
-type SnapshotColumns = (Vec<Day>, Vec<Vec<u64>>, Vec<Vec<i128>>, Vec<Vec<i128>>);
+pub(super) type SnapshotColumns = (Vec<Day>, Vec<Vec<u64>>, Vec<Vec<i128>>, Vec<Vec<i128>>);
+
+pub(super) const SNAPSHOTS_HEADER: [&str; 6] = [
+    "month_end",
+    "segment",
+    "customers",
+    "share",
+    "sales",
+    "cumulative_sales",
+];
+pub(super) const TRANSITIONS_HEADER: [&str; 5] = [
+    "from_month_end",
+    "to_month_end",
+    "from_segment",
+    "to_segment",
+    "customers",
+];
+pub(super) const CONVERSION_HEADER: [&str; 5] = ["cohort_month", "cohort_size", "converted", "rate", "matured"];
+pub(super) const LADDER_HEADER: [&str; 5] = ["cohort_month", "cohort_size", "months_after", "segment", "customers"];
+pub(super) const SEGMENTS_HEADER: [&str; 9] = [
+    "customer_id",
+    "segment",
+    "first_purchase",
+    "last_purchase",
+    "tenure_days",
+    "recency_days",
+    "total",
+    "purchase_days",
+    "previous_segment",
+];
 
 fn read_snapshots(dir: &Path, labels: &[SegmentLabel]) -> Result<SnapshotColumns> {
-    let t = Table::open(
-        dir,
-        SNAPSHOTS,
-        &[
-            "month_end",
-            "segment",
-            "customers",
-            "share",
-            "sales",
-            "cumulative_sales",
-        ],
-    )?;
+    snapshots_of(&Table::open(dir, SNAPSHOTS, &SNAPSHOTS_HEADER)?, labels)
+}
+
+pub(super) fn snapshots_of(t: &Table, labels: &[SegmentLabel]) -> Result<SnapshotColumns> {
     let n = labels.len();
     let (mut days, mut counts, mut sales, mut cumulative) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for (i, r) in t.rows.iter().enumerate() {
@@ -170,7 +210,7 @@ fn read_snapshots(dir: &Path, labels: &[SegmentLabel]) -> Result<SnapshotColumns
         sales[last][s] = t.micros(r, 4)?;
         cumulative[last][s] = t.micros(r, 5)?;
     }
-    if days.is_empty() || t.rows.len() % n != 0 {
+    if days.is_empty() || !t.rows.len().is_multiple_of(n) {
         return Err(Error::input(
             &t.path,
             format!("expected every month-end with all {n} segments of these rules"),
@@ -185,17 +225,20 @@ fn read_transitions(
     days: &[Day],
     counts: &[Vec<u64>],
 ) -> Result<Vec<TransitionMatrix>> {
-    let t = Table::open(
-        dir,
-        TRANSITIONS,
-        &[
-            "from_month_end",
-            "to_month_end",
-            "from_segment",
-            "to_segment",
-            "customers",
-        ],
-    )?;
+    transitions_of(
+        &Table::open(dir, TRANSITIONS, &TRANSITIONS_HEADER)?,
+        labels,
+        days,
+        counts,
+    )
+}
+
+pub(super) fn transitions_of(
+    t: &Table,
+    labels: &[SegmentLabel],
+    days: &[Day],
+    counts: &[Vec<u64>],
+) -> Result<Vec<TransitionMatrix>> {
     let n = labels.len();
     let position: HashMap<Day, usize> = days.iter().enumerate().map(|(i, &d)| (d, i)).collect();
     let mut matrices: Vec<TransitionMatrix> = days
@@ -249,11 +292,10 @@ fn read_transitions(
 }
 
 fn read_conversion(dir: &Path, config: &Config, as_of: Day) -> Result<Vec<CohortConversion>> {
-    let t = Table::open(
-        dir,
-        CONVERSION,
-        &["cohort_month", "cohort_size", "converted", "rate", "matured"],
-    )?;
+    conversion_of(&Table::open(dir, CONVERSION, &CONVERSION_HEADER)?, config, as_of)
+}
+
+pub(super) fn conversion_of(t: &Table, config: &Config, as_of: Day) -> Result<Vec<CohortConversion>> {
     let mut out = Vec::with_capacity(t.rows.len());
     for r in &t.rows {
         t.fields(r)?;
@@ -292,11 +334,10 @@ fn read_conversion(dir: &Path, config: &Config, as_of: Day) -> Result<Vec<Cohort
 }
 
 fn read_ladder(dir: &Path, labels: &[SegmentLabel]) -> Result<Vec<LadderCohort>> {
-    let t = Table::open(
-        dir,
-        LADDER,
-        &["cohort_month", "cohort_size", "months_after", "segment", "customers"],
-    )?;
+    ladder_of(&Table::open(dir, LADDER, &LADDER_HEADER)?, labels)
+}
+
+pub(super) fn ladder_of(t: &Table, labels: &[SegmentLabel]) -> Result<Vec<LadderCohort>> {
     let n = labels.len();
     let mut out: Vec<LadderCohort> = Vec::new();
     for (i, r) in t.rows.iter().enumerate() {
@@ -335,24 +376,23 @@ fn read_ladder(dir: &Path, labels: &[SegmentLabel]) -> Result<Vec<LadderCohort>>
 }
 
 fn read_segments(dir: &Path, labels: &[SegmentLabel], as_of: Day) -> Result<(Vec<CustomerState>, CustomerIds)> {
-    let t = Table::open(
-        dir,
-        SEGMENTS,
-        &[
-            "customer_id",
-            "segment",
-            "first_purchase",
-            "last_purchase",
-            "tenure_days",
-            "recency_days",
-            "total",
-            "purchase_days",
-            "previous_segment",
-        ],
-    )?;
+    let t = Table::open(dir, SEGMENTS, &SEGMENTS_HEADER)?;
     let mut ids = CustomerIds::default();
     let mut customers = Vec::with_capacity(t.rows.len());
-    for (code, r) in t.rows.iter().enumerate() {
+    segments_into(&t, labels, as_of, &mut ids, &mut customers)?;
+    Ok((customers, ids))
+}
+
+/// Appends the customers of `t` (codes continuing from `ids`).
+pub(super) fn segments_into(
+    t: &Table,
+    labels: &[SegmentLabel],
+    as_of: Day,
+    ids: &mut CustomerIds,
+    customers: &mut Vec<CustomerState>,
+) -> Result<()> {
+    for r in &t.rows {
+        let code = ids.len();
         t.fields(r)?;
         let first = t.day(r, 2)?;
         let last = t.day(r, 3)?;
@@ -390,7 +430,7 @@ fn read_segments(dir: &Path, labels: &[SegmentLabel], as_of: Day) -> Result<(Vec
             purchase_days,
         });
     }
-    Ok((customers, ids))
+    Ok(())
 }
 
 /// `rejects.csv`, when the run skipped rows (absent otherwise).
@@ -474,6 +514,13 @@ fn read_quality(dir: &Path, rejects: &[RejectedRow]) -> Result<DataQuality> {
         rejected_by_column,
         rows_rejected: count("rows_rejected")?,
         rows_excluded: count("rows_after_as_of")?,
+        // Folders written before scoped runs have no such metric.
+        excluded_by_filter: if values.contains_key("excluded_by_filter") {
+            count("excluded_by_filter")?
+        } else {
+            0
+        },
+        filters: Vec::new(),
         rows_after_today: count("rows_after_today")?,
         return_rows: count("return_rows")?,
         returns_total: micros("returns_total")?,
@@ -501,7 +548,7 @@ fn read_quality(dir: &Path, rejects: &[RejectedRow]) -> Result<DataQuality> {
     if !quality.balances() {
         return Err(Error::input(
             &t.path,
-            "rows_read is not rows_used + rows_rejected + rows_after_as_of",
+            "rows_read is not rows_used + rows_rejected + rows_after_as_of + excluded_by_filter",
         ));
     }
     Ok(quality)

@@ -13,7 +13,7 @@ use crate::ingest::RejectedRow;
 use crate::money::{format_micros, push_int, push_micros};
 use crate::tables::data_quality::DataQuality;
 
-use super::{CONVERSION, DATA_QUALITY, LADDER, REJECTS, RULES, SEGMENTS, SNAPSHOTS, TRANSITIONS, Tables};
+use super::{CONVERSION, DATA_QUALITY, LADDER, REJECTS, RULES, SEGMENTS, SNAPSHOTS, TRANSITIONS, Tables, groups};
 
 /// Quotes a field when CSV needs it.
 pub fn csv_field(text: &str) -> std::borrow::Cow<'_, str> {
@@ -127,7 +127,7 @@ fn previous_id(p: &Portfolio, previous: Option<usize>) -> &'static str {
 }
 
 /// One `segments.csv` row, appended to `out` without allocating.
-fn push_customer_row(out: &mut Vec<u8>, id: &str, p: &Portfolio, c: &CustomerState) {
+pub(crate) fn push_customer_row(out: &mut Vec<u8>, id: &str, p: &Portfolio, c: &CustomerState) {
     if id.contains([',', '"', '\n', '\r']) {
         out.extend_from_slice(csv_field(id).as_bytes());
     } else {
@@ -234,7 +234,7 @@ pub fn write_bytes(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
-fn create_new(path: &Path) -> Result<std::fs::File> {
+pub(crate) fn create_new(path: &Path) -> Result<std::fs::File> {
     std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -259,6 +259,7 @@ pub fn data_quality_csv(q: &DataQuality) -> String {
         put(&format!("rows_rejected_{reason}"), count.to_string());
     }
     put("rows_after_as_of", q.rows_excluded.to_string());
+    put("excluded_by_filter", q.excluded_by_filter.to_string());
     put("rows_after_today", q.rows_after_today.to_string());
     put("return_rows", q.return_rows.to_string());
     put("returns_total", format_micros(q.returns_total));
@@ -309,7 +310,8 @@ pub fn rejects_csv_with<'a>(
 
 /// Writes the contract files into `dir`: the four tables, `ladder.csv`,
 /// `data_quality.csv`, `rules.toml` (the rules they were computed with)
-/// and, when rows were skipped, `rejects.csv`.
+/// and, when rows were skipped, `rejects.csv`. With a breakdown, the tables
+/// of the portfolio lead with the `group` column (spec section 9).
 pub fn write_tables(dir: &Path, tables: &Tables) -> Result<()> {
     let p = &tables.portfolio;
     write_file(
@@ -317,11 +319,19 @@ pub fn write_tables(dir: &Path, tables: &Tables) -> Result<()> {
         RULES,
         &crate::config::rules_file::rules_toml(&tables.config, &tables.run),
     )?;
-    write_file(dir, SNAPSHOTS, &snapshots_csv(p))?;
-    write_file(dir, TRANSITIONS, &transitions_csv(p))?;
-    write_file(dir, CONVERSION, &conversion_csv(p))?;
-    write_segments(&dir.join(SEGMENTS), p)?;
-    write_file(dir, LADDER, &ladder_csv(p))?;
+    if let Some(b) = &tables.breakdown {
+        write_file(dir, SNAPSHOTS, &groups::snapshots_csv(b))?;
+        write_file(dir, TRANSITIONS, &groups::transitions_csv(b))?;
+        write_file(dir, CONVERSION, &groups::conversion_csv(b))?;
+        groups::write_segments(&dir.join(SEGMENTS), p, b)?;
+        write_file(dir, LADDER, &groups::ladder_csv(b))?;
+    } else {
+        write_file(dir, SNAPSHOTS, &snapshots_csv(p))?;
+        write_file(dir, TRANSITIONS, &transitions_csv(p))?;
+        write_file(dir, CONVERSION, &conversion_csv(p))?;
+        write_segments(&dir.join(SEGMENTS), p)?;
+        write_file(dir, LADDER, &ladder_csv(p))?;
+    }
     write_file(dir, DATA_QUALITY, &data_quality_csv(&tables.quality))?;
     if !tables.rejects.is_empty() {
         write_file(dir, REJECTS, &rejects_csv(&tables.rejects))?;

@@ -147,6 +147,7 @@ fn lenient_mode_counts_everything_and_writes_the_rejects() {
              rows_rejected_empty,1\n\
              rows_rejected_repeated_header,1\n\
              rows_after_as_of,1\n\
+             excluded_by_filter,0\n\
              rows_after_today,1\n\
              return_rows,1\n\
              returns_total,-300\n\

@@ -1,6 +1,7 @@
 //! Integration tests: one binary, modules by topic.
 
 mod boundaries;
+mod breakdown;
 mod bridge;
 mod calibrate_whatif;
 mod cli;
@@ -17,6 +18,7 @@ mod outputs;
 mod plan;
 mod report;
 mod schemes;
+mod scoped;
 mod seam;
 mod settings;
 mod snapshots;

@@ -1,0 +1,378 @@
+//! Breakdowns by a customer attribute (spec section 9): each customer's
+//! group, and one portfolio per group over the run's snapshot dates.
+//!
+//! The group is decided once per customer in one pass over the rows (16
+//! bytes a customer). The portfolios come from the same walk as the plain
+//! run: customers are ordered by group (a counting sort), each worker walks
+//! a range of that order, and each group's change points fold into that
+//! group's own tally, which is finished into a portfolio as soon as the
+//! group is complete. So memory grows by groups × months × segments (the
+//! results), and the whole run is the sum of the groups' tallies, exactly.
+
+use crate::dates::Day;
+use crate::engine::lifecycle::LifecycleRules;
+use crate::engine::portfolio::{CohortConversion, LadderCohort, Portfolio};
+use crate::engine::segments::{Classifier, SegmentLabel};
+use crate::engine::snapshots::{
+    MonthMap, Part, Thresholds, compute_part, compute_part_lifecycle, finish, vip_thresholds,
+};
+use crate::engine::timelines::Timelines;
+use crate::ingest::attribute::{Attribute, BLANK};
+use crate::ingest::intern::CustomerIds;
+use crate::money::Money;
+
+/// The group of a customer whose first-day purchase rows are all blank.
+pub const NONE_GROUP: &str = "(none)";
+
+/// Marks a customer with no purchase on or before the cutoff (no group).
+pub const NO_GROUP: u32 = u32::MAX;
+
+/// A run split by one attribute.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Breakdown {
+    /// The attribute column as found in the file.
+    pub column: String,
+    /// Group labels in byte order (UTF-8); a group index is a position here.
+    pub groups: Vec<String>,
+    /// `portfolios[g]`: group `g`'s portfolio, with the run's snapshot dates
+    /// and as-of date. These hold no per-customer rows (`customers` and
+    /// `ids` are empty): the customers are the whole run's, with their group
+    /// in [`Breakdown::customer_group`].
+    pub portfolios: Vec<Portfolio>,
+    /// `customer_group[i]`: the group of the whole run's `customers[i]`.
+    /// With a breakdown the whole run lists its customers by group (so this
+    /// is ascending), then in order of first appearance, as `segments.csv`.
+    pub customer_group: Vec<u32>,
+}
+
+impl Breakdown {
+    /// Indexes into the whole run's `customers` of group `g`'s members.
+    pub fn members(&self, g: usize) -> impl Iterator<Item = usize> + '_ {
+        self.customer_group
+            .iter()
+            .enumerate()
+            .filter(move |(_, k)| **k as usize == g)
+            .map(|(i, _)| i)
+    }
+}
+
+/// Each customer's group (spec section 9): the group index per customer
+/// code ([`NO_GROUP`] for customers without a purchase on or before
+/// `cutoff`), and the group labels in byte order.
+///
+/// `customer`, `day` and `amount` are the order rows; `attribute.codes` is
+/// aligned with them and numbered in byte order of the values.
+pub fn customer_groups(
+    customers: usize,
+    customer: &[u32],
+    day: &[Day],
+    amount: &[Money],
+    attribute: &Attribute,
+    cutoff: Day,
+) -> (Vec<u32>, Vec<String>) {
+    // Per customer: first purchase day so far, and the best row of that day
+    // (largest amount, then smallest value; blanks never win).
+    let mut first = vec![Day::MAX; customers];
+    let mut best = vec![BLANK; customers];
+    let mut best_amount = vec![Money::ZERO; customers];
+    for (i, ((&c, &d), &a)) in customer.iter().zip(day).zip(amount).enumerate() {
+        if a.is_negative() || d > cutoff {
+            continue;
+        }
+        let c = c as usize;
+        if d < first[c] {
+            first[c] = d;
+            best[c] = BLANK;
+        } else if d > first[c] {
+            continue;
+        }
+        let v = attribute.codes[i];
+        if v != BLANK && (best[c] == BLANK || a > best_amount[c] || (a == best_amount[c] && v < best[c])) {
+            best[c] = v;
+            best_amount[c] = a;
+        }
+    }
+    drop(best_amount);
+    // Labels: the values that are someone's group, and `(none)`, in byte
+    // order (a value spelled `(none)` is that group).
+    let mut used = vec![false; attribute.values.len()];
+    let mut none = false;
+    for (&b, &f) in best.iter().zip(&first) {
+        match (f, b) {
+            (Day::MAX, _) => {}
+            (_, BLANK) => none = true,
+            (_, v) => used[v as usize] = true,
+        }
+    }
+    let mut labels: Vec<&str> = attribute
+        .values
+        .iter()
+        .zip(&used)
+        .filter(|(_, u)| **u)
+        .map(|(v, _)| v.as_str())
+        .collect();
+    if none {
+        labels.push(NONE_GROUP);
+    }
+    labels.sort_unstable_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
+    labels.dedup();
+    let position = |label: &str| labels.binary_search_by(|l| l.as_bytes().cmp(label.as_bytes())).ok();
+    let index_of: Vec<u32> = attribute
+        .values
+        .iter()
+        .map(|v| position(v).map_or(NO_GROUP, |i| i as u32))
+        .collect();
+    let none_index = position(NONE_GROUP).map_or(NO_GROUP, |i| i as u32);
+    let groups = best
+        .iter()
+        .zip(&first)
+        .map(|(&b, &f)| match (f, b) {
+            (Day::MAX, _) => NO_GROUP,
+            (_, BLANK) => none_index,
+            (_, v) => index_of[v as usize],
+        })
+        .collect();
+    (groups, labels.into_iter().map(str::to_string).collect())
+}
+
+/// What one worker produced for a group it walked.
+enum GroupPart {
+    /// The whole group was in the worker's range: finished.
+    Done(Box<Portfolio>),
+    /// Part of a group that spans workers: merged with the others after.
+    Partial(Box<Part>),
+}
+
+/// The whole run's part and every group's portfolio. `walk` computes the
+/// part of some customers (codes); `finish_group` turns a group's part
+/// (without customers) into its portfolio.
+fn grouped(
+    group_of: &[u32],
+    n_groups: usize,
+    empty: &(dyn Fn() -> Part + Sync),
+    walk: &(dyn Fn(&[u32]) -> Part + Sync),
+    finish_group: &(dyn Fn(Part) -> Portfolio + Sync),
+) -> (Part, Vec<Portfolio>) {
+    // Customers ordered by group (counting sort); `starts[g]..starts[g + 1]`.
+    let mut starts = vec![0usize; n_groups + 1];
+    for &g in group_of.iter().filter(|&&g| g != NO_GROUP) {
+        starts[g as usize + 1] += 1;
+    }
+    for g in 0..n_groups {
+        starts[g + 1] += starts[g];
+    }
+    let mut fill = starts.clone();
+    let mut order = vec![0u32; starts[n_groups]];
+    for (c, &g) in group_of.iter().enumerate() {
+        if g != NO_GROUP {
+            order[fill[g as usize]] = c as u32;
+            fill[g as usize] += 1;
+        }
+    }
+    drop(fill);
+
+    let results: Vec<(Part, Vec<(usize, GroupPart)>)> = crate::parallel::map_ranges(order.len(), |range| {
+        let mut whole = empty();
+        let mut groups = Vec::new();
+        let mut at = range.start;
+        while at < range.end {
+            let g = starts.partition_point(|&s| s <= at) - 1;
+            let end = starts[g + 1].min(range.end);
+            let mut part = walk(&order[at..end]);
+            whole.tally.merge(&part.tally);
+            whole.cohorts.merge(&part.cohorts);
+            whole.customers.append(&mut part.customers);
+            let complete = at == starts[g] && end == starts[g + 1];
+            groups.push((
+                g,
+                if complete {
+                    GroupPart::Done(Box::new(finish_group(part)))
+                } else {
+                    GroupPart::Partial(Box::new(part))
+                },
+            ));
+            at = end;
+        }
+        (whole, groups)
+    });
+
+    let mut whole = empty();
+    let mut done: Vec<Option<Portfolio>> = (0..n_groups).map(|_| None).collect();
+    let mut partial: Vec<Option<Part>> = (0..n_groups).map(|_| None).collect();
+    for (part, groups) in results {
+        whole.tally.merge(&part.tally);
+        whole.cohorts.merge(&part.cohorts);
+        whole.customers.extend(part.customers);
+        for (g, result) in groups {
+            match result {
+                GroupPart::Done(p) => done[g] = Some(*p),
+                GroupPart::Partial(p) => match &mut partial[g] {
+                    Some(acc) => {
+                        acc.tally.merge(&p.tally);
+                        acc.cohorts.merge(&p.cohorts);
+                    }
+                    slot => *slot = Some(*p),
+                },
+            }
+        }
+    }
+    // The workers' ranges follow `order`, so the whole run's customers are
+    // by group, then in order of first appearance, as `segments.csv` lists them.
+    let portfolios = done
+        .into_iter()
+        .zip(partial)
+        .map(|(d, p)| match (d, p) {
+            (Some(d), _) => d,
+            (None, Some(p)) => finish_group(p),
+            (None, None) => finish_group(empty()),
+        })
+        .collect();
+    (whole, portfolios)
+}
+
+/// A group's part as a portfolio without per-customer rows.
+fn finish_part(labels: &[SegmentLabel], snapshots: &[Day], part: Part) -> Portfolio {
+    let as_of = *snapshots.last().expect("at least one snapshot");
+    finish(
+        labels.to_vec(),
+        snapshots,
+        part.tally,
+        part.cohorts.finish(as_of),
+        Vec::new(),
+        Default::default(),
+    )
+}
+
+/// The whole run and each group's portfolio, CPM scheme: as
+/// [`snapshots::compute`], with customers split by `group_of` (one group
+/// index per customer code, [`NO_GROUP`] for customers never present).
+///
+/// [`snapshots::compute`]: crate::engine::snapshots::compute
+pub fn compute_grouped<C: Classifier + Sync>(
+    tl: Timelines,
+    rules: &C,
+    snapshots: &[Day],
+    toddler_days: i32,
+    group_of: &[u32],
+    n_groups: usize,
+) -> (Portfolio, Vec<Portfolio>) {
+    let months = MonthMap::new(snapshots);
+    let part =
+        |cs: &mut dyn ExactSizeIterator<Item = usize>| compute_part(&tl, rules, snapshots, toddler_days, cs, &months);
+    let labels = rules.labels();
+    let (whole, groups) = grouped(
+        group_of,
+        n_groups,
+        &|| part(&mut (0..0)),
+        &|cs| part(&mut cs.iter().map(|&c| c as usize)),
+        &|p| finish_part(labels, snapshots, p),
+    );
+    (finish_whole(labels, snapshots, whole, tl.ids), groups)
+}
+
+/// [`compute_grouped`] for the six-state lifecycle scheme. The VIP top
+/// share is the whole run's (a customer's state does not depend on the
+/// breakdown), so the groups still add up to the run without `--by`.
+pub fn compute_lifecycle_grouped(
+    tl: Timelines,
+    rules: &LifecycleRules,
+    snapshots: &[Day],
+    toddler_days: i32,
+    group_of: &[u32],
+    n_groups: usize,
+) -> (Portfolio, Vec<Portfolio>) {
+    let months = MonthMap::new(snapshots);
+    let th = Thresholds::new(&vip_thresholds(&tl, rules, snapshots, &months));
+    let part = |cs: &mut dyn ExactSizeIterator<Item = usize>| {
+        compute_part_lifecycle(&tl, rules, snapshots, toddler_days, cs, &months, &th)
+    };
+    let labels = rules.labels();
+    let (whole, groups) = grouped(
+        group_of,
+        n_groups,
+        &|| part(&mut (0..0)),
+        &|cs| part(&mut cs.iter().map(|&c| c as usize)),
+        &|p| finish_part(labels, snapshots, p),
+    );
+    (finish_whole(labels, snapshots, whole, tl.ids), groups)
+}
+
+fn finish_whole(labels: &[SegmentLabel], snapshots: &[Day], whole: Part, ids: CustomerIds) -> Portfolio {
+    let as_of = *snapshots.last().expect("at least one snapshot");
+    finish(
+        labels.to_vec(),
+        snapshots,
+        whole.tally,
+        whole.cohorts.finish(as_of),
+        whole.customers,
+        ids,
+    )
+}
+
+/// The sum of the groups' portfolios (all with the same labels and
+/// snapshot dates): counts, sales, transitions, cohorts and the ladder
+/// added up, rates recomputed. Per-customer rows are not summed (`customers`
+/// and `ids` are empty): for tables read back, where the groups are all
+/// there is.
+pub fn sum(groups: &[Portfolio]) -> Option<Portfolio> {
+    let first = groups.first()?;
+    let mut whole = Portfolio {
+        customers: Vec::new(),
+        ids: Default::default(),
+        conversion: Vec::new(),
+        ladder: Vec::new(),
+        ..first.clone()
+    };
+    let add = |a: &mut Vec<Vec<i128>>, b: &[Vec<i128>]| {
+        a.iter_mut()
+            .zip(b)
+            .for_each(|(x, y)| x.iter_mut().zip(y).for_each(|(x, y)| *x += y));
+    };
+    for p in &groups[1..] {
+        for (x, y) in whole.counts.iter_mut().zip(&p.counts) {
+            x.iter_mut().zip(y).for_each(|(x, y)| *x += y);
+        }
+        add(&mut whole.sales, &p.sales);
+        add(&mut whole.cumulative_sales, &p.cumulative_sales);
+        for (m, q) in whole.transitions.iter_mut().zip(&p.transitions) {
+            for (x, y) in m.cells.iter_mut().zip(&q.cells) {
+                x.iter_mut().zip(y).for_each(|(x, y)| *x += y);
+            }
+        }
+    }
+    let mut conversion: std::collections::BTreeMap<_, CohortConversion> = Default::default();
+    let mut ladder: std::collections::BTreeMap<_, LadderCohort> = Default::default();
+    for p in groups {
+        for c in &p.conversion {
+            let e = conversion.entry(c.cohort_month).or_insert(CohortConversion {
+                cohort_size: 0,
+                converted: 0,
+                ..c.clone()
+            });
+            e.cohort_size += c.cohort_size;
+            e.converted += c.converted;
+        }
+        for c in &p.ladder {
+            match ladder.get_mut(&c.cohort_month) {
+                None => {
+                    ladder.insert(c.cohort_month, c.clone());
+                }
+                Some(e) => {
+                    e.size += c.size;
+                    for (x, y) in e.counts.iter_mut().zip(&c.counts) {
+                        x.iter_mut().zip(y).for_each(|(x, y)| *x += y);
+                    }
+                }
+            }
+        }
+    }
+    whole.conversion = conversion
+        .into_values()
+        .map(|c| CohortConversion {
+            rate: c.converted as f64 / c.cohort_size as f64,
+            ..c
+        })
+        .collect();
+    whole.ladder = ladder.into_values().collect();
+    Some(whole)
+}

@@ -1,0 +1,118 @@
+//! The tables of a run with `--by` (spec section 9): the same files, each
+//! with a first column `group`, rows ordered by group (byte order), then as
+//! without `--by`.
+
+use std::io::Write as _;
+use std::path::Path;
+
+use crate::engine::breakdown::Breakdown;
+use crate::engine::portfolio::Portfolio;
+use crate::error::{Error, Result};
+use crate::tables::write::{csv_field, push_customer_row};
+
+/// The header of a grouped table: `group,` then the plain table's header.
+pub const GROUP_COLUMN: &str = "group";
+
+/// A grouped table from the plain one: each group's rows (as `table` writes
+/// them for the group's portfolio) prefixed with the group.
+fn grouped(b: &Breakdown, table: impl Fn(&Portfolio) -> String) -> String {
+    let mut out = String::new();
+    for (g, (label, p)) in b.groups.iter().zip(&b.portfolios).enumerate() {
+        let text = table(p);
+        let mut lines = text.lines();
+        let header = lines.next().unwrap_or_default();
+        if g == 0 {
+            out.push_str(GROUP_COLUMN);
+            out.push(',');
+            out.push_str(header);
+            out.push('\n');
+        }
+        let field = csv_field(label);
+        for line in lines {
+            out.push_str(&field);
+            out.push(',');
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    // A run has at least one customer, so a breakdown at least one group.
+    debug_assert!(!b.groups.is_empty());
+    out
+}
+
+/// `group,month_end,segment,customers,share,sales,cumulative_sales`; the
+/// share is within the group.
+pub fn snapshots_csv(b: &Breakdown) -> String {
+    grouped(b, super::write::snapshots_csv)
+}
+
+/// `group,from_month_end,to_month_end,from_segment,to_segment,customers`.
+pub fn transitions_csv(b: &Breakdown) -> String {
+    grouped(b, super::write::transitions_csv)
+}
+
+/// `group,cohort_month,cohort_size,converted,rate,matured`.
+pub fn conversion_csv(b: &Breakdown) -> String {
+    grouped(b, super::write::conversion_csv)
+}
+
+/// Indexes into `whole.customers`, by group, each group in the whole run's
+/// order (a counting sort).
+pub fn customers_by_group(b: &Breakdown) -> Vec<usize> {
+    let n = b.groups.len();
+    let mut starts = vec![0usize; n + 1];
+    for &g in &b.customer_group {
+        starts[g as usize + 1] += 1;
+    }
+    for g in 0..n {
+        starts[g + 1] += starts[g];
+    }
+    let mut order = vec![0usize; b.customer_group.len()];
+    for (i, &g) in b.customer_group.iter().enumerate() {
+        order[starts[g as usize]] = i;
+        starts[g as usize] += 1;
+    }
+    order
+}
+
+/// `group,` then the columns of `segments.csv`, for some customers
+/// (indexes into `whole.customers`, written in the order given).
+pub fn customers_csv(whole: &Portfolio, b: &Breakdown, indexes: impl IntoIterator<Item = usize>) -> String {
+    let mut out = format!("{GROUP_COLUMN},{}", super::write::CUSTOMERS_HEADER).into_bytes();
+    let fields: Vec<String> = b.groups.iter().map(|g| csv_field(g).into_owned()).collect();
+    for i in indexes {
+        out.extend_from_slice(fields[b.customer_group[i] as usize].as_bytes());
+        out.push(b',');
+        let c = &whole.customers[i];
+        push_customer_row(&mut out, whole.customer_id(c), whole, c);
+    }
+    String::from_utf8(out).expect("ids, groups and labels are UTF-8")
+}
+
+/// Writes the grouped `segments.csv`: every customer, by group.
+pub fn write_segments(path: &Path, whole: &Portfolio, b: &Breakdown) -> Result<()> {
+    let write_err = |source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut file = std::io::BufWriter::with_capacity(1 << 20, super::write::create_new(path)?);
+    write!(file, "{GROUP_COLUMN},{}", super::write::CUSTOMERS_HEADER).map_err(write_err)?;
+    let fields: Vec<String> = b.groups.iter().map(|g| csv_field(g).into_owned()).collect();
+    let mut row = Vec::with_capacity(256);
+    for i in customers_by_group(b) {
+        row.clear();
+        row.extend_from_slice(fields[b.customer_group[i] as usize].as_bytes());
+        row.push(b',');
+        let c = &whole.customers[i];
+        push_customer_row(&mut row, whole.customer_id(c), whole, c);
+        file.write_all(&row).map_err(write_err)?;
+    }
+    file.flush().map_err(write_err)?;
+    crate::output::file_done();
+    Ok(())
+}
+
+/// `group,cohort_month,cohort_size,months_after,segment,customers`.
+pub fn ladder_csv(b: &Breakdown) -> String {
+    grouped(b, super::write::ladder_csv)
+}

@@ -1,0 +1,379 @@
+//! `--by` and `--where` / `--where-not` on files, as a user runs them
+//! (spec sections 9 and 10): the rows accounted for, the filter applied
+//! before the group is decided, and the errors.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+fn cpm() -> Command {
+    Command::cargo_bin("cpm").unwrap()
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+const ORDERS: &str = "customer_id,order_date,amount,product,shop\n\
+    A,2024-01-10,1000,青汁,公式\n\
+    A,2024-01-20,2000,\"香醋, 720ml\",楽天\n\
+    B,2024-01-15,500,黒酢,楽天\n\
+    B,2024-02-03,700,青汁,公式\n\
+    C,2024-02-10,900, 青汁 ,公式\n";
+
+/// Runs `cpm tables` with `args`; returns the output folder's files by name.
+fn tables(dir: &Path, args: &[&str]) -> (std::collections::BTreeMap<String, String>, String) {
+    let input = write(dir, "orders.csv", ORDERS);
+    let out = dir.join("out");
+    let _ = std::fs::remove_dir_all(&out);
+    let output = cpm()
+        .args(["tables", "--as-of", "2024-02-29", "--input"])
+        .arg(&input)
+        .arg("--out-dir")
+        .arg(&out)
+        .args(args)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(output.status.success(), "{stderr}");
+    let files = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read_to_string(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    (files, stderr)
+}
+
+fn metric(data_quality: &str, name: &str) -> u64 {
+    data_quality
+        .lines()
+        .find_map(|l| l.strip_prefix(&format!("{name},")))
+        .unwrap_or_else(|| panic!("no {name} in {data_quality}"))
+        .parse()
+        .unwrap()
+}
+
+/// Rows read, used, rejected, after the as-of date, excluded by filter.
+fn accounting(files: &std::collections::BTreeMap<String, String>) -> [u64; 5] {
+    let q = &files["data_quality.csv"];
+    let counts = [
+        metric(q, "rows_read"),
+        metric(q, "rows_used"),
+        metric(q, "rows_rejected"),
+        metric(q, "rows_after_as_of"),
+        metric(q, "excluded_by_filter"),
+    ];
+    assert_eq!(counts[0], counts[1] + counts[2] + counts[3] + counts[4]);
+    counts
+}
+
+#[test]
+fn where_keeps_rows_with_one_of_the_values() {
+    let dir = tempfile::tempdir().unwrap();
+    // 青汁 rows: A 01-10, B 02-03, C 02-10 (trimmed): three used, two excluded.
+    let (files, stderr) = tables(dir.path(), &["--where", "product=青汁"]);
+    assert_eq!(accounting(&files), [5, 3, 0, 0, 2]);
+    assert!(
+        stderr.contains("Rows excluded by filter (--where product=青汁)"),
+        "{stderr}"
+    );
+    // B's first purchase is their first 青汁 purchase.
+    assert_eq!(
+        files["segments.csv"],
+        "customer_id,segment,first_purchase,last_purchase,tenure_days,recency_days,total,purchase_days,previous_segment\n\
+         A,first_active,2024-01-10,2024-01-10,0,50,1000,1,first_active\n\
+         B,first_active,2024-02-03,2024-02-03,0,26,700,1,new\n\
+         C,first_active,2024-02-10,2024-02-10,0,19,900,1,new\n"
+    );
+    assert!(
+        files["rules.toml"].contains("where = [\"product=青汁\"]"),
+        "{}",
+        files["rules.toml"]
+    );
+}
+
+#[test]
+fn values_with_commas_are_quoted_and_repeated_flags_add_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let (files, _) = tables(dir.path(), &["--where", "product=\"香醋, 720ml\""]);
+    assert_eq!(accounting(&files), [5, 1, 0, 0, 4]);
+    let (files, _) = tables(dir.path(), &["--where", "product=青汁", "--where", "product=黒酢"]);
+    assert_eq!(accounting(&files), [5, 4, 0, 0, 1]);
+    let (files, _) = tables(dir.path(), &["--where", "product=青汁,黒酢", "--where", "shop=公式"]);
+    // 青汁 or 黒酢, and 公式: A 01-10, B 02-03, C.
+    assert_eq!(accounting(&files), [5, 3, 0, 0, 2]);
+}
+
+#[test]
+fn where_not_drops_rows_with_the_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let (files, _) = tables(dir.path(), &["--where-not", "product=青汁"]);
+    assert_eq!(accounting(&files), [5, 2, 0, 0, 3]);
+    assert_eq!(
+        files["segments.csv"].lines().skip(1).collect::<Vec<_>>(),
+        [
+            "A,first_active,2024-01-20,2024-01-20,0,40,2000,1,first_active",
+            "B,first_active,2024-01-15,2024-01-15,0,45,500,1,first_active"
+        ]
+    );
+    // Without a filter the column is still there, at zero.
+    let (files, stderr) = tables(dir.path(), &[]);
+    assert_eq!(accounting(&files), [5, 5, 0, 0, 0]);
+    assert!(!stderr.contains("excluded by filter"), "{stderr}");
+}
+
+#[test]
+fn the_filter_comes_before_the_group() {
+    let dir = tempfile::tempdir().unwrap();
+    // Without the filter B's first purchase (黒酢, 楽天) puts B in 楽天.
+    let (files, _) = tables(dir.path(), &["--by", "shop"]);
+    let groups: Vec<&str> = files["segments.csv"]
+        .lines()
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(groups, ["group", "公式", "公式", "楽天"]);
+    assert!(files["segments.csv"].contains("\n楽天,B,"));
+    // With it, B's first purchase is the 青汁 one, in 公式.
+    let (files, _) = tables(dir.path(), &["--where", "product=青汁", "--by", "shop"]);
+    let groups: Vec<&str> = files["segments.csv"]
+        .lines()
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(groups, ["group", "公式", "公式", "公式"]);
+    assert!(files["conversion.csv"].starts_with("group,cohort_month,"));
+    assert!(files["rules.toml"].contains("by = \"shop\""));
+}
+
+#[test]
+fn a_filter_that_keeps_nothing_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(dir.path(), "orders.csv", ORDERS);
+    let output = cpm()
+        .args(["tables", "--where", "product=ない", "--out-dir"])
+        .arg(dir.path().join("out"))
+        .arg("--input")
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("--where product=ない keeps none of the 5 rows"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("青汁 (3)"), "{stderr}");
+    assert!(!dir.path().join("out").exists());
+}
+
+#[test]
+fn a_missing_column_is_the_missing_column_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(dir.path(), "orders.csv", ORDERS);
+    for (flag, value, role) in [
+        ("--by", "prodcut", "--by"),
+        ("--where", "prodcut=青汁", "--where"),
+        ("--where-not", "prodcut=青汁", "--where-not"),
+    ] {
+        let output = cpm()
+            .args(["summary", flag, value, "--input"])
+            .arg(&input)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "column 'prodcut' not found ({role} column); columns found: 'customer_id', 'order_date', 'amount', \
+                 'product', 'shop' — did you mean 'product'?"
+            )),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_bad_where_is_refused_before_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(dir.path(), "orders.csv", ORDERS);
+    for bad in ["product", "product=", "product=\"a"] {
+        let output = cpm()
+            .args(["summary", "--where", bad, "--input"])
+            .arg(&input)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{bad}");
+        assert!(String::from_utf8_lossy(&output.stderr).contains("--where"), "{bad}");
+    }
+}
+
+#[test]
+fn the_date_and_amount_columns_can_be_attributes_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    // As text: `0900` stays `0900`, though the amount is 900.
+    let input = write(
+        dir.path(),
+        "orders.csv",
+        "customer_id,order_date,amount\nA,2024-01-10,0900\nB,2024-01-11,900\nB,2024-02-11,5\n",
+    );
+    let out = dir.path().join("out");
+    cpm()
+        .args(["tables", "--by", "amount", "--as-of", "2024-02-29", "--input"])
+        .arg(&input)
+        .arg("--out-dir")
+        .arg(&out)
+        .assert()
+        .success();
+    let conversion = std::fs::read_to_string(out.join("conversion.csv")).unwrap();
+    assert_eq!(
+        conversion,
+        "group,cohort_month,cohort_size,converted,rate,matured\n\
+         0900,2024-01,1,0,0,false\n\
+         900,2024-01,1,1,1,false\n"
+    );
+}
+
+#[test]
+fn generated_csv_and_parquet_break_down_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut outputs = Vec::new();
+    for ext in ["csv", "parquet"] {
+        let file = dir.path().join(format!("orders.{ext}"));
+        cpm()
+            .args(["generate", "--customers", "400", "--seed", "3", "--out"])
+            .arg(&file)
+            .assert()
+            .success();
+        let out = dir.path().join(format!("out-{ext}"));
+        cpm()
+            .args(["tables", "--by", "channel", "--where-not", "shop=電話注文", "--input"])
+            .arg(&file)
+            .arg("--out-dir")
+            .arg(&out)
+            .assert()
+            .success();
+        let read = |f: &str| std::fs::read_to_string(out.join(f)).unwrap();
+        let excluded = metric(&read("data_quality.csv"), "excluded_by_filter");
+        outputs.push((
+            ["snapshots.csv", "transitions.csv", "conversion.csv", "segments.csv"].map(read),
+            excluded,
+        ));
+    }
+    assert_eq!(outputs[0], outputs[1]);
+    let conversion = &outputs[0].0[2];
+    for channel in ["検索広告", "SNS広告", "アフィリエイト", "紙DM", "自然流入"] {
+        assert!(conversion.contains(&format!("\n{channel},")), "{channel}: {conversion}");
+    }
+    assert!(outputs[0].1 > 0);
+}
+
+#[test]
+fn a_grouped_tables_folder_reads_back_into_the_same_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(dir.path(), "orders.csv", ORDERS);
+    for scheme in ["cpm", "lifecycle"] {
+        let first = dir.path().join(format!("first-{scheme}"));
+        let flags = [
+            "--by",
+            "shop",
+            "--where-not",
+            "product=\"香醋, 720ml\"",
+            "--scheme",
+            scheme,
+        ];
+        cpm()
+            .args(["tables", "--input"])
+            .arg(&input)
+            .arg("--out-dir")
+            .arg(&first)
+            .args(flags)
+            .assert()
+            .success();
+        let read = cpm::tables::read(&first).unwrap();
+        let b = read.breakdown.as_ref().expect("a grouped folder");
+        assert_eq!(b.column, "shop");
+        assert_eq!(b.groups, ["公式", "楽天"]);
+        assert_eq!(read.quality.excluded_by_filter, 1);
+        assert_eq!(read.quality.filters, ["--where-not product=\"香醋, 720ml\""]);
+        let second = dir.path().join(format!("second-{scheme}"));
+        cpm::tables::write_tables(&second, &read).unwrap();
+        for f in [
+            "snapshots.csv",
+            "transitions.csv",
+            "conversion.csv",
+            "segments.csv",
+            "ladder.csv",
+            "rules.toml",
+        ] {
+            assert_eq!(
+                std::fs::read(first.join(f)).unwrap(),
+                std::fs::read(second.join(f)).unwrap(),
+                "{f}"
+            );
+        }
+        // The same model as the run itself.
+        let analysis = cpm::pipeline::analyze(&input, &read.config, &Default::default(), None).unwrap();
+        let mut direct = cpm::tables::Tables::of(analysis, &read.config);
+        direct.config.source = read.config.source.clone();
+        assert_eq!(canonical(read), canonical(direct), "{scheme}");
+        // A report renders from it.
+        cpm()
+            .args(["report", "--lang", "en", "--tables"])
+            .arg(&first)
+            .arg("--out-dir")
+            .arg(dir.path().join(format!("reports-{scheme}")))
+            .assert()
+            .success();
+    }
+}
+
+#[test]
+fn the_config_file_scopes_the_run_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(dir.path(), "orders.csv", ORDERS);
+    let config = write(
+        dir.path(),
+        "cpm.toml",
+        "[run]\nby = \"shop\"\nwhere = [\"product=青汁,黒酢\"]\n",
+    );
+    let (files, _) = tables(
+        dir.path(),
+        &["--config", config.to_str().unwrap(), "--where", "shop=公式"],
+    );
+    // 青汁 or 黒酢 (file), and 公式 (flag): A 01-10, B 02-03, C.
+    assert_eq!(accounting(&files), [5, 3, 0, 0, 2]);
+    assert!(files["segments.csv"].starts_with("group,customer_id,"));
+    // An empty --by turns the file's breakdown off.
+    let (files, _) = tables(dir.path(), &["--config", config.to_str().unwrap(), "--by", ""]);
+    assert!(files["segments.csv"].starts_with("customer_id,"));
+    let bad = write(dir.path(), "bad.toml", "[run]\nwhere = 3\n");
+    let output = cpm()
+        .args(["summary", "--config"])
+        .arg(&bad)
+        .arg("--input")
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("run.where"));
+}
+
+/// The tables with customer codes numbered in list order (ids of customers
+/// not in the portfolio dropped), as a folder read back numbers them.
+fn canonical(mut t: cpm::tables::Tables) -> cpm::tables::Tables {
+    let mut ids = cpm::ingest::intern::CustomerIds::default();
+    let p = &mut t.portfolio;
+    for (code, c) in p.customers.iter_mut().enumerate() {
+        ids.push(p.ids.get(c.customer as usize));
+        c.customer = code as u32;
+    }
+    p.ids = ids;
+    t
+}
