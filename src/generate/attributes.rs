@@ -56,9 +56,9 @@ pub struct Attrs {
 /// アフィリエイト, 紙DM, 自然流入.
 fn channel_weights(kind: Kind) -> [f64; 5] {
     match kind {
-        Kind::OneShot => [0.25, 0.30, 0.30, 0.04, 0.11],
+        Kind::OneShot => [0.25, 0.30, 0.30, 0.08, 0.16],
         Kind::Occasional => [0.25, 0.17, 0.15, 0.18, 0.25],
-        Kind::Regular => [0.22, 0.08, 0.06, 0.28, 0.36],
+        Kind::Regular => [0.22, 0.08, 0.06, 0.22, 0.30],
         Kind::Heavy => [0.15, 0.05, 0.05, 0.35, 0.40],
         Kind::Burst => [0.25, 0.25, 0.20, 0.10, 0.20],
     }
