@@ -13,31 +13,68 @@ use crate::tables::write::{csv_field, push_customer_row};
 /// The header of a grouped table: `group,` then the plain table's header.
 pub const GROUP_COLUMN: &str = "group";
 
-/// A grouped table from the plain one: each group's rows (as `table` writes
-/// them for the group's portfolio) prefixed with the group.
-fn grouped(b: &Breakdown, table: impl Fn(&Portfolio) -> String) -> String {
-    let mut out = String::new();
+/// A grouped table from the plain one, into `out`: each group's rows (as
+/// `table` writes them for the group's portfolio) prefixed with the group.
+/// One group's text at a time, so that 10,000 groups never make one string.
+fn grouped_into(
+    b: &Breakdown,
+    table: impl Fn(&Portfolio) -> String,
+    out: &mut impl std::io::Write,
+) -> std::io::Result<()> {
+    // A run has at least one customer, so a breakdown at least one group.
+    debug_assert!(!b.groups.is_empty());
     for (g, (label, p)) in b.groups.iter().zip(&b.portfolios).enumerate() {
         let text = table(p);
         let mut lines = text.lines();
         let header = lines.next().unwrap_or_default();
         if g == 0 {
-            out.push_str(GROUP_COLUMN);
-            out.push(',');
-            out.push_str(header);
-            out.push('\n');
+            writeln!(out, "{GROUP_COLUMN},{header}")?;
         }
         let field = csv_field(label);
+        let mut block = Vec::with_capacity(text.len() + text.len() / 8);
         for line in lines {
-            out.push_str(&field);
-            out.push(',');
-            out.push_str(line);
-            out.push('\n');
+            block.extend_from_slice(field.as_bytes());
+            block.push(b',');
+            block.extend_from_slice(line.as_bytes());
+            block.push(b'\n');
         }
+        out.write_all(&block)?;
     }
-    // A run has at least one customer, so a breakdown at least one group.
-    debug_assert!(!b.groups.is_empty());
-    out
+    Ok(())
+}
+
+fn grouped(b: &Breakdown, table: impl Fn(&Portfolio) -> String) -> String {
+    let mut out = Vec::new();
+    grouped_into(b, table, &mut out).expect("writing to memory");
+    String::from_utf8(out).expect("tables are UTF-8")
+}
+
+/// The grouped tables of the portfolio, written to `dir`, each streamed.
+pub fn write_tables(dir: &Path, whole: &Portfolio, b: &Breakdown) -> Result<()> {
+    use super::{CONVERSION, LADDER, SEGMENTS, SNAPSHOTS, TRANSITIONS};
+    type Table = fn(&Portfolio) -> String;
+    let tables: [(&str, Table); 4] = [
+        (SNAPSHOTS, super::write::snapshots_csv),
+        (TRANSITIONS, super::write::transitions_csv),
+        (CONVERSION, super::write::conversion_csv),
+        (LADDER, super::write::ladder_csv),
+    ];
+    std::fs::create_dir_all(dir).map_err(|source| Error::Write {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    for (name, table) in tables {
+        let path = dir.join(name);
+        let write_err = |source| Error::Write {
+            path: path.clone(),
+            source,
+        };
+        let mut file = std::io::BufWriter::with_capacity(1 << 20, super::write::create_new(&path)?);
+        grouped_into(b, table, &mut file).map_err(write_err)?;
+        file.flush().map_err(write_err)?;
+        crate::output::file_done();
+    }
+    write_segments(&dir.join(SEGMENTS), whole, b)
 }
 
 /// `group,month_end,segment,customers,share,sales,cumulative_sales`; the

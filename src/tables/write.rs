@@ -320,11 +320,7 @@ pub fn write_tables(dir: &Path, tables: &Tables) -> Result<()> {
         &crate::config::rules_file::rules_toml(&tables.config, &tables.run),
     )?;
     if let Some(b) = &tables.breakdown {
-        write_file(dir, SNAPSHOTS, &groups::snapshots_csv(b))?;
-        write_file(dir, TRANSITIONS, &groups::transitions_csv(b))?;
-        write_file(dir, CONVERSION, &groups::conversion_csv(b))?;
-        groups::write_segments(&dir.join(SEGMENTS), p, b)?;
-        write_file(dir, LADDER, &groups::ladder_csv(b))?;
+        groups::write_tables(dir, p, b)?;
     } else {
         write_file(dir, SNAPSHOTS, &snapshots_csv(p))?;
         write_file(dir, TRANSITIONS, &transitions_csv(p))?;
