@@ -377,3 +377,104 @@ fn canonical(mut t: cpm::tables::Tables) -> cpm::tables::Tables {
     p.ids = ids;
     t
 }
+
+#[test]
+fn a_filtered_run_is_the_run_of_the_kept_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let full = dir.path().join("full.csv");
+    cpm()
+        .args(["generate", "--customers", "300", "--seed", "5", "--out"])
+        .arg(&full)
+        .assert()
+        .success();
+    // `shop` is the last column and never quoted: keep the lines by hand.
+    let text = std::fs::read_to_string(&full).unwrap();
+    let kept: String = text
+        .lines()
+        .enumerate()
+        .filter(|(i, l)| *i == 0 || !(l.ends_with(",楽天市場") || l.ends_with(",Amazon")))
+        .map(|(_, l)| format!("{l}\n"))
+        .collect();
+    let dropped = text.lines().count() - kept.lines().count();
+    assert!(dropped > 0);
+    let kept_file = write(dir.path(), "kept.csv", &kept);
+    let run = |input: &Path, out: &str, flags: &[&str]| {
+        let out = dir.path().join(out);
+        cpm()
+            .args(["tables", "--by", "channel", "--input"])
+            .arg(input)
+            .arg("--out-dir")
+            .arg(&out)
+            .args(flags)
+            .assert()
+            .success();
+        let read = |f: &str| std::fs::read_to_string(out.join(f)).unwrap();
+        (
+            ["snapshots.csv", "transitions.csv", "conversion.csv", "ladder.csv", "segments.csv"].map(read),
+            read("data_quality.csv"),
+        )
+    };
+    let (filtered, quality) = run(&full, "filtered", &["--where-not", "shop=楽天市場,Amazon"]);
+    let (alone, _) = run(&kept_file, "alone", &[]);
+    assert_eq!(filtered, alone);
+    assert_eq!(metric(&quality, "excluded_by_filter"), dropped as u64);
+    // The same rows kept with --where.
+    let (kept_by_where, _) = run(&full, "where", &["--where", "shop=公式サイト,電話注文"]);
+    assert_eq!(kept_by_where, alone);
+}
+
+#[test]
+fn lenient_runs_count_rejected_and_excluded_rows_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(
+        dir.path(),
+        "orders.csv",
+        "customer_id,order_date,amount,shop\n\
+         A,2024-01-10,1000,公式\n\
+         B,2024-01-11,abc,公式\n\
+         C,2024-01-12,xyz,楽天\n\
+         D,2024-13-01,500,楽天\n\
+         E,2024-01-20,700,楽天\n\
+         customer_id,order_date,amount,shop\n\
+         F,2024-02-03,900,公式\n",
+    );
+    let out = dir.path().join("out");
+    let output = cpm()
+        .args(["tables", "--lenient", "--where-not", "shop=楽天", "--as-of", "2024-01-31", "--input"])
+        .arg(&input)
+        .arg("--out-dir")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let q = std::fs::read_to_string(out.join("data_quality.csv")).unwrap();
+    // 7 rows read: A used; B rejected (its bad amount); C, D, E excluded (楽天,
+    // their bad cells not checked); the repeated header rejected; F after the as-of date.
+    assert_eq!(metric(&q, "rows_read"), 7);
+    assert_eq!(metric(&q, "rows_used"), 1);
+    assert_eq!(metric(&q, "rows_rejected"), 2);
+    assert_eq!(metric(&q, "excluded_by_filter"), 3);
+    assert_eq!(metric(&q, "rows_after_as_of"), 1);
+    // Without --lenient, a bad cell in a row left out does not stop the run,
+    // one in a row kept does.
+    let strict = |filter: &str| {
+        cpm()
+            .args(["summary", "--where-not", filter, "--input"])
+            .arg(&input)
+            .output()
+            .unwrap()
+    };
+    let output = strict("shop=楽天");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("line 3, column 'amount'"));
+    let only_good = write(
+        dir.path(),
+        "good.csv",
+        "customer_id,order_date,amount,shop\nA,2024-01-10,1000,公式\nC,2024-01-12,xyz,楽天\nE,2024-02-20,700,公式\n",
+    );
+    cpm()
+        .args(["summary", "--where-not", "shop=楽天", "--input"])
+        .arg(&only_good)
+        .assert()
+        .success();
+}
