@@ -323,7 +323,7 @@ fn a_grouped_tables_folder_reads_back_into_the_same_run() {
         let mut direct = cpm::tables::Tables::of(analysis, &read.config);
         direct.config.source = read.config.source.clone();
         assert_eq!(canonical(read), canonical(direct), "{scheme}");
-        // A report renders from it.
+        // A report renders from it; the folder's breakdown is its own.
         cpm()
             .args(["report", "--lang", "en", "--tables"])
             .arg(&first)
@@ -331,7 +331,47 @@ fn a_grouped_tables_folder_reads_back_into_the_same_run() {
             .arg(dir.path().join(format!("reports-{scheme}")))
             .assert()
             .success();
+        let output = cpm()
+            .args(["report", "--by", "product", "--tables"])
+            .arg(&first)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2));
     }
+}
+
+#[test]
+fn group_labels_with_commas_and_quotes_read_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(
+        dir.path(),
+        "orders.csv",
+        "customer_id,order_date,amount,product
+         A,2024-01-10,1000,\"香醋, 720ml\"
+         B,2024-01-11,1000,\"say \"\"hi\"\"\"
+         C,2024-01-12,1000,\n         A,2024-02-10,1000,青汁
+",
+    );
+    let out = dir.path().join("out");
+    cpm()
+        .args(["tables", "--by", "product", "--as-of", "2024-02-29", "--input"])
+        .arg(&input)
+        .arg("--out-dir")
+        .arg(&out)
+        .assert()
+        .success();
+    let read = cpm::tables::read(&out).unwrap();
+    // Byte order: '(' 0x28 < 's' 0x73 < 香 0xE9.
+    assert_eq!(
+        read.breakdown.as_ref().unwrap().groups,
+        ["(none)", "say \"hi\"", "香醋, 720ml"]
+    );
+    let segments = std::fs::read_to_string(out.join("segments.csv")).unwrap();
+    assert!(segments.contains("\n\"say \"\"hi\"\"\",B,first_active,"), "{segments}");
+    assert!(segments.contains("\n\"香醋, 720ml\",A,toddler_active,"), "{segments}");
+    let again = dir.path().join("again");
+    cpm::tables::write_tables(&again, &read).unwrap();
+    assert_eq!(segments, std::fs::read_to_string(again.join("segments.csv")).unwrap());
 }
 
 #[test]
@@ -410,7 +450,14 @@ fn a_filtered_run_is_the_run_of_the_kept_rows() {
             .success();
         let read = |f: &str| std::fs::read_to_string(out.join(f)).unwrap();
         (
-            ["snapshots.csv", "transitions.csv", "conversion.csv", "ladder.csv", "segments.csv"].map(read),
+            [
+                "snapshots.csv",
+                "transitions.csv",
+                "conversion.csv",
+                "ladder.csv",
+                "segments.csv",
+            ]
+            .map(read),
             read("data_quality.csv"),
         )
     };
@@ -440,7 +487,15 @@ fn lenient_runs_count_rejected_and_excluded_rows_apart() {
     );
     let out = dir.path().join("out");
     let output = cpm()
-        .args(["tables", "--lenient", "--where-not", "shop=楽天", "--as-of", "2024-01-31", "--input"])
+        .args([
+            "tables",
+            "--lenient",
+            "--where-not",
+            "shop=楽天",
+            "--as-of",
+            "2024-01-31",
+            "--input",
+        ])
         .arg(&input)
         .arg("--out-dir")
         .arg(&out)
