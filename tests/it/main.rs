@@ -2,6 +2,7 @@
 
 mod boundaries;
 mod breakdown;
+mod breakdown_files;
 mod bridge;
 mod calibrate_whatif;
 mod cli;
