@@ -6,6 +6,7 @@
 //! downstream sees clap or raw TOML.
 
 pub mod rules_file;
+mod scope;
 pub mod settings;
 
 use std::collections::BTreeMap;
@@ -17,7 +18,6 @@ use crate::engine::lifecycle::LifecycleRules;
 use crate::engine::segments::{CpmRules, SuperLoyal};
 use crate::error::{Error, Result};
 use crate::ingest::attribute::Scope;
-use crate::ingest::filter::{Filter, merge};
 use settings::{SETTINGS, Section, Setting, Value};
 
 /// A config file as written by a person: the settings it gives (by
@@ -227,62 +227,7 @@ impl Config {
         };
         for (key, value) in &table {
             match value {
-                toml::Value::Table(inner) if key == "run" => {
-                    let text = |k: &str| inner.get(k).and_then(toml_text);
-                    const KEYS: [&str; 9] = [
-                        "by",
-                        "where",
-                        "where_not",
-                        "cpm_version",
-                        "input",
-                        "as_of",
-                        "config_file",
-                        "config_sha256",
-                        "plan",
-                    ];
-                    for k in inner.keys() {
-                        if !KEYS.contains(&k.as_str()) {
-                            return Err(unknown(&format!("run.{k}")));
-                        }
-                    }
-                    // `where = "p=a"` or `where = ["p=a", "q=b"]`.
-                    let entries = |k: &str| -> Result<Vec<String>> {
-                        match inner.get(k) {
-                            None => Ok(Vec::new()),
-                            Some(toml::Value::String(s)) => Ok(vec![s.clone()]),
-                            Some(toml::Value::Array(items)) => items
-                                .iter()
-                                .map(|v| match v {
-                                    toml::Value::String(s) => Ok(s.clone()),
-                                    other => Err(Error::Config(format!(
-                                        "run.{k} must list \"COLUMN=V1,V2\" strings, got {other}"
-                                    ))),
-                                })
-                                .collect(),
-                            Some(other) => Err(Error::Config(format!(
-                                "run.{k} must be a \"COLUMN=V1,V2\" string or a list of them, got {other}"
-                            ))),
-                        }
-                    };
-                    let by = match inner.get("by") {
-                        None => None,
-                        Some(toml::Value::String(s)) => Some(s.clone()),
-                        Some(other) => {
-                            return Err(Error::Config(format!("run.by must be a column name, got {other}")));
-                        }
-                    };
-                    file.run = Some(RunFile {
-                        by,
-                        where_: entries("where")?,
-                        where_not: entries("where_not")?,
-                        cpm_version: text("cpm_version"),
-                        input: text("input"),
-                        as_of: text("as_of"),
-                        config_file: text("config_file"),
-                        config_sha256: text("config_sha256"),
-                        plan: text("plan"),
-                    });
-                }
+                toml::Value::Table(inner) if key == "run" => file.run = Some(scope::run_file(inner)?),
                 toml::Value::Table(inner) => {
                     if !Section::ALL.iter().any(|s| s.table() == Some(key.as_str())) {
                         let tables = Section::ALL.iter().filter_map(|s| s.table()).chain(["run"]);
@@ -428,41 +373,9 @@ impl Config {
                     .map(|tier| fraction(&format!("response_rates.{tier}"))),
             },
             source: None,
-            scope: scope(file, flags)?,
+            scope: scope::resolve(file, flags)?,
         })
     }
-}
-
-/// The breakdown column and the filters from file and flags: `--by` wins
-/// over `[run] by` (an empty name turns the breakdown off); the filters of
-/// both apply.
-fn scope(file: &ConfigFile, flags: &Overrides) -> Result<Scope> {
-    let run = file.run.clone().unwrap_or_default();
-    let by = flags
-        .by
-        .clone()
-        .or(run.by)
-        .map(|b| b.trim().to_string())
-        .filter(|b| !b.is_empty());
-    let mut filters = Vec::new();
-    for (entries, keep, flag) in [
-        (&run.where_, true, false),
-        (&flags.where_, true, true),
-        (&run.where_not, false, false),
-        (&flags.where_not, false, true),
-    ] {
-        for entry in entries {
-            let filter = Filter::parse(entry, keep).map_err(|e| match flag {
-                true => Error::Usage(e),
-                false => Error::Config(format!("[run] {e}")),
-            })?;
-            filters.push(filter);
-        }
-    }
-    Ok(Scope {
-        by,
-        filters: merge(filters),
-    })
 }
 
 #[cfg(test)]
