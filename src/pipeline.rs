@@ -43,9 +43,16 @@ pub fn analyze(path: &Path, config: &Config, read: &ReadOptions, as_of: Option<D
 
 /// Analyses the order rows of a polars frame (any column names, as
 /// `config.columns` says) into the tables: the library's polars entry.
+/// Scoped and broken down as the config says, like a file.
 pub fn analyze_frame(frame: &polars::prelude::DataFrame, config: &Config, as_of: Option<Day>) -> Result<Tables> {
-    let (orders, ingest) = ingest::read_frame(frame, &config.columns, config.time_zone, &ReadOptions::default())?;
-    let analysis = analyze_orders(orders, ingest, config, as_of)?;
+    let (orders, ingest, attribute) = ingest::read_frame_scoped(
+        frame,
+        &config.columns,
+        config.time_zone,
+        &ReadOptions::default(),
+        &config.scope,
+    )?;
+    let analysis = analyze_grouped(orders, ingest, attribute, config, as_of)?;
     Ok(Tables::of(analysis, config))
 }
 

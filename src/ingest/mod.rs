@@ -297,15 +297,25 @@ pub fn read_frame(
     tz: Tz,
     options: &ReadOptions,
 ) -> Result<(Orders, IngestReport)> {
+    read_frame_scoped(frame, columns, tz, options, &Scope::default()).map(|(orders, report, _)| (orders, report))
+}
+
+/// [`read_frame`] with a scope, as [`read_scoped`] reads a file.
+pub fn read_frame_scoped(
+    frame: &DataFrame,
+    columns: &Columns,
+    tz: Tz,
+    options: &ReadOptions,
+    scope: &Scope,
+) -> Result<(Orders, IngestReport, Option<Attribute>)> {
     read_source(
         Path::new(FRAME_NAME),
         Source::Frame(frame.clone()),
         columns,
         tz,
         options,
-        &Scope::default(),
+        scope,
     )
-    .map(|(orders, report, _)| (orders, report))
 }
 
 /// What messages call a frame handed to [`read_frame`].

@@ -248,3 +248,29 @@ fn japanese_column_names_in_a_shift_jis_file() {
             .contains("by = \"広告媒体\"")
     );
 }
+
+#[test]
+fn a_frame_is_scoped_and_broken_down_like_the_file() {
+    use polars::prelude::*;
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/orders.csv");
+    let flags = cpm::config::Overrides {
+        by: Some("channel".into()),
+        where_not: vec!["shop=電話注文".into()],
+        ..Default::default()
+    };
+    let config = cpm::config::Config::resolve(&Default::default(), &flags).unwrap();
+    let from_file = cpm::pipeline::analyze(&sample, &config, &Default::default(), None).unwrap();
+    let frame = CsvReadOptions::default()
+        .with_infer_schema_length(Some(0))
+        .try_into_reader_with_file_path(Some(sample))
+        .unwrap()
+        .finish()
+        .unwrap();
+    let tables = cpm::pipeline::analyze_frame(&frame, &config, None).unwrap();
+    assert_eq!(tables.breakdown, from_file.breakdown);
+    assert_eq!(tables.portfolio, from_file.portfolio);
+    assert!(tables.quality.excluded_by_filter > 0);
+    assert_eq!(tables.quality.excluded_by_filter, from_file.ingest.excluded_by_filter);
+    let b = tables.breakdown.unwrap();
+    assert_eq!(b.groups, ["SNS広告", "アフィリエイト", "検索広告", "紙DM", "自然流入"]);
+}
