@@ -174,7 +174,7 @@ pub enum Command {
     Summary(SummaryArgs),
     /// Write the monthly report (HTML, PNG/SVG charts, tables, customer lists).
     Report(ReportArgs),
-    /// Generate a deterministic synthetic order history (CSV or Parquet).
+    /// Generate a deterministic synthetic order history (CSV or Parquet), with channel, product and shop columns.
     Generate(GenerateArgs),
     /// Suggest thresholds from the data, with the evidence; optionally write them as a cpm.toml to edit.
     Calibrate(CalibrateArgs),
