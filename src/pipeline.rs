@@ -120,6 +120,23 @@ pub fn analyze_grouped(
         // The column as the config names it (as `rules.toml` records it).
         (config.scope.by.clone().unwrap_or(a.column), of, labels)
     });
+    if let Some((column, _, labels)) = &groups {
+        let need = breakdown::memory_estimate(labels.len(), snapshot_days.len(), config.labels().len());
+        if need > breakdown::MAX_MEMORY {
+            return Err(Error::input(
+                &path,
+                format!(
+                    "--by {column}: {} groups over {} month-ends would need about {} GB for the groups' tables \
+                     (at most {} GB); break down by a column with fewer values (a column with a value per \
+                     customer or per order is not an attribute), or narrow the run with --where",
+                    labels.len(),
+                    snapshot_days.len(),
+                    need.div_ceil(1 << 30),
+                    breakdown::MAX_MEMORY >> 30
+                ),
+            ));
+        }
+    }
     let (tl, rows) = timelines::build(orders, last);
     let toddler_days = config.rules.toddler_days;
     let (portfolio, breakdown) = match groups {

@@ -135,6 +135,20 @@ pub fn customer_groups(
     (groups, labels.into_iter().map(str::to_string).collect())
 }
 
+/// Most memory the groups' portfolios may take (see [`memory_estimate`]).
+pub const MAX_MEMORY: u64 = 4 << 30;
+
+/// Bytes the portfolios of `groups` groups take at most, over `months`
+/// month-ends and `segments` segments: per month, a transition matrix
+/// (`(segments + 1) × segments` counts), counts and two sums per segment,
+/// and the cohort ladder (14 × segments), 8 bytes each, plus the vectors'
+/// headers (a small-group estimate: most groups of a wide column are small,
+/// and their ladders and cohorts fewer).
+pub fn memory_estimate(groups: usize, months: usize, segments: usize) -> u64 {
+    let per_month = ((segments + 1) * segments + 3 * segments + 14 * segments) * 8 + (segments + 4) * 24;
+    groups as u64 * months as u64 * per_month as u64
+}
+
 /// What one worker produced for a group it walked.
 enum GroupPart {
     /// The whole group was in the worker's range: finished.

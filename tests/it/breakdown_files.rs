@@ -274,3 +274,42 @@ fn a_frame_is_scoped_and_broken_down_like_the_file() {
     let b = tables.breakdown.unwrap();
     assert_eq!(b.groups, ["SNS広告", "アフィリエイト", "検索広告", "紙DM", "自然流入"]);
 }
+
+#[test]
+fn a_column_with_a_value_per_customer_is_refused_before_the_walk() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("orders.csv");
+    cpm()
+        .args([
+            "generate",
+            "--customers",
+            "20000",
+            "--start",
+            "2016-01-01",
+            "--end",
+            "2025-12-31",
+            "--out",
+        ])
+        .arg(&input)
+        .assert()
+        .success();
+    let output = cpm()
+        .args(["summary", "--by", "customer_id", "--input"])
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    // 20,000 groups × 120 month-ends × 2,576 bytes ≈ 5.8 GiB, over the 4 GiB allowed.
+    assert!(
+        stderr.contains("--by customer_id: 20000 groups over 120 month-ends would need about 6 GB"),
+        "{stderr}"
+    );
+    // A column of a few values is fine on the same file.
+    cpm()
+        .args(["summary", "--by", "shop", "--input"])
+        .arg(&input)
+        .assert()
+        .success();
+}
