@@ -48,6 +48,7 @@ pub mod config;
 pub mod dates;
 pub mod engine;
 pub mod error;
+pub mod forecast;
 pub mod generate;
 pub mod ingest;
 pub mod money;

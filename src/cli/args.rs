@@ -180,6 +180,8 @@ pub enum Command {
     Calibrate(CalibrateArgs),
     /// Compare the latest month-end under the current rules and under changed ones (--set KEY=VALUE).
     Whatif(WhatifArgs),
+    /// Forecast the segments for the coming months (with a conversion scenario and a backtest).
+    Forecast(super::forecast::ForecastArgs),
 }
 
 /// Where the orders come from and which rules apply.

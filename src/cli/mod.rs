@@ -9,6 +9,7 @@
 mod advice;
 pub mod args;
 mod common;
+pub mod forecast;
 mod generate;
 mod portfolio;
 
@@ -24,5 +25,6 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Generate(args) => generate::generate(&args),
         Command::Calibrate(args) => advice::calibrate(&args),
         Command::Whatif(args) => advice::whatif(&args),
+        Command::Forecast(args) => forecast::forecast(&args),
     }
 }

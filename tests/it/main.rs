@@ -9,6 +9,7 @@ mod cli;
 mod common;
 mod data_quality;
 mod errors;
+mod forecast;
 mod frames;
 mod fuzz_regressions;
 mod ingest_files;

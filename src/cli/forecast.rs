@@ -1,0 +1,145 @@
+//! `cpm forecast`: the command's flags, and the glue between them, the
+//! files and the engine in `crate::forecast` (which has no I/O).
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::args::InputArgs;
+use crate::config::Scheme;
+use crate::dates::Day;
+use crate::error::{Error, Result};
+use crate::forecast::{self, NewCustomers, Settings, backtest, csv};
+use crate::tables::{self, write_file};
+
+/// The seed of the simulation: fixed, so a forecast is reproducible.
+const SEED: u64 = 20_240_401;
+
+#[derive(Debug, Args)]
+pub struct ForecastArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Months to forecast after the last snapshot (at least 1).
+    #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=120))]
+    pub months: u32,
+    /// New customers per month: auto (from the history: same month a year earlier × recent trend) or a number.
+    #[arg(long, default_value = "auto", value_parser = new_customers_arg, value_name = "auto|N")]
+    pub new_customers: NewCustomers,
+    /// A scenario beside the baseline: conversion=RATE (初回→よちよち rate, 0 to 1, e.g. conversion=0.5).
+    #[arg(long, value_parser = scenario_arg, value_name = "conversion=RATE")]
+    pub scenario: Option<f64>,
+    /// Also replay the forecast from earlier month-ends and compare with what happened (backtest.csv).
+    #[arg(long)]
+    pub backtest: bool,
+    /// Folder for the CSV files (created if missing).
+    #[arg(long, short = 'o')]
+    pub out_dir: PathBuf,
+}
+
+fn new_customers_arg(text: &str) -> Result<NewCustomers, String> {
+    match text.trim() {
+        "auto" => Ok(NewCustomers::Auto),
+        n => n
+            .parse::<u64>()
+            .map(NewCustomers::Fixed)
+            .map_err(|_| format!("expected auto or a whole number >= 0, got {text:?}")),
+    }
+}
+
+/// `conversion=RATE` with RATE in [0, 1].
+fn scenario_arg(text: &str) -> Result<f64, String> {
+    let (key, value) = text
+        .split_once('=')
+        .ok_or_else(|| format!("expected conversion=RATE (e.g. conversion=0.5), got {text:?}"))?;
+    if key.trim() != "conversion" {
+        return Err(format!(
+            "unknown key {:?}; the only scenario is conversion=RATE (the 初回→よちよち rate, 0 to 1)",
+            key.trim()
+        ));
+    }
+    match value.trim().parse::<f64>() {
+        Ok(rate) if (0.0..=1.0).contains(&rate) => Ok(rate),
+        _ => Err(format!(
+            "the conversion rate must be between 0 and 1 (e.g. 0.5 for 50%), got {:?}",
+            value.trim()
+        )),
+    }
+}
+
+fn new_customers_text(n: NewCustomers) -> String {
+    match n {
+        NewCustomers::Auto => "auto".into(),
+        NewCustomers::Fixed(n) => n.to_string(),
+    }
+}
+
+pub(super) fn forecast(args: &ForecastArgs) -> Result<()> {
+    let config = super::common::config(&args.input.run)?;
+    let read = super::common::read_options(&args.input.run);
+    let as_of = args.input.run.as_of;
+    if config.scheme != Scheme::Cpm {
+        return Err(Error::Config(
+            "cpm forecast supports the CPM scheme (--scheme cpm) only; the lifecycle scheme is not forecast yet".into(),
+        ));
+    }
+    tables::ensure_dir(&args.out_dir)?;
+    let (orders, ingest) = crate::ingest::read_orders(&args.input.input, &config.columns, config.time_zone, &read)?;
+    let path = ingest.path.clone();
+    let latest_row = orders.day.iter().copied().max();
+    let cutoff = as_of.unwrap_or(Day::MAX);
+    let earliest = orders
+        .day
+        .iter()
+        .zip(&orders.amount)
+        .filter(|&(&d, a)| !a.is_negative() && d <= cutoff)
+        .map(|(&d, _)| d)
+        .min();
+    let (Some(earliest), Some(latest_row)) = (earliest, latest_row) else {
+        return Err(Error::NoData(format!(
+            "{}: no purchase rows to forecast from",
+            path.display()
+        )));
+    };
+    let days = crate::engine::snapshots::snapshot_days(earliest, latest_row, as_of)?;
+    let (tl, _) = crate::engine::timelines::build(orders, *days.last().expect("snapshot days"));
+    let settings = Settings {
+        months: args.months as usize,
+        new_customers: args.new_customers,
+        scenario: args.scenario,
+        seed: SEED,
+    };
+    let f = forecast::forecast(&tl, &config.rules, &days, days.len() - 1, &settings)?;
+    // The backtest runs before anything is written, so that a run that
+    // fails leaves no partial output behind.
+    let backtest = if args.backtest {
+        let counts =
+            crate::engine::snapshots::compute(tl.clone(), &config.rules, &days, config.rules.toddler_days).counts;
+        Some(backtest::backtest(&tl, &config.rules, &days, &counts, &settings)?)
+    } else {
+        None
+    };
+    let dir = &args.out_dir;
+    write_file(dir, csv::FORECAST, &csv::forecast_csv(&f, &f.baseline))?;
+    write_file(dir, csv::FLOW, &csv::flow_csv(&f, &f.baseline))?;
+    if let Some((_, _, s)) = &f.scenario {
+        write_file(dir, csv::SCENARIO_FORECAST, &csv::forecast_csv(&f, s))?;
+        write_file(dir, csv::SCENARIO_FLOW, &csv::flow_csv(&f, s))?;
+    }
+    let run = crate::config::rules_file::RunInfo {
+        input: path
+            .file_name()
+            .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned()),
+        as_of: f.origin,
+    };
+    let rules = crate::config::rules_file::rules_toml(&config, &run)
+        + &csv::model_toml(&f, settings.months, &new_customers_text(args.new_customers), SEED);
+    write_file(dir, tables::RULES, &rules)?;
+    eprint!("{}", csv::run_text(&f));
+    if let Some(b) = &backtest {
+        write_file(dir, csv::BACKTEST, &csv::backtest_csv(b, &f))?;
+        write_file(dir, csv::BACKTEST_SUMMARY, &csv::backtest_summary_csv(b))?;
+        print!("{}", csv::backtest_text(b));
+    }
+    eprintln!("wrote {}", dir.display());
+    Ok(())
+}

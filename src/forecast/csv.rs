@@ -1,0 +1,215 @@
+//! The forecast's files as text (UTF-8, comma, header row, dates
+//! `YYYY-MM-DD`, months `YYYY-MM`, as the other contract files), and the
+//! short summaries printed after a run. Writing them is the caller's job.
+
+use std::fmt::Write as _;
+
+use crate::dates::{format_day, format_month, month_of};
+
+use super::backtest::Backtest;
+use super::{Forecast, Projection};
+
+pub const FORECAST: &str = "forecast.csv";
+pub const FLOW: &str = "forecast_flow.csv";
+pub const SCENARIO_FORECAST: &str = "scenario_forecast.csv";
+pub const SCENARIO_FLOW: &str = "scenario_forecast_flow.csv";
+pub const BACKTEST: &str = "backtest.csv";
+pub const BACKTEST_SUMMARY: &str = "backtest_summary.csv";
+
+/// `month_end,segment,customers,low,high`: every coming month-end × every
+/// segment in canonical order; low/high bound an 80% interval.
+pub fn forecast_csv(f: &Forecast, p: &Projection) -> String {
+    let mut out = String::from("month_end,segment,customers,low,high\n");
+    for (m, &day) in f.month_ends.iter().enumerate() {
+        for (s, label) in f.labels.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "{},{},{},{},{}",
+                format_day(day),
+                label.id,
+                p.customers[m][s],
+                p.low[m][s],
+                p.high[m][s]
+            );
+        }
+    }
+    out
+}
+
+/// `month,new_customers,purchase_days,existing_purchase_days,sales`:
+/// expected values per coming month (sales in currency units).
+pub fn flow_csv(f: &Forecast, p: &Projection) -> String {
+    let mut out = String::from("month,new_customers,purchase_days,existing_purchase_days,sales\n");
+    for (m, &day) in f.month_ends.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "{},{},{:.1},{:.1},{:.0}",
+            format_month(month_of(day)),
+            f.new_per_month[m],
+            p.purchase_days[m],
+            p.existing_purchase_days[m],
+            p.sales[m] / 1e6
+        );
+    }
+    out
+}
+
+/// `origin,horizon,month_end,segment,actual,forecast`.
+pub fn backtest_csv(b: &Backtest, f: &Forecast) -> String {
+    let mut out = String::from("origin,horizon,month_end,segment,actual,forecast\n");
+    for r in &b.rows {
+        let _ = writeln!(
+            out,
+            "{},{},{},{},{},{}",
+            format_day(r.origin),
+            r.horizon,
+            format_day(r.month_end),
+            f.labels[r.segment].id,
+            r.actual,
+            r.forecast
+        );
+    }
+    out
+}
+
+/// `horizon,origins,segments_wmape,persistence_segments_wmape,purchase_days_wmape,persistence_purchase_days_wmape`.
+pub fn backtest_summary_csv(b: &Backtest) -> String {
+    let mut out = String::from(
+        "horizon,origins,segments_wmape,persistence_segments_wmape,purchase_days_wmape,persistence_purchase_days_wmape\n",
+    );
+    for h in &b.summary {
+        let _ = writeln!(
+            out,
+            "{},{},{:.4},{:.4},{:.4},{:.4}",
+            h.horizon, h.origins, h.segments, h.segments_persistence, h.purchase_days, h.purchase_days_persistence
+        );
+    }
+    out
+}
+
+/// The backtest's error table for the terminal.
+pub fn backtest_text(b: &Backtest) -> String {
+    let mut out = String::from(
+        "backtest: weighted MAPE by horizon (forecast vs persistence = counts stay as they are)\n\
+         horizon origins  segments  persist.  purch.days  persist.\n",
+    );
+    for h in &b.summary {
+        let _ = writeln!(
+            out,
+            "{:>7} {:>7} {:>8.1}% {:>8.1}% {:>10.1}% {:>8.1}%",
+            h.horizon,
+            h.origins,
+            100.0 * h.segments,
+            100.0 * h.segments_persistence,
+            100.0 * h.purchase_days,
+            100.0 * h.purchase_days_persistence
+        );
+    }
+    out
+}
+
+/// The model and the scenario, as a TOML section appended to `rules.toml`.
+pub fn model_toml(f: &Forecast, months: usize, new_customers: &str, seed: u64) -> String {
+    let mut out = String::from("\n[forecast]\n");
+    let _ = writeln!(
+        out,
+        "# Forecast from {} ({} customers present).",
+        format_day(f.origin),
+        f.customers_at_origin
+    );
+    let _ = writeln!(out, "months = {months}");
+    let _ = writeln!(out, "new_customers = \"{new_customers}\"");
+    let _ = writeln!(out, "seed = {seed}");
+    let _ = writeln!(out, "replicates = {}", f.replicates);
+    match &f.model.params {
+        Some(m) => {
+            let _ = writeln!(
+                out,
+                "# {} fitted by maximum likelihood at the origin (time in weeks)\n\
+                 model = \"{}\"\nr = {}\nalpha = {}\na = {}\nb = {}",
+                if m.modified { "MBG/NBD" } else { "BG/NBD" },
+                if m.modified { "mbgnbd" } else { "bgnbd" },
+                m.r,
+                m.alpha,
+                m.a,
+                m.b
+            );
+        }
+        None => {
+            out.push_str("# No one in the history bought twice: no repeat purchase is forecast.\nmodel = \"none\"\n")
+        }
+    }
+    let _ = writeln!(out, "rate_factor = {}", f.model.rate_factor);
+    if let Some((day, tried)) = &f.model.check {
+        let _ = writeln!(
+            out,
+            "# Chosen by the error of a forecast from {} over the 3 months after it (segment wMAPE + purchase-day MAPE):",
+            format_day(*day)
+        );
+        for t in tried {
+            let variant = if t.modified { "MBG/NBD" } else { "BG/NBD" };
+            let adjusted = if t.adjusted {
+                " with the recent-rate adjustment"
+            } else {
+                ""
+            };
+            let _ = writeln!(out, "#   {variant}{adjusted}: {:.1}%", 100.0 * t.error);
+        }
+    }
+    if let Some((conv, observed, _)) = &f.scenario {
+        let _ = writeln!(
+            out,
+            "\n[forecast.scenario]\n\
+             # Scenario: 初回→よちよち conversion at {} instead of the observed {:.4} ({} of {} first-time customers \
+             acquired {}..{}).\n\
+             # Every first-time customer whose toddler_days window is still open (the new ones included) and who does not \
+             buy again within it in the baseline does so with probability (rate - observed) / (1 - observed), on a \
+             day drawn uniformly in the rest of the window; below the observed rate, converters lose their purchases \
+             in the window with probability (observed - rate) / observed. Everything else is the baseline's draw.",
+            conv.rate,
+            observed.rate,
+            observed.converted,
+            observed.cohort_size,
+            format_month(observed.first_cohort),
+            format_month(observed.last_cohort),
+        );
+        let _ = writeln!(
+            out,
+            "conversion = {}\nobserved_conversion = {}",
+            conv.rate, observed.rate
+        );
+    }
+    out
+}
+
+/// A few lines for the terminal after a run.
+pub fn run_text(f: &Forecast) -> String {
+    let mut out = String::new();
+    let last = f.month_ends.len() - 1;
+    let _ = writeln!(
+        out,
+        "forecast from {} to {}: {} customers now, {} after {} months ({} new)",
+        format_day(f.origin),
+        format_day(f.month_ends[last]),
+        f.customers_at_origin,
+        f.baseline.customers[last].iter().sum::<u64>(),
+        f.month_ends.len(),
+        f.new_per_month.iter().sum::<u64>()
+    );
+    if let Some(loyal) = f.labels.iter().position(|l| l.id == "loyal_active") {
+        let p = &f.baseline;
+        let _ = write!(
+            out,
+            "loyal_active at {}: {} (80% interval {}..{})",
+            format_day(f.month_ends[last]),
+            p.customers[last][loyal],
+            p.low[last][loyal],
+            p.high[last][loyal]
+        );
+        if let Some((conv, _, s)) = &f.scenario {
+            let _ = write!(out, "; with conversion {}: {}", conv.rate, s.customers[last][loyal]);
+        }
+        out.push('\n');
+    }
+    out
+}

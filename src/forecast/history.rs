@@ -1,0 +1,145 @@
+//! What the history says besides each customer's facts: how many new
+//! customers arrived each month (the plan for new customers), what they
+//! spend, and the observed 初回→よちよち rate that the scenario replaces.
+
+use crate::dates::{Day, MonthIndex, first_day_of_month, last_day_of_month, month_of};
+
+fn days_in_month(m: MonthIndex) -> i32 {
+    last_day_of_month(m) - first_day_of_month(m) + 1
+}
+
+use super::state::Customer;
+
+/// New customers per month after the origin: a given number, or `auto`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NewCustomers {
+    /// From the history: the same month a year earlier, scaled by the trend
+    /// of the last three months against the same months a year before; with
+    /// less than 15 months of history, the mean of the last three months.
+    Auto,
+    Fixed(u64),
+}
+
+/// Acquisitions (first purchases) by calendar month, for every month from
+/// the earliest customer's through the origin's.
+fn acquisitions(customers: &[Customer], origin: Day) -> (MonthIndex, Vec<u64>) {
+    let first_month = customers
+        .iter()
+        .map(|c| month_of(c.first))
+        .min()
+        .unwrap_or(month_of(origin));
+    let mut counts = vec![0u64; (month_of(origin) - first_month + 1) as usize];
+    for c in customers {
+        counts[(month_of(c.first) - first_month) as usize] += 1;
+    }
+    (first_month, counts)
+}
+
+/// The number of new customers in each period ending on `month_ends`
+/// (the first period starts the day after `origin`).
+pub fn new_customers_plan(plan: NewCustomers, customers: &[Customer], origin: Day, month_ends: &[Day]) -> Vec<u64> {
+    let (first_month, counts) = acquisitions(customers, origin);
+    // Whole months of history: the origin's month only if it ends there.
+    let whole = if last_day_of_month(month_of(origin)) == origin {
+        counts.len()
+    } else {
+        counts.len() - 1
+    };
+    let hist = &counts[..whole];
+    let mut out = Vec::with_capacity(month_ends.len());
+    let mut period_start = origin;
+    for &end in month_ends {
+        let m = month_of(end);
+        let fraction = f64::from(end - period_start) / f64::from(days_in_month(m));
+        period_start = end;
+        let n = match plan {
+            NewCustomers::Fixed(n) => n as f64,
+            NewCustomers::Auto => auto_month(hist, first_month, m),
+        };
+        out.push((n * fraction).round() as u64);
+    }
+    out
+}
+
+fn auto_month(hist: &[u64], first_month: MonthIndex, month: MonthIndex) -> f64 {
+    let sum = |r: std::ops::Range<usize>| hist[r].iter().sum::<u64>() as f64;
+    let k = hist.len();
+    if k == 0 {
+        return 0.0;
+    }
+    if k < 15 {
+        let from = k.saturating_sub(3);
+        return sum(from..k) / (k - from) as f64;
+    }
+    // The same calendar month, in the last year of the history.
+    let mut idx = (month - first_month) as usize;
+    while idx >= k {
+        idx -= 12;
+    }
+    let recent = sum(k - 3..k);
+    let year_before = sum(k - 15..k - 12);
+    let trend = if year_before > 0.0 {
+        (recent / year_before).clamp(0.5, 2.0)
+    } else {
+        1.0
+    };
+    hist[idx] as f64 * trend
+}
+
+/// Spend per purchase day of the customers acquired in the last year
+/// before the origin (all customers if none), every `step`-th of them.
+pub fn newcomer_spend(customers: &[Customer], origin: Day) -> Vec<i64> {
+    let recent: Vec<i64> = customers
+        .iter()
+        .filter(|c| origin - c.first < 365)
+        .map(|c| c.spend())
+        .collect();
+    let all = if recent.is_empty() {
+        customers.iter().map(|c| c.spend()).collect()
+    } else {
+        recent
+    };
+    let step = all.len().div_ceil(200_000).max(1);
+    all.into_iter().step_by(step).collect()
+}
+
+/// The observed 初回→よちよち rate (spec section 6), pooled over the last 12
+/// acquisition cohorts whose window has closed by the origin.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ObservedConversion {
+    pub rate: f64,
+    pub converted: u64,
+    pub cohort_size: u64,
+    pub first_cohort: MonthIndex,
+    pub last_cohort: MonthIndex,
+}
+
+pub fn observed_conversion(customers: &[Customer], origin: Day, toddler_days: i32) -> Option<ObservedConversion> {
+    let last = (month_of(origin) - 13..=month_of(origin))
+        .rev()
+        .find(|&m| last_day_of_month(m) + toddler_days - 1 <= origin)?;
+    let first = last - 11;
+    let (mut size, mut converted) = (0u64, 0u64);
+    for c in customers {
+        let m = month_of(c.first);
+        if m < first || m > last {
+            continue;
+        }
+        size += 1;
+        if c.second.is_some_and(|s| s - c.first < toddler_days) {
+            converted += 1;
+        }
+    }
+    let first_cohort = customers
+        .iter()
+        .map(|c| month_of(c.first))
+        .filter(|&m| m >= first && m <= last)
+        .min()?;
+    Some(ObservedConversion {
+        rate: converted as f64 / size as f64,
+        converted,
+        cohort_size: size,
+        first_cohort,
+        last_cohort: last,
+    })
+}

@@ -1,0 +1,267 @@
+//! `cpm forecast`: the portfolio's next months, segment by segment.
+//!
+//! Why this shape: a per-customer purchase model (BG/NBD, [`bgnbd`]) says
+//! *when* each customer is likely to buy again; the CPM rules, applied to
+//! those simulated purchase days ([`simulate`]), say *which segment* that
+//! puts them in at each coming month-end. The deterministic parts (the
+//! 240-day line, tenure thresholds) stay exact; only purchases are random.
+//! New customers arrive by a plan from the history ([`history`]); the one
+//! tuning choice is made by rolling origins inside the history ([`model`]);
+//! [`backtest`] measures the whole procedure against what happened.
+//! No I/O and no clock: the caller reads the orders and writes [`csv`].
+
+pub mod backtest;
+pub mod bgnbd;
+pub mod csv;
+pub mod history;
+pub mod model;
+pub mod rng;
+pub mod simulate;
+pub mod state;
+
+use crate::dates::{Day, format_day, last_day_of_month, month_of};
+use crate::engine::segments::{Classifier, CpmRules, SegmentLabel};
+use crate::engine::timelines::Timelines;
+use crate::error::{Error, Result};
+
+pub use history::NewCustomers;
+use history::ObservedConversion;
+use model::ModelChoice;
+use simulate::{Conversion, Plan, Tally};
+
+/// Month-ends of history an origin needs before it: with fewer, the
+/// purchase model has too few repeat purchases to be estimated.
+pub const MIN_HISTORY_MONTHS: usize = 3;
+/// z of the 10% and 90% quantiles of a normal: an 80% interval.
+const Z80: f64 = 1.281_551_565_545;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    pub months: usize,
+    pub new_customers: NewCustomers,
+    /// The 初回→よちよち rate of the conversion scenario.
+    pub scenario: Option<f64>,
+    pub seed: u64,
+}
+
+/// One scenario's (or the baseline's) projection.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Projection {
+    /// `[month][segment]`: expected customers, rounded so that each month's
+    /// segments add up to the customers present exactly.
+    pub customers: Vec<Vec<u64>>,
+    pub low: Vec<Vec<u64>>,
+    pub high: Vec<Vec<u64>>,
+    /// Unrounded expected customers.
+    pub expected: Vec<Vec<f64>>,
+    pub purchase_days: Vec<f64>,
+    pub existing_purchase_days: Vec<f64>,
+    /// Expected sales per month, in millionths.
+    pub sales: Vec<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Forecast {
+    pub labels: Vec<SegmentLabel>,
+    pub origin: Day,
+    pub month_ends: Vec<Day>,
+    pub model: ModelChoice,
+    pub new_per_month: Vec<u64>,
+    pub replicates: usize,
+    pub baseline: Projection,
+    pub scenario: Option<(Conversion, ObservedConversion, Projection)>,
+    /// Customers present at the origin.
+    pub customers_at_origin: u64,
+}
+
+/// The month-ends after `origin`, `months` of them.
+pub fn future_month_ends(origin: Day, months: usize) -> Vec<Day> {
+    let start = if last_day_of_month(month_of(origin)) == origin {
+        month_of(origin) + 1
+    } else {
+        month_of(origin)
+    };
+    (0..months).map(|k| last_day_of_month(start + k as i32)).collect()
+}
+
+/// Replicates per customer: more for small portfolios so that the expected
+/// counts are smooth, at least two so that the interval can be estimated.
+fn replicates(customers: usize) -> usize {
+    (2_000_000usize.div_ceil(customers.max(1))).clamp(2, 100)
+}
+
+/// Checks that `at` (an index into `history_ends`) leaves enough history.
+pub fn check_history(history_ends: &[Day], at: usize, first_purchase: Day) -> Result<()> {
+    if at + 1 < MIN_HISTORY_MONTHS {
+        return Err(Error::NoData(format!(
+            "a forecast needs at least {MIN_HISTORY_MONTHS} month-ends of history up to its start, to estimate how \
+             often customers buy again; the history from {} to {} has {}. Give a later --as-of or a longer order history",
+            format_day(first_purchase),
+            format_day(history_ends[at]),
+            at + 1
+        )));
+    }
+    Ok(())
+}
+
+/// Forecasts from `history_ends[at]` (the origin). `history_ends` are the
+/// run's snapshot dates; `tl` holds the rows up to the last of them.
+pub fn forecast(
+    tl: &Timelines,
+    rules: &CpmRules,
+    history_ends: &[Day],
+    at: usize,
+    settings: &Settings,
+) -> Result<Forecast> {
+    let origin = history_ends[at];
+    let customers = state::customers_at(tl, origin);
+    let first_purchase = customers.iter().map(|c| c.first).min().unwrap_or(origin);
+    check_history(history_ends, at, first_purchase)?;
+    let scenario = match settings.scenario {
+        None => None,
+        Some(rate) => {
+            let observed = history::observed_conversion(&customers, origin, rules.toddler_days).ok_or_else(|| {
+                Error::NoData(format!(
+                    "the conversion scenario needs at least one acquisition cohort whose {}-day window has closed by {}, \
+                     to know the observed 初回→よちよち rate; the history is too short",
+                    rules.toddler_days,
+                    format_day(origin)
+                ))
+            })?;
+            Some((
+                Conversion {
+                    rate,
+                    observed: observed.rate,
+                },
+                observed,
+            ))
+        }
+    };
+    let model = model::choose(tl, rules, &customers, history_ends, at, MIN_HISTORY_MONTHS - 1);
+    let month_ends = future_month_ends(origin, settings.months);
+    let new_per_month = history::new_customers_plan(settings.new_customers, &customers, origin, &month_ends);
+    let total = customers.len() + new_per_month.iter().sum::<u64>() as usize;
+    let reps = replicates(total);
+    let plan = Plan {
+        rules,
+        origin,
+        month_ends: month_ends.clone(),
+        model: model.params,
+        rate_factor: model.rate_factor,
+        new_per_month: new_per_month.clone(),
+        new_spend: history::newcomer_spend(&customers, origin),
+        scenario: scenario.map(|(c, _)| c),
+        replicates: reps,
+        seed: settings.seed,
+    };
+    let outcome = simulate::simulate(&plan, &customers);
+    let n_seg = rules.labels().len();
+    let mut present = customers.len() as u64;
+    let mut totals = Vec::with_capacity(month_ends.len());
+    for &n in &new_per_month {
+        present += n;
+        totals.push(present);
+    }
+    Ok(Forecast {
+        labels: rules.labels().to_vec(),
+        origin,
+        month_ends,
+        model,
+        new_per_month,
+        replicates: reps,
+        baseline: projection(&outcome.baseline, n_seg, &totals),
+        scenario: scenario
+            .zip(outcome.scenario)
+            .map(|((c, o), t)| (c, o, projection(&t, n_seg, &totals))),
+        customers_at_origin: customers.len() as u64,
+    })
+}
+
+fn projection(t: &Tally, n_seg: usize, totals: &[u64]) -> Projection {
+    let months = totals.len();
+    let mut p = Projection {
+        customers: Vec::with_capacity(months),
+        low: Vec::with_capacity(months),
+        high: Vec::with_capacity(months),
+        expected: Vec::with_capacity(months),
+        purchase_days: t.purchase_days.clone(),
+        existing_purchase_days: t.existing_purchase_days.clone(),
+        sales: t.sales.clone(),
+    };
+    for (m, &total) in totals.iter().enumerate() {
+        let expected = t.counts[m * n_seg..(m + 1) * n_seg].to_vec();
+        let rounded = round_to_total(&expected, total);
+        let sd: Vec<f64> = t.variance[m * n_seg..(m + 1) * n_seg]
+            .iter()
+            .map(|v| v.max(0.0).sqrt())
+            .collect();
+        p.low.push(
+            expected
+                .iter()
+                .zip(&sd)
+                .map(|(e, s)| (e - Z80 * s).floor().max(0.0) as u64)
+                .collect(),
+        );
+        p.high.push(
+            expected
+                .iter()
+                .zip(&sd)
+                .map(|(e, s)| (e + Z80 * s).ceil() as u64)
+                .collect(),
+        );
+        p.customers.push(rounded);
+        p.expected.push(expected);
+    }
+    p
+}
+
+/// Rounds `values` (which add up to `total`, up to float error) to whole
+/// numbers that add up to `total` exactly: largest remainders first.
+pub fn round_to_total(values: &[f64], total: u64) -> Vec<u64> {
+    let mut out: Vec<u64> = values.iter().map(|v| v.max(0.0).floor() as u64).collect();
+    let mut order: Vec<usize> = (0..values.len()).collect();
+    order.sort_by(|&a, &b| {
+        (values[b] - values[b].floor())
+            .total_cmp(&(values[a] - values[a].floor()))
+            .then(a.cmp(&b))
+    });
+    let mut sum: u64 = out.iter().sum();
+    let mut k = 0;
+    while sum < total && !order.is_empty() {
+        out[order[k % order.len()]] += 1;
+        sum += 1;
+        k += 1;
+    }
+    while sum > total {
+        let i = (0..out.len())
+            .filter(|&i| out[i] > 0)
+            .min_by(|&a, &b| (values[a] - out[a] as f64).total_cmp(&(values[b] - out[b] as f64)));
+        let Some(i) = i else { break };
+        out[i] -= 1;
+        sum -= 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounding_keeps_the_total() {
+        assert_eq!(round_to_total(&[1.5, 1.5, 1.0], 4), vec![2, 1, 1]);
+        assert_eq!(round_to_total(&[0.2, 0.3, 2.5], 3), vec![0, 0, 3]);
+        assert_eq!(round_to_total(&[3.0000001, 0.0, 0.0], 3), vec![3, 0, 0]);
+        assert_eq!(round_to_total(&[], 0), Vec::<u64>::new());
+    }
+
+    #[test]
+    fn month_ends_follow_the_origin() {
+        let d = |y, m, dd| crate::dates::day_from_ymd(y, m, dd).unwrap();
+        assert_eq!(
+            future_month_ends(d(2024, 1, 31), 2),
+            vec![d(2024, 2, 29), d(2024, 3, 31)]
+        );
+        assert_eq!(future_month_ends(d(2024, 1, 15), 1), vec![d(2024, 1, 31)]);
+    }
+}

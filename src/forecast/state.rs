@@ -1,0 +1,124 @@
+//! Each customer's facts at the forecast's origin, read from the timelines:
+//! what the purchase model needs (first, last, purchase days) and what the
+//! CPM rules need (total, and the second purchase for 初回→よちよち).
+
+use crate::dates::Day;
+use crate::engine::timelines::Timelines;
+use crate::money::Money;
+
+/// A customer present at the origin (at least one purchase dated on or
+/// before it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Customer {
+    pub first: Day,
+    pub last: Day,
+    pub second: Option<Day>,
+    /// Net sales to date, returns included.
+    pub total: Money,
+    pub purchase_days: u32,
+}
+
+impl Customer {
+    /// Average net spend of a purchase day so far (never below zero): what
+    /// each of the customer's future purchase days is assumed to add.
+    pub fn spend(&self) -> i64 {
+        (self.total.0 / i64::from(self.purchase_days.max(1))).max(0)
+    }
+}
+
+/// Runs `work` on consecutive ranges of `0..n` on the machine's cores; the
+/// results come back in range order.
+pub fn in_parallel<T: Send>(n: usize, work: impl Fn(std::ops::Range<usize>) -> T + Sync) -> Vec<T> {
+    let workers = std::thread::available_parallelism().map_or(1, |w| w.get()).clamp(1, 8);
+    let per = n.div_ceil(workers).max(1);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..n)
+            .step_by(per)
+            .map(|first| {
+                let work = &work;
+                s.spawn(move || work(first..(first + per).min(n)))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("forecast thread"))
+            .collect()
+    })
+}
+
+/// One customer's facts from their rows dated on or before `day`.
+pub fn customer_at(tl: &Timelines, c: usize, day: Day) -> Option<Customer> {
+    let mut out: Option<Customer> = None;
+    let mut total = Money::ZERO;
+    for e in tl.days(c) {
+        if e.day > day {
+            break;
+        }
+        total += e.net;
+        if e.purchase {
+            out = Some(match out {
+                None => Customer {
+                    first: e.day,
+                    last: e.day,
+                    second: None,
+                    total,
+                    purchase_days: 1,
+                },
+                Some(p) => Customer {
+                    last: e.day,
+                    second: p.second.or(Some(e.day)),
+                    purchase_days: p.purchase_days + 1,
+                    total,
+                    ..p
+                },
+            });
+        } else if let Some(p) = out.as_mut() {
+            p.total = total;
+        }
+    }
+    out
+}
+
+/// Every customer present at `day`, in timeline order.
+pub fn customers_at(tl: &Timelines, day: Day) -> Vec<Customer> {
+    in_parallel(tl.customers(), |range| {
+        range.filter_map(|c| customer_at(tl, c, day)).collect::<Vec<_>>()
+    })
+    .concat()
+}
+
+/// Purchase days dated in each period `(month_ends[i-1], month_ends[i]]`
+/// (the first period starts after `origin`): `(all, existing)`, where
+/// existing counts only customers present at `origin`.
+pub fn purchase_days_by_month(tl: &Timelines, origin: Day, month_ends: &[Day]) -> (Vec<u64>, Vec<u64>) {
+    let n = month_ends.len();
+    let parts = in_parallel(tl.customers(), |range| {
+        let (mut all, mut existing) = (vec![0u64; n], vec![0u64; n]);
+        for c in range {
+            let mut present = false;
+            for e in tl.days(c) {
+                if !e.purchase {
+                    continue;
+                }
+                if e.day <= origin {
+                    present = true;
+                    continue;
+                }
+                let Some(m) = month_ends.iter().position(|&end| e.day <= end) else {
+                    break;
+                };
+                all[m] += 1;
+                if present {
+                    existing[m] += 1;
+                }
+            }
+        }
+        (all, existing)
+    });
+    let (mut all, mut existing) = (vec![0u64; n], vec![0u64; n]);
+    for (a, e) in parts {
+        all.iter_mut().zip(&a).for_each(|(x, y)| *x += y);
+        existing.iter_mut().zip(&e).for_each(|(x, y)| *x += y);
+    }
+    (all, existing)
+}
