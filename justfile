@@ -31,3 +31,12 @@ sample:
 bench *ARGS:
     cargo build --release
     python3 bench/run.py --cpm "${CARGO_TARGET_DIR:-target}/release/cpm" {{ARGS}}
+
+# The forecast benchmark (issue 16): CDNOW against BG/NBD (lifetimes) and
+# persistence, every quarter-end split, and the rolling-origin backtest of
+# the sample. The venv with pinned versions is made in $CPM_BENCH_DATA.
+bench-forecast *ARGS:
+    cargo build --release
+    d="${CPM_BENCH_DATA:-$HOME/.cache/cpm-bench}/venv-forecast"; \
+    [ -x "$d/bin/python" ] || { python3 -m venv "$d" && "$d/bin/pip" install -q lifetimes==0.11.3 "pandas==2.3.3" "numpy==1.26.4" "scipy==1.13.1"; }; \
+    "$d/bin/python" bench/forecast_cdnow.py --cpm "${CARGO_TARGET_DIR:-target}/release/cpm" {{ARGS}}

@@ -164,7 +164,8 @@ pub fn model_toml(f: &Forecast, months: usize, new_customers: &str, seed: u64) -
              acquired {}..{}).\n\
              # Every first-time customer whose toddler_days window is still open (the new ones included) and who does not \
              buy again within it in the baseline does so with probability (rate - observed) / (1 - observed), on a \
-             day drawn uniformly in the rest of the window; below the observed rate, converters lose their purchases \
+             day drawn uniformly in the rest of the window, and from then on buys as the model expects of a customer \
+             with one repeat purchase on that day (its later baseline days are replaced); below the observed rate, converters lose their purchases \
              in the window with probability (observed - rate) / observed. Everything else is the baseline's draw.",
             conv.rate,
             observed.rate,

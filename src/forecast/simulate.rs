@@ -181,10 +181,21 @@ impl Worker<'_, '_> {
         let converted = self.changed.first().is_some_and(|&d| d <= window_end);
         if conv.rate > conv.observed && !converted {
             if u < (conv.rate - conv.observed) / (1.0 - conv.observed) {
+                // The customer comes back on `day` and, from then on, buys as
+                // the model expects of someone with one repeat purchase at
+                // that point: rate and drop-out drawn given that purchase.
                 let day = lo + pick as Day;
-                let at = self.changed.partition_point(|&d| d < day);
-                if self.changed.get(at) != Some(&day) {
-                    self.changed.insert(at, day);
+                self.changed.clear();
+                self.changed.push(day);
+                if let Some(m) = self.plan.model {
+                    let t = f64::from(day - c.first) / 7.0;
+                    let lambda = rng.gamma(m.r + 1.0) / (m.alpha + t) * self.plan.rate_factor;
+                    // Survived the drop-out chances before this purchase
+                    // (MBG/NBD: the first one); this purchase's chance next.
+                    let p = rng.beta(m.a, m.b + m.shift());
+                    if rng.uniform() >= p {
+                        walk(day, lambda / 7.0, p, self.end(), rng, &mut self.changed);
+                    }
                 }
             }
         } else if conv.rate < conv.observed && converted && u < (conv.observed - conv.rate) / conv.observed {
