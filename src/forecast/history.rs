@@ -143,3 +143,87 @@ pub fn observed_conversion(customers: &[Customer], origin: Day, toddler_days: i3
         last_cohort: last,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dates::{day_from_ymd, format_month};
+    use crate::money::Money;
+
+    fn d(y: i32, m: u32, day: u32) -> Day {
+        day_from_ymd(y, m, day).unwrap()
+    }
+
+    /// `n[i]` customers acquired on the 10th of month `i` from 2022-01.
+    fn acquired(n: &[u64]) -> Vec<Customer> {
+        let start = month_of(d(2022, 1, 1));
+        let mut out = Vec::new();
+        for (i, &k) in n.iter().enumerate() {
+            let first = first_day_of_month(start + i as i32) + 9;
+            for _ in 0..k {
+                out.push(Customer {
+                    first,
+                    last: first,
+                    second: None,
+                    total: Money(1),
+                    purchase_days: 1,
+                });
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn auto_is_the_recent_mean_on_a_short_history() {
+        let customers = acquired(&[5, 5, 5, 5, 5, 5, 5, 5, 5, 6, 9, 12]);
+        let ends = [d(2023, 1, 31), d(2023, 2, 28)];
+        // (6 + 9 + 12) / 3 = 9 a month.
+        assert_eq!(
+            new_customers_plan(NewCustomers::Auto, &customers, d(2022, 12, 31), &ends),
+            [9, 9]
+        );
+        assert_eq!(
+            new_customers_plan(NewCustomers::Fixed(4), &customers, d(2022, 12, 31), &ends),
+            [4, 4]
+        );
+    }
+
+    #[test]
+    fn auto_is_last_years_month_times_the_trend_on_a_long_history() {
+        // 2022: 10 a month, but 40 in February; 2023-01..03: 20 a month.
+        let mut n = vec![10; 12];
+        n[1] = 40;
+        n.extend([20, 20, 20]);
+        let customers = acquired(&n);
+        // Trend: (20+20+20) / (Jan+Feb+Mar 2022 = 10+40+10) = 1. April 2023 =
+        // April 2022 × 1 = 10, ..., January and February 2024 = those of 2023.
+        let ends = crate::forecast::future_month_ends(d(2023, 3, 31), 11);
+        let plan = new_customers_plan(NewCustomers::Auto, &customers, d(2023, 3, 31), &ends);
+        assert_eq!(plan, [10, 10, 10, 10, 10, 10, 10, 10, 10, 20, 20]);
+    }
+
+    #[test]
+    fn a_part_month_gets_its_share() {
+        let customers = acquired(&[30, 30, 30]);
+        // From 2022-04-10: 20 of April's 30 days are left.
+        let plan = new_customers_plan(NewCustomers::Fixed(30), &customers, d(2022, 4, 10), &[d(2022, 4, 30)]);
+        assert_eq!(plan, [20]);
+    }
+
+    #[test]
+    fn observed_conversion_pools_the_matured_cohorts() {
+        let mut customers = acquired(&[4, 4, 4, 4]);
+        // Of January's four, one came back after 30 days, one after 95.
+        customers[0].second = Some(customers[0].first + 30);
+        customers[1].second = Some(customers[1].first + 95);
+        // Of February's, one after 89 days (in the window).
+        customers[4].second = Some(customers[4].first + 89);
+        // As of 2022-05-31 the matured cohorts are Jan and Feb (Feb 28 + 89 = May 28).
+        let o = observed_conversion(&customers, d(2022, 5, 31), 90).unwrap();
+        assert_eq!((o.converted, o.cohort_size), (2, 8));
+        assert_eq!(o.rate, 0.25);
+        assert_eq!(format_month(o.first_cohort), "2022-01");
+        assert_eq!(format_month(o.last_cohort), "2022-02");
+        assert!(observed_conversion(&customers, d(2022, 3, 31), 90).is_none());
+    }
+}
