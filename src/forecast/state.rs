@@ -26,25 +26,7 @@ impl Customer {
     }
 }
 
-/// Runs `work` on consecutive ranges of `0..n` on the machine's cores; the
-/// results come back in range order.
-pub fn in_parallel<T: Send>(n: usize, work: impl Fn(std::ops::Range<usize>) -> T + Sync) -> Vec<T> {
-    let workers = std::thread::available_parallelism().map_or(1, |w| w.get()).clamp(1, 8);
-    let per = n.div_ceil(workers).max(1);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = (0..n)
-            .step_by(per)
-            .map(|first| {
-                let work = &work;
-                s.spawn(move || work(first..(first + per).min(n)))
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("forecast thread"))
-            .collect()
-    })
-}
+pub use crate::parallel::map_ranges as in_parallel;
 
 /// One customer's facts from their rows dated on or before `day`.
 pub fn customer_at(tl: &Timelines, c: usize, day: Day) -> Option<Customer> {
