@@ -164,6 +164,9 @@ fn month_arg(text: &str) -> Result<MonthArg, String> {
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// No progress display on stderr (it is shown only when stderr is a terminal).
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Subcommand)]

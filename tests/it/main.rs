@@ -11,6 +11,7 @@ mod data_quality;
 mod errors;
 mod frames;
 mod fuzz_regressions;
+mod grouping;
 mod ingest_files;
 mod lifecycle;
 mod month_end;
