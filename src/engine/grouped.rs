@@ -2,10 +2,11 @@
 //! that no per-row customer code is ever written and the grouping scatter
 //! stays inside one partition (a few ten thousand rows, in cache).
 //!
-//! Per partition (in parallel): gather its rows' days and amounts (rows in
-//! file order), group them by the partition's local customer numbers with a
-//! counting sort in cache, and sort each customer's rows. Then every
-//! customer's block is copied to its place in first-appearance order. The
+//! One sequential pass hands every row's day and amount to its partition
+//! (in file order, as the partition's local customer numbers are). Then per
+//! partition, in parallel: group the rows by local number with a counting
+//! sort in cache and sort each customer's rows. Last, every customer's
+//! block is copied to its place in first-appearance order. The
 //! result equals [`timelines::build`](crate::engine::timelines::build) on
 //! the coded orders, field for field.
 

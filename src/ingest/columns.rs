@@ -205,7 +205,7 @@ where
     }
     let mut out = vec![fill; ca.len()];
     let stage = crate::progress::counted(
-        format!("reading {}", ca.name()),
+        format!("converting {}", ca.name()),
         ca.len() as u64,
         crate::progress::Unit::Rows,
     );
