@@ -56,6 +56,7 @@ pub mod output;
 pub mod parallel;
 pub mod pipeline;
 pub mod plan;
+pub mod progress;
 pub mod report;
 pub mod tables;
 pub mod text;

@@ -8,11 +8,12 @@ use crate::config::{Config, Scheme};
 use crate::dates::Day;
 use crate::engine::breakdown::{self, Breakdown};
 use crate::engine::portfolio::Portfolio;
-use crate::engine::snapshots;
 use crate::engine::timelines::{self, RowStats};
+use crate::engine::{grouped, snapshots};
 use crate::error::{Error, Result};
 use crate::ingest::attribute::Attribute;
-use crate::ingest::{self, IngestReport, Orders, ReadOptions};
+use crate::ingest::{self, Customers, IngestReport, Orders, ReadOptions, Rows};
+use crate::money::Money;
 use crate::tables::Tables;
 
 /// Everything a run computed, with what it read.
@@ -36,9 +37,12 @@ pub struct Analysis {
 /// Reads `path` and analyses its orders, scoped and broken down as the
 /// config says.
 pub fn analyze(path: &Path, config: &Config, read: &ReadOptions, as_of: Option<Day>) -> Result<Analysis> {
-    let (orders, ingest, attribute) =
-        ingest::read_scoped(path, &config.columns, config.time_zone, read, &config.scope)?;
-    analyze_grouped(orders, ingest, attribute, config, as_of)
+    let (rows, ingest, attribute) =
+        ingest::read_rows_scoped(path, &config.columns, config.time_zone, read, &config.scope)?;
+    match attribute {
+        None => analyze_rows(rows, ingest, config, as_of),
+        Some(_) => analyze_grouped(rows.into_orders(), ingest, attribute, config, as_of),
+    }
 }
 
 /// Analyses the order rows of a polars frame (any column names, as
@@ -58,7 +62,7 @@ pub fn analyze_frame(frame: &polars::prelude::DataFrame, config: &Config, as_of:
 
 /// Analyses orders already in memory; `ingest` says where they came from.
 pub fn analyze_orders(orders: Orders, ingest: IngestReport, config: &Config, as_of: Option<Day>) -> Result<Analysis> {
-    analyze_grouped(orders, ingest, None, config, as_of)
+    analyze_rows(Rows::from(orders), ingest, config, as_of)
 }
 
 /// [`analyze_orders`] with a breakdown when `attribute` (one value per
@@ -181,5 +185,112 @@ pub fn analyze_grouped(
         rows_after_today,
         portfolio,
         breakdown,
+    })
+}
+
+/// What one pass over the rows' days and amounts finds.
+#[derive(Clone, Copy)]
+struct DayFacts {
+    first_row: Day,
+    latest_row: Day,
+    /// Earliest purchase on or before the cutoff.
+    earliest_purchase: Option<Day>,
+    rows_after_today: u64,
+}
+
+impl DayFacts {
+    fn of(day: &[Day], amount: &[Money], cutoff: Day, today: Day) -> DayFacts {
+        let parts = crate::parallel::map_ranges(day.len(), |r| {
+            let mut f = DayFacts {
+                first_row: Day::MAX,
+                latest_row: Day::MIN,
+                earliest_purchase: None,
+                rows_after_today: 0,
+            };
+            let (mut earliest, mut found) = (Day::MAX, false);
+            for (&d, a) in day[r.clone()].iter().zip(&amount[r]) {
+                f.first_row = f.first_row.min(d);
+                f.latest_row = f.latest_row.max(d);
+                f.rows_after_today += u64::from(d > today);
+                if !a.is_negative() && d <= cutoff {
+                    earliest = earliest.min(d);
+                    found = true;
+                }
+            }
+            f.earliest_purchase = found.then_some(earliest);
+            f
+        });
+        parts
+            .into_iter()
+            .reduce(|a, b| DayFacts {
+                first_row: a.first_row.min(b.first_row),
+                latest_row: a.latest_row.max(b.latest_row),
+                earliest_purchase: match (a.earliest_purchase, b.earliest_purchase) {
+                    (Some(x), Some(y)) => Some(x.min(y)),
+                    (x, y) => x.or(y),
+                },
+                rows_after_today: a.rows_after_today + b.rows_after_today,
+            })
+            .expect("at least one row")
+    }
+}
+
+/// Analyses rows as read.
+pub fn analyze_rows(rows: Rows, ingest: IngestReport, config: &Config, as_of: Option<Day>) -> Result<Analysis> {
+    let path = ingest.path.clone();
+    if rows.is_empty() {
+        return Err(Error::NoUsableRows(Box::new(ingest)));
+    }
+    let cutoff = as_of.unwrap_or(Day::MAX);
+    let facts = DayFacts::of(&rows.day, &rows.amount, cutoff, crate::dates::today());
+    let (first_row, latest_row) = (facts.first_row, facts.latest_row);
+    let earliest_purchase = facts.earliest_purchase.ok_or_else(|| match as_of {
+        Some(day) => Error::NoData(format!(
+            "{}: no purchase (a row with amount >= 0) on or before {}",
+            path.display(),
+            crate::dates::format_day(day)
+        )),
+        None => Error::NoData(format!(
+            "{}: no purchase rows (every amount is negative)",
+            path.display()
+        )),
+    })?;
+    let snapshot_days = snapshots::snapshot_days(earliest_purchase, latest_row, as_of)?;
+    let last = *snapshot_days.last().expect("snapshot_days is never empty");
+    let Rows { customers, day, amount } = rows;
+    let grouping_stage = crate::progress::spinner("grouping rows by customer");
+    let (tl, rows) = match customers {
+        Customers::Grouped(grouping) => grouped::build(grouping, day, amount, last),
+        Customers::Coded { ids, customer } => timelines::build(
+            Orders {
+                ids,
+                customer,
+                day,
+                amount,
+            },
+            last,
+        ),
+    };
+    drop(grouping_stage);
+    // Distinct customers with a row on or before the last snapshot.
+    let customer_ids = tl.offsets.windows(2).filter(|w| w[1] > w[0]).count();
+    let toddler_days = config.rules.toddler_days;
+    let month_ends = crate::progress::spinner(format!(
+        "portfolio at {} snapshot dates ({customer_ids} customers)",
+        snapshot_days.len()
+    ));
+    let portfolio = match config.scheme {
+        Scheme::Cpm => snapshots::compute(tl, &config.rules, &snapshot_days, toddler_days),
+        Scheme::Lifecycle => snapshots::compute_lifecycle(tl, &config.lifecycle, &snapshot_days, toddler_days),
+    };
+    drop(month_ends);
+    Ok(Analysis {
+        ingest,
+        rows,
+        date_range: (first_row, latest_row),
+        customer_ids,
+        rows_after_today: facts.rows_after_today,
+        portfolio,
+        breakdown: None,
     })
 }

@@ -21,6 +21,16 @@ pub enum EncodingArg {
     ShiftJis,
 }
 
+/// How `cpm tables` writes its tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum TableFormat {
+    /// CSV, the contract `cpm report --tables` reads.
+    #[default]
+    Csv,
+    /// Parquet, with typed columns (dates, exact decimals), for other tools.
+    Parquet,
+}
+
 /// CSV delimiters, as the flag names them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum DelimiterArg {
@@ -164,6 +174,9 @@ fn month_arg(text: &str) -> Result<MonthArg, String> {
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// No progress display on stderr (it is shown only when stderr is a terminal).
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -234,6 +247,9 @@ pub struct TablesArgs {
     /// Folder for the CSV files (created if missing).
     #[arg(long, short = 'o')]
     pub out_dir: PathBuf,
+    /// Format of the tables: csv or parquet (data_quality.csv and rules.toml stay text).
+    #[arg(long, value_enum, default_value_t = TableFormat::Csv)]
+    pub format: TableFormat,
 }
 
 #[derive(Debug, Args)]

@@ -18,6 +18,9 @@ use args::{Cli, Command};
 
 /// Runs one command.
 pub fn run(cli: Cli) -> Result<()> {
+    if !cli.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        crate::progress::enable();
+    }
     match cli.command {
         Command::Tables(args) => portfolio::tables(&args),
         Command::Summary(args) => portfolio::summary(&args),

@@ -1,7 +1,7 @@
 //! The commands that compute the portfolio and show it: `tables`,
 //! `summary` and `report` (from an order file, or from a tables folder).
 
-use super::args::{MonthArg, ReportArgs, SummaryArgs, TablesArgs};
+use super::args::{MonthArg, ReportArgs, SummaryArgs, TableFormat, TablesArgs};
 use super::common::{Rejects, analyse, analyse_input, run_note};
 use crate::dates::{format_month, last_day_of_month, month_of};
 use crate::error::{Error, Result};
@@ -16,7 +16,10 @@ pub(super) fn tables(args: &TablesArgs) -> Result<()> {
     let t = analyse_input(&args.input, Rejects::TablesFolder(&args.out_dir))?;
     // Built beside the folder and swapped in whole.
     let staged = Staged::begin(&args.out_dir)?;
-    tables::write_tables(staged.path(), &t)?;
+    match args.format {
+        TableFormat::Csv => tables::write_tables(staged.path(), &t)?,
+        TableFormat::Parquet => tables::write_parquet_tables(staged.path(), &t)?,
+    }
     staged.commit(false)?;
     eprint!("{}", quality::text(&t.quality, Lang::En));
     eprintln!("{}", run_note(&t, &args.out_dir));

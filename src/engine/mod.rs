@@ -7,6 +7,7 @@
 pub mod breakdown;
 pub mod bridge;
 pub mod conversion;
+pub mod grouped;
 pub mod kpi;
 pub mod lifecycle;
 pub mod portfolio;

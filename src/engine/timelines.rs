@@ -116,6 +116,44 @@ impl<T> Shared<T> {
     }
 }
 
+impl RowStats {
+    /// Adds another part's counts (`rows_used` and `duplicate_rows` included).
+    pub fn add(&mut self, other: &RowStats) {
+        self.rows_used += other.rows_used;
+        self.rows_after_cutoff += other.rows_after_cutoff;
+        self.return_rows += other.return_rows;
+        self.returns_total += other.returns_total;
+        self.purchases_total += other.purchases_total;
+        self.duplicate_rows += other.duplicate_rows;
+    }
+}
+
+/// Sorts the rows of each range (one customer's) by (day, amount); returns
+/// how many rows repeat the one before them exactly. `pairs` is scratch.
+pub(crate) fn sort_ranges(
+    days: &mut [Day],
+    amounts: &mut [Money],
+    ranges: impl Iterator<Item = std::ops::Range<usize>>,
+    pairs: &mut Vec<(Day, Money)>,
+) -> u64 {
+    let mut duplicates = 0u64;
+    for range in ranges {
+        let (d, a) = (&mut days[range.clone()], &mut amounts[range]);
+        let sorted = (1..d.len()).all(|i| (d[i - 1], a[i - 1]) <= (d[i], a[i]));
+        if !sorted {
+            // Rare: exports are by date. Sort the pairs and write back.
+            pairs.clear();
+            pairs.extend(d.iter().copied().zip(a.iter().copied()));
+            pairs.sort_unstable();
+            for (i, &(day, amount)) in pairs.iter().enumerate() {
+                (d[i], a[i]) = (day, amount);
+            }
+        }
+        duplicates += (1..d.len()).filter(|&i| d[i - 1] == d[i] && a[i - 1] == a[i]).count() as u64;
+    }
+    duplicates
+}
+
 /// Groups the orders dated on or before `cutoff` by customer: a counting
 /// sort, in parallel over row ranges. Each worker keeps its rows' order, so
 /// a customer's rows stay in input order (already by date for most exports).
@@ -253,24 +291,8 @@ fn sort_each_customer(days: &mut [Day], amounts: &mut [Money], offsets: &[usize]
             .map(|(d, a, offs)| {
                 s.spawn(move || {
                     let base = offs[0];
-                    let mut duplicates = 0u64;
                     let mut pairs: Vec<(Day, Money)> = Vec::new();
-                    for w in offs.windows(2) {
-                        let range = w[0] - base..w[1] - base;
-                        let (d, a) = (&mut d[range.clone()], &mut a[range]);
-                        let sorted = (1..d.len()).all(|i| (d[i - 1], a[i - 1]) <= (d[i], a[i]));
-                        if !sorted {
-                            // Rare: exports are by date. Sort the pairs and write back.
-                            pairs.clear();
-                            pairs.extend(d.iter().copied().zip(a.iter().copied()));
-                            pairs.sort_unstable();
-                            for (i, &(day, amount)) in pairs.iter().enumerate() {
-                                (d[i], a[i]) = (day, amount);
-                            }
-                        }
-                        duplicates += (1..d.len()).filter(|&i| d[i - 1] == d[i] && a[i - 1] == a[i]).count() as u64;
-                    }
-                    duplicates
+                    sort_ranges(d, a, offs.windows(2).map(|w| w[0] - base..w[1] - base), &mut pairs)
                 })
             })
             .collect();

@@ -6,7 +6,7 @@ use chrono::TimeZone;
 use chrono_tz::Tz;
 use polars::prelude::*;
 
-use super::intern::{CustomerIds, IdSource, group_ids};
+use super::intern::{Grouping, IdSource, group_ids};
 use super::text::{AMOUNT_EXPECTED, CellProblem, DATE_EXPECTED, YEARS, parse_amount, parse_date};
 use crate::dates::{Day, day_from_date};
 use crate::money::Money;
@@ -96,10 +96,10 @@ fn trim(s: &str) -> &str {
     }
 }
 
-/// Customer codes per row (in order of first appearance) and the id of
-/// each code. Ids are trimmed of surrounding blanks and otherwise kept as
-/// written (`00012` ≠ `12`).
-pub fn read_customers(column: Column, bad_cells: &mut Vec<BadCell>) -> PolarsResult<(Vec<u32>, CustomerIds)> {
+/// The customer ids of every row, grouped by id (see [`Grouping`]); ids
+/// are trimmed of surrounding blanks and otherwise kept as written
+/// (`00012` ≠ `12`). Rows without an id are listed as bad cells.
+pub fn read_customers(column: Column, bad_cells: &mut Vec<BadCell>) -> PolarsResult<Grouping> {
     let grouping = {
         let strings = as_strings(&column)?;
         group_ids(&ChunkedIds::new(&strings))
@@ -107,9 +107,8 @@ pub fn read_customers(column: Column, bad_cells: &mut Vec<BadCell>) -> PolarsRes
     for &row in grouping.missing() {
         bad_cells.push(bad(&column, row as usize, CellProblem::Empty, "a customer id"));
     }
-    // The ids are copied: free the column before every row gets its code.
-    drop(column);
-    Ok(grouping.finish())
+    // The distinct ids are copied: the column is freed here.
+    Ok(grouping)
 }
 
 /// Polars' array type behind a string column.
@@ -178,8 +177,98 @@ fn in_years(day: Day) -> Result<Day, CellProblem> {
     }
 }
 
+/// The first and last day of the years the engine accepts ([`YEARS`]).
+fn day_bounds() -> (Day, Day) {
+    let first = crate::dates::day_from_ymd(*YEARS.start(), 1, 1).expect("a real date");
+    let last = crate::dates::day_from_ymd(*YEARS.end(), 12, 31).expect("a real date");
+    (first, last)
+}
+
+/// Converts a numeric column's values with `f` in parallel over row
+/// ranges, reading each chunk's values as a slice (no per-row `Option`
+/// when a chunk has no nulls). Rows that fail (a null is
+/// [`CellProblem::Empty`]) keep `fill` and are listed, ascending.
+fn convert<T, O>(
+    ca: &ChunkedArray<T>,
+    fill: O,
+    f: impl Fn(T::Native) -> Result<O, CellProblem> + Sync,
+) -> (Vec<O>, Vec<(usize, CellProblem)>)
+where
+    T: PolarsNumericType,
+    O: Copy + Send + Sync,
+{
+    let arrays: Vec<_> = ca.downcast_iter().collect();
+    let mut starts = Vec::with_capacity(arrays.len() + 1);
+    starts.push(0usize);
+    for a in &arrays {
+        starts.push(starts.last().expect("starts at 0") + a.len());
+    }
+    let mut out = vec![fill; ca.len()];
+    let stage = crate::progress::counted(
+        format!("converting {}", ca.name()),
+        ca.len() as u64,
+        crate::progress::Unit::Rows,
+    );
+    let problems = crate::parallel::fill(&mut out, |begin, piece| {
+        let counter = stage.counter();
+        let mut problems = Vec::new();
+        let end = begin + piece.len();
+        let mut k = starts.partition_point(|&s| s <= begin).saturating_sub(1);
+        let mut row = begin;
+        while row < end && k < arrays.len() {
+            let array = arrays[k];
+            let from = row - starts[k];
+            let take = (end - row).min(array.len() - from);
+            let values = &array.values()[from..from + take];
+            let dst = &mut piece[row - begin..row - begin + take];
+            match array.validity().filter(|v| v.unset_bits() > 0) {
+                None => {
+                    for (i, (&v, d)) in values.iter().zip(dst.iter_mut()).enumerate() {
+                        match f(v) {
+                            Ok(o) => *d = o,
+                            Err(p) => problems.push((row + i, p)),
+                        }
+                    }
+                }
+                Some(valid) => {
+                    for (i, (&v, d)) in values.iter().zip(dst.iter_mut()).enumerate() {
+                        if !valid.get_bit(from + i) {
+                            problems.push((row + i, CellProblem::Empty));
+                            continue;
+                        }
+                        match f(v) {
+                            Ok(o) => *d = o,
+                            Err(p) => problems.push((row + i, p)),
+                        }
+                    }
+                }
+            }
+            row += take;
+            k += 1;
+            counter.inc(take as u64);
+        }
+        problems
+    });
+    (out, problems.concat())
+}
+
 /// Order dates per row as day numbers.
 pub fn read_days(column: &Column, tz: Tz, bad_cells: &mut Vec<BadCell>) -> PolarsResult<Vec<Day>> {
+    if column.dtype() == &DataType::Date {
+        // Polars dates are days since 1970-01-01, as ours are.
+        let (first, last) = day_bounds();
+        let (days, problems) = convert(column.date()?.physical(), Day::MIN, |v| {
+            if (first..=last).contains(&v) {
+                Ok(v)
+            } else {
+                Err(CellProblem::YearOutOfRange)
+            }
+        });
+        for (row, problem) in problems {
+            bad_cells.push(bad(column, row, problem, DATE_EXPECTED));
+        }
+        return Ok(days);
+    }
     let n = column.len();
     let mut days = Vec::with_capacity(n);
     let mut push = |row: usize, value: Result<Day, CellProblem>| match value {
@@ -190,12 +279,6 @@ pub fn read_days(column: &Column, tz: Tz, bad_cells: &mut Vec<BadCell>) -> Polar
         }
     };
     match column.dtype() {
-        DataType::Date => {
-            // Polars dates are days since 1970-01-01, as ours are.
-            for (row, v) in column.date()?.physical().iter().enumerate() {
-                push(row, v.ok_or(CellProblem::Empty).and_then(in_years));
-            }
-        }
         DataType::Datetime(unit, zone) => {
             let per_second: i64 = match unit {
                 TimeUnit::Nanoseconds => 1_000_000_000,
@@ -232,6 +315,17 @@ pub fn read_days(column: &Column, tz: Tz, bad_cells: &mut Vec<BadCell>) -> Polar
 
 /// Amounts per row, exactly.
 pub fn read_amounts(column: &Column, bad_cells: &mut Vec<BadCell>) -> PolarsResult<Vec<Money>> {
+    let dtype = column.dtype().clone();
+    if dtype.is_integer() {
+        let ints = column.cast(&DataType::Int64)?;
+        let (amounts, problems) = convert(ints.i64()?, Money::ZERO, |v| {
+            Money::from_units(v).ok_or(CellProblem::TooLarge)
+        });
+        for (row, problem) in problems {
+            bad_cells.push(bad(column, row, problem, AMOUNT_EXPECTED));
+        }
+        return Ok(amounts);
+    }
     let n = column.len();
     let mut amounts = Vec::with_capacity(n);
     let mut push = |row: usize, value: Result<Money, CellProblem>| match value {
@@ -241,17 +335,7 @@ pub fn read_amounts(column: &Column, bad_cells: &mut Vec<BadCell>) -> PolarsResu
             amounts.push(Money::ZERO);
         }
     };
-    let dtype = column.dtype().clone();
-    if dtype.is_integer() {
-        let ints = column.cast(&DataType::Int64)?;
-        for (row, v) in ints.i64()?.iter().enumerate() {
-            push(
-                row,
-                v.ok_or(CellProblem::Empty)
-                    .and_then(|v| Money::from_units(v).ok_or(CellProblem::TooLarge)),
-            );
-        }
-    } else if dtype.is_float() {
+    if dtype.is_float() {
         let floats = column.cast(&DataType::Float64)?;
         for (row, v) in floats.f64()?.iter().enumerate() {
             push(

@@ -16,6 +16,8 @@ use std::path::Path;
 
 use polars::prelude::*;
 
+mod sliced;
+
 use super::text::CellProblem;
 use crate::error::{Error, Result};
 
@@ -83,8 +85,8 @@ pub struct CsvFrame {
     pub layout: Layout,
     /// Records read but not in `frame`, in file order.
     pub skipped: Vec<SkippedRecord>,
-    /// The decoded text, kept to turn a row number into a line number.
-    text: Vec<u8>,
+    /// The file, read again to turn a row number into a line number.
+    path: std::path::PathBuf,
     /// Byte offset of the header in `text`.
     body_start: usize,
     /// Records of the parsed text (0-based, header not counted) that were
@@ -127,7 +129,12 @@ impl CsvFrame {
             None => {
                 let with_header: Vec<usize> = records.iter().map(|&r| r + 1).collect();
                 let offset = self.layout.header_line - 1;
-                lines_of_records(&self.text[self.body_start..], &with_header)
+                // The file was read once already: it can only fail to read
+                // again if it changed meanwhile, and then no line is known.
+                let Ok((text, _)) = load_text(&self.path, Some(self.encoding)) else {
+                    return vec![0; rows.len()];
+                };
+                lines_of_records(&text[self.body_start.min(text.len())..], &with_header)
                     .into_iter()
                     .map(|l| l + offset)
                     .collect()
@@ -136,16 +143,9 @@ impl CsvFrame {
     }
 }
 
-/// Reads a delimited text file. `wanted` are the configured column names,
-/// used to find the header below title lines; `lenient` leaves out records
-/// that cannot be split into fields instead of failing.
-pub fn read(
-    path: &Path,
-    encoding: Option<Encoding>,
-    delimiter: Option<u8>,
-    wanted: &[&str],
-    lenient: bool,
-) -> Result<CsvFrame> {
+/// The file's text, decoded to UTF-8, with classic Mac line endings made
+/// line feeds.
+fn load_text(path: &Path, encoding: Option<Encoding>) -> Result<(Vec<u8>, Encoding)> {
     let raw = std::fs::read(path).map_err(|source| Error::Read {
         path: path.to_path_buf(),
         source,
@@ -166,6 +166,23 @@ pub fn read(
             }
         }
     }
+    Ok((text, encoding))
+}
+
+/// Reads a delimited text file. `wanted` are the configured column names,
+/// used to find the header below title lines; `lenient` leaves out records
+/// that cannot be split into fields instead of failing.
+pub fn read(
+    path: &Path,
+    encoding: Option<Encoding>,
+    delimiter: Option<u8>,
+    wanted: &[&str],
+    lenient: bool,
+) -> Result<CsvFrame> {
+    if let Some(frame) = sliced::read(path, encoding, delimiter, wanted)? {
+        return Ok(frame);
+    }
+    let (text, encoding) = load_text(path, encoding)?;
     let header = find_header(&text, delimiter, wanted);
     let delimiter = header.delimiter;
     let body = &text[header.start..];
@@ -277,7 +294,7 @@ pub fn read(
             blank_lines,
         },
         skipped: Vec::new(),
-        text: Vec::new(),
+        path: path.to_path_buf(),
         body_start: header.start,
         dropped: Vec::new(),
         parsed_lines,
@@ -307,7 +324,9 @@ pub fn read(
     }
     csv.skipped = skipped;
     csv.dropped = dropped;
-    csv.text = text;
+    // The text (as large as the file) is not kept: it is read again in the
+    // rare case that a row's line number is needed.
+    drop(text);
     Ok(csv)
 }
 

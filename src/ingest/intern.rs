@@ -116,28 +116,13 @@ fn threads() -> usize {
     crate::parallel::workers()
 }
 
-/// A raw pointer that scoped worker threads may write through, each to
-/// indexes no other thread writes.
-#[derive(Clone, Copy)]
-struct Shared(*mut u32);
-
-// SAFETY: only used by `assign_codes`, whose workers write disjoint rows.
-unsafe impl Send for Shared {}
-unsafe impl Sync for Shared {}
-
-impl Shared {
-    /// # Safety
-    /// `i` is in bounds and no other thread writes index `i`.
-    unsafe fn write(self, i: usize, value: u32) {
-        unsafe { *self.0.add(i) = value }
-    }
-}
-
-/// (hash, second hash, row): one row's entry in its partition.
-type Entry = (u64, u32, u32);
+/// (hash, second hash, row): one row's entry in its partition. After
+/// numbering, the second hash is replaced by the id's local number in the
+/// partition.
+pub type Entry = (u64, u32, u32);
 
 /// One partition's rows as written by each worker, in row order.
-type Partition = Vec<Vec<Entry>>;
+pub type Partition = Vec<Vec<Entry>>;
 
 /// Where the ids come from: random access, plus an in-order walk over a
 /// range of rows that a column source can do faster than row by row.
@@ -176,25 +161,45 @@ where
     group_ids(&FnIds(rows, id, std::marker::PhantomData)).finish()
 }
 
-/// Distinct ids found, before every row is given its code: the source of
-/// the ids is no longer needed, so it can be freed before [`Grouping::finish`]
-/// allocates the codes.
+/// Distinct ids found and ranked by first appearance, before every row is
+/// given its code: the source of the ids is no longer needed, so it can be
+/// freed before [`Grouping::finish`] allocates the codes (or the engine
+/// groups the rows straight from the partitions).
+#[derive(Debug, Clone)]
 pub struct Grouping {
     rows: usize,
-    partitions: Vec<Partition>,
-    /// Per partition: each local number's first row and its id.
-    first_rows: Vec<Vec<u32>>,
-    local_ids: Vec<CustomerIds>,
+    ranked: Ranked,
     /// Rows without an id, ascending.
     missing: Vec<u32>,
 }
 
-/// Finds the distinct ids (passes 1 and 2 of [`assign_codes`]).
+/// The distinct ids ranked by first appearance, every row still in its
+/// partition: partition `p`'s local number `l` is slot `bases[p] + l`, whose
+/// code (rank by first row) is `rank[slot]` and id `ids.get(code)`.
+#[derive(Debug, Clone)]
+pub struct Ranked {
+    /// `locals[p][k]`: the local numbers of partition `p`'s rows among the
+    /// rows `k * chunk .. (k + 1) * chunk`, in row order.
+    pub locals: Vec<Vec<Vec<u32>>>,
+    /// Rows per range of `locals`.
+    pub chunk: usize,
+    pub bases: Vec<usize>,
+    pub rank: Vec<u32>,
+    pub ids: CustomerIds,
+    /// Every row's partition ([`NO_PARTITION`] for a row without an id).
+    pub part: Vec<u16>,
+}
+
+/// Marks a row without an id in [`Ranked::part`].
+pub const NO_PARTITION: u16 = u16::MAX;
+
+/// Finds and ranks the distinct ids (passes 1 and 2 of [`assign_codes`]).
 ///
 /// Rows are hashed once (in parallel) into partitions by the hash's top
 /// bits; each partition's distinct ids are then found with a small
-/// open-addressing table that stays in cache. Every pass is sequential or
-/// cache-local but one random write per row.
+/// open-addressing table that stays in cache. The first rows of all ids are
+/// sorted (a counting sort into small buckets), and the ids are copied in
+/// that order, so the column is read in row order, never at random.
 pub fn group_ids(source: &impl IdSource) -> Grouping {
     let rows = source.rows();
     assert!(rows < NO_CODE as usize, "more rows than u32 codes");
@@ -203,23 +208,35 @@ pub fn group_ids(source: &impl IdSource) -> Grouping {
     let parts = 1usize << bits;
     let part_of = |h: u64| if bits == 0 { 0 } else { (h >> (64 - bits)) as usize };
 
+    let stage = crate::progress::counted("numbering customer ids", rows as u64, crate::progress::Unit::Rows);
     // Pass 1 (parallel over row ranges): hash each id into its partition.
     let chunk = rows.div_ceil(workers).max(1);
+    let mut part = vec![NO_PARTITION; rows];
     let per_worker: Vec<(Partition, Vec<u32>)> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..rows)
-            .step_by(chunk)
-            .map(|begin| {
+        let handles: Vec<_> = part
+            .chunks_mut(chunk)
+            .enumerate()
+            .map(|(k, part)| {
+                let begin = k * chunk;
+                let counter = stage.counter();
                 s.spawn(move || {
                     let end = (begin + chunk).min(rows);
                     let expect = (end - begin) / parts + (end - begin) / parts / 8 + 16;
                     let mut out: Partition = (0..parts).map(|_| Vec::with_capacity(expect)).collect();
                     let mut missing = Vec::new();
-                    source.each(begin..end, |row, id| match id {
-                        Some(v) => {
-                            let (h, f) = hash_id(v);
-                            out[part_of(h)].push((h, f, row as u32));
+                    source.each(begin..end, |row, id| {
+                        match id {
+                            Some(v) => {
+                                let (h, f) = hash_id(v);
+                                let p = part_of(h);
+                                out[p].push((h, f, row as u32));
+                                part[row - begin] = p as u16;
+                            }
+                            None => missing.push(row as u32),
                         }
-                        None => missing.push(row as u32),
+                        if (row + 1) % crate::progress::STEP == 0 {
+                            counter.inc(crate::progress::STEP as u64);
+                        }
                     });
                     (out, missing)
                 })
@@ -238,25 +255,103 @@ pub fn group_ids(source: &impl IdSource) -> Grouping {
     }
 
     // Pass 2 (parallel over partitions): number each partition's distinct
-    // ids in row order, keeping each one's first row and id.
+    // ids in row order, keeping each one's first row.
     let per = parts.div_ceil(workers).max(1);
-    let found: Vec<(Vec<u32>, CustomerIds)> = std::thread::scope(|s| {
+    // The hashes and rows are not needed after that: each entry shrinks to
+    // its local number (4 bytes instead of 16), the rows being in `part`.
+    let (first_rows, locals): (Vec<Vec<u32>>, Vec<Vec<Vec<u32>>>) = std::thread::scope(|s| {
         let handles: Vec<_> = partitions
             .chunks_mut(per)
-            .map(|group| s.spawn(move || group.iter_mut().map(|p| number_distinct(p, source)).collect::<Vec<_>>()))
+            .map(|group| {
+                s.spawn(move || {
+                    group
+                        .iter_mut()
+                        .map(|p| {
+                            let first = number_distinct(p);
+                            let locals = std::mem::take(p)
+                                .into_iter()
+                                .map(|list| list.into_iter().map(|e| e.1).collect())
+                                .collect();
+                            (first, locals)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
             .collect();
         handles
             .into_iter()
             .flat_map(|h| h.join().expect("grouping thread"))
-            .collect()
+            .unzip()
     });
-    let (first_rows, local_ids) = found.into_iter().unzip();
-    Grouping {
-        rows,
-        partitions,
-        first_rows,
-        local_ids,
-        missing,
+    drop(partitions);
+    let mut ranked = rank(locals, first_rows, source);
+    ranked.part = part;
+    ranked.chunk = chunk;
+    drop(stage);
+    Grouping { rows, ranked, missing }
+}
+
+/// Ranks the slots by first row and copies their ids in that order.
+fn rank(locals: Vec<Vec<Vec<u32>>>, first_rows: Vec<Vec<u32>>, source: &impl IdSource) -> Ranked {
+    let parts = locals.len();
+    let mut bases = Vec::with_capacity(parts + 1);
+    bases.push(0usize);
+    for f in &first_rows {
+        bases.push(bases.last().expect("starts at 0") + f.len());
+    }
+    let groups = bases[parts];
+    // A counting sort by the first row's top bits into small buckets (about
+    // 16 first rows each), then each bucket sorted in cache.
+    let rows_max = first_rows
+        .iter()
+        .filter_map(|f| f.last())
+        .max()
+        .map_or(0, |&r| r as usize + 1);
+    let shift = (rows_max / groups.max(1)).max(1).next_power_of_two().trailing_zeros() + 4;
+    let buckets = (rows_max >> shift) + 1;
+    let mut ends = vec![0usize; buckets + 1];
+    for &row in first_rows.iter().flatten() {
+        ends[((row as usize) >> shift) + 1] += 1;
+    }
+    for b in 0..buckets {
+        ends[b + 1] += ends[b];
+    }
+    let mut order: Vec<(u32, u32)> = vec![(0, 0); groups];
+    for (p, f) in first_rows.iter().enumerate() {
+        for (local, &row) in f.iter().enumerate() {
+            let at = &mut ends[(row as usize) >> shift];
+            order[*at] = (row, (bases[p] + local) as u32);
+            *at += 1;
+        }
+    }
+    drop(first_rows);
+    // `ends[b]` is now where bucket b ends; it starts where bucket b - 1 ended.
+    let mut begin = 0;
+    for &end in &ends[..buckets] {
+        order[begin..end].sort_unstable();
+        begin = end;
+    }
+    let mut rank = vec![0u32; groups];
+    // Room for ids as long as the first one (exact for fixed-width ids).
+    let typical = order
+        .first()
+        .and_then(|&(row, _)| source.get(row as usize))
+        .map_or(0, str::len);
+    let mut ids = CustomerIds {
+        text: String::with_capacity(groups * typical),
+        ends: Vec::with_capacity(groups),
+    };
+    for (code, &(row, slot)) in order.iter().enumerate() {
+        rank[slot as usize] = code as u32;
+        ids.push(source.get(row as usize).expect("hashed rows have ids"));
+    }
+    Ranked {
+        locals,
+        chunk: 0,
+        bases,
+        rank,
+        ids,
+        part: Vec::new(),
     }
 }
 
@@ -266,58 +361,46 @@ impl Grouping {
         &self.missing
     }
 
-    /// Ranks the ids by first appearance and gives every row its code.
-    pub fn finish(self) -> (Vec<u32>, CustomerIds) {
-        let Grouping {
-            rows,
-            partitions,
-            first_rows,
-            local_ids,
-            ..
-        } = self;
-        let parts = partitions.len();
-        let mut bases = Vec::with_capacity(parts + 1);
-        bases.push(0usize);
-        for f in &first_rows {
-            bases.push(bases.last().expect("starts at 0") + f.len());
-        }
-        let groups = bases[parts];
-        // Rank groups by first row: mark each first row, then scan in order.
-        let mut group_at_row = vec![NO_CODE; rows];
-        for (p, f) in first_rows.iter().enumerate() {
-            for (local, &row) in f.iter().enumerate() {
-                group_at_row[row as usize] = (bases[p] + local) as u32;
-            }
-        }
-        let part_of_group = |g: usize| bases.partition_point(|&b| b <= g) - 1;
-        let mut rank = vec![0u32; groups];
-        let mut ids = CustomerIds {
-            text: String::new(),
-            ends: Vec::with_capacity(groups),
-        };
-        for &g in group_at_row.iter().filter(|&&g| g != NO_CODE) {
-            let p = part_of_group(g as usize);
-            rank[g as usize] = ids.len() as u32;
-            ids.push(local_ids[p].get(g as usize - bases[p]));
-        }
-        drop((group_at_row, local_ids, first_rows));
+    /// Rows in all (with and without an id).
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
 
-        // Pass 3 (parallel over partitions): every row gets its group's rank.
-        let mut codes = vec![NO_CODE; rows];
-        let out = Shared(codes.as_mut_ptr());
-        let per = parts.div_ceil(threads()).max(1);
+    /// The ranked ids, every row still in its partition.
+    pub fn into_ranked(self) -> Ranked {
+        self.ranked
+    }
+
+    /// Gives every row its code (codes follow first appearance).
+    pub fn finish(self) -> (Vec<u32>, CustomerIds) {
+        let Ranked {
+            locals,
+            chunk,
+            bases,
+            rank,
+            ids,
+            part,
+        } = self.ranked;
+        // Pass 3 (parallel over the ranges of pass 1): each row's local
+        // number is the next one of its partition's list for the range.
+        let mut codes = vec![NO_CODE; self.rows];
         std::thread::scope(|s| {
-            for (k, group) in partitions.chunks(per).enumerate() {
-                let (rank, bases) = (&rank, &bases);
+            for (k, (codes, part)) in codes
+                .chunks_mut(chunk.max(1))
+                .zip(part.chunks(chunk.max(1)))
+                .enumerate()
+            {
+                let (locals, rank, bases) = (&locals, &rank, &bases);
                 s.spawn(move || {
-                    for (i, partition) in group.iter().enumerate() {
-                        let base = bases[k * per + i];
-                        for &(_, local, row) in partition.iter().flatten() {
-                            // SAFETY: `row < rows`, and each row is in exactly
-                            // one entry of one partition, so no two threads
-                            // write the same index.
-                            unsafe { out.write(row as usize, rank[base + local as usize]) };
+                    let mut cursor = vec![0usize; locals.len()];
+                    for (code, &p) in codes.iter_mut().zip(part) {
+                        if p == NO_PARTITION {
+                            continue;
                         }
+                        let p = p as usize;
+                        let local = locals[p][k][cursor[p]];
+                        cursor[p] += 1;
+                        *code = rank[bases[p] + local as usize];
                     }
                 });
             }
@@ -328,25 +411,40 @@ impl Grouping {
 
 /// Numbers the distinct (hash, second hash) keys of one partition in row
 /// order, overwriting each entry's second hash with its key's number;
-/// returns each number's first row and id.
-fn number_distinct(partition: &mut Partition, source: &impl IdSource) -> (Vec<u32>, CustomerIds) {
+/// returns each number's first row.
+///
+/// The open-addressing table starts at half the partition's rows and
+/// doubles whenever it is half full: customers have several rows each, so
+/// it usually stays small enough for the core's cache.
+fn number_distinct(partition: &mut Partition) -> Vec<u32> {
     let entries: usize = partition.iter().map(Vec::len).sum();
-    let slots = (entries * 2).max(16).next_power_of_two();
-    let mask = slots - 1;
+    let mut slots = (entries / 2).max(16).next_power_of_two();
+    let mut mask = slots - 1;
     // (hash, second hash, number + 1); number 0 marks an empty slot.
     let mut table: Vec<(u64, u32, u32)> = vec![(0, 0, 0); slots];
     let mut first_rows = Vec::new();
-    let mut ids = CustomerIds::default();
     for entry in partition.iter_mut().flatten() {
         let (h, f, row) = *entry;
         let mut at = (h as usize) & mask;
         let number = loop {
-            let slot = &mut table[at];
+            let slot = table[at];
             if slot.2 == 0 {
                 first_rows.push(row);
-                ids.push(source.get(row as usize).expect("hashed rows have ids"));
-                *slot = (h, f, first_rows.len() as u32);
-                break slot.2 - 1;
+                let number = first_rows.len() as u32;
+                table[at] = (h, f, number);
+                if number as usize * 2 >= slots {
+                    slots *= 2;
+                    mask = slots - 1;
+                    let old = std::mem::replace(&mut table, vec![(0, 0, 0); slots]);
+                    for kept in old.into_iter().filter(|k| k.2 != 0) {
+                        let mut at = (kept.0 as usize) & mask;
+                        while table[at].2 != 0 {
+                            at = (at + 1) & mask;
+                        }
+                        table[at] = kept;
+                    }
+                }
+                break number - 1;
             }
             if slot.0 == h && slot.1 == f {
                 break slot.2 - 1;
@@ -355,7 +453,7 @@ fn number_distinct(partition: &mut Partition, source: &impl IdSource) -> (Vec<u3
         };
         entry.1 = number;
     }
-    (first_rows, ids)
+    first_rows
 }
 
 #[cfg(test)]

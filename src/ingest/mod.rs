@@ -16,7 +16,7 @@ use polars::prelude::*;
 use self::attribute::{Attribute, Scope};
 use self::columns::{BadCell, closest, find_column, read_amounts, read_customers, read_days};
 use self::csv::{CsvFrame, Encoding};
-use self::intern::CustomerIds;
+use self::intern::{CustomerIds, Grouping};
 use self::text::CellProblem;
 use crate::config::Columns;
 use crate::dates::Day;
@@ -53,6 +53,62 @@ impl Orders {
         }
         orders.ids = interner.into_ids();
         orders
+    }
+}
+
+/// Order rows as read: the same columns as [`Orders`], but when every row
+/// was read the customers are still in their id-hash partitions, from
+/// which the engine groups rows straight into timelines
+/// (`engine::grouped`) without a per-row code array.
+#[derive(Debug, Clone)]
+pub struct Rows {
+    pub customers: Customers,
+    pub day: Vec<Day>,
+    pub amount: Vec<Money>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Customers {
+    /// Every row has an id and is in the grouping.
+    Grouped(Grouping),
+    /// `customer[i]` indexes `ids`, as in [`Orders`].
+    Coded { ids: CustomerIds, customer: Vec<u32> },
+}
+
+impl Rows {
+    pub fn len(&self) -> usize {
+        self.day.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.day.is_empty()
+    }
+
+    /// Every row with its customer code (codes in order of first appearance).
+    pub fn into_orders(self) -> Orders {
+        let (customer, ids) = match self.customers {
+            Customers::Grouped(grouping) => grouping.finish(),
+            Customers::Coded { ids, customer } => (customer, ids),
+        };
+        Orders {
+            ids,
+            customer,
+            day: self.day,
+            amount: self.amount,
+        }
+    }
+}
+
+impl From<Orders> for Rows {
+    fn from(o: Orders) -> Rows {
+        Rows {
+            customers: Customers::Coded {
+                ids: o.ids,
+                customer: o.customer,
+            },
+            day: o.day,
+            amount: o.amount,
+        }
     }
 }
 
@@ -250,8 +306,12 @@ fn open(path: &Path, columns: &Columns, options: &ReadOptions, scope: &Scope) ->
 /// Every sum the engine makes (a customer's day, total, a segment's sales)
 /// is at most the sum of all amounts' sizes; past `i64` millionths it would
 /// overflow, so such a file is refused rather than summed wrongly.
-fn check_sum(path: &Path, orders: Orders, report: IngestReport) -> Result<(Orders, IngestReport)> {
-    let sum: i128 = orders.amount.iter().map(|a| i128::from(a.0).abs()).sum();
+fn check_sum(path: &Path, amount: &[Money]) -> Result<()> {
+    let sum: i128 = crate::parallel::map_ranges(amount.len(), |r| {
+        amount[r].iter().map(|a| i128::from(a.0).abs()).sum::<i128>()
+    })
+    .into_iter()
+    .sum();
     if sum > i128::from(i64::MAX) {
         return Err(Error::input(
             path,
@@ -263,7 +323,7 @@ fn check_sum(path: &Path, orders: Orders, report: IngestReport) -> Result<(Order
             ),
         ));
     }
-    Ok((orders, report))
+    Ok(())
 }
 
 /// Reads the order rows of `path`, strictly (the first bad cell is an error
@@ -284,7 +344,27 @@ pub fn read_scoped(
     options: &ReadOptions,
     scope: &Scope,
 ) -> Result<(Orders, IngestReport, Option<Attribute>)> {
-    read_source(path, open(path, columns, options, scope)?, columns, tz, options, scope)
+    read_rows_scoped(path, columns, tz, options, scope).map(|(rows, report, a)| (rows.into_orders(), report, a))
+}
+
+/// [`read_scoped`], with the customers left grouped when every row was
+/// read and kept (the engine then groups them without per-row codes).
+pub fn read_rows_scoped(
+    path: &Path,
+    columns: &Columns,
+    tz: Tz,
+    options: &ReadOptions,
+    scope: &Scope,
+) -> Result<(Rows, IngestReport, Option<Attribute>)> {
+    let source = {
+        let size = std::fs::metadata(path).map_or(0, |m| m.len());
+        let name = path
+            .file_name()
+            .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+        let _stage = crate::progress::spinner(format!("reading {name} ({:.1} MB)", size as f64 / 1e6));
+        open(path, columns, options, scope)?
+    };
+    read_source(path, source, columns, tz, options, scope)
 }
 
 /// Reads the order rows of a polars frame, as [`read_orders`] reads a file:
@@ -316,6 +396,7 @@ pub fn read_frame_scoped(
         options,
         scope,
     )
+    .map(|(rows, report, a)| (rows.into_orders(), report, a))
 }
 
 /// What messages call a frame handed to [`read_frame`].
@@ -328,7 +409,7 @@ fn read_source(
     tz: Tz,
     options: &ReadOptions,
     scope: &Scope,
-) -> Result<(Orders, IngestReport, Option<Attribute>)> {
+) -> Result<(Rows, IngestReport, Option<Attribute>)> {
     let names = source.names();
     let lookup = |wanted: &str, role: &'static str| -> Result<String> {
         find_column(&names, wanted).map(str::to_string).ok_or_else(|| {
@@ -362,15 +443,9 @@ fn read_source(
     // One column at a time: each column's frame is dropped once parsed.
     let polars_err = |e: PolarsError| Error::input(path, e.to_string());
     let mut bad_cells: Vec<BadCell> = Vec::new();
-    let (customer, ids) = read_customers(source.take(path, &customer_name)?, &mut bad_cells).map_err(polars_err)?;
+    let grouping = read_customers(source.take(path, &customer_name)?, &mut bad_cells).map_err(polars_err)?;
     let day = read_days(&source.take(path, &date_name)?, tz, &mut bad_cells).map_err(polars_err)?;
     let amount = read_amounts(&source.take(path, &amount_name)?, &mut bad_cells).map_err(polars_err)?;
-    let mut orders = Orders {
-        ids,
-        customer,
-        day,
-        amount,
-    };
 
     let (encoding, delimiter, layout, skipped) = match &source {
         Source::Csv(c) => (
@@ -419,7 +494,24 @@ fn read_source(
                 a.retain(&keep);
             }
         }
-        check_sum(path, orders, report).map(|(o, r)| (o, r, attribute))
+        check_sum(path, &orders.amount)?;
+        Ok((Rows::from(orders), report, attribute))
+    };
+    if bad_cells.is_empty() && filter_keep.is_none() {
+        check_sum(path, &amount)?;
+        let rows = Rows {
+            customers: Customers::Grouped(grouping),
+            day,
+            amount,
+        };
+        return Ok((rows, report, attribute));
+    }
+    let (customer, ids) = grouping.finish();
+    let mut orders = Orders {
+        ids,
+        customer,
+        day,
+        amount,
     };
     if bad_cells.is_empty() {
         return finish(orders, report, filter_keep, attribute);
@@ -462,5 +554,6 @@ fn read_source(
         a.retain(&keep);
     }
     attribute::retain_orders(&mut orders, &keep);
-    check_sum(path, orders, report).map(|(o, r)| (o, r, attribute))
+    check_sum(path, &orders.amount)?;
+    Ok((Rows::from(orders), report, attribute))
 }

@@ -8,11 +8,13 @@ mod cells;
 pub mod data_quality;
 mod frames;
 pub mod groups;
+mod parquet;
 mod read;
 mod read_groups;
 mod record;
 mod write;
 
+pub use parquet::write_parquet_tables;
 pub use read::read;
 pub use write::*;
 
@@ -33,8 +35,17 @@ pub const DATA_QUALITY: &str = "data_quality.csv";
 pub const REJECTS: &str = "rejects.csv";
 pub const RULES: &str = "rules.toml";
 
+/// The tables as Parquet files (`cpm tables --format parquet`).
+pub const PARQUET_TABLES: [&str; 5] = [
+    "snapshots.parquet",
+    "transitions.parquet",
+    "conversion.parquet",
+    "segments.parquet",
+    "ladder.parquet",
+];
+
 /// Every file a tables folder may hold.
-pub const FILES: [&str; 8] = [
+pub const FILES: [&str; 13] = [
     SNAPSHOTS,
     TRANSITIONS,
     CONVERSION,
@@ -43,6 +54,11 @@ pub const FILES: [&str; 8] = [
     DATA_QUALITY,
     REJECTS,
     RULES,
+    PARQUET_TABLES[0],
+    PARQUET_TABLES[1],
+    PARQUET_TABLES[2],
+    PARQUET_TABLES[3],
+    PARQUET_TABLES[4],
 ];
 
 /// Everything a report needs, and nothing that only the order file has.

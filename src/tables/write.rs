@@ -183,6 +183,15 @@ pub fn write_segments(path: &Path, p: &Portfolio) -> Result<()> {
     let mut file = std::io::BufWriter::with_capacity(1 << 20, create_new(path)?);
     file.write_all(CUSTOMERS_HEADER.as_bytes()).map_err(write_err)?;
     let workers = crate::parallel::workers();
+    let stage = crate::progress::counted(
+        format!(
+            "writing {}",
+            path.file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+        ),
+        p.customers.len() as u64,
+        crate::progress::Unit::Customers,
+    );
     for block in p.customers.chunks(BLOCK * workers) {
         let texts = crate::parallel::map_ranges(block.len(), |range| {
             let part = &block[range];
@@ -195,6 +204,7 @@ pub fn write_segments(path: &Path, p: &Portfolio) -> Result<()> {
         for text in texts {
             file.write_all(&text).map_err(write_err)?;
         }
+        stage.inc(block.len() as u64);
     }
     file.flush().map_err(write_err)?;
     crate::output::file_done();

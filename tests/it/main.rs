@@ -12,6 +12,7 @@ mod errors;
 mod forecast;
 mod frames;
 mod fuzz_regressions;
+mod grouping;
 mod ingest_files;
 mod lifecycle;
 mod month_end;

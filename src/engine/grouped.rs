@@ -1,0 +1,216 @@
+//! Timelines straight from the id-hash partitions of `ingest::intern`, so
+//! that no per-row customer code is ever written and the grouping scatter
+//! stays inside one partition (a few ten thousand rows, in cache).
+//!
+//! One sequential pass hands every row's day and amount to its partition
+//! (in file order, as the partition's local customer numbers are). Then per
+//! partition, in parallel: group the rows by local number with a counting
+//! sort in cache and sort each customer's rows. Last, every customer's
+//! block is copied to its place in first-appearance order. The
+//! result equals [`timelines::build`](crate::engine::timelines::build) on
+//! the coded orders, field for field.
+
+use std::sync::Mutex;
+
+use crate::dates::Day;
+use crate::engine::timelines::{RowStats, Timelines, sort_ranges};
+use crate::ingest::intern::{Grouping, Ranked};
+use crate::money::Money;
+
+/// One partition's customers' rows, grouped and sorted: local customer `l`
+/// has rows `offsets[l]..offsets[l + 1]`.
+struct Piece {
+    offsets: Vec<u32>,
+    day: Vec<Day>,
+    amount: Vec<Money>,
+    stats: RowStats,
+}
+
+/// A raw pointer that workers write through, each to a range no other writes.
+#[derive(Clone, Copy)]
+struct Shared<T>(*mut T);
+
+// SAFETY: only used below, where every customer's block is written by the
+// one worker that holds that customer's partition.
+unsafe impl<T> Send for Shared<T> {}
+unsafe impl<T> Sync for Shared<T> {}
+
+impl<T> Shared<T> {
+    /// # Safety
+    /// `i` is within the allocation the pointer came from.
+    unsafe fn at(self, i: usize) -> *mut T {
+        unsafe { self.0.add(i) }
+    }
+}
+
+/// Groups the rows dated on or before `cutoff` by customer. `grouping` must
+/// hold every row of `day` and `amount` (no row without an id).
+pub fn build(grouping: Grouping, day: Vec<Day>, amount: Vec<Money>, cutoff: Day) -> (Timelines, RowStats) {
+    assert_eq!(grouping.rows(), day.len(), "one day per row");
+    assert_eq!(day.len(), amount.len(), "one amount per row");
+    assert!(grouping.missing().is_empty(), "every row has an id");
+    let Ranked {
+        locals,
+        chunk,
+        bases,
+        rank,
+        ids,
+        part,
+    } = grouping.into_ranked();
+    let parts = locals.len();
+    // Every row's day and amount into its partition, in row order, one list
+    // per range of rows as for the local numbers: a sequential pass instead
+    // of a gather at random from each partition.
+    let chunk = chunk.max(1);
+    let per_range: Vec<Vec<Vec<Payload>>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..day.len())
+            .step_by(chunk)
+            .enumerate()
+            .map(|(k, begin)| {
+                let end = (begin + chunk).min(day.len());
+                let (part, day, amount, locals) = (&part[begin..end], &day[begin..end], &amount[begin..end], &locals);
+                s.spawn(move || {
+                    let mut out: Vec<Vec<Payload>> = locals.iter().map(|l| Vec::with_capacity(l[k].len())).collect();
+                    for ((&p, &d), &a) in part.iter().zip(day).zip(amount) {
+                        out[p as usize].push(Payload { day: d, amount: a.0 });
+                    }
+                    out
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().expect("payload thread")).collect()
+    });
+    drop((part, day, amount));
+    let mut payloads: Vec<Vec<Vec<Payload>>> = (0..parts).map(|_| Vec::with_capacity(per_range.len())).collect();
+    for range in per_range {
+        for (p, list) in range.into_iter().enumerate() {
+            payloads[p].push(list);
+        }
+    }
+    let queue: Vec<Mutex<PartitionRows>> = locals.into_iter().zip(payloads).map(Mutex::new).collect();
+    let mut pieces: Vec<Option<Piece>> = (0..parts).map(|_| None).collect();
+    for (p, piece) in crate::parallel::queue(parts, |p| {
+        let (locals, payload) = std::mem::take(&mut *queue[p].lock().expect("no worker panicked"));
+        group_partition(locals, payload, bases[p + 1] - bases[p], cutoff)
+    }) {
+        pieces[p] = Some(piece);
+    }
+    drop(queue);
+    let pieces: Vec<Piece> = pieces
+        .into_iter()
+        .map(|p| p.expect("every partition grouped"))
+        .collect();
+
+    // Customers in first-appearance order: offsets from each one's count.
+    let customers = ids.len();
+    let mut offsets = vec![0usize; customers + 1];
+    let mut stats = RowStats::default();
+    for (p, piece) in pieces.iter().enumerate() {
+        for (l, w) in piece.offsets.windows(2).enumerate() {
+            offsets[rank[bases[p] + l] as usize + 1] = (w[1] - w[0]) as usize;
+        }
+        stats.add(&piece.stats);
+    }
+    for c in 0..customers {
+        offsets[c + 1] += offsets[c];
+    }
+    let used = offsets[customers];
+    stats.rows_used = used as u64;
+
+    let mut day_out: Vec<Day> = vec![0; used];
+    let mut amount_out: Vec<Money> = vec![Money::ZERO; used];
+    let (out_day, out_amount) = (Shared(day_out.as_mut_ptr()), Shared(amount_out.as_mut_ptr()));
+    let queue: Vec<Mutex<Option<Piece>>> = pieces.into_iter().map(|p| Mutex::new(Some(p))).collect();
+    crate::parallel::queue(parts, |p| {
+        let piece = queue[p]
+            .lock()
+            .expect("no worker panicked")
+            .take()
+            .expect("each piece once");
+        for (l, w) in piece.offsets.windows(2).enumerate() {
+            let (from, n) = (w[0] as usize, (w[1] - w[0]) as usize);
+            let at = offsets[rank[bases[p] + l] as usize];
+            // SAFETY: `at..at + n` is this customer's block of the output
+            // (`n` is its count), inside `used`, and no other customer's;
+            // each customer is in exactly one piece, copied by one worker.
+            unsafe {
+                std::ptr::copy_nonoverlapping(piece.day.as_ptr().add(from), out_day.at(at), n);
+                std::ptr::copy_nonoverlapping(piece.amount.as_ptr().add(from), out_amount.at(at), n);
+            }
+        }
+    });
+    (
+        Timelines {
+            ids,
+            offsets,
+            day: day_out,
+            amount: amount_out,
+        },
+        stats,
+    )
+}
+
+/// One partition's rows: local numbers and payloads, one list per range of rows.
+type PartitionRows = (Vec<Vec<u32>>, Vec<Vec<Payload>>);
+
+/// A row's day and amount, packed (12 bytes).
+#[derive(Clone, Copy)]
+#[repr(C, packed(4))]
+struct Payload {
+    day: Day,
+    amount: i64,
+}
+
+/// Groups one partition's rows by local customer number (`locals` of them):
+/// `partition` holds the rows' local numbers, `payload` their days and
+/// amounts, in the same order.
+fn group_partition(partition: Vec<Vec<u32>>, payload: Vec<Vec<Payload>>, locals: usize, cutoff: Day) -> Piece {
+    let mut stats = RowStats::default();
+    let mut offsets = vec![0u32; locals + 1];
+    let entries: usize = partition.iter().map(Vec::len).sum();
+    debug_assert_eq!(entries, payload.iter().map(Vec::len).sum::<usize>());
+    let mut rows: Vec<(u32, Day, Money)> = Vec::with_capacity(entries);
+    for (&local, row) in partition.iter().flatten().zip(payload.iter().flatten()) {
+        let (d, a) = (row.day, Money(row.amount));
+        if d > cutoff {
+            stats.rows_after_cutoff += 1;
+            continue;
+        }
+        if a.is_negative() {
+            stats.return_rows += 1;
+            stats.returns_total += i128::from(a.0);
+        } else {
+            stats.purchases_total += i128::from(a.0);
+        }
+        offsets[local as usize + 1] += 1;
+        rows.push((local, d, a));
+    }
+    drop(payload);
+    drop(partition);
+    for l in 0..locals {
+        offsets[l + 1] += offsets[l];
+    }
+    let mut fill = offsets.clone();
+    let mut piece_day = vec![0; rows.len()];
+    let mut piece_amount = vec![Money::ZERO; rows.len()];
+    for &(local, d, a) in &rows {
+        let at = &mut fill[local as usize];
+        piece_day[*at as usize] = d;
+        piece_amount[*at as usize] = a;
+        *at += 1;
+    }
+    drop(rows);
+    let mut pairs = Vec::new();
+    stats.duplicate_rows = sort_ranges(
+        &mut piece_day,
+        &mut piece_amount,
+        offsets.windows(2).map(|w| w[0] as usize..w[1] as usize),
+        &mut pairs,
+    );
+    Piece {
+        offsets,
+        day: piece_day,
+        amount: piece_amount,
+        stats,
+    }
+}
