@@ -31,3 +31,10 @@ sample:
 bench *ARGS:
     cargo build --release
     python3 bench/run.py --cpm "${CARGO_TARGET_DIR:-target}/release/cpm" {{ARGS}}
+
+# The generated SQL (`cpm sql`) executed and compared with `cpm tables` on
+# every test set and dialect, Spark included (slow: a local Spark session).
+# Needs the packages of tests/sql/requirements.txt and a Java 17 runtime.
+sql-check python="python3":
+    cargo build
+    {{python}} tests/sql/check.py --cpm "${CARGO_TARGET_DIR:-target}/debug/cpm" --engines duckdb,bigquery,snowflake,spark --suite full

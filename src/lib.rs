@@ -56,6 +56,7 @@ pub mod parallel;
 pub mod pipeline;
 pub mod plan;
 pub mod report;
+pub mod sql;
 pub mod tables;
 pub mod text;
 

@@ -20,5 +20,6 @@ mod schemes;
 mod seam;
 mod settings;
 mod snapshots;
+mod sql;
 mod workbook;
 mod xlsx;

@@ -1,0 +1,229 @@
+//! `cpm sql`: the tables of the CSV contract computed inside a warehouse
+//! (BigQuery, Snowflake, Spark, DuckDB) by generated SQL, for companies
+//! whose orders live there: the order rows never leave it, only the small
+//! result tables come back for `cpm report --tables`.
+//!
+//! The SQL computes what the engine computes, the same way: a customer's
+//! segment changes only on a day with rows of theirs or when recency
+//! crosses a rule's line, so each customer yields a few month-end values
+//! (`stage`), and counts are running sums of +1/−1 over months
+//! (`snapshots`), transitions come from the change months. Money is an
+//! exact decimal throughout; thresholds are baked into the text, and
+//! written beside it as `rules.toml`. One file per dialect's differences
+//! (`dialect` and its four implementations), one per table.
+
+pub mod bigquery;
+pub mod command;
+pub mod conversion;
+pub mod cpm;
+pub mod dialect;
+pub mod duckdb;
+pub mod lifecycle;
+pub mod segments;
+pub mod snapshots;
+pub mod snowflake;
+pub mod spark;
+pub mod stage;
+pub mod transitions;
+
+use crate::config::{Config, Scheme};
+use crate::dates::{Day, format_day};
+use crate::engine::lifecycle::LIFECYCLE_LABELS;
+use crate::engine::segments::Classifier;
+use crate::error::{Error, Result};
+pub use dialect::Dialect;
+
+/// Where the orders are and how the generated tables are named.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// The orders table, as the warehouse names it (`dataset.orders`).
+    pub table: String,
+    /// Prefix of every created table (`cpm_`).
+    pub prefix: String,
+    /// The last snapshot date; `None`: the last month-end the data covers.
+    pub as_of: Option<Day>,
+    /// The date column holds instants (TIMESTAMP), dated in the configured
+    /// time zone; otherwise DATE values (or `YYYY-MM-DD` text).
+    pub timestamps: bool,
+}
+
+/// What every query builder reads.
+pub struct Ctx<'a> {
+    pub d: &'a dyn Dialect,
+    pub config: &'a Config,
+    pub source: &'a Source,
+}
+
+impl Ctx<'_> {
+    /// An output table's name (`cpm_snapshots`).
+    pub fn out(&self, name: &str) -> String {
+        format!("{}{name}", self.source.prefix)
+    }
+    /// A work table's name (`cpm_work_days`), dropped at the end of `run.sql`.
+    pub fn work(&self, name: &str) -> String {
+        format!("{}work_{name}", self.source.prefix)
+    }
+    /// Segment ids in canonical order.
+    pub fn labels(&self) -> Vec<&'static str> {
+        match self.config.scheme {
+            Scheme::Cpm => self.config.rules.labels().iter().map(|l| l.id).collect(),
+            Scheme::Lifecycle => LIFECYCLE_LABELS.iter().map(|l| l.id).collect(),
+        }
+    }
+}
+
+/// One generated file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SqlFile {
+    pub name: String,
+    pub text: String,
+}
+
+/// The output tables, in the order `run.sql` creates them.
+pub const TABLES: [&str; 4] = ["snapshots", "transitions", "conversion", "segments"];
+
+const WORK_TABLES: [&str; 9] = [
+    "calendar",
+    "days",
+    "events",
+    "points",
+    "monthly",
+    "alive",
+    "vip_threshold",
+    "held",
+    "counts",
+];
+
+fn check_prefix(prefix: &str) -> Result<()> {
+    if prefix.is_empty() || dialect::is_plain_identifier(prefix) {
+        Ok(())
+    } else {
+        Err(Error::Usage(format!(
+            "--prefix must be letters, digits and underscores (a table-name prefix such as cpm_), got {prefix:?}"
+        )))
+    }
+}
+
+/// The generated files: `stage.sql`, one per output table, `cleanup.sql`,
+/// and `run.sql` with all of them in order.
+pub fn generate(config: &Config, d: &dyn Dialect, source: &Source) -> Result<Vec<SqlFile>> {
+    check_prefix(&source.prefix)?;
+    if source.table.trim().is_empty() || source.table.contains([';', '\n', '\r']) {
+        return Err(Error::Usage(format!(
+            "--table must name the orders table (e.g. shop.orders), got {:?}",
+            source.table
+        )));
+    }
+    let ctx = Ctx { d, config, source };
+    let mut stage = vec![stage::calendar(&ctx), stage::days(&ctx), stage::events(&ctx)];
+    match config.scheme {
+        Scheme::Cpm => {
+            stage.push(stage::points(&ctx, &|r| cpm::classify(&ctx, r), &cpm::breaks(&ctx)));
+            stage.push(stage::monthly(&ctx));
+            stage.push(stage::held_from_monthly(&ctx));
+        }
+        Scheme::Lifecycle => {
+            stage.push(stage::points(
+                &ctx,
+                &|r| lifecycle::classify(&ctx, r),
+                &lifecycle::breaks(&ctx),
+            ));
+            stage.push(stage::monthly(&ctx));
+            stage.push(lifecycle::alive(&ctx));
+            if !config.lifecycle.vip_top_share.is_zero() {
+                stage.push(lifecycle::thresholds(&ctx));
+            }
+            stage.push(lifecycle::held(&ctx));
+        }
+    }
+    let cleanup: String = WORK_TABLES
+        .iter()
+        .map(|w| format!("DROP TABLE IF EXISTS {};\n", ctx.work(w)))
+        .collect();
+    let bodies = [
+        (
+            "stage",
+            "work tables: snapshot dates, purchase days, change points, month-end values",
+            stage.join("\n"),
+        ),
+        (
+            "snapshots",
+            "customers, share, sales and cumulative sales per month-end and segment",
+            format!("{}\n{}", snapshots::counts(&ctx), snapshots::table(&ctx)),
+        ),
+        (
+            "transitions",
+            "month-over-month transitions (new = first present)",
+            transitions::table(&ctx),
+        ),
+        (
+            "conversion",
+            "初回→よちよち conversion by acquisition month, with maturity",
+            conversion::table(&ctx),
+        ),
+        (
+            "segments",
+            "every customer at the as-of date: segment and facts",
+            segments::table(&ctx),
+        ),
+        ("cleanup", "drops the work tables", cleanup),
+    ];
+    let mut files: Vec<SqlFile> = bodies
+        .iter()
+        .map(|(name, what, body)| SqlFile {
+            name: format!("{name}.sql"),
+            text: format!("{}{body}", header(&ctx, name, what)),
+        })
+        .collect();
+    let mut run = header(&ctx, "run", "everything, in order: run this file");
+    run.push_str(&d.preamble(config.time_zone.name()));
+    for f in &files {
+        run.push('\n');
+        run.push_str(&f.text);
+    }
+    files.push(SqlFile {
+        name: "run.sql".into(),
+        text: run,
+    });
+    Ok(files)
+}
+
+/// The comment at the top of every file.
+fn header(ctx: &Ctx, name: &str, what: &str) -> String {
+    let cols = &ctx.config.columns;
+    let as_of = ctx
+        .source
+        .as_of
+        .map_or_else(|| "the last month-end the data covers".to_string(), format_day);
+    let mut out = format!(
+        "-- {name}.sql: {what}.\n\
+         -- Generated by cpm {version} (`cpm sql --dialect {dialect}`) for the orders in {table} \
+         (customer {c}, date {t}, amount {a}); snapshots through {as_of}.\n\
+         -- Rules: {rules} (all of them in rules.toml beside this file).\n",
+        version = env!("CARGO_PKG_VERSION"),
+        dialect = ctx.d.name(),
+        table = ctx.source.table,
+        c = cols.customer,
+        t = cols.date,
+        a = cols.amount,
+        rules = crate::config::rules_file::rules_line(ctx.config),
+    );
+    if name == "run" || name == "stage" {
+        out.push_str(
+            "-- Cost: the orders table is scanned twice (its date range, then its rows); every other step reads\n\
+             -- tables of at most one row per customer-day with rows (plus one per recency line crossed, and for\n\
+             -- the lifecycle scheme one per customer and month-end while not dormant); the output tables have\n\
+             -- month-ends x segments rows, at most (segments + 1) x segments per month-end pair, one per cohort\n\
+             -- month and one per customer. No customers x months grid.\n",
+        );
+    }
+    if name == "run" {
+        let p = &ctx.source.prefix;
+        out.push_str(&format!(
+            "-- Creates (replacing them when they exist): {}. Work tables {p}work_* are dropped at the end.\n",
+            TABLES.iter().map(|t| format!("{p}{t}")).collect::<Vec<_>>().join(", ")
+        ));
+    }
+    out.push('\n');
+    out
+}

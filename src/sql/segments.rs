@@ -1,0 +1,28 @@
+//! `segments`: every customer in the portfolio at the as-of date (the last
+//! snapshot) with their segment and facts (spec section 2).
+
+use super::Ctx;
+
+pub fn table(ctx: &Ctx) -> String {
+    let d = ctx.d;
+    let query = format!(
+        "WITH e AS (SELECT customer_id, first_p, last_p, total, pdays, \
+         ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY d DESC) AS rn FROM {events} WHERE first_p IS NOT NULL),\n\
+         h AS (SELECT customer_id, segment, ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY t DESC) AS rn \
+         FROM {held})\n\
+         SELECT e.customer_id, h.segment, {first} AS first_purchase, {last} AS last_purchase, \
+         CAST(e.last_p - e.first_p AS {int}) AS tenure_days, CAST(z.as_of - e.last_p AS {int}) AS recency_days, \
+         CAST(e.total AS {money}) AS total, CAST(e.pdays AS {int}) AS purchase_days\n\
+         FROM e JOIN h ON h.customer_id = e.customer_id AND h.rn = 1\n\
+         CROSS JOIN (SELECT MAX(snap) AS as_of FROM {calendar}) z\n\
+         WHERE e.rn = 1",
+        events = ctx.work("events"),
+        held = ctx.work("held"),
+        calendar = ctx.work("calendar"),
+        first = d.date_of_epoch("e.first_p"),
+        last = d.date_of_epoch("e.last_p"),
+        int = d.int_type(),
+        money = d.money_type(),
+    );
+    d.create_table(&ctx.out("segments"), &query)
+}
