@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::config::rules_file::{RunInfo, config_toml};
 use crate::config::Config;
+use crate::config::rules_file::{RunInfo, config_toml};
 use crate::dates::parse_iso_day;
 use crate::error::{Error, Result};
 

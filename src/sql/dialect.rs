@@ -51,6 +51,11 @@ pub trait Dialect {
     fn create_table(&self, name: &str, query: &str) -> String {
         format!("CREATE OR REPLACE TABLE {name} AS\n{query};\n")
     }
+    /// One table's export in `export.sql`: by default the ordered query,
+    /// headed by the file it belongs in, to wrap in the warehouse's export.
+    fn export(&self, file: &str, query: &str) -> String {
+        format!("-- {file}\n{query};\n")
+    }
     /// Session settings run first (none by default).
     fn preamble(&self, _time_zone: &str) -> String {
         String::new()

@@ -17,6 +17,9 @@ impl Dialect for DuckDb {
     fn month_end_after(&self, date: &str, months: &str) -> String {
         format!("last_day(CAST({date} + to_months(CAST({months} AS INTEGER)) AS DATE))")
     }
+    fn export(&self, file: &str, query: &str) -> String {
+        format!("COPY ({query}) TO 'tables/{file}' (HEADER);\n")
+    }
     fn local_date(&self, column: &str, time_zone: &str, timestamps: bool) -> String {
         if timestamps {
             format!("CAST(timezone('{time_zone}', CAST({column} AS TIMESTAMPTZ)) AS DATE)")

@@ -16,8 +16,11 @@ pub mod bigquery;
 pub mod command;
 pub mod conversion;
 pub mod cpm;
+pub mod data_quality;
 pub mod dialect;
 pub mod duckdb;
+pub mod export;
+pub mod ladder;
 pub mod lifecycle;
 pub mod segments;
 pub mod snapshots;
@@ -80,7 +83,14 @@ pub struct SqlFile {
 }
 
 /// The output tables, in the order `run.sql` creates them.
-pub const TABLES: [&str; 4] = ["snapshots", "transitions", "conversion", "segments"];
+pub const TABLES: [&str; 6] = [
+    "snapshots",
+    "transitions",
+    "conversion",
+    "segments",
+    "ladder",
+    "data_quality",
+];
 
 const WORK_TABLES: [&str; 9] = [
     "calendar",
@@ -163,8 +173,18 @@ pub fn generate(config: &Config, d: &dyn Dialect, source: &Source) -> Result<Vec
         ),
         (
             "segments",
-            "every customer at the as-of date: segment and facts",
+            "every customer at the as-of date: segment, facts, segment a month-end before",
             segments::table(&ctx),
+        ),
+        (
+            "ladder",
+            "the cohort ladder: each cohort's segments 0 to 12 month-ends on",
+            ladder::table(&ctx),
+        ),
+        (
+            "data_quality",
+            "rows read, used and after the as-of date, returns, duplicates",
+            data_quality::table(&ctx),
         ),
         ("cleanup", "drops the work tables", cleanup),
     ];
@@ -184,6 +204,18 @@ pub fn generate(config: &Config, d: &dyn Dialect, source: &Source) -> Result<Vec
     files.push(SqlFile {
         name: "run.sql".into(),
         text: run,
+    });
+    files.push(SqlFile {
+        name: "export.sql".into(),
+        text: format!(
+            "{}{}",
+            header(
+                &ctx,
+                "export",
+                "the tables in cpm's order, for the files `cpm report --tables` reads"
+            ),
+            export::file(&ctx)
+        ),
     });
     Ok(files)
 }

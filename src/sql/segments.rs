@@ -1,5 +1,7 @@
 //! `segments`: every customer in the portfolio at the as-of date (the last
-//! snapshot) with their segment and facts (spec section 2).
+//! snapshot) with their segment and facts (spec section 2), and their
+//! segment at the month-end before (`new` when not present yet, empty with
+//! a single snapshot).
 
 use super::Ctx;
 
@@ -9,12 +11,16 @@ pub fn table(ctx: &Ctx) -> String {
         "WITH e AS (SELECT customer_id, first_p, last_p, total, pdays, \
          ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY d DESC) AS rn FROM {events} WHERE first_p IS NOT NULL),\n\
          h AS (SELECT customer_id, segment, ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY t DESC) AS rn \
-         FROM {held})\n\
+         FROM {held}),\n\
+         p AS (SELECT h.customer_id, h.segment, ROW_NUMBER() OVER (PARTITION BY h.customer_id ORDER BY h.t DESC) AS rn \
+         FROM {held} h CROSS JOIN (SELECT MAX(months) AS months FROM {calendar}) m WHERE h.t <= m.months - 2)\n\
          SELECT e.customer_id, h.segment, {first} AS first_purchase, {last} AS last_purchase, \
          CAST(e.last_p - e.first_p AS {int}) AS tenure_days, CAST(z.as_of - e.last_p AS {int}) AS recency_days, \
-         CAST(e.total AS {money}) AS total, CAST(e.pdays AS {int}) AS purchase_days\n\
+         CAST(e.total AS {money}) AS total, CAST(e.pdays AS {int}) AS purchase_days, \
+         CASE WHEN z.months < 2 THEN NULL ELSE COALESCE(p.segment, 'new') END AS previous_segment\n\
          FROM e JOIN h ON h.customer_id = e.customer_id AND h.rn = 1\n\
-         CROSS JOIN (SELECT MAX(snap) AS as_of FROM {calendar}) z\n\
+         LEFT JOIN p ON p.customer_id = e.customer_id AND p.rn = 1\n\
+         CROSS JOIN (SELECT MAX(snap) AS as_of, MAX(months) AS months FROM {calendar}) z\n\
          WHERE e.rn = 1",
         events = ctx.work("events"),
         held = ctx.work("held"),

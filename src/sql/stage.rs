@@ -39,7 +39,7 @@ fn month_number(date: &str) -> String {
 
 /// The orders as (customer_id, order date, amount), rows with a missing
 /// field left out.
-fn source_rows(ctx: &Ctx) -> String {
+pub fn source_rows(ctx: &Ctx) -> String {
     let d = ctx.d;
     let cols = &ctx.config.columns;
     let (c, t, a) = (d.column(&cols.customer), d.column(&cols.date), d.column(&cols.amount));
