@@ -29,7 +29,9 @@ impl Dialect for BigQuery {
         format!("DATE_DIFF({date}, DATE '1970-01-01', DAY)")
     }
     fn date_of_epoch(&self, days: &str) -> String {
-        format!("DATE_ADD(DATE '1970-01-01', INTERVAL {days} DAY)")
+        // DATE_ADD of a DATE is a DATE; the cast says so to any reader (and
+        // to transpilers, which may type it a TIMESTAMP).
+        format!("CAST(DATE_ADD(DATE '1970-01-01', INTERVAL {days} DAY) AS DATE)")
     }
     fn month_end_after(&self, date: &str, months: &str) -> String {
         format!("LAST_DAY(DATE_ADD({date}, INTERVAL {months} MONTH))")

@@ -3,7 +3,8 @@
 //! whose orders live there: the order rows never leave it, only the small
 //! result tables come back for `cpm report --tables`.
 //!
-//! The SQL computes what the engine computes, the same way: a customer's
+//! The SQL computes what the engine computes (`snapshots`, `transitions`,
+//! `conversion`, `segments`, `ladder`, `data_quality`), the same way: a customer's
 //! segment changes only on a day with rows of theirs or when recency
 //! crosses a rule's line, so each customer yields a few month-end values
 //! (`stage`), and counts are running sums of +1/−1 over months
@@ -242,11 +243,12 @@ fn header(ctx: &Ctx, name: &str, what: &str) -> String {
     );
     if name == "run" || name == "stage" {
         out.push_str(
-            "-- Cost: the orders table is scanned twice (its date range, then its rows); every other step reads\n\
-             -- tables of at most one row per customer-day with rows (plus one per recency line crossed, and for\n\
-             -- the lifecycle scheme one per customer and month-end while not dormant); the output tables have\n\
-             -- month-ends x segments rows, at most (segments + 1) x segments per month-end pair, one per cohort\n\
-             -- month and one per customer. No customers x months grid.\n",
+            "-- Cost: the orders table is scanned three times (its date range, its rows, the data-quality counts);\n\
+             -- every other step reads tables of at most one row per customer-day with rows (plus one per recency\n\
+             -- line crossed; for the lifecycle scheme also one per customer and month-end while not dormant, at\n\
+             -- most dormant_days / 28 + 2 per purchase day). Written: month-ends x segments rows (snapshots), at\n\
+             -- most (segments + 1) x segments per pair of month-ends (transitions), one per cohort (conversion),\n\
+             -- cohorts x 13 x segments (ladder), one per customer (segments). No customers x months grid.\n",
         );
     }
     if name == "run" {

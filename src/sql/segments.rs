@@ -1,7 +1,7 @@
 //! `segments`: every customer in the portfolio at the as-of date (the last
 //! snapshot) with their segment and facts (spec section 2), and their
 //! segment at the month-end before (`new` when not present yet, empty with
-//! a single snapshot).
+//! a single snapshot: an empty string, not NULL, so that every export writes it as cpm does).
 
 use super::Ctx;
 
@@ -17,7 +17,7 @@ pub fn table(ctx: &Ctx) -> String {
          SELECT e.customer_id, h.segment, {first} AS first_purchase, {last} AS last_purchase, \
          CAST(e.last_p - e.first_p AS {int}) AS tenure_days, CAST(z.as_of - e.last_p AS {int}) AS recency_days, \
          CAST(e.total AS {money}) AS total, CAST(e.pdays AS {int}) AS purchase_days, \
-         CASE WHEN z.months < 2 THEN NULL ELSE COALESCE(p.segment, 'new') END AS previous_segment\n\
+         CASE WHEN z.months < 2 THEN '' ELSE COALESCE(p.segment, 'new') END AS previous_segment\n\
          FROM e JOIN h ON h.customer_id = e.customer_id AND h.rn = 1\n\
          LEFT JOIN p ON p.customer_id = e.customer_id AND p.rn = 1\n\
          CROSS JOIN (SELECT MAX(snap) AS as_of, MAX(months) AS months FROM {calendar}) z\n\

@@ -16,7 +16,9 @@ impl Dialect for Snowflake {
         format!("DATEDIFF(day, DATE '1970-01-01', {date})")
     }
     fn date_of_epoch(&self, days: &str) -> String {
-        format!("DATEADD(day, {days}, DATE '1970-01-01')")
+        // DATEADD of a DATE is a DATE; the cast says so to any reader (and
+        // to transpilers, which may type it a TIMESTAMP).
+        format!("CAST(DATEADD(day, {days}, DATE '1970-01-01') AS DATE)")
     }
     fn month_end_after(&self, date: &str, months: &str) -> String {
         format!("LAST_DAY(DATEADD(month, {months}, {date}))")

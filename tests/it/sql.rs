@@ -38,7 +38,9 @@ fn check(engines: &str, suite: &str) {
 #[test]
 fn duckdb_bigquery_snowflake_sql_equals_cpm_tables() {
     // Sample × six rule sets, five edge-case files × rule sets × three as-of
-    // dates, 300 random histories (30 for the transpiled dialects).
+    // dates, instants with offsets, 300 random histories (30 for the
+    // transpiled dialects); for DuckDB also the report rendered from the
+    // exported tables, equal to the one from cpm's tables.
     check("duckdb,bigquery,snowflake", "ci");
 }
 
@@ -62,12 +64,24 @@ fn every_dialect_writes_run_sql_and_rules() {
             .unwrap();
         assert!(status.success());
         let run = std::fs::read_to_string(out.join("run.sql")).unwrap();
-        for table in ["x_snapshots", "x_transitions", "x_conversion", "x_segments"] {
+        for table in [
+            "x_snapshots",
+            "x_transitions",
+            "x_conversion",
+            "x_segments",
+            "x_ladder",
+            "x_data_quality",
+        ] {
             assert!(run.contains(&format!("TABLE {table} AS")), "{dialect}: {table}");
             let file = table.trim_start_matches("x_");
             assert!(out.join(format!("{file}.sql")).is_file());
         }
         assert!(run.contains("FROM shop.orders"));
+        let export = std::fs::read_to_string(out.join("export.sql")).unwrap();
+        assert!(
+            export.contains("FROM x_snapshots ORDER BY month_end"),
+            "{dialect}: {export}"
+        );
         assert!(run.contains("< 180 THEN '_active'"), "churn_days baked in");
         let money = match dialect {
             "bigquery" => "AS NUMERIC)",
