@@ -11,7 +11,8 @@ process, DuckDB loads the same Parquet file into a table
 (`orders`, timed apart: in a warehouse the orders are already there), runs
 run.sql (timed), and checks its four tables against cpm's files: snapshots,
 transitions and conversion value by value, segments with EXCEPT both ways.
-The peak RSS of the child covers load and run. Prints a Markdown table for
+The peak RSS of the child covers load and run; DuckDB works in a database
+file with memory_limit 8GB ($CPM_BENCH_DUCKDB_MEMORY), spilling beyond it. Prints a Markdown table for
 BENCHMARKS.md. Needs duckdb (tests/sql/requirements.txt).
 """
 
@@ -40,7 +41,12 @@ def run_child(parquet, sql_dir, tables_dir):
     import check
     import engines
 
-    con = duckdb.connect()
+    # a database file, as a warehouse keeps its tables: DuckDB holds what
+    # fits in memory_limit and spills the rest to disk
+    db = Path(sql_dir).parent / f"bench-{Path(parquet).stem}.duckdb"
+    db.unlink(missing_ok=True)
+    con = duckdb.connect(str(db))
+    con.execute(f"SET memory_limit = '{os.environ.get('CPM_BENCH_DUCKDB_MEMORY', '8GB')}'")
     con.execute("SET preserve_insertion_order = false")
     t0 = time.perf_counter()
     con.execute(f"CREATE TABLE orders AS SELECT * FROM read_parquet('{parquet}')")

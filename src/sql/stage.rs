@@ -158,12 +158,13 @@ pub fn points(ctx: &Ctx, classify: &dyn Fn(&str) -> String, breaks: &[i32]) -> S
 }
 
 pub fn monthly(ctx: &Ctx) -> String {
+    // The last point of a month is the one whose next point is in a later
+    // month (or that has none); that later month is the next such row's.
     let query = format!(
-        "SELECT customer_id, month_index AS t, segment, total, last_p, \
-         LEAD(month_index) OVER (PARTITION BY customer_id ORDER BY month_index) AS next_t\n\
+        "SELECT customer_id, month_index AS t, segment, total, last_p, next_m AS next_t\n\
          FROM (SELECT customer_id, month_index, segment, total, last_p, \
-         ROW_NUMBER() OVER (PARTITION BY customer_id, month_index ORDER BY d DESC) AS rn FROM {points}) p\n\
-         WHERE rn = 1",
+         LEAD(month_index) OVER (PARTITION BY customer_id ORDER BY d) AS next_m FROM {points}) p\n\
+         WHERE next_m IS NULL OR next_m <> month_index",
         points = ctx.work("points"),
     );
     ctx.d.create_table(&ctx.work("monthly"), &query)
