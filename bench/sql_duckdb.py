@@ -90,7 +90,7 @@ def measure(cmd):
     wall = time.perf_counter() - t0
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"{' '.join(cmd)} failed:\n{err.decode(errors='replace')[-3000:]}")
-    return wall, usage.ru_maxrss / 1024, out.decode()
+    return wall, usage.ru_maxrss / 1024, out.decode(), usage.ru_utime + usage.ru_stime
 
 
 def main():
@@ -109,8 +109,8 @@ def main():
     subprocess.run([args.cpm, "sql", "--dialect", "duckdb", "--table", "orders", "--out", str(work / "sql")],
                    check=True, capture_output=True)
     lines = ["| customers | rows | `cpm tables` s | cpm peak RSS MB | DuckDB load s | DuckDB run.sql s | "
-             "run.sql ns/row | DuckDB peak RSS MB | tables equal |",
-             "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+             "run.sql ns/row | child CPU s | CPU ns/row | DuckDB peak RSS MB | load avg | tables equal |",
+             "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
     for size in args.sizes.split(","):
         _, name = label_count(size)
         parquet = args.data_dir / f"orders-{name}-seed42-2021-01-01-2025-12-31.parquet"
@@ -120,15 +120,16 @@ def main():
         check = args.check_sizes is None or size in args.check_sizes.split(",")
         cpm_s = cpm_rss = None
         if check or args.time_cpm:
-            cpm_s, cpm_rss, _ = measure([args.cpm, "tables", "--input", str(parquet), "--out-dir", str(tables)])
+            cpm_s, cpm_rss, _, _ = measure([args.cpm, "tables", "--input", str(parquet), "--out-dir", str(tables)])
         else:
             tables.mkdir()
-        wall, rss, out = measure([args.python, __file__, "--child", str(parquet), str(work / "sql"), str(tables)])
+        wall, rss, out, cpu = measure([args.python, __file__, "--child", str(parquet), str(work / "sql"), str(tables)])
         r = json.loads(out)
         ok = ("yes" if not r["problems"] else "NO: " + "; ".join(r["problems"])[:200]) if check else "not checked"
         cpm_cols = f"{cpm_s:.1f} | {cpm_rss:,.0f}" if args.time_cpm else "– | –"
         lines.append(f"| {name} | {r['rows']:,} | {cpm_cols} | {r['load_s']:.1f} | {r['run_s']:.1f} | "
-                     f"{r['run_s'] / r['rows'] * 1e9:.0f} | {rss:,.0f} | {ok} |")
+                     f"{r['run_s'] / r['rows'] * 1e9:,.0f} | {cpu:.0f} | {cpu / r['rows'] * 1e9:,.0f} | {rss:,.0f} | "
+                     f"{os.getloadavg()[0]:.1f} | {ok} |")
         print(lines[-1], flush=True)
     print(f"\nDuckDB {r['duckdb']}, {os.cpu_count()} cores.\n")
     print("\n".join(lines))
