@@ -87,7 +87,7 @@ def random_config(rng):
     if rng.random() < 0.5:
         churn = rng.randint(20, 400)
         toddler = rng.randint(1, 120)
-        loyal_days = toddler + rng.randint(0, 200)
+        loyal_days = toddler + rng.randint(1, 200)  # the config requires toddler_days < loyal_days
         loyal = rng.choice(["0", "500", "1500.5", "3000", str(rng.randint(0, 6000))])
         text = f"[cpm]\nchurn_days = {churn}\ntoddler_days = {toddler}\nloyal_days = {loyal_days}\nloyal_amount = \"{loyal}\"\n"
         if rng.random() < 0.5:
