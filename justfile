@@ -40,3 +40,10 @@ bench-forecast *ARGS:
     d="${CPM_BENCH_DATA:-$HOME/.cache/cpm-bench}/venv-forecast"; \
     [ -x "$d/bin/python" ] || { python3 -m venv "$d" && "$d/bin/pip" install -q lifetimes==0.11.3 "pandas==2.3.3" "numpy==1.26.4" "scipy==1.13.1"; }; \
     "$d/bin/python" bench/forecast_cdnow.py --cpm "${CARGO_TARGET_DIR:-target}/release/cpm" {{ARGS}}
+
+# The generated SQL (`cpm sql`) executed and compared with `cpm tables` on
+# every test set and dialect, Spark included (slow: a local Spark session).
+# Needs the packages of tests/sql/requirements.txt and a Java 17 runtime.
+sql-check python="python3":
+    cargo build
+    {{python}} tests/sql/check.py --cpm "${CARGO_TARGET_DIR:-target}/debug/cpm" --engines duckdb,bigquery,snowflake,spark --suite full

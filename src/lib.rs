@@ -58,6 +58,7 @@ pub mod pipeline;
 pub mod plan;
 pub mod progress;
 pub mod report;
+pub mod sql;
 pub mod tables;
 pub mod text;
 

@@ -183,6 +183,8 @@ pub struct Cli {
 pub enum Command {
     /// Write the machine-readable tables: snapshots, transitions, conversion, segments (CSV).
     Tables(TablesArgs),
+    /// Write SQL that computes the same tables inside a warehouse (BigQuery, Snowflake, Spark, DuckDB).
+    Sql(crate::sql::command::SqlArgs),
     /// Print the CPM table for the latest month-end and the 初回→よちよち KPI.
     Summary(SummaryArgs),
     /// Write the monthly report (HTML, PNG/SVG charts, tables, customer lists).

@@ -25,6 +25,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Tables(args) => portfolio::tables(&args),
         Command::Summary(args) => portfolio::summary(&args),
         Command::Report(args) => portfolio::report(&args),
+        Command::Sql(args) => crate::sql::command::run(&args, common::load_config),
         Command::Generate(args) => generate::generate(&args),
         Command::Calibrate(args) => advice::calibrate(&args),
         Command::Whatif(args) => advice::whatif(&args),

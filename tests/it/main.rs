@@ -25,5 +25,6 @@ mod scoped;
 mod seam;
 mod settings;
 mod snapshots;
+mod sql;
 mod workbook;
 mod xlsx;

@@ -1,0 +1,100 @@
+//! The `cpm sql` subcommand: arguments, then the files written into the
+//! output folder (the SQL, and `rules.toml` beside it).
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use crate::config::Config;
+use crate::config::rules_file::{RunInfo, config_toml};
+use crate::dates::parse_iso_day;
+use crate::error::{Error, Result};
+
+use super::{Source, dialect};
+
+#[derive(Debug, Args)]
+pub struct SqlArgs {
+    /// Warehouse: bigquery, snowflake, spark (also Databricks) or duckdb.
+    #[arg(long, value_parser = ["bigquery", "snowflake", "spark", "databricks", "duckdb"])]
+    pub dialect: String,
+    /// The orders table, as the warehouse names it (e.g. shop.orders).
+    #[arg(long)]
+    pub table: String,
+    /// Folder for run.sql, one file per table, and rules.toml (created if missing).
+    #[arg(long, short = 'o')]
+    pub out: PathBuf,
+    /// Prefix of the created tables.
+    #[arg(long, default_value = "cpm_")]
+    pub prefix: String,
+    /// Snapshot through this date (YYYY-MM-DD) [default: the last month-end the data covers].
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<String>,
+    /// The date column holds instants (TIMESTAMP): take their date in the configured time zone.
+    #[arg(long)]
+    pub timestamps: bool,
+    /// Config file (TOML), as for the other commands. Default: ./cpm.toml if it exists.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// The settings of the settings table (columns, thresholds), as flags.
+    #[command(flatten)]
+    pub settings: crate::cli::args::SettingFlags,
+}
+
+/// Writes the SQL for `args` with the config file read by `load`.
+pub fn run(
+    args: &SqlArgs,
+    load: impl FnOnce(Option<&std::path::Path>) -> Result<(crate::config::ConfigFile, Option<crate::config::ConfigSource>)>,
+) -> Result<()> {
+    let d = dialect::by_name(&args.dialect).ok_or_else(|| {
+        Error::Usage(format!(
+            "--dialect must be one of {}, got {:?}",
+            dialect::DIALECTS.join(", "),
+            args.dialect
+        ))
+    })?;
+    let (file, source) = load(args.config.as_deref())?;
+    let mut config = Config::resolve(&file, &args.settings.overrides())?;
+    config.source = source;
+    let as_of = args
+        .as_of
+        .as_deref()
+        .map(|t| parse_iso_day(t).ok_or_else(|| Error::Usage(format!("--as-of must be a date YYYY-MM-DD, got {t:?}"))))
+        .transpose()?;
+    let src = Source {
+        table: args.table.clone(),
+        prefix: args.prefix.clone(),
+        as_of,
+        timestamps: args.timestamps,
+    };
+    let files = super::generate(&config, d, &src)?;
+    crate::tables::ensure_dir(&args.out)?;
+    for f in &files {
+        crate::tables::write_file(&args.out, &f.name, &f.text)?;
+    }
+    let header = format!(
+        "The rules the SQL in this folder computes with (cpm {}, `cpm sql --dialect {}` on {}).\n\
+         The same rules for `cpm tables`: cpm tables --config rules.toml --input FILE --out-dir DIR",
+        env!("CARGO_PKG_VERSION"),
+        d.name(),
+        args.table
+    );
+    let run = as_of.map(|as_of| RunInfo {
+        input: args.table.clone(),
+        as_of,
+    });
+    crate::tables::write_file(
+        &args.out,
+        crate::tables::RULES,
+        &config_toml(&config, &header, run.as_ref(), &|_| None),
+    )?;
+    eprintln!(
+        "wrote {}: run.sql (creates {}) and rules.toml",
+        args.out.display(),
+        super::TABLES
+            .iter()
+            .map(|t| format!("{}{t}", args.prefix))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    Ok(())
+}

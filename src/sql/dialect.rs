@@ -1,0 +1,82 @@
+//! What differs between warehouses, and nothing else: type names, the few
+//! date functions the queries need (days since 1970-01-01 and back, the
+//! month-end some months after a date), identifier quoting and how a table
+//! is replaced. Every query is written once, in the SQL all four share
+//! (window functions, `CASE`, `UNION ALL`, `EXTRACT`), and asks the
+//! dialect for these pieces.
+
+use super::{bigquery::BigQuery, duckdb::DuckDb, snowflake::Snowflake, spark::Spark};
+
+pub trait Dialect {
+    /// The `--dialect` name.
+    fn name(&self) -> &'static str;
+    /// Exact money: a decimal with six places (never a float).
+    fn money_type(&self) -> &'static str {
+        "DECIMAL(38,6)"
+    }
+    fn string_type(&self) -> &'static str {
+        "STRING"
+    }
+    /// For `share` and `rate` only (ratios shown to people, as cpm's floats).
+    fn float_type(&self) -> &'static str {
+        "DOUBLE"
+    }
+    fn int_type(&self) -> &'static str {
+        "BIGINT"
+    }
+    /// An exact decimal literal (money thresholds, the VIP share).
+    fn exact(&self, text: &str) -> String {
+        format!("CAST('{text}' AS {})", self.money_type())
+    }
+    /// A column name: bare when it is a plain identifier (so that
+    /// case-folding warehouses find it as a person typed it), else quoted.
+    fn column(&self, name: &str) -> String {
+        if is_plain_identifier(name) {
+            name.to_string()
+        } else {
+            format!("\"{}\"", name.replace('"', "\"\""))
+        }
+    }
+    /// Days since 1970-01-01 of a DATE expression, as an integer.
+    fn epoch_day(&self, date: &str) -> String;
+    /// The DATE that is `days` days after 1970-01-01.
+    fn date_of_epoch(&self, days: &str) -> String;
+    /// The last day of the month `months` months after `date`'s month.
+    fn month_end_after(&self, date: &str, months: &str) -> String;
+    /// The order date column as a DATE in the configured time zone: a DATE
+    /// (or `YYYY-MM-DD` text) as it is, or, with `timestamps`, an instant
+    /// converted to `time_zone` before its date is taken.
+    fn local_date(&self, column: &str, time_zone: &str, timestamps: bool) -> String;
+    /// Statements that replace table `name` with the result of `query`.
+    fn create_table(&self, name: &str, query: &str) -> String {
+        format!("CREATE OR REPLACE TABLE {name} AS\n{query};\n")
+    }
+    /// One table's export in `export.sql`: by default the ordered query,
+    /// headed by the file it belongs in, to wrap in the warehouse's export.
+    fn export(&self, file: &str, query: &str) -> String {
+        format!("-- {file}\n{query};\n")
+    }
+    /// Session settings run first (none by default).
+    fn preamble(&self, _time_zone: &str) -> String {
+        String::new()
+    }
+}
+
+pub fn is_plain_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// The dialects `--dialect` accepts.
+pub const DIALECTS: [&str; 4] = ["bigquery", "snowflake", "spark", "duckdb"];
+
+pub fn by_name(name: &str) -> Option<&'static dyn Dialect> {
+    match name.trim().to_ascii_lowercase().as_str() {
+        "bigquery" => Some(&BigQuery),
+        "snowflake" => Some(&Snowflake),
+        "spark" | "databricks" => Some(&Spark),
+        "duckdb" => Some(&DuckDb),
+        _ => None,
+    }
+}

@@ -1,0 +1,30 @@
+//! DuckDB: the dialect the tests execute directly.
+
+use super::dialect::Dialect;
+
+pub struct DuckDb;
+
+impl Dialect for DuckDb {
+    fn name(&self) -> &'static str {
+        "duckdb"
+    }
+    fn epoch_day(&self, date: &str) -> String {
+        format!("CAST(date_diff('day', DATE '1970-01-01', {date}) AS BIGINT)")
+    }
+    fn date_of_epoch(&self, days: &str) -> String {
+        format!("CAST(DATE '1970-01-01' + CAST({days} AS INTEGER) AS DATE)")
+    }
+    fn month_end_after(&self, date: &str, months: &str) -> String {
+        format!("last_day(CAST({date} + to_months(CAST({months} AS INTEGER)) AS DATE))")
+    }
+    fn export(&self, file: &str, query: &str) -> String {
+        format!("COPY ({query}) TO 'tables/{file}' (HEADER);\n")
+    }
+    fn local_date(&self, column: &str, time_zone: &str, timestamps: bool) -> String {
+        if timestamps {
+            format!("CAST(timezone('{time_zone}', CAST({column} AS TIMESTAMPTZ)) AS DATE)")
+        } else {
+            format!("CAST({column} AS DATE)")
+        }
+    }
+}

@@ -1,0 +1,263 @@
+//! `cpm sql`: the tables of the CSV contract computed inside a warehouse
+//! (BigQuery, Snowflake, Spark, DuckDB) by generated SQL, for companies
+//! whose orders live there: the order rows never leave it, only the small
+//! result tables come back for `cpm report --tables`.
+//!
+//! The SQL computes what the engine computes (`snapshots`, `transitions`,
+//! `conversion`, `segments`, `ladder`, `data_quality`), the same way: a customer's
+//! segment changes only on a day with rows of theirs or when recency
+//! crosses a rule's line, so each customer yields a few month-end values
+//! (`stage`), and counts are running sums of +1/−1 over months
+//! (`snapshots`), transitions come from the change months. Money is an
+//! exact decimal throughout; thresholds are baked into the text, and
+//! written beside it as `rules.toml`. One file per dialect's differences
+//! (`dialect` and its four implementations), one per table.
+
+pub mod bigquery;
+pub mod command;
+pub mod conversion;
+pub mod cpm;
+pub mod data_quality;
+pub mod dialect;
+pub mod duckdb;
+pub mod export;
+pub mod ladder;
+pub mod lifecycle;
+pub mod segments;
+pub mod snapshots;
+pub mod snowflake;
+pub mod spark;
+pub mod stage;
+pub mod transitions;
+
+use crate::config::{Config, Scheme};
+use crate::dates::{Day, format_day};
+use crate::engine::lifecycle::LIFECYCLE_LABELS;
+use crate::engine::segments::Classifier;
+use crate::error::{Error, Result};
+pub use dialect::Dialect;
+
+/// Where the orders are and how the generated tables are named.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// The orders table, as the warehouse names it (`dataset.orders`).
+    pub table: String,
+    /// Prefix of every created table (`cpm_`).
+    pub prefix: String,
+    /// The last snapshot date; `None`: the last month-end the data covers.
+    pub as_of: Option<Day>,
+    /// The date column holds instants (TIMESTAMP), dated in the configured
+    /// time zone; otherwise DATE values (or `YYYY-MM-DD` text).
+    pub timestamps: bool,
+}
+
+/// What every query builder reads.
+pub struct Ctx<'a> {
+    pub d: &'a dyn Dialect,
+    pub config: &'a Config,
+    pub source: &'a Source,
+}
+
+impl Ctx<'_> {
+    /// An output table's name (`cpm_snapshots`).
+    pub fn out(&self, name: &str) -> String {
+        format!("{}{name}", self.source.prefix)
+    }
+    /// A work table's name (`cpm_work_days`), dropped at the end of `run.sql`.
+    pub fn work(&self, name: &str) -> String {
+        format!("{}work_{name}", self.source.prefix)
+    }
+    /// Segment ids in canonical order.
+    pub fn labels(&self) -> Vec<&'static str> {
+        match self.config.scheme {
+            Scheme::Cpm => self.config.rules.labels().iter().map(|l| l.id).collect(),
+            Scheme::Lifecycle => LIFECYCLE_LABELS.iter().map(|l| l.id).collect(),
+        }
+    }
+}
+
+/// One generated file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SqlFile {
+    pub name: String,
+    pub text: String,
+}
+
+/// The output tables, in the order `run.sql` creates them.
+pub const TABLES: [&str; 6] = [
+    "snapshots",
+    "transitions",
+    "conversion",
+    "segments",
+    "ladder",
+    "data_quality",
+];
+
+const WORK_TABLES: [&str; 9] = [
+    "calendar",
+    "days",
+    "events",
+    "points",
+    "monthly",
+    "alive",
+    "vip_threshold",
+    "held",
+    "counts",
+];
+
+fn check_prefix(prefix: &str) -> Result<()> {
+    if prefix.is_empty() || dialect::is_plain_identifier(prefix) {
+        Ok(())
+    } else {
+        Err(Error::Usage(format!(
+            "--prefix must be letters, digits and underscores (a table-name prefix such as cpm_), got {prefix:?}"
+        )))
+    }
+}
+
+/// The generated files: `stage.sql`, one per output table, `cleanup.sql`,
+/// and `run.sql` with all of them in order.
+pub fn generate(config: &Config, d: &dyn Dialect, source: &Source) -> Result<Vec<SqlFile>> {
+    check_prefix(&source.prefix)?;
+    if source.table.trim().is_empty() || source.table.contains([';', '\n', '\r']) {
+        return Err(Error::Usage(format!(
+            "--table must name the orders table (e.g. shop.orders), got {:?}",
+            source.table
+        )));
+    }
+    let ctx = Ctx { d, config, source };
+    let mut stage = vec![stage::calendar(&ctx), stage::days(&ctx), stage::events(&ctx)];
+    match config.scheme {
+        Scheme::Cpm => {
+            stage.push(stage::points(&ctx, &|r| cpm::classify(&ctx, r), &cpm::breaks(&ctx)));
+            stage.push(stage::monthly(&ctx));
+            stage.push(stage::held_from_monthly(&ctx));
+        }
+        Scheme::Lifecycle => {
+            stage.push(stage::points(
+                &ctx,
+                &|r| lifecycle::classify(&ctx, r),
+                &lifecycle::breaks(&ctx),
+            ));
+            stage.push(stage::monthly(&ctx));
+            stage.push(lifecycle::alive(&ctx));
+            if !config.lifecycle.vip_top_share.is_zero() {
+                stage.push(lifecycle::thresholds(&ctx));
+            }
+            stage.push(lifecycle::held(&ctx));
+        }
+    }
+    let cleanup: String = WORK_TABLES
+        .iter()
+        .map(|w| format!("DROP TABLE IF EXISTS {};\n", ctx.work(w)))
+        .collect();
+    let bodies = [
+        (
+            "stage",
+            "work tables: snapshot dates, purchase days, change points, month-end values",
+            stage.join("\n"),
+        ),
+        (
+            "snapshots",
+            "customers, share, sales and cumulative sales per month-end and segment",
+            format!("{}\n{}", snapshots::counts(&ctx), snapshots::table(&ctx)),
+        ),
+        (
+            "transitions",
+            "month-over-month transitions (new = first present)",
+            transitions::table(&ctx),
+        ),
+        (
+            "conversion",
+            "初回→よちよち conversion by acquisition month, with maturity",
+            conversion::table(&ctx),
+        ),
+        (
+            "segments",
+            "every customer at the as-of date: segment, facts, segment a month-end before",
+            segments::table(&ctx),
+        ),
+        (
+            "ladder",
+            "the cohort ladder: each cohort's segments 0 to 12 month-ends on",
+            ladder::table(&ctx),
+        ),
+        (
+            "data_quality",
+            "rows read, used and after the as-of date, returns, duplicates",
+            data_quality::table(&ctx),
+        ),
+        ("cleanup", "drops the work tables", cleanup),
+    ];
+    let mut files: Vec<SqlFile> = bodies
+        .iter()
+        .map(|(name, what, body)| SqlFile {
+            name: format!("{name}.sql"),
+            text: format!("{}{body}", header(&ctx, name, what)),
+        })
+        .collect();
+    let mut run = header(&ctx, "run", "everything, in order: run this file");
+    run.push_str(&d.preamble(config.time_zone.name()));
+    for f in &files {
+        run.push('\n');
+        run.push_str(&f.text);
+    }
+    files.push(SqlFile {
+        name: "run.sql".into(),
+        text: run,
+    });
+    files.push(SqlFile {
+        name: "export.sql".into(),
+        text: format!(
+            "{}{}",
+            header(
+                &ctx,
+                "export",
+                "the tables in cpm's order, for the files `cpm report --tables` reads"
+            ),
+            export::file(&ctx)
+        ),
+    });
+    Ok(files)
+}
+
+/// The comment at the top of every file.
+fn header(ctx: &Ctx, name: &str, what: &str) -> String {
+    let cols = &ctx.config.columns;
+    let as_of = ctx
+        .source
+        .as_of
+        .map_or_else(|| "the last month-end the data covers".to_string(), format_day);
+    let mut out = format!(
+        "-- {name}.sql: {what}.\n\
+         -- Generated by cpm {version} (`cpm sql --dialect {dialect}`) for the orders in {table} \
+         (customer {c}, date {t}, amount {a}); snapshots through {as_of}.\n\
+         -- Rules: {rules} (all of them in rules.toml beside this file).\n",
+        version = env!("CARGO_PKG_VERSION"),
+        dialect = ctx.d.name(),
+        table = ctx.source.table,
+        c = cols.customer,
+        t = cols.date,
+        a = cols.amount,
+        rules = crate::config::rules_file::rules_line(ctx.config),
+    );
+    if name == "run" || name == "stage" {
+        out.push_str(
+            "-- Cost: the orders table is scanned three times (its date range, its rows, the data-quality counts);\n\
+             -- every other step reads tables of at most one row per customer-day with rows (plus one per recency\n\
+             -- line crossed; for the lifecycle scheme also one per customer and month-end while not dormant, at\n\
+             -- most dormant_days / 28 + 2 per purchase day). Written: month-ends x segments rows (snapshots), at\n\
+             -- most (segments + 1) x segments per pair of month-ends (transitions), one per cohort (conversion),\n\
+             -- cohorts x 13 x segments (ladder), one per customer (segments). No customers x months grid.\n",
+        );
+    }
+    if name == "run" {
+        let p = &ctx.source.prefix;
+        out.push_str(&format!(
+            "-- Creates (replacing them when they exist): {}. Work tables {p}work_* are dropped at the end.\n",
+            TABLES.iter().map(|t| format!("{p}{t}")).collect::<Vec<_>>().join(", ")
+        ));
+    }
+    out.push('\n');
+    out
+}

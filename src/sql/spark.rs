@@ -1,0 +1,41 @@
+//! Spark SQL (Databricks, local Spark): `CREATE OR REPLACE TABLE ... AS`
+//! needs a v2 catalog (Delta), so a table is dropped and created; the
+//! session time zone is set to the configured one, which is what Spark uses
+//! to take the date of a TIMESTAMP.
+
+use super::dialect::{Dialect, is_plain_identifier};
+
+pub struct Spark;
+
+impl Dialect for Spark {
+    fn name(&self) -> &'static str {
+        "spark"
+    }
+    fn column(&self, name: &str) -> String {
+        if is_plain_identifier(name) {
+            name.to_string()
+        } else {
+            format!("`{}`", name.replace('`', "``"))
+        }
+    }
+    fn epoch_day(&self, date: &str) -> String {
+        format!("CAST(datediff({date}, DATE '1970-01-01') AS BIGINT)")
+    }
+    fn date_of_epoch(&self, days: &str) -> String {
+        format!("date_add(DATE '1970-01-01', CAST({days} AS INT))")
+    }
+    fn month_end_after(&self, date: &str, months: &str) -> String {
+        format!("last_day(add_months({date}, CAST({months} AS INT)))")
+    }
+    fn local_date(&self, column: &str, _time_zone: &str, _timestamps: bool) -> String {
+        // A DATE stays a DATE; a TIMESTAMP is an instant, dated in the session
+        // time zone set by the preamble.
+        format!("CAST({column} AS DATE)")
+    }
+    fn create_table(&self, name: &str, query: &str) -> String {
+        format!("DROP TABLE IF EXISTS {name};\nCREATE TABLE {name} AS\n{query};\n")
+    }
+    fn preamble(&self, time_zone: &str) -> String {
+        format!("SET spark.sql.session.timeZone = {time_zone};\n")
+    }
+}

@@ -1,0 +1,131 @@
+"""Order histories and rule sets the SQL is checked on: hand-made edge cases
+(each aimed at one line of the spec) and small random histories."""
+
+import datetime as dt
+import random
+
+D = dt.date.fromisoformat
+
+
+def days(date, n):
+    return (D(date) + dt.timedelta(days=n)).isoformat()
+
+
+# --- rule sets (written as a cpm.toml, read by both `cpm tables` and `cpm sql`)
+CONFIGS = {
+    "cpm": "",
+    "cpm_super": "[cpm]\nsuper_loyal_amount = 100000\nsuper_loyal_days = 300\n",
+    "cpm_cents": '[cpm]\nloyal_amount = "100"\n',
+    "lifecycle": 'scheme = "lifecycle"\n',
+    "lifecycle_014": 'scheme = "lifecycle"\n[lifecycle]\nvip_top_share = "0.14"\n',
+    "lifecycle_noshare": 'scheme = "lifecycle"\n[lifecycle]\nvip_top_share = 0\n',
+}
+
+
+def edge_cases():
+    """name -> rows (customer_id, order_date, amount text)."""
+    s0 = "2024-12-31"
+    cases = {}
+    cases["returns"] = [
+        ("A", "2024-01-05", "-500"), ("A", "2024-02-10", "1000"), ("A", "2024-03-15", "-200"),
+        ("B", "2024-01-03", "2000"),
+        ("C", "2023-12-20", "-300"), ("C", "2024-02-01", "500"), ("C", "2024-02-01", "-500"),
+        ("D", "2024-02-02", "-100"),
+        ("E", "2024-03-03", "-70"), ("E", "2024-03-20", "80"),
+        ("F", "2024-04-30", "100"),
+    ]
+    cases["same_day"] = [
+        ("F", "2024-01-10", "500"), ("F", "2024-01-10", "700"), ("F", "2024-01-10", "-200"),
+        ("G", "2024-01-10", "-50"), ("G", "2024-01-10", "0"),
+        ("H", "2024-02-29", "100"), ("H", "2024-02-29", "100"), ("H", "2024-02-29", "100"),
+        ("H", "2024-03-01", "99.99"), ("H", "2024-03-01", "0.01"),
+        ("007", "2024-02-01", "10"), ("7", "2024-02-01", "20"),
+        ("I", "2024-03-31", "1"),
+        ("J", "2024-01-15", "1234567890.000001"), ("J", "2024-03-02", "-0.000001"),
+    ]
+    rows = [("R239", days(s0, -239), "100"), ("R240", days(s0, -240), "100"), ("R0", s0, "5")]
+    first = "2023-06-01"
+    for tenure in (89, 90, 209, 210):
+        for total in (69999, 70000):
+            cid = f"T{tenure}_{total}"
+            rows += [(cid, first, str(total - 30000)), (cid, days(first, tenure), "30000")]
+    rows += [("CENTS", "2023-02-01", "99.99"), ("CENTS", "2023-09-01", "0.01")]
+    rows += [("SUPER", "2023-01-10", "60000"), ("SUPER", days("2023-01-10", 299), "40000")]
+    rows += [("SUPER2", "2023-01-10", "60000"), ("SUPER2", days("2023-01-10", 300), "40000")]
+    cases["boundaries"] = rows
+    # lifecycle: recency 30/31, 45/46, 60/61 at s0; winback gap 60/61; four purchase days
+    rows = [("Z", s0, "1")]
+    for r in (30, 31, 45, 46, 60, 61):
+        rows.append((f"L{r}", days(s0, -r), "10"))
+        rows += [(f"V{r}", days(s0, -r - k), "10") for k in (0, 3, 6, 9)]
+    for gap in (60, 61):
+        rows += [(f"W{gap}", days(s0, -10 - gap), "10"), (f"W{gap}", days(s0, -10), "10")]
+    cases["lifecycle_days"] = rows
+    # ties at the top share: 50 customers present and not dormant, k = 7 at 0.14
+    rows = []
+    totals = [900, 800, 700, 600, 500, 400, 300, 300, 300] + [100] * 41
+    for i, t in enumerate(totals):
+        rows.append((f"K{i:02d}", days(s0, -(i % 20)), str(t)))
+    rows += [(f"OLD{i}", "2023-01-05", "99999") for i in range(5)]  # dormant: not ranked
+    cases["ties"] = rows
+    return cases
+
+
+# instants with offsets, dated in Asia/Tokyo (`cpm sql --timestamps`)
+TIMESTAMPS = [
+    ("TZ1", "2024-01-31T15:30:00+00:00", "100"), ("TZ1", "2024-02-10T10:00:00+09:00", "30"),
+    ("TZ2", "2024-01-31T14:59:59+00:00", "100"), ("TZ2", "2024-01-31T15:00:00+00:00", "5"),
+    ("TZ3", "2024-03-01T08:00:00+09:00", "50"),
+    ("TZ4", "2024-02-29T23:00:00-05:00", "70"),
+    ("TZ5", "2024-04-30T12:00:00+00:00", "1"),
+]
+
+AS_OF = {"none": None, "mid": "2024-11-15", "end": "2024-10-31"}
+
+
+def random_config(rng):
+    if rng.random() < 0.5:
+        churn = rng.randint(20, 400)
+        toddler = rng.randint(1, 120)
+        loyal_days = toddler + rng.randint(1, 200)  # the config requires toddler_days < loyal_days
+        loyal = rng.choice(["0", "500", "1500.5", "3000", str(rng.randint(0, 6000))])
+        text = f"[cpm]\nchurn_days = {churn}\ntoddler_days = {toddler}\nloyal_days = {loyal_days}\nloyal_amount = \"{loyal}\"\n"
+        if rng.random() < 0.5:
+            text += f"super_loyal_amount = \"{float(loyal) + rng.randint(0, 4000)}\"\n"
+            if rng.random() < 0.5:
+                text += f"super_loyal_days = {loyal_days + rng.randint(0, 200)}\n"
+        return text
+    active = rng.randint(0, 60)
+    dormant = active + rng.randint(0, 90)
+    share = rng.choice(["0", "0.01", "0.14", "0.25", "0.5", "1", f"0.{rng.randint(1, 999999):06d}"])
+    return (
+        'scheme = "lifecycle"\n[lifecycle]\n'
+        f"active_days = {active}\ndormant_days = {dormant}\nvip_min_purchase_days = {rng.randint(1, 5)}\n"
+        f"vip_recency_days = {rng.randint(0, 90)}\nvip_top_share = \"{share}\"\n"
+        f"new_max_purchase_days = {rng.randint(0, 4)}\n"
+    )
+
+
+def random_history(rng):
+    base = D("2023-01-01")
+    rows = []
+    ids = ["007", "7", "A", "B", "C", "D", "E", "F", "G", "H"] + [f"c{i}" for i in range(20)]
+    for cid in rng.sample(ids, rng.randint(1, 25)):
+        start = rng.randint(0, 600)
+        for _ in range(rng.randint(1, 8)):
+            day = base + dt.timedelta(days=start + int(rng.expovariate(1 / 90)))
+            if rng.random() < 0.2:
+                amount = str(-rng.randint(1, 1000))
+            elif rng.random() < 0.2:
+                amount = f"{rng.randint(0, 3000)}.{rng.randint(0, 99):02d}"
+            else:
+                amount = str(rng.randint(0, 3000))
+            rows.append((cid, day.isoformat(), amount))
+            if rng.random() < 0.15:
+                rows.append((cid, day.isoformat(), str(rng.randint(-200, 500))))
+    rng.shuffle(rows)
+    latest = max(D(r[1]) for r in rows)
+    as_of = None
+    if rng.random() < 0.3:
+        as_of = (latest - dt.timedelta(days=rng.randint(0, 300))).isoformat()
+    return rows, as_of
