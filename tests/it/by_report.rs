@@ -271,3 +271,50 @@ fn one_group_and_fifty_groups_with_long_labels() {
     assert!(a.ends_with('1') && b.ends_with('2') && a != b, "{a} {b}");
     assert_eq!(shorten("紙DM", 26.0, 314.0), "紙DM");
 }
+
+/// Every file under `dir`, by path relative to it.
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(base, &path, out);
+            } else {
+                let name = path.strip_prefix(base).unwrap().to_string_lossy().into_owned();
+                out.insert(name, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+#[test]
+fn the_section_is_the_same_from_the_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    let from_input = report(&sample(), &dir.path().join("a"), &["--by", "channel"]);
+    let tables = dir.path().join("tables");
+    Command::cargo_bin("cpm")
+        .unwrap()
+        .args(["tables", "--input"])
+        .arg(sample())
+        .args(["--by", "channel", "--out-dir"])
+        .arg(&tables)
+        .assert()
+        .success();
+    Command::cargo_bin("cpm")
+        .unwrap()
+        .args(["report", "--tables"])
+        .arg(&tables)
+        .arg("--out-dir")
+        .arg(dir.path().join("b"))
+        .assert()
+        .success();
+    let (a, b) = (files(&from_input), files(&dir.path().join("b/2025-12")));
+    assert!(a.contains_key("10_by_group.png"));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (name, bytes) in &a {
+        assert!(bytes == &b[name], "{name} differs between --input and --tables");
+    }
+}
