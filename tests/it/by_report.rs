@@ -40,11 +40,15 @@ fn report(input: &Path, out: &Path, extra: &[&str]) -> PathBuf {
 
 /// The breakdown section of the file at `path`, broken down by `channel`.
 fn section(path: &Path, as_of: &str) -> (Tables, ByGroup) {
-    let mut config = Config::default();
+    section_with(path, as_of, Config::default(), Lang::Ja)
+}
+
+/// The same with `config` (its `by` set to `channel`), in `lang`.
+fn section_with(path: &Path, as_of: &str, mut config: Config, lang: Lang) -> (Tables, ByGroup) {
     config.scope.by = Some("channel".into());
     let a = cpm::pipeline::analyze(path, &config, &ReadOptions::default(), Some(day(as_of))).unwrap();
     let tables = Tables::of(a, &config);
-    let by = cpm::report::model::build(&tables, Lang::Ja)
+    let by = cpm::report::model::build(&tables, lang)
         .breakdown
         .expect("a breakdown section");
     (tables, by)
@@ -108,6 +112,39 @@ fn each_groups_rate_pools_its_matured_cohorts_of_the_last_twelve_months() {
         "too small to judge: not ranked"
     );
     assert!(by.rate_reading.contains("30 人未満"), "{}", by.rate_reading);
+    // The portfolio at 2024-12-31 (lapsed from 240 days without a purchase):
+    // web has A and E active, B (361 days), C (382) and D lapsed; dm has F
+    // (183 days) active, G (303) and H (244) lapsed.
+    let boxes: Vec<(&str, u64, u64)> = by
+        .boxes
+        .iter()
+        .map(|b| (b.label.as_str(), b.active, b.lapsed))
+        .collect();
+    assert_eq!(boxes, [("web", 2, 3), ("dm", 1, 2)]);
+
+    // In English, and in the lifecycle scheme (no active/lapsed split there).
+    let (_, en) = section_with(&path, "2024-12-31", Config::default(), Lang::En);
+    assert!(
+        en.rate_reading.contains("fewer than 30 first-time customers"),
+        "{}",
+        en.rate_reading
+    );
+    assert!(
+        en.boxes_reading
+            .starts_with("The channel with the most active customers is \"web\""),
+        "{}",
+        en.boxes_reading
+    );
+    let lifecycle = crate::common::config("scheme = \"lifecycle\"\n");
+    let (_, by) = section_with(&path, "2024-12-31", lifecycle, Lang::Ja);
+    assert_eq!(by.rates[1].converted, 2, "conversion does not depend on the scheme");
+    assert!(by.boxes.iter().all(|b| b.loyal_share.is_none()));
+    assert_eq!(by.boxes[0].label, "web");
+    assert!(
+        by.boxes_reading.starts_with("顧客が最も多い channel は「web」の 5 人"),
+        "{}",
+        by.boxes_reading
+    );
 }
 
 #[test]
