@@ -8,6 +8,7 @@ use plotters::prelude::{DrawingArea, DrawingBackend};
 use super::charts::{self, ChartError};
 use crate::config::Config;
 use crate::engine::portfolio::Portfolio;
+use crate::report::model::by_group::ByGroup;
 use crate::text::lang::Lang;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,6 +35,8 @@ pub enum Chart {
     Bridge,
     /// Plan against actual (予実), when a plan is given (either scheme).
     Plan,
+    /// 初回→よちよち by group, with `--by` (either scheme).
+    ByGroup,
 }
 
 impl Chart {
@@ -54,12 +57,13 @@ impl Chart {
 
     /// The file stem of the chart in a report of `scheme_charts` (its place
     /// in the list gives the number: `01_portfolio`, `02_transitions`; a
-    /// chart not in the list, the optional plan, comes after them).
+    /// chart not in the list comes after them: the optional plan, then the
+    /// optional breakdown).
     pub fn file_stem(self, scheme_charts: &[Chart]) -> String {
         let n = scheme_charts
             .iter()
             .position(|&c| c == self)
-            .map_or(scheme_charts.len() + 1, |i| i + 1);
+            .map_or(scheme_charts.len() + 1 + usize::from(self == Chart::ByGroup), |i| i + 1);
         let name = match self {
             Chart::Portfolio => "portfolio",
             Chart::Funnel => "funnel",
@@ -72,6 +76,7 @@ impl Chart {
             Chart::Winback => "winback",
             Chart::Bridge => "bridge",
             Chart::Plan => "plan",
+            Chart::ByGroup => "by_group",
         };
         format!("{n:02}_{name}")
     }
@@ -79,7 +84,7 @@ impl Chart {
     /// Draws the chart for the snapshot `t`. `ten` is the portfolio on ten
     /// CPM segments (超優良 merged into 優良) for the charts drawn on ten:
     /// the same as `p` unless 超優良 is on. `plan` is plan against actual
-    /// (empty without a plan).
+    /// (empty without a plan); `by` the breakdown section (`None` without `--by`).
     #[allow(clippy::too_many_arguments)]
     pub fn draw<DB: DrawingBackend>(
         self,
@@ -90,6 +95,7 @@ impl Chart {
         config: &Config,
         lang: Lang,
         plan: &[crate::plan::PlanRow],
+        by: Option<&ByGroup>,
     ) -> Result<(), ChartError> {
         match self {
             Chart::Portfolio => charts::portfolio_grid(root, p, t, lang),
@@ -103,6 +109,7 @@ impl Chart {
             Chart::Winback => charts::winback_flow(root, p, lang),
             Chart::Bridge => charts::bridge_chart(root, p, t, lang),
             Chart::Plan => charts::plan_chart(root, plan, lang),
+            Chart::ByGroup => charts::by_group_chart(root, by, lang),
         }
     }
 }

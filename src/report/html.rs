@@ -133,12 +133,16 @@ pub fn render(model: &ReportModel, tables: &Tables, charts: &[EmbeddedChart]) ->
     for (section, chart) in model.charts.iter().zip(charts) {
         let _ = writeln!(
             h,
-            "<section class=\"chart\">\n<h2>{title}</h2>\n<p class=\"reading\">{reading}</p>\n<figure><img src=\"data:image/png;base64,{png}\" alt=\"{title}\"><figcaption>{file}.png · {file}.svg</figcaption></figure>\n</section>",
+            "<section class=\"chart\">\n<h2>{title}</h2>\n<p class=\"reading\">{reading}</p>\n<figure><img src=\"data:image/png;base64,{png}\" alt=\"{title}\"><figcaption>{file}.png · {file}.svg</figcaption></figure>",
             title = escape(&section.title),
             reading = escape(&section.reading),
             png = chart.png_base64,
             file = section.file,
         );
+        if let (super::chart_kind::Chart::ByGroup, Some(by)) = (section.chart, &model.breakdown) {
+            h.push_str(&super::html_by_group::tables(by, p, lang));
+        }
+        h.push_str("</section>\n");
     }
 
     h.push_str(&super::html_tables::plan_table(model));

@@ -6,6 +6,7 @@ pub mod charts;
 pub mod definitions;
 pub mod fonts;
 pub mod html;
+pub mod html_by_group;
 pub mod html_tables;
 pub mod model;
 pub mod quality;
@@ -85,12 +86,30 @@ pub fn write_report_with_plan(
     let mut embedded = Vec::with_capacity(model.charts.len());
     for section in &model.charts {
         let png = charts::render_png_bytes(SLIDE_SIZE, |root| {
-            section.chart.draw(root, p, &ten, model.t, config, lang, &model.plan)
+            section.chart.draw(
+                root,
+                p,
+                &ten,
+                model.t,
+                config,
+                lang,
+                &model.plan,
+                model.breakdown.as_ref(),
+            )
         })
         .map_err(chart_error)?;
         crate::tables::write_bytes(&dir, &format!("{}.png", section.file), &png)?;
         let svg = charts::render_svg(SLIDE_SIZE, |root| {
-            section.chart.draw(root, p, &ten, model.t, config, lang, &model.plan)
+            section.chart.draw(
+                root,
+                p,
+                &ten,
+                model.t,
+                config,
+                lang,
+                &model.plan,
+                model.breakdown.as_ref(),
+            )
         })
         .map_err(chart_error)?;
         crate::tables::write_file(&dir, &format!("{}.svg", section.file), &svg)?;

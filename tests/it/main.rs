@@ -4,6 +4,7 @@ mod boundaries;
 mod breakdown;
 mod breakdown_files;
 mod bridge;
+mod by_report;
 mod calibrate_whatif;
 mod cli;
 mod common;

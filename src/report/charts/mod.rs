@@ -23,6 +23,7 @@ use plotters::prelude::*;
 use crate::report::fonts::ensure_fonts_registered;
 
 mod bridge;
+mod by_group;
 mod cohort_ladder;
 mod conversion;
 mod funnel;
@@ -31,7 +32,7 @@ mod plan;
 mod portfolio_grid;
 mod sales_by_segment;
 pub mod style;
-mod text;
+pub mod text;
 mod transition_heatmap;
 mod trend;
 mod winback_flow;
@@ -42,6 +43,7 @@ mod fixture;
 mod tests;
 
 pub use bridge::bridge_chart;
+pub use by_group::by_group_chart;
 pub use cohort_ladder::cohort_ladder;
 pub use conversion::conversion;
 pub use funnel::funnel;

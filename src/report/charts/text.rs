@@ -113,3 +113,41 @@ pub fn wrap<DB: DrawingBackend>(
     }
     Ok(lines)
 }
+
+/// The width of `text` at `px` pixels, from the embedded font's advances (a
+/// character the font lacks counts as one em).
+pub fn text_width(text: &str, px: f64) -> f64 {
+    text.chars()
+        .map(|c| glyph_x_metrics(c, px).map_or(px, |(advance, _)| advance))
+        .sum()
+}
+
+/// `text`, or a shortened form no wider than `max_width` pixels at `px`:
+/// its start and its end around an ellipsis (`とても長い…001`), so that
+/// labels which differ at the end stay apart.
+pub fn shorten(text: &str, px: f64, max_width: f64) -> String {
+    if text_width(text, px) <= max_width {
+        return text.to_string();
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let (mut head, mut tail) = (0usize, 0usize);
+    let form = |head: usize, tail: usize| {
+        let mut s: String = chars[..head].iter().collect();
+        s.push('…');
+        s.extend(&chars[chars.len() - tail..]);
+        s
+    };
+    // Two characters of the start for each of the end, while it fits.
+    loop {
+        let (h, t) = if head < 2 * (tail + 1) {
+            (head + 1, tail)
+        } else {
+            (head, tail + 1)
+        };
+        if h + t >= chars.len() || text_width(&form(h, t), px) > max_width {
+            break;
+        }
+        (head, tail) = (h, t);
+    }
+    form(head, tail)
+}

@@ -231,6 +231,7 @@ fn build_lifecycle(p: &Portfolio, config: &Config, lang: Lang) -> ReportModel {
         lists,
         notes,
         plan: Vec::new(),
+        breakdown: None,
     }
 }
 

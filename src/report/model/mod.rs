@@ -16,6 +16,7 @@ use crate::text::format::{percent, points, signed, thousands};
 use crate::text::lang::Lang;
 
 pub mod bridge;
+pub mod by_group;
 mod cpm;
 mod lifecycle;
 pub mod plan;
@@ -89,6 +90,8 @@ pub struct ReportModel {
     pub notes: Vec<String>,
     /// Plan against actual (予実), when a plan was given.
     pub plan: Vec<crate::plan::PlanRow>,
+    /// The breakdown section, with `--by`.
+    pub breakdown: Option<by_group::ByGroup>,
 }
 
 pub fn month_label(day: Day, lang: Lang) -> String {
@@ -200,6 +203,22 @@ pub fn build(tables: &Tables, lang: Lang) -> ReportModel {
     let mut model = crate::report::scheme::of(&tables.config).model(&tables.portfolio, &tables.config, lang);
     if model.scheme == Scheme::Cpm {
         model.charts.extend(bridge::section(&tables.portfolio, model.t, lang));
+    }
+    model.breakdown = by_group::build(tables, model.t, lang);
+    if let Some(b) = &model.breakdown {
+        let scheme_charts: &[Chart] = match model.scheme {
+            Scheme::Cpm => &Chart::CPM,
+            Scheme::Lifecycle => &Chart::LIFECYCLE,
+        };
+        model.charts.push(ChartSection {
+            chart: Chart::ByGroup,
+            file: Chart::ByGroup.file_stem(scheme_charts),
+            title: match lang {
+                Lang::Ja => format!("{} 別の初回→よちよち転換率", b.column),
+                Lang::En => format!("First → toddler conversion by {}", b.column),
+            },
+            reading: b.rate_reading.clone(),
+        });
     }
     model
 }

@@ -1,0 +1,139 @@
+//! The breakdown section's HTML tables (`--by`): 初回→よちよち for every
+//! group (the chart shows only the largest), and the portfolio counts of the
+//! largest groups with the rest pooled as その他.
+
+use std::fmt::Write as _;
+
+use super::html::escape;
+use super::model::by_group::{ByGroup, MIN_FIRST_TIMERS};
+use crate::engine::portfolio::Portfolio;
+use crate::text::format::{percent, points, thousands};
+use crate::text::lang::Lang;
+
+/// Both tables, to follow the breakdown chart.
+pub fn tables(by: &ByGroup, p: &Portfolio, lang: Lang) -> String {
+    let mut h = rates_table(by, lang);
+    h.push_str(&boxes_table(by, p, lang));
+    h
+}
+
+fn num(n: u64) -> String {
+    format!("<td class=\"num\">{}</td>", thousands(i128::from(n)))
+}
+
+fn rates_table(by: &ByGroup, lang: Lang) -> String {
+    let l = |ja: &'static str, en: &'static str| lang.pick(ja, en);
+    let mut h = String::new();
+    let _ = writeln!(
+        h,
+        "<table class=\"by-group rates\">\n<tr><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th></tr>",
+        escape(&by.column),
+        l("初回客", "First-time"),
+        l("転換", "Converted"),
+        l("転換率", "Rate"),
+        l("95%区間", "95% interval"),
+        l("目標比", "vs target"),
+        l("順位", "Rank"),
+    );
+    for r in &by.rates {
+        let interval = r
+            .interval
+            .map_or("-".to_string(), |(lo, hi)| format!("{}–{}", percent(lo), percent(hi)));
+        let (rate, gap) = if r.first_timers == 0 {
+            ("-".to_string(), "-".to_string())
+        } else {
+            (percent(r.rate), points(r.rate - by.target))
+        };
+        let rank = match r.rank {
+            Some(k) => k.to_string(),
+            None => l("判断外(少数)", "too small to judge").to_string(),
+        };
+        let _ = writeln!(
+            h,
+            "<tr class=\"group\"><td>{}</td>{}{}<td class=\"num\">{rate}</td><td class=\"num\">{interval}</td><td class=\"num\">{gap}</td><td class=\"num\">{rank}</td></tr>",
+            escape(&r.label),
+            num(r.first_timers),
+            num(r.converted),
+        );
+    }
+    let _ = writeln!(
+        h,
+        "</table>\n<p class=\"note\">{}</p>",
+        match lang {
+            Lang::Ja => format!(
+                "全 {} グループ。初回客 {MIN_FIRST_TIMERS} 人未満のグループは順位を付けていません。元データは tables/conversion.csv(group 列)。",
+                by.rates.len()
+            ),
+            Lang::En => format!(
+                "All {} groups. Groups with fewer than {MIN_FIRST_TIMERS} first-time customers are not ranked. Source: tables/conversion.csv (group column).",
+                by.rates.len()
+            ),
+        }
+    );
+    h
+}
+
+fn boxes_table(by: &ByGroup, p: &Portfolio, lang: Lang) -> String {
+    let l = |ja: &'static str, en: &'static str| lang.pick(ja, en);
+    let with_share = by.boxes.iter().all(|b| b.loyal_share.is_some());
+    let mut h = String::new();
+    let _ = writeln!(
+        h,
+        "<h3>{}</h3>\n<p class=\"reading\">{}</p>\n<table class=\"by-group boxes\">\n<tr><th>{}</th>",
+        match lang {
+            Lang::Ja => format!("{} 別のポートフォリオ(今月末)", by.column),
+            Lang::En => format!("Portfolio by {} (this month-end)", by.column),
+        },
+        escape(&by.boxes_reading),
+        escape(&by.column),
+    );
+    for label in &p.labels {
+        let _ = write!(h, "<th class=\"num\">{}</th>", escape(lang.pick(label.ja, label.en)));
+    }
+    if with_share {
+        let _ = write!(
+            h,
+            "<th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th>",
+            l("現役計", "Active"),
+            l("離脱計", "Lapsed"),
+            l("優良現役比率", "Loyal share of active")
+        );
+    }
+    h.push_str("</tr>\n");
+    for b in &by.boxes {
+        let _ = write!(h, "<tr class=\"group\"><td>{}</td>", escape(&b.label));
+        for &n in &b.counts {
+            h.push_str(&num(n));
+        }
+        if let Some(share) = b.loyal_share.filter(|_| with_share) {
+            let _ = write!(
+                h,
+                "{}{}<td class=\"num\">{}</td>",
+                num(b.active),
+                num(b.lapsed),
+                percent(share)
+            );
+        }
+        h.push_str("</tr>\n");
+    }
+    h.push_str("</table>\n");
+    if by.pooled_boxes > 0 {
+        let _ = writeln!(
+            h,
+            "<p class=\"note\">{}</p>",
+            match lang {
+                Lang::Ja => format!(
+                    "今月末の顧客が多い {} グループを表示し、ほか {} グループは「その他」に合算しています。",
+                    by.boxes.len() - 1,
+                    by.pooled_boxes
+                ),
+                Lang::En => format!(
+                    "The {} groups with the most customers at this month-end; {} more are pooled as \"Others\".",
+                    by.boxes.len() - 1,
+                    by.pooled_boxes
+                ),
+            }
+        );
+    }
+    h
+}
