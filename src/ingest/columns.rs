@@ -254,6 +254,9 @@ where
 
 /// Order dates per row as day numbers.
 pub fn read_days(column: &Column, tz: Tz, bad_cells: &mut Vec<BadCell>) -> PolarsResult<Vec<Day>> {
+    if unreadable(column, DATE_EXPECTED, bad_cells) {
+        return Ok(vec![Day::MIN; column.len()]);
+    }
     if column.dtype() == &DataType::Date {
         // Polars dates are days since 1970-01-01, as ours are.
         let (first, last) = day_bounds();
@@ -314,8 +317,40 @@ pub fn read_days(column: &Column, tz: Tz, bad_cells: &mut Vec<BadCell>) -> Polar
 }
 
 /// Amounts per row, exactly.
+/// Binary and nested (list) columns hold no text a cell could be read
+/// from: every row is refused, named by row and column.
+fn unreadable(column: &Column, expected: &'static str, bad_cells: &mut Vec<BadCell>) -> bool {
+    let dtype = column.dtype();
+    if !(dtype.is_nested() || matches!(dtype, DataType::Binary | DataType::BinaryOffset)) {
+        return false;
+    }
+    let problem = if expected == DATE_EXPECTED {
+        CellProblem::NotADate
+    } else {
+        CellProblem::NotAnAmount
+    };
+    bad_cells.extend((0..column.len()).map(|row| bad(column, row, problem, expected)));
+    true
+}
+
 pub fn read_amounts(column: &Column, bad_cells: &mut Vec<BadCell>) -> PolarsResult<Vec<Money>> {
     let dtype = column.dtype().clone();
+    if unreadable(column, AMOUNT_EXPECTED, bad_cells) {
+        return Ok(vec![Money::ZERO; column.len()]);
+    }
+    if dtype == DataType::UInt64 {
+        // Past i64 the value is too large, not empty (a cast would make it null).
+        let (amounts, problems) = convert(column.u64()?, Money::ZERO, |v| {
+            i64::try_from(v)
+                .ok()
+                .and_then(Money::from_units)
+                .ok_or(CellProblem::TooLarge)
+        });
+        for (row, problem) in problems {
+            bad_cells.push(bad(column, row, problem, AMOUNT_EXPECTED));
+        }
+        return Ok(amounts);
+    }
     if dtype.is_integer() {
         let ints = column.cast(&DataType::Int64)?;
         let (amounts, problems) = convert(ints.i64()?, Money::ZERO, |v| {
@@ -335,7 +370,23 @@ pub fn read_amounts(column: &Column, bad_cells: &mut Vec<BadCell>) -> PolarsResu
             amounts.push(Money::ZERO);
         }
     };
-    if dtype.is_float() {
+    if dtype == DataType::Float32 {
+        // Read as the shortest decimal of the float32 itself: a float32 0.1
+        // is 0.1, not the 0.10000000149011612 of its float64 widening.
+        for (row, v) in column.f32()?.iter().enumerate() {
+            push(
+                row,
+                v.ok_or(CellProblem::Empty).and_then(|v| {
+                    let text = format!("{v}");
+                    if !v.is_finite() || text.contains('e') {
+                        Err(CellProblem::NotAnAmount)
+                    } else {
+                        Money::parse_plain(&text).ok_or(CellProblem::TooManyDecimals)
+                    }
+                }),
+            );
+        }
+    } else if dtype.is_float() {
         let floats = column.cast(&DataType::Float64)?;
         for (row, v) in floats.f64()?.iter().enumerate() {
             push(

@@ -443,3 +443,69 @@ fn lenient_with_every_row_bad_still_writes_the_rejects() {
          line 4,amount,abc,bad_amount,not an amount\n"
     );
 }
+
+/// Parquet amounts: a float32 read as its shortest decimal, an unsigned
+/// value past the exact range named as too large, a list column refused
+/// with its row and column.
+#[test]
+fn parquet_amounts_are_read_exactly_or_refused_by_name() {
+    use polars::prelude::*;
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, mut frame: DataFrame| {
+        let path = dir.path().join(name);
+        ParquetWriter::new(std::fs::File::create(&path).unwrap())
+            .finish(&mut frame)
+            .unwrap();
+        path
+    };
+    let dates = ["2024-01-10", "2024-01-20", "2024-02-29"];
+    let floats = write(
+        "f32.parquet",
+        df!["customer_id" => ["A", "A", "B"], "order_date" => dates, "amount" => [0.1f32, 0.2f32, 2.5f32]].unwrap(),
+    );
+    let out = dir.path().join("t");
+    cpm()
+        .args(["tables", "--input"])
+        .arg(&floats)
+        .arg("--out-dir")
+        .arg(&out)
+        .assert()
+        .success();
+    let segments = std::fs::read_to_string(out.join("segments.csv")).unwrap();
+    assert!(
+        segments.contains("\nA,toddler_active,2024-01-10,2024-01-20,10,40,0.3,2,"),
+        "{segments}"
+    );
+    let unsigned = write(
+        "u64.parquet",
+        df!["customer_id" => ["A", "B", "C"], "order_date" => dates, "amount" => [5u64, u64::MAX, 6u64]].unwrap(),
+    );
+    cpm()
+        .args(["tables", "--input"])
+        .arg(&unsigned)
+        .arg("--out-dir")
+        .arg(dir.path().join("u"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("row 2, column 'amount': amount too large"));
+    let lists = Series::new(
+        "amount".into(),
+        [
+            Series::new("".into(), [1i64]),
+            Series::new("".into(), [2i64, 3]),
+            Series::new("".into(), [4i64]),
+        ],
+    );
+    let mut frame = df!["customer_id" => ["A", "B", "C"], "order_date" => dates].unwrap();
+    frame.with_column(lists.into_column()).unwrap();
+    let listed = write("list.parquet", frame);
+    cpm()
+        .args(["tables", "--input"])
+        .arg(&listed)
+        .arg("--out-dir")
+        .arg(dir.path().join("l"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("row 1, column 'amount': not an amount"))
+        .stderr(predicate::str::contains("panicked").not());
+}
