@@ -118,7 +118,24 @@ pub(super) fn forecast(args: &ForecastArgs) -> Result<()> {
     } else {
         None
     };
-    let dir = &args.out_dir;
+    // The folder is built beside its place and swapped in whole.
+    let ours = [
+        csv::FORECAST,
+        csv::FLOW,
+        csv::SCENARIO_FORECAST,
+        csv::SCENARIO_FLOW,
+        csv::BACKTEST,
+        csv::BACKTEST_SUMMARY,
+        tables::RULES,
+    ];
+    crate::output::folder::check_replaceable(
+        &args.out_dir,
+        &[path.as_path()],
+        |n| ours.contains(&n),
+        "the forecast folder",
+    )?;
+    let staged = crate::output::folder::Staged::begin(&args.out_dir)?;
+    let dir = &staged.path().to_path_buf();
     write_file(dir, csv::FORECAST, &csv::forecast_csv(&f, &f.baseline))?;
     write_file(dir, csv::FLOW, &csv::flow_csv(&f, &f.baseline))?;
     if let Some((_, _, s)) = &f.scenario {
@@ -140,6 +157,7 @@ pub(super) fn forecast(args: &ForecastArgs) -> Result<()> {
         write_file(dir, csv::BACKTEST_SUMMARY, &csv::backtest_summary_csv(b))?;
         print!("{}", csv::backtest_text(b));
     }
-    eprintln!("wrote {}", dir.display());
+    staged.commit(false)?;
+    eprintln!("wrote {}", args.out_dir.display());
     Ok(())
 }

@@ -29,30 +29,12 @@ pub(super) fn tables(args: &TablesArgs) -> Result<()> {
 /// A tables folder is replaced whole: refused when it holds the input or
 /// files that `cpm tables` does not write (a folder of other work).
 fn check_tables_target(dir: &std::path::Path, input: &std::path::Path) -> Result<()> {
-    if crate::output::file::holds(dir, input) {
-        return Err(Error::Refused(format!(
-            "--out-dir {} holds the input {}: the tables folder is replaced as a whole, so give another folder",
-            dir.display(),
-            input.display()
-        )));
-    }
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Ok(());
-    };
-    let foreign: Vec<String> = entries
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|name| !tables::FILES.contains(&name.as_str()))
-        .collect();
-    if foreign.is_empty() {
-        return Ok(());
-    }
-    Err(Error::Refused(format!(
-        "--out-dir {} holds files that cpm tables does not write ({}): the tables folder is replaced as a whole, \
-         so give a new or empty folder, or one that holds earlier tables",
-        dir.display(),
-        foreign.join(", ")
-    )))
+    crate::output::folder::check_replaceable(
+        dir,
+        &[input],
+        |name| tables::FILES.contains(&name),
+        "the tables folder (cpm tables)",
+    )
 }
 
 pub(super) fn summary(args: &SummaryArgs) -> Result<()> {

@@ -12,6 +12,36 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
+/// Refuses to replace `dir` as a whole when it holds one of `inputs` or a
+/// file that `ours` does not recognise as this command's (a folder of other
+/// work, or `.`).
+pub fn check_replaceable(dir: &Path, inputs: &[&Path], ours: impl Fn(&str) -> bool, what: &str) -> Result<()> {
+    if let Some(input) = inputs.iter().find(|i| crate::output::file::holds(dir, i)) {
+        return Err(Error::Refused(format!(
+            "{} holds the input {}: {what} is replaced as a whole, so give another folder",
+            dir.display(),
+            input.display()
+        )));
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(());
+    };
+    let foreign: Vec<String> = entries
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| !ours(name))
+        .collect();
+    if foreign.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Refused(format!(
+        "{} holds files that {what} does not write ({}): it is replaced as a whole, \
+         so give a new or empty folder, or one that holds earlier output of the same command",
+        dir.display(),
+        foreign.join(", ")
+    )))
+}
+
 /// A folder being built: write into [`Staged::path`], then [`Staged::commit`].
 /// Dropped without a commit, the partial folder is removed and the target
 /// is untouched.

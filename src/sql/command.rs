@@ -68,8 +68,17 @@ pub fn run(
     };
     let files = super::generate(&config, d, &src)?;
     crate::tables::ensure_dir(&args.out)?;
+    // The folder is built beside its place and swapped in whole.
+    crate::output::folder::check_replaceable(
+        &args.out,
+        &[],
+        |n| n.ends_with(".sql") || n == crate::tables::RULES,
+        "the SQL folder (cpm sql)",
+    )?;
+    let staged = crate::output::folder::Staged::begin(&args.out)?;
+    let out = staged.path().to_path_buf();
     for f in &files {
-        crate::tables::write_file(&args.out, &f.name, &f.text)?;
+        crate::tables::write_file(&out, &f.name, &f.text)?;
     }
     let header = format!(
         "The rules the SQL in this folder computes with (cpm {}, `cpm sql --dialect {}` on {}).\n\
@@ -83,10 +92,11 @@ pub fn run(
         as_of,
     });
     crate::tables::write_file(
-        &args.out,
+        &out,
         crate::tables::RULES,
         &config_toml(&config, &header, run.as_ref(), &|_| None),
     )?;
+    staged.commit(false)?;
     eprintln!(
         "wrote {}: run.sql (creates {}) and rules.toml",
         args.out.display(),

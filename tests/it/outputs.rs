@@ -509,3 +509,35 @@ fn parquet_amounts_are_read_exactly_or_refused_by_name() {
         .stderr(predicate::str::contains("row 1, column 'amount': not an amount"))
         .stderr(predicate::str::contains("panicked").not());
 }
+
+/// Forecast and SQL folders follow the same rule: run twice, the second
+/// replaces the first whole; a folder of other work is refused.
+#[test]
+fn forecast_and_sql_folders_are_replaced_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for _ in 0..2 {
+        cpm()
+            .current_dir(d)
+            .args(["sql", "--dialect", "duckdb", "--table", "orders", "--out", "sql"])
+            .assert()
+            .success();
+    }
+    assert!(d.join("sql/run.sql").exists());
+    std::fs::write(d.join("sql/notes.txt"), "mine").unwrap();
+    cpm()
+        .current_dir(d)
+        .args(["sql", "--dialect", "duckdb", "--table", "orders", "--out", "sql"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("holds files that the SQL folder (cpm sql) does not write (notes.txt)"));
+    for _ in 0..2 {
+        cpm()
+            .current_dir(d)
+            .args(["forecast", "--months", "2", "--out-dir", "f", "--input"])
+            .arg(sample())
+            .assert()
+            .success();
+    }
+    assert!(d.join("f/forecast.csv").exists());
+}
