@@ -57,8 +57,8 @@ pub fn facts(q: &DataQuality, lang: Lang) -> Vec<(String, String)> {
         ),
         (
             l(
-                "完全に同じ行(集計に含む。同じ日に同じ金額の明細が複数あるのは明細単位の出力では普通です)",
-                "Identical rows (kept; usual in order-line exports: two lines of one order can be alike)",
+                "同じ内容の行(集計に含む・明細単位の出力では普通)",
+                "Identical rows (kept; usual in order-line exports)",
             ),
             n(q.duplicate_rows),
         ),

@@ -189,7 +189,7 @@ fn lenient_mode_counts_everything_and_writes_the_rejects() {
         "Return rows 1",
         "Returns total -300",
         "Returns share of purchases 1.1%",
-        "Identical rows (kept; usual in order-line exports: two lines of one order can be alike) 1",
+        "Identical rows (kept; usual in order-line exports) 1",
         "Date range 2025-01-05 – 2099-01-01",
         "Customer ids 3",
         "Customers in the portfolio 2",
@@ -229,7 +229,7 @@ fn the_report_has_the_data_quality_section_and_the_rejects() {
         "<tr><th>Rows rejected</th><td>5</td></tr>",
         "<tr><th>  reason: repeated_header</th><td>1</td></tr>",
         "<tr><th>Rows after the as-of date 2025-02-28 (excluded)</th><td>1</td></tr>",
-        "<tr><th>Identical rows (kept; usual in order-line exports: two lines of one order can be alike)</th><td>1</td></tr>",
+        "<tr><th>Identical rows (kept; usual in order-line exports)</th><td>1</td></tr>",
         "<tr><th>Header</th><td>line 2 (1 line above it skipped: 注文データ 2025年12月)</td></tr>",
         "<tr><th>Blank lines (skipped)</th><td>1</td></tr>",
     ] {
