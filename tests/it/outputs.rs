@@ -530,7 +530,9 @@ fn forecast_and_sql_folders_are_replaced_whole() {
         .args(["sql", "--dialect", "duckdb", "--table", "orders", "--out", "sql"])
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("holds files that the SQL folder (cpm sql) does not write (notes.txt)"));
+        .stderr(predicate::str::contains(
+            "holds files that the SQL folder (cpm sql) does not write (notes.txt)",
+        ));
     for _ in 0..2 {
         cpm()
             .current_dir(d)

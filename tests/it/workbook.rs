@@ -456,3 +456,37 @@ fn the_layout_snapshot() {
     }
     insta::assert_snapshot!(out);
 }
+
+/// With `--by`, the 内訳 sheet lists every group's pooled conversion, the
+/// same counts as the tables' conversion.csv over the model's window.
+#[test]
+fn the_breakdown_sheet_lists_every_group() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_cmd::Command::cargo_bin("cpm")
+        .unwrap()
+        .args(["report", "--by", "channel", "--input"])
+        .arg(std::path::Path::new(crate::xlsx::ROOT).join("data/orders.csv"))
+        .arg("--out-dir")
+        .arg(dir.path())
+        .assert()
+        .success();
+    let month = dir.path().join("2025-12");
+    let book = crate::xlsx::read_book(&month.join("cpm_2025-12.xlsx"));
+    assert!(book.names().contains(&"内訳"), "{:?}", book.names());
+    let tables = cpm::tables::read(&month.join("tables")).unwrap();
+    let b = tables.breakdown.as_ref().expect("a breakdown");
+    let model = cpm::report::model::build(&tables, cpm::text::lang::Lang::Ja);
+    let by = model.breakdown.as_ref().unwrap();
+    let (from, to) = by.window.unwrap();
+    for (g, label) in b.groups.iter().enumerate() {
+        // openpyxl numbers rows and columns from 1.
+        let row = book.find("内訳", 1, label);
+        let (size, converted) = b.portfolios[g]
+            .conversion
+            .iter()
+            .filter(|c| c.matured && c.cohort_month >= from && c.cohort_month <= to)
+            .fold((0, 0), |(s, k), c| (s + c.cohort_size, k + c.converted));
+        assert_eq!(book.num("内訳", row, 2), size as f64, "{label}");
+        assert_eq!(book.num("内訳", row, 3), converted as f64, "{label}");
+    }
+}

@@ -5,6 +5,7 @@
 //! the document's dates are the as-of date, so the same tables give the
 //! same bytes. One file a sheet group; the layout is described in the README.
 
+mod breakdown;
 mod cells;
 mod facts;
 mod moves;
@@ -39,6 +40,9 @@ pub fn sheet_names(model: &ReportModel, toddler_days: i32, has_plan: bool) -> Ve
     names.push(lang.pick("売上", "Sales"));
     if has_plan {
         names.push(lang.pick("予実", "Plan"));
+    }
+    if model.breakdown.is_some() {
+        names.push(lang.pick("内訳", "Breakdown"));
     }
     names.push(lang.pick("データ品質", "Data quality"));
     names.push(lang.pick("ルール", "Rules"));
@@ -98,6 +102,9 @@ pub fn workbook_bytes(tables: &Tables, model: &ReportModel, plan: Option<&[PlanR
     series::sales(wb.add_worksheet(), name(), tables, model, &f)?;
     if let Some(rows) = plan {
         facts::plan(wb.add_worksheet(), name(), rows, model, &f)?;
+    }
+    if let Some(b) = &model.breakdown {
+        breakdown::breakdown(wb.add_worksheet(), name(), b, tables, model, &f)?;
     }
     facts::quality(wb.add_worksheet(), name(), tables, model, &f)?;
     facts::rules(wb.add_worksheet(), name(), tables, model, &f)?;
