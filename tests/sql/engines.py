@@ -53,8 +53,10 @@ class DuckEngine:
     def load(self, csv_path, date_type="DATE"):
         self.con = self.duckdb.connect()
         self.con.execute(
-            "CREATE TABLE orders AS SELECT * FROM read_csv(?, header = true, "
-            f"columns = {{'customer_id': 'VARCHAR', 'order_date': '{date_type}', 'amount': 'DECIMAL(38,6)'}})",
+            # The order files may carry other columns (channel, product, ...):
+            # only the three the SQL reads are typed and kept.
+            "CREATE TABLE orders AS SELECT customer_id, order_date, amount FROM read_csv(?, header = true, "
+            f"types = {{'customer_id': 'VARCHAR', 'order_date': '{date_type}', 'amount': 'DECIMAL(38,6)'}})",
             [str(csv_path)],
         )
 
