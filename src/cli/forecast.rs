@@ -128,12 +128,7 @@ pub(super) fn forecast(args: &ForecastArgs) -> Result<()> {
         csv::BACKTEST_SUMMARY,
         tables::RULES,
     ];
-    crate::output::folder::check_replaceable(
-        &args.out_dir,
-        &[path.as_path()],
-        |n| ours.contains(&n),
-        "the forecast folder",
-    )?;
+    crate::output::folder::check_replaceable(&args.out_dir, &[path.as_path()], |n| ours.contains(&n), "cpm forecast")?;
     let staged = crate::output::folder::Staged::begin(&args.out_dir)?;
     let dir = &staged.path().to_path_buf();
     write_file(dir, csv::FORECAST, &csv::forecast_csv(&f, &f.baseline))?;

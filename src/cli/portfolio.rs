@@ -29,12 +29,7 @@ pub(super) fn tables(args: &TablesArgs) -> Result<()> {
 /// A tables folder is replaced whole: refused when it holds the input or
 /// files that `cpm tables` does not write (a folder of other work).
 fn check_tables_target(dir: &std::path::Path, input: &std::path::Path) -> Result<()> {
-    crate::output::folder::check_replaceable(
-        dir,
-        &[input],
-        |name| tables::FILES.contains(&name),
-        "the tables folder (cpm tables)",
-    )
+    crate::output::folder::check_replaceable(dir, &[input], |name| tables::FILES.contains(&name), "cpm tables")
 }
 
 pub(super) fn summary(args: &SummaryArgs) -> Result<()> {

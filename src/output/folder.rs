@@ -18,7 +18,7 @@ use crate::error::{Error, Result};
 pub fn check_replaceable(dir: &Path, inputs: &[&Path], ours: impl Fn(&str) -> bool, what: &str) -> Result<()> {
     if let Some(input) = inputs.iter().find(|i| crate::output::file::holds(dir, i)) {
         return Err(Error::Refused(format!(
-            "{} holds the input {}: {what} is replaced as a whole, so give another folder",
+            "{} holds the input {}: the folder is replaced as a whole, so give another folder",
             dir.display(),
             input.display()
         )));
@@ -35,8 +35,8 @@ pub fn check_replaceable(dir: &Path, inputs: &[&Path], ours: impl Fn(&str) -> bo
         return Ok(());
     }
     Err(Error::Refused(format!(
-        "{} holds files that {what} does not write ({}): it is replaced as a whole, \
-         so give a new or empty folder, or one that holds earlier output of the same command",
+        "{} holds files that {what} does not write ({}): the folder is replaced as a whole, \
+         so give a new or empty folder, or one that holds earlier output of {what}",
         dir.display(),
         foreign.join(", ")
     )))

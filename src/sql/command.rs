@@ -73,7 +73,7 @@ pub fn run(
         &args.out,
         &[],
         |n| n.ends_with(".sql") || n == crate::tables::RULES,
-        "the SQL folder (cpm sql)",
+        "cpm sql",
     )?;
     let staged = crate::output::folder::Staged::begin(&args.out)?;
     let out = staged.path().to_path_buf();

@@ -531,7 +531,7 @@ fn forecast_and_sql_folders_are_replaced_whole() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains(
-            "holds files that the SQL folder (cpm sql) does not write (notes.txt)",
+            "holds files that cpm sql does not write (notes.txt)",
         ));
     for _ in 0..2 {
         cpm()
