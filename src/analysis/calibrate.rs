@@ -482,43 +482,22 @@ impl Calibration {
             l("根拠", "why")
         );
         let suggested = self.suggested(current);
-        let rows: [(&str, String, String); 7] = [
-            (
-                "cpm.churn_days",
-                current.rules.churn_days.to_string(),
-                suggested.rules.churn_days.to_string(),
-            ),
-            (
-                "cpm.toddler_days",
-                current.rules.toddler_days.to_string(),
-                suggested.rules.toddler_days.to_string(),
-            ),
-            (
-                "cpm.loyal_days",
-                current.rules.loyal_days.to_string(),
-                suggested.rules.loyal_days.to_string(),
-            ),
-            (
-                "cpm.loyal_amount",
-                current.rules.loyal_amount.to_string(),
-                suggested.rules.loyal_amount.to_string(),
-            ),
-            (
-                "lifecycle.active_days",
-                current.lifecycle.active_days.to_string(),
-                suggested.lifecycle.active_days.to_string(),
-            ),
-            (
-                "lifecycle.dormant_days",
-                current.lifecycle.dormant_days.to_string(),
-                suggested.lifecycle.dormant_days.to_string(),
-            ),
-            (
-                "lifecycle.vip_min_purchase_days",
-                current.lifecycle.vip_min_purchase_days.to_string(),
-                suggested.lifecycle.vip_min_purchase_days.to_string(),
-            ),
-        ];
+        // The thresholds calibrate looks at, read through the settings table.
+        let value = |c: &Config, key: &str| {
+            crate::config::settings::find(key)
+                .and_then(|s| (s.get)(c))
+                .map_or_else(|| "-".to_string(), |v| v.text())
+        };
+        let rows = [
+            "cpm.churn_days",
+            "cpm.toddler_days",
+            "cpm.loyal_days",
+            "cpm.loyal_amount",
+            "lifecycle.active_days",
+            "lifecycle.dormant_days",
+            "lifecycle.vip_min_purchase_days",
+        ]
+        .map(|key| (key, value(current, key), value(&suggested, key)));
         for (key, now, new) in rows {
             let why = self.why(key, current, lang).unwrap_or_default();
             let _ = writeln!(
