@@ -37,6 +37,8 @@ pub enum Chart {
     Plan,
     /// 初回→よちよち by group, with `--by` (either scheme).
     ByGroup,
+    /// 初回→よちよち by acquisition month for the largest groups, with `--by`.
+    ByGroupTrend,
 }
 
 impl Chart {
@@ -58,12 +60,17 @@ impl Chart {
     /// The file stem of the chart in a report of `scheme_charts` (its place
     /// in the list gives the number: `01_portfolio`, `02_transitions`; a
     /// chart not in the list comes after them: the optional plan, then the
-    /// optional breakdown).
+    /// optional breakdown and its trend).
     pub fn file_stem(self, scheme_charts: &[Chart]) -> String {
-        let n = scheme_charts
-            .iter()
-            .position(|&c| c == self)
-            .map_or(scheme_charts.len() + 1 + usize::from(self == Chart::ByGroup), |i| i + 1);
+        let n = scheme_charts.iter().position(|&c| c == self).map_or(
+            scheme_charts.len()
+                + match self {
+                    Chart::ByGroup => 2,
+                    Chart::ByGroupTrend => 3,
+                    _ => 1,
+                },
+            |i| i + 1,
+        );
         let name = match self {
             Chart::Portfolio => "portfolio",
             Chart::Funnel => "funnel",
@@ -77,6 +84,7 @@ impl Chart {
             Chart::Bridge => "bridge",
             Chart::Plan => "plan",
             Chart::ByGroup => "by_group",
+            Chart::ByGroupTrend => "by_group_trend",
         };
         format!("{n:02}_{name}")
     }
@@ -110,6 +118,7 @@ impl Chart {
             Chart::Bridge => charts::bridge_chart(root, p, t, lang),
             Chart::Plan => charts::plan_chart(root, plan, lang),
             Chart::ByGroup => charts::by_group_chart(root, by, lang),
+            Chart::ByGroupTrend => charts::by_group_trend_chart(root, by.map(|b| &b.trend), lang),
         }
     }
 }

@@ -47,6 +47,7 @@ table { border-collapse: collapse; width: 100%; font-size: .92rem; }
 th, td { border-bottom: 1px solid var(--line); padding: 6px 8px; text-align: left; vertical-align: top; }
 td.num, th.num { text-align: right; white-space: nowrap; }
 tr.priority td { background: #fff4f4; font-weight: 600; }
+tr.provisional td { color: var(--subtle); font-style: italic; }
 .note { color: var(--subtle); font-size: .85rem; }
 "#;
 
@@ -139,8 +140,12 @@ pub fn render(model: &ReportModel, tables: &Tables, charts: &[EmbeddedChart]) ->
             png = chart.png_base64,
             file = section.file,
         );
-        if let (super::chart_kind::Chart::ByGroup, Some(by)) = (section.chart, &model.breakdown) {
-            h.push_str(&super::html_by_group::tables(by, p, lang));
+        match (section.chart, &model.breakdown) {
+            (super::chart_kind::Chart::ByGroup, Some(by)) => h.push_str(&super::html_by_group::tables(by, p, lang)),
+            (super::chart_kind::Chart::ByGroupTrend, Some(by)) => {
+                h.push_str(&super::html_by_group::trend_table(&by.trend, lang));
+            }
+            _ => {}
         }
         h.push_str("</section>\n");
     }

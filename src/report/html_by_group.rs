@@ -1,11 +1,14 @@
 //! The breakdown section's HTML tables (`--by`): 初回→よちよち for every
 //! group (the chart shows only the largest), and the portfolio counts of the
-//! largest groups with the rest pooled as その他.
+//! largest groups with the rest pooled as その他; and the monthly trend of
+//! the largest groups.
 
 use std::fmt::Write as _;
 
 use super::html::escape;
 use super::model::by_group::{ByGroup, MIN_FIRST_TIMERS};
+use super::model::by_group_trend::{GroupTrend, TrendPoint};
+use crate::dates::format_month;
 use crate::engine::portfolio::Portfolio;
 use crate::text::format::{percent, points, thousands};
 use crate::text::lang::Lang;
@@ -135,5 +138,62 @@ fn boxes_table(by: &ByGroup, p: &Portfolio, lang: Lang) -> String {
             }
         );
     }
+    h
+}
+
+/// The trend's table: a row per acquisition month, the rate and first-time
+/// customers of the whole run and of each group drawn; provisional months
+/// marked.
+pub fn trend_table(trend: &GroupTrend, lang: Lang) -> String {
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        "<table class=\"by-group trend\">\n<tr><th>{}</th><th class=\"num\">{}</th>",
+        lang.pick("獲得月", "Cohort"),
+        escape(&trend.all.label)
+    );
+    for line in &trend.lines {
+        let _ = write!(h, "<th class=\"num\">{}</th>", escape(&line.label));
+    }
+    h.push_str("</tr>\n");
+    let cell = |point: Option<TrendPoint>| match point {
+        Some(p) => format!(
+            "<td class=\"num\">{}<span class=\"note\"> ({})</span></td>",
+            percent(p.rate),
+            thousands(i128::from(p.cohort_size))
+        ),
+        None => "<td class=\"num\">-</td>".to_string(),
+    };
+    for (i, &month) in trend.months.iter().enumerate() {
+        let (class, mark) = if trend.matured[i] {
+            ("month", "")
+        } else {
+            ("month provisional", lang.pick(" 暫定", " provisional"))
+        };
+        let _ = write!(
+            h,
+            "<tr class=\"{class}\"><td>{}{mark}</td>{}",
+            format_month(month),
+            cell(trend.all.points[i])
+        );
+        for line in &trend.lines {
+            h.push_str(&cell(line.points[i]));
+        }
+        h.push_str("</tr>\n");
+    }
+    let _ = writeln!(
+        h,
+        "</table>\n<p class=\"note\">{}</p>",
+        match (lang, trend.left_out) {
+            (Lang::Ja, 0) => "転換率(かっこ内は初回客)。暫定＝観測期間が終わっていないコホート。元データは tables/conversion.csv(group 列)。".to_string(),
+            (Lang::Ja, k) => format!(
+                "転換率(かっこ内は初回客)。暫定＝観測期間が終わっていないコホート。ほか {k} グループは省略。元データは tables/conversion.csv(group 列)。"
+            ),
+            (Lang::En, 0) => "Rate (first-time customers in brackets). Provisional = window still open. Source: tables/conversion.csv (group column).".to_string(),
+            (Lang::En, k) => format!(
+                "Rate (first-time customers in brackets). Provisional = window still open; {k} more groups not shown. Source: tables/conversion.csv (group column)."
+            ),
+        }
+    );
     h
 }

@@ -265,6 +265,7 @@ fn one_group_and_fifty_groups_with_long_labels() {
     assert_eq!((by.boxes.len(), by.pooled_boxes), (1, 0));
     assert_eq!((by.rates[0].first_timers, by.rates[0].converted), (40, 20));
     assert_eq!(by.rates[0].rank, Some(1));
+    assert_eq!((by.trend.lines.len(), by.trend.left_out), (1, 0));
     let folder = report(
         &one,
         &dir.path().join("r1"),
@@ -286,6 +287,21 @@ fn one_group_and_fifty_groups_with_long_labels() {
     // Sizes 60 - g: groups 0..=30 have 30 or more first-time customers.
     assert_eq!(by.rates.iter().filter(|r| r.rank.is_some()).count(), 31);
     assert_eq!((by.boxes.len(), by.pooled_boxes), (9, 42));
+    assert_eq!(
+        (by.trend.lines.len(), by.trend.left_out),
+        (8, 42),
+        "the trend draws the largest 8"
+    );
+    let labels: Vec<&str> = by.trend.lines.iter().map(|l| l.label.as_str()).collect();
+    assert_eq!(
+        labels,
+        (0..8)
+            .map(long)
+            .collect::<Vec<_>>()
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+    );
     let folder = report(
         &fifty,
         &dir.path().join("r50"),
@@ -350,8 +366,94 @@ fn the_section_is_the_same_from_the_tables() {
         .success();
     let (a, b) = (files(&from_input), files(&dir.path().join("b/2025-12")));
     assert!(a.contains_key("10_by_group.png"));
+    assert!(a.contains_key("11_by_group_trend.png"));
     assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
     for (name, bytes) in &a {
         assert!(bytes == &b[name], "{name} differs between --input and --tables");
     }
+}
+
+/// The trend table: one row per acquisition month of the run's last 24,
+/// the whole run's rate and each of the largest groups', worked out from
+/// tables/conversion.csv; provisional months marked; the reading's
+/// figures are the largest group's last 6 matured months against the 6
+/// before.
+#[test]
+fn the_trend_table_is_conversion_csv_by_month() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = report(&sample(), dir.path(), &["--by", "channel"]);
+    let html = std::fs::read_to_string(folder.join("index.html")).unwrap();
+    let csv = std::fs::read_to_string(folder.join("tables/conversion.csv")).unwrap();
+    // (group, month) → (size, converted); month → matured.
+    let mut cells: BTreeMap<(String, i32), (u64, u64)> = BTreeMap::new();
+    let mut whole: BTreeMap<i32, (u64, u64)> = BTreeMap::new();
+    let mut matured: BTreeMap<i32, bool> = BTreeMap::new();
+    for l in csv.lines().skip(1) {
+        let f: Vec<&str> = l.split(',').collect();
+        let (m, n, k): (i32, u64, u64) = (month(f[1]), f[2].parse().unwrap(), f[3].parse().unwrap());
+        cells.insert((f[0].to_string(), m), (n, k));
+        let w = whole.entry(m).or_default();
+        w.0 += n;
+        w.1 += k;
+        matured.insert(m, f[5] == "true");
+    }
+    let months: Vec<i32> = whole.keys().copied().collect();
+    let months = &months[months.len().saturating_sub(24)..];
+    let latest = matured.iter().filter(|e| *e.1).map(|e| *e.0).max().unwrap();
+    let mut groups: Vec<(String, u64)> = Vec::new();
+    for ((g, m), (n, _)) in &cells {
+        if matured[m] && *m > latest - 12 {
+            match groups.iter_mut().find(|e| &e.0 == g) {
+                Some(e) => e.1 += n,
+                None => groups.push((g.clone(), *n)),
+            }
+        }
+    }
+    groups.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let cell = |p: Option<&(u64, u64)>| match p {
+        Some(&(n, k)) if n > 0 => format!(
+            "<td class=\"num\">{:.1}%<span class=\"note\"> ({})</span></td>",
+            k as f64 / n as f64 * 100.0,
+            crate::common::thousands(n)
+        ),
+        _ => "<td class=\"num\">-</td>".to_string(),
+    };
+    let (y, mo) = (|m: i32| m.div_euclid(12), |m: i32| m.rem_euclid(12) + 1);
+    for &m in months {
+        let (class, mark) = if matured[&m] {
+            ("month", "")
+        } else {
+            ("month provisional", " 暫定")
+        };
+        let mut row = format!(
+            "<tr class=\"{class}\"><td>{:04}-{:02}{mark}</td>{}",
+            y(m),
+            mo(m),
+            cell(whole.get(&m))
+        );
+        for (g, _) in &groups {
+            row.push_str(&cell(cells.get(&(g.clone(), m))));
+        }
+        row.push_str("</tr>");
+        assert!(html.contains(&row), "no row {row}");
+    }
+    assert!(html.contains("2025-12 暫定"), "the open cohorts are marked");
+    // The reading: the largest group, last 6 matured months against the 6 before.
+    let finals: Vec<i32> = months.iter().copied().filter(|m| matured[m]).collect();
+    let pool = |ms: &[i32]| {
+        let (n, k) = ms
+            .iter()
+            .filter_map(|m| cells.get(&(groups[0].0.clone(), *m)))
+            .fold((0, 0), |(n, k), &(a, b)| (n + a, k + b));
+        k as f64 / n as f64
+    };
+    let end = finals.len();
+    let (recent, before) = (pool(&finals[end - 6..]), pool(&finals[end - 12..end - 6]));
+    let want = format!(
+        "「{}」の転換率は直近 6 か月の確定コホートで {:.1}%",
+        groups[0].0,
+        recent * 100.0
+    );
+    assert!(html.contains(&want), "{want}");
+    assert!(html.contains(&format!("その前の 6 か月は {:.1}% でした", before * 100.0)));
 }

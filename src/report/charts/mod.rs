@@ -24,6 +24,7 @@ use crate::report::fonts::ensure_fonts_registered;
 
 mod bridge;
 mod by_group;
+mod by_group_trend;
 mod cohort_ladder;
 mod conversion;
 mod funnel;
@@ -44,6 +45,7 @@ mod tests;
 
 pub use bridge::bridge_chart;
 pub use by_group::by_group_chart;
+pub use by_group_trend::by_group_trend_chart;
 pub use cohort_ladder::cohort_ladder;
 pub use conversion::conversion;
 pub use funnel::funnel;

@@ -103,6 +103,8 @@ pub struct ByGroup {
     pub target: f64,
     pub rate_reading: String,
     pub boxes_reading: String,
+    /// 初回→よちよち by acquisition month for the largest groups.
+    pub trend: super::by_group_trend::GroupTrend,
 }
 
 /// The label of the pooled rest.
@@ -121,7 +123,7 @@ pub fn build(tables: &Tables, t: usize, lang: Lang) -> Option<ByGroup> {
     let (boxes, pooled_boxes) = boxes(p, b, t, lang);
     let rate_reading = read_rates(&b.column, window, &rates, target, lang);
     let boxes_reading = read_boxes(&b.column, &boxes, pooled_boxes, lang);
-    Some(ByGroup {
+    let mut by = ByGroup {
         column: b.column.clone(),
         window,
         rates,
@@ -132,7 +134,10 @@ pub fn build(tables: &Tables, t: usize, lang: Lang) -> Option<ByGroup> {
         target,
         rate_reading,
         boxes_reading,
-    })
+        trend: Default::default(),
+    };
+    by.trend = super::by_group_trend::build(tables, &by, lang)?;
+    Some(by)
 }
 
 type Rates = (Vec<GroupRate>, Vec<GroupRate>, usize);

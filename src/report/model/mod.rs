@@ -17,6 +17,7 @@ use crate::text::lang::Lang;
 
 pub mod bridge;
 pub mod by_group;
+pub mod by_group_trend;
 mod cpm;
 mod lifecycle;
 pub mod plan;
@@ -218,6 +219,15 @@ pub fn build(tables: &Tables, lang: Lang) -> ReportModel {
                 Lang::En => format!("First → toddler conversion by {}", b.column),
             },
             reading: b.rate_reading.clone(),
+        });
+        model.charts.push(ChartSection {
+            chart: Chart::ByGroupTrend,
+            file: Chart::ByGroupTrend.file_stem(scheme_charts),
+            title: match lang {
+                Lang::Ja => format!("{} 別の初回→よちよち転換率(獲得月別の推移)", b.column),
+                Lang::En => format!("First → toddler conversion by {}, by acquisition month", b.column),
+            },
+            reading: b.trend.reading.clone(),
         });
     }
     model
