@@ -12,6 +12,7 @@ pub mod model;
 pub mod quality;
 pub mod scheme;
 pub mod summary;
+pub mod summary_groups;
 pub mod workbook;
 
 use std::path::{Path, PathBuf};

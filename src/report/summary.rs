@@ -15,9 +15,12 @@ use crate::text::lang::Lang;
 const LABEL_W: usize = 14;
 const CELL_W: usize = 11;
 
-/// The terminal summary of the tables' latest month-end, by their scheme.
+/// The terminal summary of the tables' latest month-end, by their scheme
+/// (with `--by`, a line per group after it).
 pub fn render(tables: &Tables, lang: Lang) -> String {
-    crate::report::scheme::of(&tables.config).summary(&tables.portfolio, &tables.config, lang)
+    let mut out = crate::report::scheme::of(&tables.config).summary(&tables.portfolio, &tables.config, lang);
+    out.push_str(&super::summary_groups::render(tables, lang));
+    out
 }
 
 /// The CPM table: five (or six) tiers across, 現役 above 離脱.

@@ -457,3 +457,44 @@ fn the_trend_table_is_conversion_csv_by_month() {
     assert!(html.contains(&want), "{want}");
     assert!(html.contains(&format!("その前の 6 か月は {:.1}% でした", before * 100.0)));
 }
+
+/// `cpm summary --by`: a line per group, the larger first, with customers,
+/// active, the 優良現役 share, first-time customers, the pooled rate and
+/// its gap to target worked out by hand; the small group marked.
+#[test]
+fn the_summary_has_a_line_per_group() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("two.csv");
+    // 紙DM: 5 customers, 3 convert; 検索広告: 40, 20 convert (every other one).
+    many_groups(&path, 2, |g| ["紙DM", "検索広告"][g].into(), |g| [5, 40][g]);
+    let out = Command::cargo_bin("cpm")
+        .unwrap()
+        .args(["summary", "--input"])
+        .arg(&path)
+        .args(["--by", "channel", "--as-of", "2024-12-31", "-q"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<Vec<&str>> = text
+        .lines()
+        .skip_while(|l| !l.starts_with("channel 別"))
+        .skip(2)
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    // Every purchase is in 2024-01..06, so every cohort has matured; active at
+    // 2024-12-31 (recency < 240) are those whose last day is 2024-05-06 or later:
+    // 11 of 検索広告's, 1 of 紙DM's; none loyal. Wilson by hand: 20/40 → 35.2–64.8%,
+    // 3/5 → 23.1–88.2%.
+    assert_eq!(
+        lines[0],
+        ["検索広告", "40", "11", "0.0%", "40", "50.0%", "35–65%", "±0.0pt"],
+        "{text}"
+    );
+    assert_eq!(
+        lines[1],
+        ["紙DM", "5", "1", "0.0%", "5", "60.0%", "23–88%", "判断外"],
+        "{text}"
+    );
+    assert!(lines[2].concat().starts_with("判断外="), "{text}");
+}
