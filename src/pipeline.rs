@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::config::{Config, Scheme};
+use crate::config::Config;
 use crate::dates::Day;
 use crate::engine::breakdown::{self, Breakdown};
 use crate::engine::portfolio::Portfolio;
@@ -145,26 +145,18 @@ pub fn analyze_grouped(
     let toddler_days = config.rules.toddler_days;
     let (portfolio, breakdown) = match groups {
         None => (
-            match config.scheme {
-                Scheme::Cpm => snapshots::compute(tl, &config.rules, &snapshot_days, toddler_days),
-                Scheme::Lifecycle => snapshots::compute_lifecycle(tl, &config.lifecycle, &snapshot_days, toddler_days),
-            },
+            snapshots::compute(tl, config.scheme_rules(), &snapshot_days, toddler_days),
             None,
         ),
         Some((column, group_of, labels)) => {
-            let (whole, portfolios) = match config.scheme {
-                Scheme::Cpm => {
-                    breakdown::compute_grouped(tl, &config.rules, &snapshot_days, toddler_days, &group_of, labels.len())
-                }
-                Scheme::Lifecycle => breakdown::compute_lifecycle_grouped(
-                    tl,
-                    &config.lifecycle,
-                    &snapshot_days,
-                    toddler_days,
-                    &group_of,
-                    labels.len(),
-                ),
-            };
+            let (whole, portfolios) = breakdown::compute_grouped(
+                tl,
+                config.scheme_rules(),
+                &snapshot_days,
+                toddler_days,
+                &group_of,
+                labels.len(),
+            );
             let customer_group = whole.customers.iter().map(|c| group_of[c.customer as usize]).collect();
             (
                 whole,
@@ -279,10 +271,7 @@ pub fn analyze_rows(rows: Rows, ingest: IngestReport, config: &Config, as_of: Op
         "portfolio at {} snapshot dates ({customer_ids} customers)",
         snapshot_days.len()
     ));
-    let portfolio = match config.scheme {
-        Scheme::Cpm => snapshots::compute(tl, &config.rules, &snapshot_days, toddler_days),
-        Scheme::Lifecycle => snapshots::compute_lifecycle(tl, &config.lifecycle, &snapshot_days, toddler_days),
-    };
+    let portfolio = snapshots::compute(tl, config.scheme_rules(), &snapshot_days, toddler_days);
     drop(month_ends);
     Ok(Analysis {
         ingest,

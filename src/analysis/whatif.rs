@@ -5,9 +5,9 @@
 
 use std::fmt::Write as _;
 
-use crate::config::{Config, Scheme};
+use crate::config::Config;
 use crate::dates::{Day, format_day, format_month};
-use crate::engine::kpi;
+use crate::engine::kpi::{self, Kpis};
 use crate::engine::portfolio::Portfolio;
 use crate::engine::segments::SegmentLabel;
 use crate::error::Result;
@@ -136,9 +136,8 @@ fn settings(c: &Config) -> Vec<(String, String)> {
 fn headline(p: &Portfolio, config: &Config) -> Vec<(&'static str, &'static str, Figure)> {
     let t = p.snapshot_days.len() - 1;
     let mut rows = Vec::new();
-    match config.scheme {
-        Scheme::Cpm => {
-            let k = kpi::at(p, t, config.rules.toddler_days);
+    match kpi::at(p, t, config.scheme_rules(), config.rules.toddler_days) {
+        Kpis::Cpm(k) => {
             rows.push((
                 "優良現役の比率(現役中)",
                 "Loyal share of active",
@@ -147,8 +146,7 @@ fn headline(p: &Portfolio, config: &Config) -> Vec<(&'static str, &'static str, 
             rows.push(("現役顧客数", "Active customers", Figure::Count(k.active)));
             rows.push(("離脱顧客数", "Lapsed customers", Figure::Count(k.customers - k.active)));
         }
-        Scheme::Lifecycle => {
-            let k = kpi::lifecycle_at(p, t, config.rules.toddler_days);
+        Kpis::Lifecycle(k) => {
             rows.push(("継続系の比率", "Engaged share", Figure::Rate(k.engaged_share())));
             rows.push(("優良(VIP)", "VIP customers", Figure::Count(k.vip)));
             rows.push(("休眠予備軍", "At-risk customers", Figure::Count(k.at_risk)));

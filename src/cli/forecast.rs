@@ -8,6 +8,7 @@ use clap::Args;
 use super::args::InputArgs;
 use crate::config::Scheme;
 use crate::dates::Day;
+use crate::engine::scheme::SchemeRules;
 use crate::error::{Error, Result};
 use crate::forecast::{self, NewCustomers, Settings, backtest, csv};
 use crate::tables::{self, write_file};
@@ -112,8 +113,13 @@ pub(super) fn forecast(args: &ForecastArgs) -> Result<()> {
     // The backtest runs before anything is written, so that a run that
     // fails leaves no partial output behind.
     let backtest = if args.backtest {
-        let counts =
-            crate::engine::snapshots::compute(tl.clone(), &config.rules, &days, config.rules.toddler_days).counts;
+        let counts = crate::engine::snapshots::compute(
+            tl.clone(),
+            SchemeRules::Cpm(&config.rules),
+            &days,
+            config.rules.toddler_days,
+        )
+        .counts;
         Some(backtest::backtest(&tl, &config.rules, &days, &counts, &settings)?)
     } else {
         None

@@ -198,6 +198,15 @@ fn unknown(name: &str) -> Error {
 }
 
 impl Config {
+    /// The run's scheme with its rules, as the engine takes it.
+    pub fn scheme_rules(&self) -> crate::engine::scheme::SchemeRules<'_> {
+        use crate::engine::scheme::SchemeRules;
+        match self.scheme {
+            Scheme::Cpm => SchemeRules::Cpm(&self.rules),
+            Scheme::Lifecycle => SchemeRules::Lifecycle(&self.lifecycle),
+        }
+    }
+
     /// The segment ids and names of this run's scheme, in canonical order.
     pub fn labels(&self) -> &'static [crate::engine::segments::SegmentLabel] {
         use crate::engine::lifecycle::LIFECYCLE_LABELS;

@@ -10,15 +10,11 @@
 //! results), and the whole run is the sum of the groups' tallies, exactly.
 
 use crate::dates::Day;
-use crate::engine::lifecycle::LifecycleRules;
 use crate::engine::portfolio::{CohortConversion, LadderCohort, Portfolio};
-use crate::engine::segments::{Classifier, SegmentLabel};
-use crate::engine::snapshots::{
-    MonthMap, Part, Thresholds, compute_part, compute_part_lifecycle, finish, vip_thresholds,
-};
+use crate::engine::scheme::SchemeRules;
+use crate::engine::snapshots::{Part, Walk};
 use crate::engine::timelines::Timelines;
 use crate::ingest::attribute::{Attribute, BLANK};
-use crate::ingest::intern::CustomerIds;
 use crate::money::Money;
 
 /// The group of a customer whose first-day purchase rows are all blank.
@@ -157,16 +153,11 @@ enum GroupPart {
     Partial(Box<Part>),
 }
 
-/// The whole run's part and every group's portfolio. `walk` computes the
-/// part of some customers (codes); `finish_group` turns a group's part
-/// (without customers) into its portfolio.
-fn grouped(
-    group_of: &[u32],
-    n_groups: usize,
-    empty: &(dyn Fn() -> Part + Sync),
-    walk: &(dyn Fn(&[u32]) -> Part + Sync),
-    finish_group: &(dyn Fn(Part) -> Portfolio + Sync),
-) -> (Part, Vec<Portfolio>) {
+/// The whole run's part and every group's portfolio (without per-customer
+/// rows: those are the whole run's).
+fn grouped(walk: &Walk<'_>, group_of: &[u32], n_groups: usize) -> (Part, Vec<Portfolio>) {
+    let empty = || walk.part(0..0);
+    let finish_group = |part: Part| walk.finish(part, Default::default());
     // Customers ordered by group (counting sort); `starts[g]..starts[g + 1]`.
     let mut starts = vec![0usize; n_groups + 1];
     for &g in group_of.iter().filter(|&&g| g != NO_GROUP) {
@@ -192,7 +183,7 @@ fn grouped(
         while at < range.end {
             let g = starts.partition_point(|&s| s <= at) - 1;
             let end = starts[g + 1].min(range.end);
-            let mut part = walk(&order[at..end]);
+            let mut part = walk.part(order[at..end].iter().map(|&c| c as usize));
             whole.tally.merge(&part.tally);
             whole.cohorts.merge(&part.cohorts);
             whole.customers.append(&mut part.customers);
@@ -244,83 +235,26 @@ fn grouped(
     (whole, portfolios)
 }
 
-/// A group's part as a portfolio without per-customer rows.
-fn finish_part(labels: &[SegmentLabel], snapshots: &[Day], part: Part) -> Portfolio {
-    let as_of = *snapshots.last().expect("at least one snapshot");
-    finish(
-        labels.to_vec(),
-        snapshots,
-        part.tally,
-        part.cohorts.finish(as_of),
-        Vec::new(),
-        Default::default(),
-    )
-}
-
-/// The whole run and each group's portfolio, CPM scheme: as
+/// The whole run and each group's portfolio: as
 /// [`snapshots::compute`], with customers split by `group_of` (one group
 /// index per customer code, [`NO_GROUP`] for customers never present).
+/// Under the lifecycle scheme the VIP top share is the whole run's (a
+/// customer's state does not depend on the breakdown), so the groups still
+/// add up to the run without `--by`.
 ///
 /// [`snapshots::compute`]: crate::engine::snapshots::compute
-pub fn compute_grouped<C: Classifier + Sync>(
-    tl: Timelines,
-    rules: &C,
+pub fn compute_grouped(
+    mut tl: Timelines,
+    rules: SchemeRules<'_>,
     snapshots: &[Day],
     toddler_days: i32,
     group_of: &[u32],
     n_groups: usize,
 ) -> (Portfolio, Vec<Portfolio>) {
-    let months = MonthMap::new(snapshots);
-    let part =
-        |cs: &mut dyn ExactSizeIterator<Item = usize>| compute_part(&tl, rules, snapshots, toddler_days, cs, &months);
-    let labels = rules.labels();
-    let (whole, groups) = grouped(
-        group_of,
-        n_groups,
-        &|| part(&mut (0..0)),
-        &|cs| part(&mut cs.iter().map(|&c| c as usize)),
-        &|p| finish_part(labels, snapshots, p),
-    );
-    (finish_whole(labels, snapshots, whole, tl.ids), groups)
-}
-
-/// [`compute_grouped`] for the six-state lifecycle scheme. The VIP top
-/// share is the whole run's (a customer's state does not depend on the
-/// breakdown), so the groups still add up to the run without `--by`.
-pub fn compute_lifecycle_grouped(
-    tl: Timelines,
-    rules: &LifecycleRules,
-    snapshots: &[Day],
-    toddler_days: i32,
-    group_of: &[u32],
-    n_groups: usize,
-) -> (Portfolio, Vec<Portfolio>) {
-    let months = MonthMap::new(snapshots);
-    let th = Thresholds::new(&vip_thresholds(&tl, rules, snapshots, &months));
-    let part = |cs: &mut dyn ExactSizeIterator<Item = usize>| {
-        compute_part_lifecycle(&tl, rules, snapshots, toddler_days, cs, &months, &th)
-    };
-    let labels = rules.labels();
-    let (whole, groups) = grouped(
-        group_of,
-        n_groups,
-        &|| part(&mut (0..0)),
-        &|cs| part(&mut cs.iter().map(|&c| c as usize)),
-        &|p| finish_part(labels, snapshots, p),
-    );
-    (finish_whole(labels, snapshots, whole, tl.ids), groups)
-}
-
-fn finish_whole(labels: &[SegmentLabel], snapshots: &[Day], whole: Part, ids: CustomerIds) -> Portfolio {
-    let as_of = *snapshots.last().expect("at least one snapshot");
-    finish(
-        labels.to_vec(),
-        snapshots,
-        whole.tally,
-        whole.cohorts.finish(as_of),
-        whole.customers,
-        ids,
-    )
+    let ids = std::mem::take(&mut tl.ids);
+    let walk = Walk::new(&tl, rules, snapshots, toddler_days);
+    let (whole, groups) = grouped(&walk, group_of, n_groups);
+    (walk.finish(whole, ids), groups)
 }
 
 /// The sum of the groups' portfolios (all with the same labels and

@@ -1,13 +1,57 @@
-//! The headline figures of a report month (spec sections 6 and 7).
+//! The headline figures of a report month (spec sections 6, 7 and 8): one
+//! [`Kpis`] value whatever the scheme, holding the scheme's own figures;
+//! the 初回→よちよち conversion is the same in both.
 
 use crate::dates::{Day, last_day_of_month};
 use crate::engine::lifecycle::{ACTIVE, AT_RISK, DORMANT, NEWCOMER, VIP, WINBACK};
 use crate::engine::portfolio::{CohortConversion, Portfolio};
+use crate::engine::scheme::SchemeRules;
 use crate::engine::segments::{CPM_TIERS, CpmLayout};
 
-/// KPIs at snapshot `t`, with the previous snapshot's for comparison.
+/// The KPIs of a snapshot under the run's scheme.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Kpis {
+pub enum Kpis {
+    Cpm(CpmKpis),
+    Lifecycle(LifecycleKpis),
+}
+
+impl Kpis {
+    /// The CPM scheme's figures, if the run is CPM.
+    pub fn cpm(&self) -> Option<&CpmKpis> {
+        match self {
+            Kpis::Cpm(k) => Some(k),
+            Kpis::Lifecycle(_) => None,
+        }
+    }
+
+    /// The lifecycle scheme's figures, if the run is lifecycle.
+    pub fn lifecycle(&self) -> Option<&LifecycleKpis> {
+        match self {
+            Kpis::Lifecycle(k) => Some(k),
+            Kpis::Cpm(_) => None,
+        }
+    }
+
+    /// The latest cohort whose 初回→よちよち window has closed (either scheme).
+    pub fn conversion(&self) -> Option<&CohortConversion> {
+        match self {
+            Kpis::Cpm(k) => k.conversion.as_ref(),
+            Kpis::Lifecycle(k) => k.conversion.as_ref(),
+        }
+    }
+}
+
+/// The KPIs at snapshot `t` under the scheme of `rules` (the portfolio's).
+pub fn at(p: &Portfolio, t: usize, rules: SchemeRules<'_>, toddler_days: i32) -> Kpis {
+    match rules {
+        SchemeRules::Cpm(_) => Kpis::Cpm(cpm_at(p, t, toddler_days)),
+        SchemeRules::Lifecycle(_) => Kpis::Lifecycle(lifecycle_at(p, t, toddler_days)),
+    }
+}
+
+/// CPM KPIs at snapshot `t`, with the previous snapshot's for comparison.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CpmKpis {
     pub t: usize,
     pub customers: u64,
     pub active: u64,
@@ -63,15 +107,20 @@ pub fn matured_by(p: &Portfolio, day: Day, toddler_days: i32) -> impl Iterator<I
         .filter(move |c| last_day_of_month(c.cohort_month) + toddler_days - 1 <= day)
 }
 
-pub fn at(p: &Portfolio, t: usize, toddler_days: i32) -> Kpis {
-    let prev = t.checked_sub(1);
-    let mut matured = matured_by(p, p.snapshot_days[t], toddler_days).cloned().map(|mut c| {
+/// Cohorts matured by snapshot `t`, newest first, marked matured.
+fn matured_at(p: &Portfolio, t: usize, toddler_days: i32) -> impl Iterator<Item = CohortConversion> + '_ {
+    matured_by(p, p.snapshot_days[t], toddler_days).cloned().map(|mut c| {
         c.matured = true;
         c
-    });
+    })
+}
+
+pub fn cpm_at(p: &Portfolio, t: usize, toddler_days: i32) -> CpmKpis {
+    let prev = t.checked_sub(1);
+    let mut matured = matured_at(p, t, toddler_days);
     let conversion = matured.next();
     let conversion_prev = matured.next();
-    Kpis {
+    CpmKpis {
         t,
         customers: p.counts[t].iter().sum(),
         active: active_count(p, t),
@@ -145,13 +194,7 @@ pub fn winbacks(p: &Portfolio, t: usize) -> Option<u64> {
 
 pub fn lifecycle_at(p: &Portfolio, t: usize, toddler_days: i32) -> LifecycleKpis {
     let prev = t.checked_sub(1);
-    let conversion = matured_by(p, p.snapshot_days[t], toddler_days)
-        .next()
-        .cloned()
-        .map(|mut c| {
-            c.matured = true;
-            c
-        });
+    let conversion = matured_at(p, t, toddler_days).next();
     LifecycleKpis {
         t,
         customers: p.counts[t].iter().sum(),

@@ -4,7 +4,7 @@
 //! Everything but the VIP top-share rule is local to a customer, so
 //! [`LifecycleRules`] is a [`Classifier`] like the CPM rules. The top-share
 //! rule compares a customer's total with everyone else's at the same
-//! snapshot: the engine (`snapshots::compute_lifecycle`) finds each
+//! snapshot: the engine (`snapshots::compute`) finds each
 //! snapshot's threshold total first and then applies it with
 //! [`LifecycleRules::classify_at`].
 

@@ -11,6 +11,7 @@ pub mod grouped;
 pub mod kpi;
 pub mod lifecycle;
 pub mod portfolio;
+pub mod scheme;
 pub mod segments;
 pub mod snapshots;
 pub mod timelines;

@@ -109,7 +109,7 @@ pub(crate) fn render_cpm(p: &Portfolio, config: &Config, lang: Lang) -> String {
     }
     out.push('\n');
 
-    let k = kpi::at(p, t, config.rules.toddler_days);
+    let k = kpi::cpm_at(p, t, config.rules.toddler_days);
     let target = config.conversion_target;
     match &k.conversion {
         Some(c) => {

@@ -20,7 +20,7 @@ fn build_cpm(full: &Portfolio, config: &Config, lang: Lang, layout: CpmLayout) -
     let merged = ten_segments(full);
     let p: &Portfolio = &merged;
     let t = p.snapshot_days.len() - 1;
-    let k = kpi::at(full, t, config.rules.toddler_days);
+    let k = kpi::cpm_at(full, t, config.rules.toddler_days);
     let merged_note = |reading: String| {
         if layout.has_super() {
             format!(
@@ -125,8 +125,7 @@ fn build_cpm(full: &Portfolio, config: &Config, lang: Lang, layout: CpmLayout) -
         customers: k.customers,
         actions: actions(full, t, config, lang, layout),
         lists: lists(full, t, config, lang, layout),
-        kpis: Some(k),
-        lifecycle_kpis: None,
+        kpis: Kpis::Cpm(k),
         cards,
         charts,
         notes,
@@ -135,7 +134,7 @@ fn build_cpm(full: &Portfolio, config: &Config, lang: Lang, layout: CpmLayout) -
     }
 }
 
-fn cards(k: &Kpis, config: &Config, lang: Lang, layout: CpmLayout) -> Vec<Card> {
+fn cards(k: &CpmKpis, config: &Config, lang: Lang, layout: CpmLayout) -> Vec<Card> {
     let l = |ja: &str, en: &str| lang.pick(ja, en).to_string();
     let target = config.conversion_target;
     let conversion = match &k.conversion {
@@ -225,7 +224,7 @@ fn cards(k: &Kpis, config: &Config, lang: Lang, layout: CpmLayout) -> Vec<Card> 
     vec![conversion, loyal, active, lapsed]
 }
 
-fn read_portfolio(p: &Portfolio, k: &Kpis, config: &Config, lang: Lang, layout: CpmLayout) -> String {
+fn read_portfolio(p: &Portfolio, k: &CpmKpis, config: &Config, lang: Lang, layout: CpmLayout) -> String {
     let loyal: u64 = layout.loyal(false).map(|s| p.counts[k.t][s]).sum();
     let change = k
         .active_prev
@@ -319,7 +318,7 @@ fn read_trend(p: &Portfolio, t: usize, lang: Lang) -> String {
     }
 }
 
-fn read_conversion(k: &Kpis, config: &Config, lang: Lang) -> String {
+fn read_conversion(k: &CpmKpis, config: &Config, lang: Lang) -> String {
     let target = config.conversion_target;
     let Some(c) = &k.conversion else {
         return lang

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use crate::config::{Config, Scheme};
 use crate::dates::{Day, format_day, format_month, month_of, year_month};
-use crate::engine::kpi::{self, Kpis, LifecycleKpis};
+use crate::engine::kpi::{self, CpmKpis, Kpis};
 use crate::engine::portfolio::{CustomerState, LadderCohort, Portfolio, TransitionMatrix};
 use crate::engine::segments::{CPM_LABELS, CPM_TIERS, CpmLayout, Tier, cpm_segment};
 use crate::money::round_units;
@@ -79,10 +79,8 @@ pub struct ReportModel {
     pub scheme: Scheme,
     /// Customers at the report month-end.
     pub customers: u64,
-    /// The CPM KPIs (`None` for the lifecycle scheme).
-    pub kpis: Option<Kpis>,
-    /// The lifecycle KPIs (`None` for the CPM scheme).
-    pub lifecycle_kpis: Option<LifecycleKpis>,
+    /// The scheme's KPIs at the report month-end.
+    pub kpis: Kpis,
     pub cards: Vec<Card>,
     pub charts: Vec<ChartSection>,
     pub actions: Vec<ActionRow>,

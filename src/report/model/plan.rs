@@ -14,7 +14,7 @@ pub fn apply(model: &mut ReportModel, tables: &Tables, plan: &Plan) {
     let lang = model.lang;
     let rows = compare(&tables.portfolio, plan);
     let month = month_of(model.as_of);
-    if let Some(k) = &model.kpis {
+    if let Some(k) = model.kpis.cpm() {
         let conversion_month = k.conversion.as_ref().map(|c| c.cohort_month);
         for (i, note) in card_notes(&rows, month, conversion_month, lang) {
             if let Some(card) = model.cards.get_mut(i) {

@@ -33,7 +33,7 @@ fn kpis(tables: &Tables, model: &ReportModel) -> Vec<Kpi> {
     let month = crate::dates::month_of(model.as_of);
     let mark = |i: usize| model.cards.get(i).and_then(|c| c.on_track);
     let n = |v: u64| Some(v as f64);
-    if let Some(k) = &model.kpis {
+    if let Some(k) = model.kpis.cpm() {
         let conv_name = match &k.conversion {
             Some(c) => format!(
                 "{} ({})",
@@ -89,7 +89,7 @@ fn kpis(tables: &Tables, model: &ReportModel) -> Vec<Kpi> {
                 mark: None,
             },
         ]
-    } else if let Some(k) = &model.lifecycle_kpis {
+    } else if let Some(k) = model.kpis.lifecycle() {
         let count = |name: String, v: u64, prev: Option<u64>| Kpi {
             name,
             value: n(v),
