@@ -9,7 +9,8 @@
 //! affiliate and social-media ads bring more one-time buyers, paper DM and
 //! organic search more subscribers.
 
-use super::{Kind, Rng};
+use super::model::Kind;
+use super::rng::Rng;
 
 /// `channel` values; the first five are acquisition channels, the last two
 /// appear on repeat orders only.
