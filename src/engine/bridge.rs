@@ -2,17 +2,35 @@
 //! month-ends, read off the transition matrix. Start and end come from the
 //! snapshot counts, the steps from the matrix, so [`Bridge::adds_up`] is a
 //! real check of the two against each other. No I/O.
+//!
+//! Both schemes have one. In the CPM scheme the customers who have left
+//! are the 離脱 segments, in the lifecycle scheme (spec section 8) 休眠
+//! (`dormant`); everyone else is "in the portfolio" (現役, or 休眠以外). The
+//! bridges follow that whole group ([`BridgeOf::Active`]: 現役 / 稼働) and its
+//! best customers ([`BridgeOf::LoyalActive`]: 優良現役 / 優良(VIP)). A
+//! promotion comes into the best customers from another state still in the
+//! portfolio, a demotion leaves them for one (in the lifecycle scheme: a
+//! VIP whose recency passed `vip_recency_days` or who fell out of the top
+//! share, without going dormant).
 
+use crate::engine::lifecycle::{DORMANT, LIFECYCLE_LABELS, VIP};
 use crate::engine::portfolio::Portfolio;
 use crate::engine::segments::CpmLayout;
 
 /// Which customers a bridge follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BridgeOf {
-    /// Every active (現役) segment.
+    /// Every active (現役) segment; every state but 休眠 in the lifecycle scheme.
     Active,
-    /// 優良現役 (with 超優良現役 when that tier is on).
+    /// 優良現役 (with 超優良現役 when that tier is on); 優良(VIP) in the lifecycle scheme.
     LoyalActive,
+}
+
+/// The scheme a bridge was read in (its steps are named by it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BridgeScheme {
+    Cpm,
+    Lifecycle,
 }
 
 impl BridgeOf {
@@ -24,12 +42,41 @@ impl BridgeOf {
             BridgeOf::LoyalActive => "loyal_active",
         }
     }
+}
 
-    /// The segments followed, in `layout`.
-    fn segments(self, layout: CpmLayout) -> Vec<usize> {
-        match self {
-            BridgeOf::Active => layout.active().collect(),
-            BridgeOf::LoyalActive => layout.loyal(false).collect(),
+/// The segments of a portfolio as a bridge sees them.
+struct Sets {
+    scheme: BridgeScheme,
+    /// The segments of customers who have left (離脱, 休眠).
+    gone: Vec<usize>,
+    /// Every other segment.
+    staying: Vec<usize>,
+    /// The best customers, within `staying`.
+    best: Vec<usize>,
+}
+
+impl Sets {
+    fn of(p: &Portfolio) -> Option<Sets> {
+        if let Some(layout) = CpmLayout::of(&p.labels) {
+            return Some(Sets {
+                scheme: BridgeScheme::Cpm,
+                gone: layout.lapsed().collect(),
+                staying: layout.active().collect(),
+                best: layout.loyal(false).collect(),
+            });
+        }
+        (p.labels.as_slice() == LIFECYCLE_LABELS.as_slice()).then(|| Sets {
+            scheme: BridgeScheme::Lifecycle,
+            gone: vec![DORMANT],
+            staying: (0..LIFECYCLE_LABELS.len()).filter(|&s| s != DORMANT).collect(),
+            best: vec![VIP],
+        })
+    }
+
+    fn followed(&self, of: BridgeOf) -> &[usize] {
+        match of {
+            BridgeOf::Active => &self.staying,
+            BridgeOf::LoyalActive => &self.best,
         }
     }
 }
@@ -38,19 +85,21 @@ impl BridgeOf {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Bridge {
     pub of: BridgeOf,
+    pub scheme: BridgeScheme,
     /// Snapshot index of the end (`t`); the start is `t - 1`.
     pub t: usize,
     pub start: u64,
     /// First present at `t` (the matrix's `new` row).
     pub new: u64,
-    /// From a lapsed (離脱) segment at `t-1`.
+    /// From a segment of customers who had left (離脱, 休眠) at `t-1`.
     pub comebacks: u64,
-    /// From an active segment outside the followed ones (a lower tier).
+    /// From a segment still in the portfolio outside the followed ones (a
+    /// lower tier; another lifecycle state).
     pub promotions: u64,
-    /// To a lapsed segment at `t`.
+    /// To a segment of customers who have left (離脱, 休眠) at `t`.
     pub lapsed: u64,
-    /// To an active segment outside the followed ones (e.g. a return took
-    /// the total under the 優良 amount).
+    /// To a segment still in the portfolio outside the followed ones (e.g.
+    /// a return took the total under the 優良 amount; a VIP now at risk).
     pub demotions: u64,
     pub end: u64,
 }
@@ -71,13 +120,14 @@ impl Bridge {
 }
 
 /// The bridge into snapshot `t` (from `t - 1`); `None` for the first
-/// snapshot or a portfolio that is not of the CPM scheme.
+/// snapshot or a portfolio of neither scheme.
 pub fn bridge(p: &Portfolio, t: usize, of: BridgeOf) -> Option<Bridge> {
-    let layout = CpmLayout::of(&p.labels)?;
+    let sets = Sets::of(p)?;
     let m = p.transitions.get(t.checked_sub(1)?)?;
-    let inside = of.segments(layout);
+    let inside = sets.followed(of);
     let is_in = |s: usize| inside.contains(&s);
-    let lapsed_set: Vec<usize> = layout.lapsed().collect();
+    let is_gone = |s: usize| sets.gone.contains(&s);
+    let other_staying = |s: usize| sets.staying.contains(&s) && !is_in(s);
     let sum = |from: &mut dyn Iterator<Item = usize>, to: &dyn Fn(usize) -> bool| -> u64 {
         from.map(|f| {
             m.cells[f]
@@ -89,16 +139,16 @@ pub fn bridge(p: &Portfolio, t: usize, of: BridgeOf) -> Option<Bridge> {
         })
         .sum()
     };
-    let outside_active = |s: usize| layout.active().contains(&s) && !is_in(s);
     Some(Bridge {
         of,
+        scheme: sets.scheme,
         t,
         start: inside.iter().map(|&s| p.counts[t - 1][s]).sum(),
         new: sum(&mut std::iter::once(m.new_row()), &is_in),
-        comebacks: sum(&mut lapsed_set.iter().copied(), &is_in),
-        promotions: sum(&mut layout.active().filter(|&s| !is_in(s)), &is_in),
-        lapsed: sum(&mut inside.iter().copied(), &|s| lapsed_set.contains(&s)),
-        demotions: sum(&mut inside.iter().copied(), &outside_active),
+        comebacks: sum(&mut sets.gone.iter().copied(), &is_in),
+        promotions: sum(&mut sets.staying.iter().copied().filter(|&s| !is_in(s)), &is_in),
+        lapsed: sum(&mut inside.iter().copied(), &is_gone),
+        demotions: sum(&mut inside.iter().copied(), &other_staying),
         end: inside.iter().map(|&s| p.counts[t][s]).sum(),
     })
 }

@@ -31,7 +31,8 @@ pub enum Chart {
     States,
     /// Lifecycle: winbacks against customers going dormant.
     Winback,
-    /// CPM: the month's bridge (増減の内訳) of 現役 and 優良現役.
+    /// The month's bridge (増減の内訳): 現役 and 優良現役, or 休眠以外 and
+    /// 優良(VIP) in the lifecycle scheme.
     Bridge,
     /// Plan against actual (予実), when a plan is given (either scheme).
     Plan,
@@ -55,7 +56,7 @@ impl Chart {
     ];
 
     /// The charts of the lifecycle report, in page order.
-    pub const LIFECYCLE: [Chart; 3] = [Chart::States, Chart::Transitions, Chart::Winback];
+    pub const LIFECYCLE: [Chart; 4] = [Chart::States, Chart::Transitions, Chart::Winback, Chart::Bridge];
 
     /// The file stem of the chart in a report of `scheme_charts` (its place
     /// in the list gives the number: `01_portfolio`, `02_transitions`; a

@@ -1,13 +1,15 @@
 //! The month's bridge (増減の内訳) against a naive one: every customer's
-//! segment at both month-ends computed from scratch (as in `naive`), each
-//! customer counted in the one step their move belongs to; and the steps
-//! add up, for every month-end of random histories and of the sample.
+//! segment at both month-ends computed from scratch (as in `naive`, and in
+//! `lifecycle` for the six states), each customer counted in the one step
+//! their move belongs to; and the steps add up, for every month-end of
+//! random histories and of the sample, in both schemes.
 
 use std::collections::BTreeMap;
 
 use cpm::config::{Config, Overrides};
 use cpm::dates::{Day, day_from_ymd};
-use cpm::engine::bridge::{Bridge, BridgeOf, bridge};
+use cpm::engine::bridge::{Bridge, BridgeOf, BridgeScheme, bridge};
+use cpm::engine::portfolio::Portfolio;
 use cpm::ingest::{IngestReport, Orders};
 use cpm::money::Money;
 use cpm::pipeline::analyze_orders;
@@ -24,11 +26,17 @@ fn followed(seg: usize, of: BridgeOf, tiers: usize) -> bool {
     !lapsed && (of == BridgeOf::Active || tier >= 4)
 }
 
-fn naive_bridge(states: &[(Option<usize>, Option<usize>)], of: BridgeOf, tiers: usize) -> Steps {
+/// Each customer's (before, after) segments counted in the one step their
+/// move belongs to; `gone(s)`: `s` is a segment of customers who left.
+fn naive_bridge(
+    states: &[(Option<usize>, Option<usize>)],
+    followed: &dyn Fn(usize) -> bool,
+    gone: &dyn Fn(usize) -> bool,
+) -> Steps {
     let mut s = (0, 0, 0, 0, 0, 0, 0);
     for &(before, after) in states {
-        let was = before.is_some_and(|b| followed(b, of, tiers));
-        let is = after.is_some_and(|a| followed(a, of, tiers));
+        let was = before.is_some_and(followed);
+        let is = after.is_some_and(followed);
         if was {
             s.0 += 1;
         }
@@ -37,9 +45,9 @@ fn naive_bridge(states: &[(Option<usize>, Option<usize>)], of: BridgeOf, tiers: 
         }
         match (before, was, is) {
             (None, _, true) => s.1 += 1,
-            (Some(b), false, true) if b >= tiers => s.2 += 1,
+            (Some(b), false, true) if gone(b) => s.2 += 1,
             (Some(_), false, true) => s.3 += 1,
-            (Some(_), true, false) if after.is_some_and(|a| a >= tiers) => s.4 += 1,
+            (Some(_), true, false) if after.is_some_and(gone) => s.4 += 1,
             (Some(_), true, false) => s.5 += 1,
             _ => {}
         }
@@ -90,7 +98,9 @@ fn check(rows: &[(u8, i32, i64)], r: &Rules) -> Result<(), TestCaseError> {
         for of in BridgeOf::ALL {
             let b = bridge(p, t, of).expect("a bridge after the first month-end");
             prop_assert!(b.adds_up(), "{:?} t={} does not add up: {:?}", of, t, b);
-            prop_assert_eq!(steps(&b), naive_bridge(&states, of, r.tiers()), "{:?} t={}", of, t);
+            let tiers = r.tiers();
+            let naive = naive_bridge(&states, &|seg| followed(seg, of, tiers), &|seg| seg >= tiers);
+            prop_assert_eq!(steps(&b), naive, "{:?} t={}", of, t);
             if of == BridgeOf::Active {
                 prop_assert_eq!((b.promotions, b.demotions), (0, 0), "active tiers move within 現役");
             }
@@ -165,4 +175,65 @@ fn the_sample_adds_up_every_month() {
             assert!(b.adds_up(), "{of:?} at {t}: {b:?}");
         }
     }
+}
+
+/// The lifecycle bridges of `p` against each customer's naive state at
+/// every month-end (`states[t]`: id → (state, total), from section 8 by
+/// hand in `lifecycle`): 休眠以外 follows every state but 休眠 (0), 優良(VIP)
+/// the VIP state (1); leaving is going dormant.
+pub(super) fn check_lifecycle(p: &Portfolio, states: &[BTreeMap<String, (usize, i64)>]) -> Result<(), TestCaseError> {
+    const DORMANT: usize = 0;
+    const VIP: usize = 1;
+    prop_assert!(bridge(p, 0, BridgeOf::Active).is_none());
+    for t in 1..states.len() {
+        let moves: Vec<(Option<usize>, Option<usize>)> = states[t]
+            .iter()
+            .map(|(id, &(state, _))| (states[t - 1].get(id).map(|s| s.0), Some(state)))
+            .collect();
+        for of in BridgeOf::ALL {
+            let b = bridge(p, t, of).expect("a lifecycle bridge after the first month-end");
+            prop_assert_eq!(b.scheme, BridgeScheme::Lifecycle);
+            prop_assert!(b.adds_up(), "{:?} t={} does not add up: {:?}", of, t, b);
+            let naive = match of {
+                BridgeOf::Active => naive_bridge(&moves, &|s| s != DORMANT, &|s| s == DORMANT),
+                BridgeOf::LoyalActive => naive_bridge(&moves, &|s| s == VIP, &|s| s == DORMANT),
+            };
+            prop_assert_eq!(steps(&b), naive, "lifecycle {:?} t={}", of, t);
+        }
+    }
+    Ok(())
+}
+
+/// Lifecycle defaults, no top share. A: four purchase days by 2024-02-10,
+/// VIP at 2024-02-29 (recency 19), at risk at 2024-03-31 (recency 50 > 45):
+/// a demotion. B: dormant at 2024-02-29 (recency 90), back on 2024-03-20
+/// (winback): a come-back. C: new in March.
+#[test]
+fn lifecycle_demotion_and_come_back_by_hand() {
+    let rows = [
+        ("A", "2024-01-05", "1000"),
+        ("A", "2024-01-15", "1000"),
+        ("A", "2024-01-25", "1000"),
+        ("A", "2024-02-10", "1000"),
+        ("B", "2023-12-01", "1000"),
+        ("B", "2024-03-20", "1000"),
+        ("C", "2024-03-15", "1000"),
+    ];
+    let config = super::common::config("scheme = \"lifecycle\"\n[lifecycle]\nvip_top_share = 0\n");
+    let a = super::common::analyze_with(&rows, &config, Some("2024-03-31"));
+    let p = &a.portfolio;
+    let t = super::common::snapshot(p, "2024-03-31");
+    let active = bridge(p, t, BridgeOf::Active).unwrap();
+    // Start: A; end: A (at risk), B (winback), C (newcomer).
+    assert_eq!(steps(&active), (1, 1, 1, 0, 0, 0, 3));
+    let vip = bridge(p, t, BridgeOf::LoyalActive).unwrap();
+    assert_eq!(steps(&vip), (1, 0, 0, 0, 0, 1, 0));
+    assert_eq!(
+        cpm::report::model::bridge::sentence(&vip, cpm::text::lang::Lang::Ja),
+        "優良(VIP)は −1: 降格 −1"
+    );
+    assert_eq!(
+        cpm::report::model::bridge::sentence(&active, cpm::text::lang::Lang::En),
+        "Not dormant +2: new 1, back 1"
+    );
 }

@@ -426,6 +426,7 @@ fn check(rows: &[(u8, i32, i64)], r: &Rules, as_of: Option<i32>) -> Result<(), T
     let snapshots = &p.snapshot_days;
     let states: Vec<BTreeMap<String, (usize, i64)>> =
         snapshots.iter().map(|&s| states_at(&by_customer, s, r)).collect();
+    super::bridge::check_lifecycle(p, &states)?;
     let t_n = snapshots.len();
 
     let mut counts = vec![vec![0u64; 6]; t_n];

@@ -95,6 +95,42 @@ fn plan_values() -> BTreeMap<(String, String), f64> {
         .collect()
 }
 
+/// 増減 (rows 3 and 4: the whole portfolio still in it, then its best
+/// customers), worked out from the latest matrix and the counts;
+/// `followed(false)` is every segment of customers who have not left.
+fn check_bridge_sheet(book: &Book, bridge: &str, p: &Portfolio, followed: &dyn Fn(bool) -> Vec<usize>) {
+    let n = p.labels.len();
+    let last = p.snapshot_days.len() - 1;
+    let m = &p.transitions[last - 1];
+    for (row, loyal) in [(3u32, false), (4, true)] {
+        let inside = followed(loyal);
+        let actives = followed(false);
+        let lapsed: Vec<usize> = (0..n).filter(|s| !actives.contains(s)).collect();
+        let sum = |from: &[usize], to: &dyn Fn(usize) -> bool| -> f64 {
+            from.iter()
+                .map(|&f| (0..n).filter(|&s| to(s)).map(|s| m.cells[f][s]).sum::<u64>())
+                .sum::<u64>() as f64
+        };
+        let is_in = |s: usize| inside.contains(&s);
+        let others: Vec<usize> = actives.iter().copied().filter(|s| !inside.contains(s)).collect();
+        let start: u64 = inside.iter().map(|&s| p.counts[last - 1][s]).sum();
+        let end: u64 = inside.iter().map(|&s| p.counts[last][s]).sum();
+        let want = [
+            start as f64,
+            sum(&[m.new_row()], &is_in),
+            sum(&lapsed, &is_in),
+            sum(&others, &is_in),
+            -sum(&inside, &|s| lapsed.contains(&s)),
+            -sum(&inside, &|s| others.contains(&s)),
+            end as f64,
+            end as f64 - start as f64,
+        ];
+        for (j, w) in want.iter().enumerate() {
+            assert_close(book.num(bridge, row, 2 + j as u32), *w, "bridge step");
+        }
+    }
+}
+
 fn check_cpm_numbers(book: &Book, t: &Tables, dir: &Path, sheets: &[&str]) {
     let p = &t.portfolio;
     let n = p.labels.len();
@@ -132,34 +168,7 @@ fn check_cpm_numbers(book: &Book, t: &Tables, dir: &Path, sheets: &[&str]) {
     }
 
     // 増減: worked out here from the matrix and the counts.
-    let bridge = name(3);
-    for (row, loyal) in [(3u32, false), (4, true)] {
-        let inside = followed(p, loyal);
-        let actives = followed(p, false);
-        let lapsed: Vec<usize> = (0..n).filter(|s| !actives.contains(s)).collect();
-        let sum = |from: &[usize], to: &dyn Fn(usize) -> bool| -> f64 {
-            from.iter()
-                .map(|&f| (0..n).filter(|&s| to(s)).map(|s| m.cells[f][s]).sum::<u64>())
-                .sum::<u64>() as f64
-        };
-        let is_in = |s: usize| inside.contains(&s);
-        let others: Vec<usize> = actives.iter().copied().filter(|s| !inside.contains(s)).collect();
-        let start: u64 = inside.iter().map(|&s| p.counts[last - 1][s]).sum();
-        let end: u64 = inside.iter().map(|&s| p.counts[last][s]).sum();
-        let want = [
-            start as f64,
-            sum(&[m.new_row()], &is_in),
-            sum(&lapsed, &is_in),
-            sum(&others, &is_in),
-            -sum(&inside, &|s| lapsed.contains(&s)),
-            -sum(&inside, &|s| others.contains(&s)),
-            end as f64,
-            end as f64 - start as f64,
-        ];
-        for (j, w) in want.iter().enumerate() {
-            assert_close(book.num(bridge, row, 2 + j as u32), *w, "bridge step");
-        }
-    }
+    check_bridge_sheet(book, name(3), p, &|loyal| followed(p, loyal));
 
     // 転換率: one row per cohort.
     let conv = name(4);
@@ -386,6 +395,7 @@ fn without_a_plan_there_is_no_plan_sheet_and_lifecycle_has_its_own_sheets() {
             "Summary",
             "Trend",
             "Transitions",
+            "Bridge",
             "Conversion",
             "Sales",
             "Data quality",
@@ -413,6 +423,16 @@ fn without_a_plan_there_is_no_plan_sheet_and_lifecycle_has_its_own_sheets() {
         p.counts[last][seg(p, "dormant")] as f64,
         "dormant",
     );
+    // Bridge: not dormant (every state but 0), then VIP (state 1).
+    let (dormant, vip) = (seg(p, "dormant"), seg(p, "vip"));
+    let states = |loyal: bool| -> Vec<usize> {
+        (0..p.labels.len())
+            .filter(|&s| if loyal { s == vip } else { s != dormant })
+            .collect()
+    };
+    check_bridge_sheet(&book, "Bridge", p, &states);
+    assert_eq!(book.text("Bridge", 3, 1), "Not dormant");
+    assert_eq!(book.text("Bridge", 2, 6), "Gone dormant");
     no_numbers_as_text(&book, "Rules", &["At risk", "Winback", "VIP"]);
 }
 

@@ -1,6 +1,7 @@
 //! The month's bridge (増減の内訳) as two waterfalls side by side: 現役 and
-//! 優良現役, from last month-end to this one — start, + new, + come-backs,
-//! + promotions, − lapsed, − demotions, = end.
+//! 優良現役 (休眠以外 and 優良(VIP) in the lifecycle scheme), from last
+//! month-end to this one — start, + new, + come-backs, + promotions,
+//! − lapsed, − demotions, = end.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -12,21 +13,14 @@ use super::style::{
 };
 use super::text::draw_text;
 use super::{ChartError, check_snapshot};
-use crate::engine::bridge::{Bridge, BridgeOf, bridge};
+use crate::engine::bridge::{Bridge, BridgeOf, BridgeScheme, bridge};
 use crate::engine::portfolio::Portfolio;
+use crate::report::model::bridge::{StepNames, followed_name, step_names};
 use crate::text::lang::Lang;
 
 const TOTAL: RGBColor = RGBColor(92, 98, 105);
 const UP: RGBColor = RGBColor(0, 158, 115);
 const DOWN: RGBColor = RGBColor(200, 35, 45);
-
-/// Short step names for under the bars.
-fn step_names(lang: Lang) -> [&'static str; 7] {
-    match lang {
-        Lang::Ja => ["前月末", "新規", "復帰", "昇格", "離脱", "降格", "今月末"],
-        Lang::En => ["Start", "New", "Back", "Up-tier", "Lapsed", "Down-tier", "End"],
-    }
-}
 
 /// The steps as (index into the names, value, sign); 現役 has no
 /// promotions or demotions (moves between active tiers stay active).
@@ -68,10 +62,16 @@ pub fn bridge_chart<DB: DrawingBackend>(
             lang.pick("前月末のスナップショットがありません", "There is no previous month-end"),
         );
     }
-    let footnote = lang.pick(
-        "縦軸は 0 から始まりません。復帰 = 前月末に離脱で今月末に現役。昇格 = 下位の現役段階から。降格 = 返品などで累計が優良の金額を下回った人。超優良は優良に含みます。",
-        "The value axis does not start at 0. Back = lapsed last month-end, active now. Up-tier = from a lower active tier. Down-tier = e.g. a return took the total under the loyal amount. Super-loyal counts as loyal.",
-    );
+    let footnote = match bridges[0].scheme {
+        BridgeScheme::Cpm => lang.pick(
+            "縦軸は 0 から始まりません。復帰 = 前月末に離脱で今月末に現役。昇格 = 下位の現役段階から。降格 = 返品などで累計が優良の金額を下回った人。超優良は優良に含みます。",
+            "The value axis does not start at 0. Back = lapsed last month-end, active now. Up-tier = from a lower active tier. Down-tier = e.g. a return took the total under the loyal amount. Super-loyal counts as loyal.",
+        ),
+        BridgeScheme::Lifecycle => lang.pick(
+            "縦軸は 0 から始まりません。休眠以外 = 休眠を除く 5 状態。復帰 = 前月末に休眠で今月末は休眠以外。昇格 = ほかの状態から優良(VIP)へ。降格 = 優良(VIP)から休眠以外のほかの状態へ(最終購入から日が経った、上位から外れた)。",
+            "The value axis does not start at 0. Not dormant = the five states but dormant. Back = dormant last month-end, not now. Up = from another state into VIP. Down = from VIP to another state that is not dormant (recency grew, or out of the top share).",
+        ),
+    };
     let body = frame(&root, &title, None, Some(footnote))?;
     let panels = body.split_evenly((1, bridges.len()));
     for (panel, b) in panels.iter().zip(&bridges) {
@@ -90,10 +90,7 @@ fn axis_floor(v: f64) -> f64 {
 }
 
 fn panel_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, b: &Bridge, lang: Lang) -> Result<(), ChartError> {
-    let name = match b.of {
-        BridgeOf::Active => lang.pick("現役", "Active"),
-        BridgeOf::LoyalActive => lang.pick("優良現役", "Loyal (active)"),
-    };
+    let name = followed_name(b, lang);
     let heading = format!("{name} {:+}", b.change());
     draw_text(
         area,
@@ -136,7 +133,7 @@ fn panel_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, b: &Bridge, la
     let n = steps.len();
     let mut chart = index_chart(&lower, n, y_min..y_max, 90, 70)?;
     draw_y_mesh(&mut chart, &|v| fmt_count(v.round().max(0.0) as u64))?;
-    let names = step_names(lang);
+    let names = step_names(b.scheme, StepNames::Short, lang);
     for (i, (&(lo, hi, sign), &(name, v, _))) in bars.iter().zip(&steps).enumerate() {
         let lo = if sign == 0 { y_min as i64 } else { lo };
         let x = i as f64;

@@ -200,9 +200,9 @@ pub fn ten_segments(p: &Portfolio) -> Cow<'_, Portfolio> {
 /// The report model of the tables, by their scheme.
 pub fn build(tables: &Tables, lang: Lang) -> ReportModel {
     let mut model = crate::report::scheme::of(&tables.config).model(&tables.portfolio, &tables.config, lang);
-    if model.scheme == Scheme::Cpm {
-        model.charts.extend(bridge::section(&tables.portfolio, model.t, lang));
-    }
+    model
+        .charts
+        .extend(bridge::section(&tables.portfolio, model.scheme, model.t, lang));
     model.breakdown = by_group::build(tables, model.t, lang);
     if let Some(b) = &model.breakdown {
         let scheme_charts: &[Chart] = match model.scheme {

@@ -29,10 +29,8 @@ pub fn sheet_names(model: &ReportModel, toddler_days: i32, has_plan: bool) -> Ve
         lang.pick("サマリー", "Summary"),
         lang.pick("推移", "Trend"),
         lang.pick("移動", "Transitions"),
+        lang.pick("増減", "Bridge"),
     ];
-    if model.scheme == Scheme::Cpm {
-        names.push(lang.pick("増減", "Bridge"));
-    }
     names.push(lang.pick("転換率", "Conversion"));
     if model.scheme == Scheme::Cpm {
         names.push(lang.pick("コホート", "Cohorts"));
@@ -92,9 +90,7 @@ pub fn workbook_bytes(tables: &Tables, model: &ReportModel, plan: Option<&[PlanR
     summary::summary(wb.add_worksheet(), name(), tables, model, plan, &f)?;
     series::trend(wb.add_worksheet(), name(), tables, model, &f)?;
     moves::transitions(wb.add_worksheet(), name(), tables, model, &f)?;
-    if model.scheme == Scheme::Cpm {
-        moves::bridge(wb.add_worksheet(), name(), tables, model, &f)?;
-    }
+    moves::bridge(wb.add_worksheet(), name(), tables, model, &f)?;
     series::conversion(wb.add_worksheet(), name(), tables, model, &f)?;
     if model.scheme == Scheme::Cpm {
         series::cohorts(wb.add_worksheet(), name(), tables, model, &f)?;

@@ -1,6 +1,7 @@
 //! 移動 (the latest transition matrix, counts and row shares, the shares
 //! as a colour-scale heatmap) and 増減 (the month's bridge for 現役 and
-//! 優良現役, with a waterfall drawn as stacked columns).
+//! 優良現役, or 休眠以外 and 優良(VIP), with a waterfall drawn as stacked
+//! columns).
 
 use rust_xlsxwriter::{
     Chart, ChartFormat, ChartSolidFill, ChartType, Color, ConditionalFormat2ColorScale, Worksheet, XlsxError,
@@ -11,8 +12,8 @@ use super::series::segment_name;
 use crate::dates::format_day;
 use crate::engine::bridge::{self as engine_bridge, Bridge, BridgeOf};
 use crate::report::model::ReportModel;
+use crate::report::model::bridge::{StepNames, followed_name, steps};
 use crate::tables::Tables;
-use crate::text::lang::Lang;
 
 /// 移動: the counts from row 2, the row shares below them.
 pub fn transitions(
@@ -98,35 +99,6 @@ pub fn transitions(
     g.finish()
 }
 
-/// The bridge's steps as (label, value, sign: 0 total, 1 up, -1 down).
-pub fn steps(b: &Bridge, lang: Lang) -> [(&'static str, u64, i8); 7] {
-    let l = |ja: &'static str, en: &'static str| lang.pick(ja, en);
-    [
-        (l("前月末", "Last month-end"), b.start, 0),
-        (l("新規", "New"), b.new, 1),
-        (l("復帰(離脱→現役)", "Come-backs (lapsed → active)"), b.comebacks, 1),
-        (
-            l("昇格(下位の段階から)", "Promotions (from lower tiers)"),
-            b.promotions,
-            1,
-        ),
-        (l("離脱(現役→離脱)", "Lapsed (active → lapsed)"), b.lapsed, -1),
-        (
-            l("降格(返品などで下位へ)", "Demotions (e.g. a return)"),
-            b.demotions,
-            -1,
-        ),
-        (l("今月末", "This month-end"), b.end, 0),
-    ]
-}
-
-pub fn bridge_name(of: BridgeOf, lang: Lang) -> &'static str {
-    match of {
-        BridgeOf::Active => lang.pick("現役", "Active"),
-        BridgeOf::LoyalActive => lang.pick("優良現役", "Loyal (active)"),
-    }
-}
-
 fn fill(color: u32) -> ChartFormat {
     let mut format = ChartFormat::new();
     format.set_solid_fill(ChartSolidFill::new().set_color(Color::RGB(color)));
@@ -172,13 +144,13 @@ pub fn bridge(
         return g.finish();
     }
     let mut head = vec![l("区分", "Customers")];
-    head.extend(steps(&bridges[0], lang).iter().map(|s| s.0));
+    head.extend(steps(&bridges[0], StepNames::Long, lang).iter().map(|s| s.0));
     head.push(l("増減", "Change"));
     g.header(1, 0, &head, f)?;
     for (i, b) in bridges.iter().enumerate() {
         let row = 2 + i as u32;
-        g.text(row, 0, bridge_name(b.of, lang), &f.bold)?;
-        for (j, (_, v, sign)) in steps(b, lang).iter().enumerate() {
+        g.text(row, 0, followed_name(b, lang), &f.bold)?;
+        for (j, (_, v, sign)) in steps(b, StepNames::Long, lang).iter().enumerate() {
             let value = if *sign < 0 { -(*v as f64) } else { *v as f64 };
             g.number(row, 1 + j as u16, value, if *sign == 0 { &f.count } else { &f.signed })?;
         }
@@ -191,7 +163,7 @@ pub fn bridge(
             0,
             &format!(
                 "{} — {}",
-                bridge_name(b.of, lang),
+                followed_name(b, lang),
                 l("滝グラフのデータ", "waterfall data")
             ),
             &f.note,
@@ -209,7 +181,7 @@ pub fn bridge(
             f,
         )?;
         let mut running = 0i64;
-        for (j, (label, v, sign)) in steps(b, lang).iter().enumerate() {
+        for (j, (label, v, sign)) in steps(b, StepNames::Long, lang).iter().enumerate() {
             let row = top + 2 + j as u32;
             let v = *v as i64;
             let (base, total, up, down) = match sign {
@@ -250,7 +222,7 @@ pub fn bridge(
         chart.legend().delete_entries(&[0]);
         chart
             .title()
-            .set_name(&format!("{} {:+}", bridge_name(b.of, lang), b.change()));
+            .set_name(&format!("{} {:+}", followed_name(b, lang), b.change()));
         chart.y_axis().set_num_format("#,##0");
         chart.set_width(720).set_height(360);
         g.ws.insert_chart(top, 6, &chart)?;
