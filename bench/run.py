@@ -501,6 +501,9 @@ def main() -> int:
     ap.add_argument("--no-compare-all", action="store_true",
                     help="compare cpm with the reference only on the --check size")
     ap.add_argument("--regenerate", action="store_true", help="regenerate the data even if cached")
+    ap.add_argument("--by", default=None, metavar="COLUMNS",
+                    help="only measure the breakdown: cpm tables with and without --by COLUMN for each of "
+                         "these comma-separated columns (bench/by.py), on data with attribute columns")
     ap.add_argument("--markdown", type=Path, default=REPO / "BENCHMARKS.md",
                     help="file to update (its marked section); '-' to only print")
     args = ap.parse_args()
@@ -534,6 +537,24 @@ def main() -> int:
         "generation": [],
         "check": None,
     }
+
+    if args.by:
+        import importlib.util
+        spec = importlib.util.spec_from_file_location("bench_by", REPO / "bench" / "by.py")
+        by = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(by)
+        columns = [c.strip() for c in args.by.split(",") if c.strip()]
+        result = by.run(sys.modules[__name__], cpm, data_dir, work, sizes, formats, columns, args.runs,
+                        args.regenerate)
+        loads = (min(LOADS), max(LOADS)) if LOADS else (0.0, 0.0)
+        section = by.render(result, results["command"], results["commit"], results["machine"], loads)
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        (data_dir / f"results-by-{stamp}.json").write_text(json.dumps(result, indent=1))
+        print(section)
+        if str(args.markdown) != "-":
+            by.write_markdown(args.markdown, section)
+            log(f"updated {args.markdown}")
+        return 0
 
     ref_py, ref_info = (None, "skipped (--no-reference)")
     if not args.no_reference:

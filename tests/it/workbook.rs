@@ -210,7 +210,18 @@ fn check_cpm_numbers(book: &Book, t: &Tables, dir: &Path, sheets: &[&str]) {
                 "sales",
             );
         }
+        // By tier (columns after the total and a gap): the tier's active and
+        // lapsed segments (ten segments here: tier k is k and k + 5).
+        for k in 0..5 {
+            assert_close(
+                book.num(sales, 2 + i as u32, 2 + n as u32 + 2 + k as u32),
+                (p.sales[i][k] + p.sales[i][k + 5]) as f64 / 1e6,
+                "sales by tier",
+            );
+        }
     }
+    let line = book.sheets.iter().find(|l| l[0] == sales).unwrap();
+    assert_eq!(line[5], "1", "the sales sheet has its chart: {line:?}");
 
     // サマリー: the portfolio table (tiers across, 現役 then 離脱).
     let summary = name(0);

@@ -1,6 +1,7 @@
 //! The sheets over time: 推移 (customers by segment at every month-end, with
 //! shares and a stacked column chart of 現役), 転換率 (cohorts against the
-//! target, chart included), コホート (the cohort ladder) and 売上.
+//! target, chart included), コホート (the cohort ladder) and 売上 (with a
+//! stacked column chart by tier).
 
 use rust_xlsxwriter::{
     Chart, ChartFormat, ChartLine, ChartLineDashType, ChartPoint, ChartSolidFill, ChartType, Color, Worksheet,
@@ -10,7 +11,7 @@ use rust_xlsxwriter::{
 use super::cells::{Formats, Grid, rgb};
 use crate::dates::first_day_of_month;
 use crate::engine::portfolio::LADDER_MONTHS;
-use crate::engine::segments::{CpmLayout, Tier};
+use crate::engine::segments::{CPM_TIER_NAMES, CpmLayout, Tier};
 use crate::report::charts::style::{TARGET, lifecycle_color, segment_color_in, tint};
 use crate::report::model::{ReportModel, ten_segments};
 use crate::tables::Tables;
@@ -271,7 +272,10 @@ pub fn cohorts(
     g.finish()
 }
 
-/// 売上: net sales dated in each month, by the customers' segment at its end.
+/// 売上: net sales dated in each month, by the customers' segment at its
+/// end, and the total; to the right, the same by tier (現役 + 離脱) for the
+/// CPM scheme, and a stacked column chart by tier (by state in the
+/// lifecycle scheme), as pasted into slides.
 pub fn sales(
     ws: &mut Worksheet,
     name: &str,
@@ -289,6 +293,17 @@ pub fn sales(
     }
     g.text(0, 1 + n as u16, lang.pick("合計", "Total"), &f.header)?;
     let units = |m: i128| m as f64 / crate::money::SCALE as f64;
+    let layout = CpmLayout::of(&p.labels);
+    let tier_col = 3 + n as u16;
+    if let Some(layout) = layout {
+        for (k, (ja, en)) in CPM_TIER_NAMES[..layout.tiers].iter().enumerate() {
+            let head = match lang {
+                Lang::Ja => format!("{ja}(現役+離脱)"),
+                Lang::En => format!("{en} (active + lapsed)"),
+            };
+            g.text(0, tier_col + k as u16, &head, &f.header)?;
+        }
+    }
     for (t, &day) in p.snapshot_days.iter().enumerate() {
         let row = 1 + t as u32;
         g.date(row, 0, day, &f.date)?;
@@ -296,6 +311,43 @@ pub fn sales(
             g.number(row, 1 + s as u16, units(p.sales[t][s]), &f.money)?;
         }
         g.number(row, 1 + n as u16, units(p.sales[t].iter().sum()), &f.money)?;
+        if let Some(layout) = layout {
+            for k in 0..layout.tiers {
+                let both = p.sales[t][k] + p.sales[t][k + layout.tiers];
+                g.number(row, tier_col + k as u16, units(both), &f.money)?;
+            }
+        }
+    }
+    let last = p.snapshot_days.len() as u32;
+    if last > 0 {
+        let mut chart = Chart::new(ChartType::ColumnStacked);
+        let series: Vec<(u16, Color)> = match layout {
+            Some(layout) => (0..layout.tiers)
+                .map(|k| (tier_col + k as u16, segment_color(p, k)))
+                .collect(),
+            None => (0..n).map(|s| (1 + s as u16, segment_color(p, s))).collect(),
+        };
+        for (col, color) in series {
+            chart
+                .add_series()
+                .set_name((name, 0, col))
+                .set_categories((name, 1, 0, last, 0))
+                .set_values((name, 1, col, last, col))
+                .set_format(&mut fill(color))
+                .set_gap(40);
+        }
+        chart.title().set_name(match layout {
+            Some(_) => lang.pick("月別の売上(段階別、円)", "Sales by month and tier (yen)"),
+            None => lang.pick("月別の売上(状態別、円)", "Sales by month and state (yen)"),
+        });
+        chart.x_axis().set_num_format("yyyy-mm");
+        chart.y_axis().set_num_format("#,##0");
+        chart.set_width(960).set_height(440);
+        let right = match layout {
+            Some(layout) => tier_col + layout.tiers as u16 + 1,
+            None => tier_col,
+        };
+        g.ws.insert_chart(1, right, &chart)?;
     }
     g.ws.set_freeze_panes(1, 1)?;
     g.finish()
