@@ -1,5 +1,7 @@
 //! Cell formats and a writer that remembers how wide each column needs to
-//! be (Japanese characters count double), so every sheet fits its text.
+//! be (Japanese characters count double), so every sheet fits its text;
+//! [`Grid::table`] writes a header and rows of [`Cell`]s, the one loop the
+//! sheets share.
 
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Worksheet, XlsxError};
 
@@ -56,6 +58,16 @@ pub fn rgb(c: plotters::style::RGBColor) -> Color {
     Color::RGB((u32::from(c.0) << 16) | (u32::from(c.1) << 8) | u32::from(c.2))
 }
 
+/// One cell of a table row, with its format.
+#[derive(Clone, Copy)]
+pub enum Cell<'a> {
+    Text(&'a str, &'a Format),
+    Number(f64, &'a Format),
+    Date(Day, &'a Format),
+    /// Left empty.
+    Empty,
+}
+
 /// A worksheet and the widths its columns need.
 pub struct Grid<'a> {
     pub ws: &'a mut Worksheet,
@@ -110,6 +122,46 @@ impl<'a> Grid<'a> {
             self.text(row, col + i as u16, name, &f.header)?;
         }
         Ok(())
+    }
+
+    /// One cell at (`row`, `col`).
+    pub fn cell(&mut self, row: u32, col: u16, cell: Cell<'_>) -> Result<(), XlsxError> {
+        match cell {
+            Cell::Text(text, f) => self.text(row, col, text, f),
+            Cell::Number(value, f) => self.number(row, col, value, f),
+            Cell::Date(day, f) => self.date(row, col, day, f),
+            Cell::Empty => Ok(()),
+        }
+    }
+
+    /// A row of cells from (`row`, `left`) rightwards.
+    pub fn row(&mut self, row: u32, left: u16, cells: &[Cell<'_>]) -> Result<(), XlsxError> {
+        for (i, &c) in cells.iter().enumerate() {
+            self.cell(row, left + i as u16, c)?;
+        }
+        Ok(())
+    }
+
+    /// A table: `header` at row `top` from column `left` (none when empty),
+    /// then each of `rows` below it. Returns the row after the last.
+    pub fn table<'c>(
+        &mut self,
+        top: u32,
+        left: u16,
+        header: &[&str],
+        rows: impl IntoIterator<Item = Vec<Cell<'c>>>,
+        f: &Formats,
+    ) -> Result<u32, XlsxError> {
+        let mut row = top;
+        if !header.is_empty() {
+            self.header(top, left, header, f)?;
+            row += 1;
+        }
+        for cells in rows {
+            self.row(row, left, &cells)?;
+            row += 1;
+        }
+        Ok(row)
     }
 
     /// Sets the widths (in characters, with a margin; at most 60).

@@ -6,7 +6,7 @@ use rust_xlsxwriter::{
     Chart, ChartFormat, ChartLine, ChartMarker, ChartSolidFill, ChartType, Color, Worksheet, XlsxError,
 };
 
-use super::cells::{Formats, Grid};
+use super::cells::{Cell, Formats, Grid};
 use crate::dates::first_day_of_month;
 use crate::plan::{Metric, PlanRow};
 use crate::report::model::{CustomerList, ReportModel};
@@ -23,23 +23,17 @@ pub fn plan(
     let lang = model.lang;
     let l = |ja: &'static str, en: &'static str| lang.pick(ja, en);
     let mut g = Grid::new(ws, name)?;
-    g.header(
-        0,
-        0,
-        &[
-            l("月", "Month"),
-            l("指標", "Metric"),
-            l("指標ID", "Metric id"),
-            l("計画", "Plan"),
-            l("実績", "Actual"),
-            l("差(実績−計画)", "Actual − plan"),
-            l("計画比", "Actual / plan"),
-            l("確定/暫定", "Matured / provisional"),
-        ],
-        f,
-    )?;
-    for (i, r) in rows.iter().enumerate() {
-        let row = 1 + i as u32;
+    let header = [
+        l("月", "Month"),
+        l("指標", "Metric"),
+        l("指標ID", "Metric id"),
+        l("計画", "Plan"),
+        l("実績", "Actual"),
+        l("差(実績−計画)", "Actual − plan"),
+        l("計画比", "Actual / plan"),
+        l("確定/暫定", "Matured / provisional"),
+    ];
+    let cells = rows.iter().map(|r| {
         let (vf, df) = if r.metric.is_rate() {
             (&f.percent, &f.points)
         } else if r.metric == Metric::Sales {
@@ -47,26 +41,25 @@ pub fn plan(
         } else {
             (&f.count, &f.signed)
         };
-        g.date(row, 0, first_day_of_month(r.month), &f.month)?;
-        g.text(row, 1, r.metric.name(lang), &f.text)?;
-        g.text(row, 2, r.metric.id(), &f.text)?;
-        g.number(row, 3, r.plan, vf)?;
-        g.number(row, 4, r.actual, vf)?;
-        g.number(row, 5, r.difference(), df)?;
-        if let Some(ratio) = r.ratio() {
-            g.number(row, 6, ratio, &f.percent)?;
-        }
-        g.text(
-            row,
-            7,
-            if r.provisional {
-                l("暫定", "provisional")
-            } else {
-                l("確定", "final")
-            },
-            &f.text,
-        )?;
-    }
+        vec![
+            Cell::Date(first_day_of_month(r.month), &f.month),
+            Cell::Text(r.metric.name(lang), &f.text),
+            Cell::Text(r.metric.id(), &f.text),
+            Cell::Number(r.plan, vf),
+            Cell::Number(r.actual, vf),
+            Cell::Number(r.difference(), df),
+            r.ratio().map_or(Cell::Empty, |ratio| Cell::Number(ratio, &f.percent)),
+            Cell::Text(
+                if r.provisional {
+                    l("暫定", "provisional")
+                } else {
+                    l("確定", "final")
+                },
+                &f.text,
+            ),
+        ]
+    });
+    g.table(0, 0, &header, cells, f)?;
     let last = rows.len() as u32;
     g.ws.set_freeze_panes(1, 0)?;
     g.ws.autofilter(0, 0, last.max(1), 7)?;
@@ -162,26 +155,25 @@ pub fn quality(
             &f.count,
         ),
     ];
-    let mut row = 2;
-    for (label, v, format) in counts {
-        g.text(row, 0, label, &f.text)?;
-        g.number(row, 1, v, format)?;
-        row += 1;
-    }
-    for (label, day) in [
+    let counts = counts.map(|(label, v, format)| vec![Cell::Text(label, &f.text), Cell::Number(v, format)]);
+    let row = g.table(2, 0, &[], counts, f)?;
+    let days = [
         (l("最初の日付", "First date"), q.first_day),
         (l("最後の日付", "Last date"), q.last_day),
         (l("基準日", "As of"), q.as_of),
-    ] {
-        g.text(row, 0, label, &f.text)?;
-        g.date(row, 1, day, &f.date)?;
-        row += 1;
-    }
-    for (reason, &n) in &q.rejected_by_reason {
-        g.text(row, 0, &format!("{} {reason}", l("除外の理由:", "Rejected:")), &f.text)?;
-        g.number(row, 1, n as f64, &f.count)?;
-        row += 1;
-    }
+    ]
+    .map(|(label, day)| vec![Cell::Text(label, &f.text), Cell::Date(day, &f.date)]);
+    let row = g.table(row, 0, &[], days, f)?;
+    let reasons: Vec<String> = q
+        .rejected_by_reason
+        .keys()
+        .map(|reason| format!("{} {reason}", l("除外の理由:", "Rejected:")))
+        .collect();
+    let rejected = reasons
+        .iter()
+        .zip(q.rejected_by_reason.values())
+        .map(|(label, &n)| vec![Cell::Text(label, &f.text), Cell::Number(n as f64, &f.count)]);
+    g.table(row, 0, &[], rejected, f)?;
     g.finish()
 }
 
@@ -246,45 +238,37 @@ pub fn list(
     let l = |ja: &'static str, en: &'static str| lang.pick(ja, en);
     let p = &tables.portfolio;
     let mut g = Grid::new(ws, name)?;
-    g.header(
-        0,
-        0,
-        &[
-            l("顧客ID", "Customer id"),
-            l("区分", "Segment"),
-            l("初回購入日", "First purchase"),
-            l("最終購入日", "Last purchase"),
-            l("在籍期間(日)", "Tenure (days)"),
-            l("離脱期間(日)", "Recency (days)"),
-            l("売上累計", "Total"),
-            l("購入日数", "Purchase days"),
-            l("前月の区分", "Previous segment"),
-        ],
-        f,
-    )?;
-    for (i, &c) in list.customers.iter().enumerate() {
+    let header = [
+        l("顧客ID", "Customer id"),
+        l("区分", "Segment"),
+        l("初回購入日", "First purchase"),
+        l("最終購入日", "Last purchase"),
+        l("在籍期間(日)", "Tenure (days)"),
+        l("離脱期間(日)", "Recency (days)"),
+        l("売上累計", "Total"),
+        l("購入日数", "Purchase days"),
+        l("前月の区分", "Previous segment"),
+    ];
+    let rows = list.customers.iter().map(|&c| {
         let c = &p.customers[c];
-        let row = 1 + i as u32;
-        g.text(row, 0, p.customer_id(c), &f.text)?;
-        g.text(
-            row,
-            1,
-            lang.pick(p.labels[c.segment].ja, p.labels[c.segment].en),
-            &f.text,
-        )?;
-        g.date(row, 2, c.first_purchase, &f.date)?;
-        g.date(row, 3, c.last_purchase, &f.date)?;
-        g.number(row, 4, f64::from(c.tenure_days), &f.count)?;
-        g.number(row, 5, f64::from(c.recency_days), &f.count)?;
-        g.number(row, 6, c.total.0 as f64 / crate::money::SCALE as f64, &f.money)?;
-        g.number(row, 7, f64::from(c.purchase_days), &f.count)?;
         let previous = match c.previous_segment {
             Some(s) if s < p.labels.len() => lang.pick(p.labels[s].ja, p.labels[s].en),
             Some(_) => l("新規", "new"),
             None => "",
         };
-        g.text(row, 8, previous, &f.text)?;
-    }
+        vec![
+            Cell::Text(p.customer_id(c), &f.text),
+            Cell::Text(lang.pick(p.labels[c.segment].ja, p.labels[c.segment].en), &f.text),
+            Cell::Date(c.first_purchase, &f.date),
+            Cell::Date(c.last_purchase, &f.date),
+            Cell::Number(f64::from(c.tenure_days), &f.count),
+            Cell::Number(f64::from(c.recency_days), &f.count),
+            Cell::Number(c.total.0 as f64 / crate::money::SCALE as f64, &f.money),
+            Cell::Number(f64::from(c.purchase_days), &f.count),
+            Cell::Text(previous, &f.text),
+        ]
+    });
+    g.table(0, 0, &header, rows, f)?;
     g.ws.set_freeze_panes(1, 1)?;
     g.ws.autofilter(0, 0, (list.customers.len() as u32).max(1), 8)?;
     g.finish()

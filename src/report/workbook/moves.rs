@@ -7,7 +7,7 @@ use rust_xlsxwriter::{
     Chart, ChartFormat, ChartSolidFill, ChartType, Color, ConditionalFormat2ColorScale, Worksheet, XlsxError,
 };
 
-use super::cells::{Formats, Grid};
+use super::cells::{Cell, Formats, Grid};
 use super::series::segment_name;
 use crate::dates::format_day;
 use crate::engine::bridge::{self as engine_bridge, Bridge, BridgeOf};
@@ -58,34 +58,27 @@ pub fn transitions(
         } else {
             l("人数(前月→今月)", "Customers (from → to)")
         };
-        g.text(top, 0, corner, &f.header)?;
-        for s in 0..n {
-            g.text(top, 1 + s as u16, segment_name(p, s, lang), &f.header)?;
-        }
-        g.text(top, 1 + n as u16, l("合計", "Total"), &f.header)?;
-        for (from, row) in m.cells.iter().enumerate() {
-            let r = top + 1 + from as u32;
+        let mut header = vec![corner];
+        header.extend((0..n).map(|s| segment_name(p, s, lang)));
+        header.push(l("合計", "Total"));
+        let rows = m.cells.iter().enumerate().map(|(from, row)| {
             let label = if from == m.new_row() {
                 l("新規(new)", "New (new)")
             } else {
                 segment_name(p, from, lang)
             };
-            g.text(r, 0, label, &f.bold)?;
             let total: u64 = row.iter().sum();
-            for (to, &v) in row.iter().enumerate() {
-                if shares {
-                    let share = if total == 0 { 0.0 } else { v as f64 / total as f64 };
-                    g.number(r, 1 + to as u16, share, &f.percent)?;
-                } else {
-                    g.number(r, 1 + to as u16, v as f64, &f.count)?;
-                }
-            }
-            if shares {
-                g.number(r, 1 + n as u16, if total == 0 { 0.0 } else { 1.0 }, &f.percent)?;
-            } else {
-                g.number(r, 1 + n as u16, total as f64, &f.count)?;
-            }
-        }
+            let value = |v: u64| match (shares, total) {
+                (false, _) => Cell::Number(v as f64, &f.count),
+                (true, 0) => Cell::Number(0.0, &f.percent),
+                (true, _) => Cell::Number(v as f64 / total as f64, &f.percent),
+            };
+            let mut cells = vec![Cell::Text(label, &f.bold)];
+            cells.extend(row.iter().map(|&v| value(v)));
+            cells.push(value(total));
+            cells
+        });
+        g.table(top, 0, &header, rows, f)?;
         Ok(())
     };
     block(&mut g, 2, false)?;
@@ -146,16 +139,17 @@ pub fn bridge(
     let mut head = vec![l("区分", "Customers")];
     head.extend(steps(&bridges[0], StepNames::Long, lang).iter().map(|s| s.0));
     head.push(l("増減", "Change"));
-    g.header(1, 0, &head, f)?;
-    for (i, b) in bridges.iter().enumerate() {
-        let row = 2 + i as u32;
-        g.text(row, 0, followed_name(b, lang), &f.bold)?;
-        for (j, (_, v, sign)) in steps(b, StepNames::Long, lang).iter().enumerate() {
-            let value = if *sign < 0 { -(*v as f64) } else { *v as f64 };
-            g.number(row, 1 + j as u16, value, if *sign == 0 { &f.count } else { &f.signed })?;
-        }
-        g.number(row, 8, b.change() as f64, &f.signed)?;
-    }
+    let rows = bridges.iter().map(|b| {
+        let mut cells = vec![Cell::Text(followed_name(b, lang), &f.bold)];
+        cells.extend(steps(b, StepNames::Long, lang).iter().map(|&(_, v, sign)| match sign {
+            0 => Cell::Number(v as f64, &f.count),
+            1 => Cell::Number(v as f64, &f.signed),
+            _ => Cell::Number(-(v as f64), &f.signed),
+        }));
+        cells.push(Cell::Number(b.change() as f64, &f.signed));
+        cells
+    });
+    g.table(1, 0, &head, rows, f)?;
     let mut top = 2 + bridges.len() as u32 + 2;
     for b in &bridges {
         g.loose(
@@ -168,22 +162,9 @@ pub fn bridge(
             ),
             &f.note,
         )?;
-        g.header(
-            top + 1,
-            0,
-            &[
-                l("段階", "Step"),
-                l("土台", "Base"),
-                l("人数", "Total"),
-                l("増", "Up"),
-                l("減", "Down"),
-            ],
-            f,
-        )?;
         let mut running = 0i64;
-        for (j, (label, v, sign)) in steps(b, StepNames::Long, lang).iter().enumerate() {
-            let row = top + 2 + j as u32;
-            let v = *v as i64;
+        let rows = steps(b, StepNames::Long, lang).map(|(label, v, sign)| {
+            let v = v as i64;
             let (base, total, up, down) = match sign {
                 0 => {
                     running = v;
@@ -198,11 +179,18 @@ pub fn bridge(
                     (running, 0, 0, v)
                 }
             };
-            g.text(row, 0, label, &f.text)?;
-            for (c, x) in [base, total, up, down].into_iter().enumerate() {
-                g.number(row, 1 + c as u16, x as f64, &f.count)?;
-            }
-        }
+            let mut cells = vec![Cell::Text(label, &f.text)];
+            cells.extend([base, total, up, down].map(|x| Cell::Number(x as f64, &f.count)));
+            cells
+        });
+        let header = [
+            l("段階", "Step"),
+            l("土台", "Base"),
+            l("人数", "Total"),
+            l("増", "Up"),
+            l("減", "Down"),
+        ];
+        g.table(top + 1, 0, &header, rows, f)?;
         let (first, last) = (top + 2, top + 8);
         let mut chart = Chart::new(ChartType::ColumnStacked);
         let colors = [None, Some(0x5C6269), Some(0x009E73), Some(0xC8232D)];

@@ -8,7 +8,7 @@ use rust_xlsxwriter::{
     XlsxError,
 };
 
-use super::cells::{Formats, Grid, rgb};
+use super::cells::{Cell, Formats, Grid, rgb};
 use crate::dates::first_day_of_month;
 use crate::engine::portfolio::LADDER_MONTHS;
 use crate::engine::segments::{CPM_TIER_NAMES, CpmLayout, Tier};
@@ -53,42 +53,40 @@ pub fn trend(
     let n = p.labels.len();
     let mut g = Grid::new(ws, name)?;
     let shares_top = trend_shares_top(p);
-    for top in [0, shares_top] {
-        g.text(top, 0, lang.pick("月末", "Month-end"), &f.header)?;
-        for s in 0..n {
-            g.text(top, 1 + s as u16, segment_name(p, s, lang), &f.header)?;
-        }
-        let total = if top == 0 {
-            lang.pick("合計", "Total")
-        } else {
-            lang.pick("合計(構成比)", "Total (share)")
-        };
-        g.text(top, 1 + n as u16, total, &f.header)?;
-    }
+    let header = |total: &'static str| -> Vec<&str> {
+        let mut h = vec![lang.pick("月末", "Month-end")];
+        h.extend((0..n).map(|s| segment_name(p, s, lang)));
+        h.push(total);
+        h
+    };
     g.loose(
         shares_top - 1,
         0,
         lang.pick("構成比(全顧客に対する割合)", "Shares of all customers"),
         &f.note,
     )?;
-    for (t, &day) in p.snapshot_days.iter().enumerate() {
-        let row = 1 + t as u32;
-        let share_row = shares_top + 1 + t as u32;
-        g.date(row, 0, day, &f.date)?;
-        g.date(share_row, 0, day, &f.date)?;
-        let total: u64 = p.counts[t].iter().sum();
-        for s in 0..n {
-            g.number(row, 1 + s as u16, p.counts[t][s] as f64, &f.count)?;
-            let share = if total == 0 {
-                0.0
-            } else {
-                p.counts[t][s] as f64 / total as f64
+    let rows = |shares: bool| {
+        p.snapshot_days.iter().zip(&p.counts).map(move |(&day, counts)| {
+            let total: u64 = counts.iter().sum();
+            let value = |v: u64| match (shares, total) {
+                (false, _) => Cell::Number(v as f64, &f.count),
+                (true, 0) => Cell::Number(0.0, &f.percent),
+                (true, _) => Cell::Number(v as f64 / total as f64, &f.percent),
             };
-            g.number(share_row, 1 + s as u16, share, &f.percent)?;
-        }
-        g.number(row, 1 + n as u16, total as f64, &f.count)?;
-        g.number(share_row, 1 + n as u16, if total == 0 { 0.0 } else { 1.0 }, &f.percent)?;
-    }
+            let mut row = vec![Cell::Date(day, &f.date)];
+            row.extend(counts.iter().map(|&v| value(v)));
+            row.push(value(total));
+            row
+        })
+    };
+    g.table(0, 0, &header(lang.pick("合計", "Total")), rows(false), f)?;
+    g.table(
+        shares_top,
+        0,
+        &header(lang.pick("合計(構成比)", "Total (share)")),
+        rows(true),
+        f,
+    )?;
     let last = p.snapshot_days.len() as u32;
     let mut chart = Chart::new(ChartType::ColumnStacked);
     let shown: Vec<usize> = match CpmLayout::of(&p.labels) {
@@ -154,24 +152,24 @@ pub fn conversion(
         .clone()
         .set_background_color(Color::RGB(0xFFF3CD))
         .set_italic();
-    for (i, c) in p.conversion.iter().enumerate() {
-        let row = 1 + i as u32;
-        g.date(row, 0, first_day_of_month(c.cohort_month), &f.month)?;
-        g.number(row, 1, c.cohort_size as f64, &f.count)?;
-        g.number(row, 2, c.converted as f64, &f.count)?;
-        g.number(row, 3, c.rate, if c.matured { &f.percent } else { &provisional })?;
-        g.number(row, 4, target, &f.percent)?;
-        g.text(
-            row,
-            5,
-            if c.matured {
-                l("確定", "matured")
-            } else {
-                l("暫定", "provisional")
-            },
-            &f.text,
-        )?;
-    }
+    let rows = p.conversion.iter().map(|c| {
+        vec![
+            Cell::Date(first_day_of_month(c.cohort_month), &f.month),
+            Cell::Number(c.cohort_size as f64, &f.count),
+            Cell::Number(c.converted as f64, &f.count),
+            Cell::Number(c.rate, if c.matured { &f.percent } else { &provisional }),
+            Cell::Number(target, &f.percent),
+            Cell::Text(
+                if c.matured {
+                    l("確定", "matured")
+                } else {
+                    l("暫定", "provisional")
+                },
+                &f.text,
+            ),
+        ]
+    });
+    g.table(1, 0, &[], rows, f)?;
     let last = p.conversion.len() as u32;
     if last > 0 {
         // Provisional cohorts: a light bar.
@@ -246,28 +244,27 @@ pub fn cohorts(
         ),
         &f.note,
     )?;
-    g.text(1, 0, lang.pick("獲得月", "Cohort"), &f.header)?;
-    g.text(1, 1, lang.pick("獲得人数", "Cohort size"), &f.header)?;
-    for k in 0..LADDER_MONTHS {
-        let head = match lang {
+    let months: Vec<String> = (0..LADDER_MONTHS)
+        .map(|k| match lang {
             Lang::Ja => format!("{k}か月後"),
             Lang::En => format!("month {k}"),
-        };
-        g.text(1, 2 + k as u16, &head, &f.header)?;
-    }
-    for (i, c) in ten.ladder.iter().enumerate() {
-        let row = 2 + i as u32;
-        g.date(row, 0, first_day_of_month(c.cohort_month), &f.month)?;
-        g.number(row, 1, c.size as f64, &f.count)?;
-        for (k, counts) in c.counts.iter().enumerate() {
-            g.number(
-                row,
-                2 + k as u16,
-                loyal.iter().map(|&s| counts[s]).sum::<u64>() as f64,
-                &f.count,
-            )?;
-        }
-    }
+        })
+        .collect();
+    let mut header = vec![lang.pick("獲得月", "Cohort"), lang.pick("獲得人数", "Cohort size")];
+    header.extend(months.iter().map(String::as_str));
+    let rows = ten.ladder.iter().map(|c| {
+        let mut row = vec![
+            Cell::Date(first_day_of_month(c.cohort_month), &f.month),
+            Cell::Number(c.size as f64, &f.count),
+        ];
+        row.extend(
+            c.counts
+                .iter()
+                .map(|counts| Cell::Number(loyal.iter().map(|&s| counts[s]).sum::<u64>() as f64, &f.count)),
+        );
+        row
+    });
+    g.table(1, 0, &header, rows, f)?;
     g.ws.set_freeze_panes(2, 1)?;
     g.finish()
 }
@@ -287,36 +284,34 @@ pub fn sales(
     let p = &tables.portfolio;
     let n = p.labels.len();
     let mut g = Grid::new(ws, name)?;
-    g.text(0, 0, lang.pick("月末", "Month-end"), &f.header)?;
-    for s in 0..n {
-        g.text(0, 1 + s as u16, segment_name(p, s, lang), &f.header)?;
-    }
-    g.text(0, 1 + n as u16, lang.pick("合計", "Total"), &f.header)?;
-    let units = |m: i128| m as f64 / crate::money::SCALE as f64;
+    let mut header = vec![lang.pick("月末", "Month-end")];
+    header.extend((0..n).map(|s| segment_name(p, s, lang)));
+    header.push(lang.pick("合計", "Total"));
+    let units = |m: i128| Cell::Number(m as f64 / crate::money::SCALE as f64, &f.money);
+    let rows = p.snapshot_days.iter().zip(&p.sales).map(|(&day, sales)| {
+        let mut row = vec![Cell::Date(day, &f.date)];
+        row.extend(sales.iter().map(|&m| units(m)));
+        row.push(units(sales.iter().sum()));
+        row
+    });
+    g.table(0, 0, &header, rows, f)?;
     let layout = CpmLayout::of(&p.labels);
     let tier_col = 3 + n as u16;
     if let Some(layout) = layout {
-        for (k, (ja, en)) in CPM_TIER_NAMES[..layout.tiers].iter().enumerate() {
-            let head = match lang {
+        let heads: Vec<String> = CPM_TIER_NAMES[..layout.tiers]
+            .iter()
+            .map(|(ja, en)| match lang {
                 Lang::Ja => format!("{ja}(現役+離脱)"),
                 Lang::En => format!("{en} (active + lapsed)"),
-            };
-            g.text(0, tier_col + k as u16, &head, &f.header)?;
-        }
-    }
-    for (t, &day) in p.snapshot_days.iter().enumerate() {
-        let row = 1 + t as u32;
-        g.date(row, 0, day, &f.date)?;
-        for s in 0..n {
-            g.number(row, 1 + s as u16, units(p.sales[t][s]), &f.money)?;
-        }
-        g.number(row, 1 + n as u16, units(p.sales[t].iter().sum()), &f.money)?;
-        if let Some(layout) = layout {
-            for k in 0..layout.tiers {
-                let both = p.sales[t][k] + p.sales[t][k + layout.tiers];
-                g.number(row, tier_col + k as u16, units(both), &f.money)?;
-            }
-        }
+            })
+            .collect();
+        let heads: Vec<&str> = heads.iter().map(String::as_str).collect();
+        let rows = p.sales.iter().map(|sales| {
+            (0..layout.tiers)
+                .map(|k| units(sales[k] + sales[k + layout.tiers]))
+                .collect()
+        });
+        g.table(0, tier_col, &heads, rows, f)?;
     }
     let last = p.snapshot_days.len() as u32;
     if last > 0 {
