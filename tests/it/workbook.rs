@@ -521,3 +521,48 @@ fn the_breakdown_sheet_lists_every_group() {
         assert_eq!(book.num("内訳", row, 3), converted as f64, "{label}");
     }
 }
+
+/// What Excel is strict about and LibreOffice is not, checked on the XML
+/// parts (tests/tools/xlsx_strict.py: sheet names, defined names, chart
+/// ranges against the cells written, number formats, data validations,
+/// string lengths, formula syntax, element order, relationships): both
+/// schemes and languages, with a plan, 超優良, and a breakdown of fifty
+/// long Japanese group names. The checker's self-test shows each check can
+/// fail.
+#[test]
+fn the_workbooks_pass_what_excel_is_strict_about() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = Path::new(ROOT).join("data/plan.csv");
+    let plan = plan.to_str().unwrap();
+    let runs: [&[&str]; 4] = [
+        &["--plan", plan, "--by", "channel"],
+        &["--scheme", "lifecycle", "--lang", "en", "--by", "product"],
+        &["--super-loyal-amount", "150000", "--lang", "en"],
+        &["--scheme", "lifecycle"],
+    ];
+    for (i, flags) in runs.iter().enumerate() {
+        let book = report(&dir.path().join(format!("r{i}")), flags).join("cpm_2025-12.xlsx");
+        assert_eq!(super::xlsx::strict_problems(&book), Vec::<String>::new(), "{flags:?}");
+        if i == 0 {
+            super::xlsx::strict_self_test(&book);
+        }
+    }
+    // Fifty groups whose names are long, with characters Excel quotes.
+    let mut text = String::from("customer_id,order_date,amount,channel\n");
+    for c in 0..600 {
+        let group = format!("とても長い[キャンペーン]名の広告媒体 'グループ' {:02}", c % 50);
+        text.push_str(&format!("C{c},2024-{:02}-10,1000,\"{group}\"\n", 1 + c % 12));
+    }
+    let input = dir.path().join("fifty.csv");
+    std::fs::write(&input, text).unwrap();
+    Command::cargo_bin("cpm")
+        .unwrap()
+        .args(["report", "--input"])
+        .arg(&input)
+        .args(["--by", "channel", "--out-dir"])
+        .arg(dir.path().join("fifty"))
+        .assert()
+        .success();
+    let book = dir.path().join("fifty/2024-11/cpm_2024-11.xlsx");
+    assert_eq!(super::xlsx::strict_problems(&book), Vec::<String>::new());
+}

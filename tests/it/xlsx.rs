@@ -130,3 +130,42 @@ pub fn read_book(path: &Path) -> Book {
     }
     book
 }
+
+/// What `tests/tools/xlsx_strict.py` finds in the workbook at `path` that
+/// Excel is strict about (one problem a line; empty when none).
+pub fn strict_problems(path: &Path) -> Vec<String> {
+    let out = Process::new(python())
+        .arg(Path::new(ROOT).join("tests/tools/xlsx_strict.py"))
+        .arg(path)
+        .output()
+        .unwrap();
+    let problems: Vec<String> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(
+        out.status.success(),
+        problems.is_empty(),
+        "xlsx_strict.py: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    problems
+}
+
+/// The checker's self-test on a good workbook: every way of breaking it
+/// that the checker looks for is reported.
+pub fn strict_self_test(path: &Path) {
+    let out = Process::new(python())
+        .arg(Path::new(ROOT).join("tests/tools/xlsx_strict.py"))
+        .arg("--self-test")
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "the strict checker misses breaks: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
