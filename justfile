@@ -27,7 +27,8 @@ sample:
 
 # Benchmarks of `cpm tables` against a Python-polars reference; updates
 # BENCHMARKS.md. Data is cached in $CPM_BENCH_DATA (default ~/.cache/cpm-bench).
-# Quick run: `just bench --sizes 100k,1m --runs 1`.
+# Quick run: `just bench --sizes 100k,1m --runs 1`; the breakdown's cost:
+# `just bench --sizes 10m --formats parquet --by channel`.
 bench *ARGS:
     cargo build --release
     python3 bench/run.py --cpm "${CARGO_TARGET_DIR:-target}/release/cpm" {{ARGS}}
