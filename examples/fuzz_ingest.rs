@@ -24,6 +24,9 @@ use cpm::ingest::ReadOptions;
 use cpm::ingest::csv::Encoding;
 
 /// A case slower than this is saved as `slow-N.txt` (not replayed by the tests).
+/// The date the fuzzer runs "today", 2026-12-01 (the library takes it as a
+/// parameter).
+const FUZZ_TODAY: cpm::dates::Day = 20_788;
 const SLOW: Duration = Duration::from_secs(5);
 
 /// SplitMix64: small, fast, good enough to pick mutations.
@@ -277,7 +280,7 @@ fn run_case(path: &Path, bytes: &[u8], setup: &Setup) -> Option<String> {
         };
         let _ = cpm::ingest::read_orders(path, &config.columns, config.time_zone, &strict);
         let _ = cpm::ingest::read_orders(path, &config.columns, config.time_zone, &lenient);
-        if let Ok(analysis) = cpm::pipeline::analyze(path, &config, &setup.options, setup.as_of) {
+        if let Ok(analysis) = cpm::pipeline::analyze(path, &config, &setup.options, setup.as_of, FUZZ_TODAY) {
             // The figures every report prints must hold together.
             let q = cpm::tables::data_quality::DataQuality::of(&analysis);
             assert!(q.balances(), "rows read != used + rejected + excluded: {q:?}");

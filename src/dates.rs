@@ -24,11 +24,6 @@ pub fn day_from_ymd(year: i32, month: u32, day: u32) -> Option<Day> {
     NaiveDate::from_ymd_opt(year, month, day).map(day_from_date)
 }
 
-/// Today's date on this machine's clock (local time).
-pub fn today() -> Day {
-    day_from_date(chrono::Local::now().date_naive())
-}
-
 /// `YYYY-MM-DD`.
 pub fn format_day(day: Day) -> String {
     date_from_day(day).format("%Y-%m-%d").to_string()

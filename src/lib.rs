@@ -30,7 +30,10 @@
 //! let config = Config::resolve(&Default::default(), &flags)?;
 //! // As of the end of February (a month the data covers only in part).
 //! let as_of = cpm::dates::parse_iso_day("2024-02-29");
-//! let tables = cpm::pipeline::analyze_frame(&orders, &config, as_of)?;
+//! // Today's date, for the count of rows dated after it: the library never
+//! // reads the clock.
+//! let today = cpm::dates::parse_iso_day("2026-12-01").unwrap();
+//! let tables = cpm::pipeline::analyze_frame(&orders, &config, as_of, today)?;
 //!
 //! let segments = tables.segments_frame()?;
 //! assert_eq!(segments.height(), 2);

@@ -36,19 +36,24 @@ pub struct Analysis {
 
 /// Reads `path` and analyses its orders, scoped and broken down as the
 /// config says.
-pub fn analyze(path: &Path, config: &Config, read: &ReadOptions, as_of: Option<Day>) -> Result<Analysis> {
+pub fn analyze(path: &Path, config: &Config, read: &ReadOptions, as_of: Option<Day>, today: Day) -> Result<Analysis> {
     let (rows, ingest, attribute) =
         ingest::read_rows_scoped(path, &config.columns, config.time_zone, read, &config.scope)?;
     match attribute {
-        None => analyze_rows(rows, ingest, config, as_of),
-        Some(_) => analyze_grouped(rows.into_orders(), ingest, attribute, config, as_of),
+        None => analyze_rows(rows, ingest, config, as_of, today),
+        Some(_) => analyze_grouped(rows.into_orders(), ingest, attribute, config, as_of, today),
     }
 }
 
 /// Analyses the order rows of a polars frame (any column names, as
 /// `config.columns` says) into the tables: the library's polars entry.
 /// Scoped and broken down as the config says, like a file.
-pub fn analyze_frame(frame: &polars::prelude::DataFrame, config: &Config, as_of: Option<Day>) -> Result<Tables> {
+pub fn analyze_frame(
+    frame: &polars::prelude::DataFrame,
+    config: &Config,
+    as_of: Option<Day>,
+    today: Day,
+) -> Result<Tables> {
     let (orders, ingest, attribute) = ingest::read_frame_scoped(
         frame,
         &config.columns,
@@ -56,13 +61,19 @@ pub fn analyze_frame(frame: &polars::prelude::DataFrame, config: &Config, as_of:
         &ReadOptions::default(),
         &config.scope,
     )?;
-    let analysis = analyze_grouped(orders, ingest, attribute, config, as_of)?;
+    let analysis = analyze_grouped(orders, ingest, attribute, config, as_of, today)?;
     Ok(Tables::of(analysis, config))
 }
 
 /// Analyses orders already in memory; `ingest` says where they came from.
-pub fn analyze_orders(orders: Orders, ingest: IngestReport, config: &Config, as_of: Option<Day>) -> Result<Analysis> {
-    analyze_rows(Rows::from(orders), ingest, config, as_of)
+pub fn analyze_orders(
+    orders: Orders,
+    ingest: IngestReport,
+    config: &Config,
+    as_of: Option<Day>,
+    today: Day,
+) -> Result<Analysis> {
+    analyze_rows(Rows::from(orders), ingest, config, as_of, today)
 }
 
 /// [`analyze_orders`] with a breakdown when `attribute` (one value per
@@ -73,12 +84,12 @@ pub fn analyze_grouped(
     attribute: Option<Attribute>,
     config: &Config,
     as_of: Option<Day>,
+    today: Day,
 ) -> Result<Analysis> {
     let path = ingest.path.clone();
     if orders.is_empty() {
         return Err(Error::NoUsableRows(Box::new(ingest)));
     }
-    let today = crate::dates::today();
     let rows_after_today = orders.day.iter().filter(|&&d| d > today).count() as u64;
     let first_row = *orders.day.iter().min().expect("not empty");
     let latest_row = *orders.day.iter().max().expect("not empty");
@@ -228,13 +239,19 @@ impl DayFacts {
 }
 
 /// Analyses rows as read.
-pub fn analyze_rows(rows: Rows, ingest: IngestReport, config: &Config, as_of: Option<Day>) -> Result<Analysis> {
+pub fn analyze_rows(
+    rows: Rows,
+    ingest: IngestReport,
+    config: &Config,
+    as_of: Option<Day>,
+    today: Day,
+) -> Result<Analysis> {
     let path = ingest.path.clone();
     if rows.is_empty() {
         return Err(Error::NoUsableRows(Box::new(ingest)));
     }
     let cutoff = as_of.unwrap_or(Day::MAX);
-    let facts = DayFacts::of(&rows.day, &rows.amount, cutoff, crate::dates::today());
+    let facts = DayFacts::of(&rows.day, &rows.amount, cutoff, today);
     let (first_row, latest_row) = (facts.first_row, facts.latest_row);
     let earliest_purchase = facts.earliest_purchase.ok_or_else(|| match as_of {
         Some(day) => Error::NoData(format!(

@@ -208,17 +208,19 @@ pub fn compare(before: &Analysis, before_config: &Config, after: &Analysis, afte
     }
 }
 
-/// Runs both rule sets on `orders`.
+/// Runs both rule sets on `orders` (`today`: the caller's date, for the
+/// count of rows dated after it).
 pub fn run(
     orders: Orders,
     ingest: IngestReport,
     before: &Config,
     after: &Config,
     as_of: Option<Day>,
+    today: Day,
 ) -> Result<WhatIf> {
-    let a = analyze_orders(orders.clone(), ingest.clone(), before, as_of)?;
+    let a = analyze_orders(orders.clone(), ingest.clone(), before, as_of, today)?;
     // The same as-of date for both: the first run's.
-    let b = analyze_orders(orders, ingest, after, Some(a.portfolio.as_of))?;
+    let b = analyze_orders(orders, ingest, after, Some(a.portfolio.as_of), today)?;
     Ok(compare(&a, before, &b, after))
 }
 

@@ -2,7 +2,7 @@
 //! `whatif` (who moves under other thresholds).
 
 use super::args::{CalibrateArgs, WhatifArgs};
-use super::common::{config, load_config, overrides, read_options};
+use super::common::{config, load_config, overrides, read_options, today};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::output::file::{check_free, refuse_input, write_new};
@@ -44,7 +44,7 @@ pub(super) fn calibrate(args: &CalibrateArgs) -> Result<()> {
         println!("- {sentence}");
     }
     let suggested = calibration.suggested(&config);
-    let impact = crate::analysis::whatif::run(for_impact.0, for_impact.1, &config, &suggested, run.as_of)?;
+    let impact = crate::analysis::whatif::run(for_impact.0, for_impact.1, &config, &suggested, run.as_of, today())?;
     println!("\n{}", crate::analysis::calibrate_advice::impact(&impact, args.lang));
     let toml = calibration.config_file(&config, &file_name(&ingest.path), args.lang);
     match &args.out {
@@ -95,7 +95,7 @@ pub(super) fn whatif(args: &WhatifArgs) -> Result<()> {
         &read_options(run),
         &filters_only(&before),
     )?;
-    let result = crate::analysis::whatif::run(orders, ingest, &before, &after, run.as_of)?;
+    let result = crate::analysis::whatif::run(orders, ingest, &before, &after, run.as_of, today())?;
     print!("{}", result.text(args.lang));
     if let Some(out) = &args.out {
         write_new(out, result.csv().as_bytes(), args.force, "--out")?;

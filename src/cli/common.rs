@@ -74,12 +74,18 @@ pub(super) enum Rejects<'a> {
     Beside(&'a Path),
 }
 
+/// Today's date on this machine's clock (local time): the one place the
+/// program reads the clock, for the count of rows dated after today.
+pub(super) fn today() -> Day {
+    crate::dates::day_from_date(chrono::Local::now().date_naive())
+}
+
 /// Reads and analyses the orders of `input` into tables. When every row
 /// was rejected (lenient mode), `rejects.csv` is still written (see
 /// [`Rejects`]) and the counts printed, before the error.
 pub(super) fn analyse(input: &Path, args: &RunArgs, as_of: Option<Day>, rejects_to: Rejects<'_>) -> Result<Tables> {
     let config = config(args)?;
-    match crate::pipeline::analyze(input, &config, &read_options(args), as_of) {
+    match crate::pipeline::analyze(input, &config, &read_options(args), as_of, today()) {
         Ok(analysis) => Ok(Tables::of(analysis, &config)),
         Err(Error::NoUsableRows(ingest)) => {
             if !ingest.rejected.is_empty() {

@@ -13,6 +13,7 @@ use cpm::pipeline::{Analysis, analyze_grouped, analyze_orders};
 use cpm::tables;
 use proptest::prelude::*;
 
+use crate::common::today;
 use crate::common::{config, day, orders};
 
 type Row<'a> = (&'a str, &'a str, &'a str, &'a str);
@@ -34,6 +35,7 @@ fn grouped(rows: &[Row], config: &Config, as_of: Option<&str>) -> Analysis {
         Some(attribute),
         config,
         as_of.map(day),
+        today(),
     )
     .expect("grouped analysis")
 }
@@ -46,6 +48,7 @@ fn plain(rows: &[Row], config: &Config, as_of: Option<&str>) -> Analysis {
         IngestReport::in_memory(rows.len()),
         config,
         as_of.map(day),
+        today(),
     )
     .expect("analysis")
 }

@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::common::today;
 use assert_cmd::Command;
 
 fn cpm() -> Command {
@@ -132,7 +133,7 @@ fn a_grouped_tables_folder_reads_back_into_the_same_run() {
             );
         }
         // The same model as the run itself.
-        let analysis = cpm::pipeline::analyze(&input, &read.config, &Default::default(), None).unwrap();
+        let analysis = cpm::pipeline::analyze(&input, &read.config, &Default::default(), None, today()).unwrap();
         let mut direct = cpm::tables::Tables::of(analysis, &read.config);
         direct.config.source = read.config.source.clone();
         assert_eq!(canonical(read), canonical(direct), "{scheme}");
@@ -259,14 +260,14 @@ fn a_frame_is_scoped_and_broken_down_like_the_file() {
         ..Default::default()
     };
     let config = cpm::config::Config::resolve(&Default::default(), &flags).unwrap();
-    let from_file = cpm::pipeline::analyze(&sample, &config, &Default::default(), None).unwrap();
+    let from_file = cpm::pipeline::analyze(&sample, &config, &Default::default(), None, today()).unwrap();
     let frame = CsvReadOptions::default()
         .with_infer_schema_length(Some(0))
         .try_into_reader_with_file_path(Some(sample))
         .unwrap()
         .finish()
         .unwrap();
-    let tables = cpm::pipeline::analyze_frame(&frame, &config, None).unwrap();
+    let tables = cpm::pipeline::analyze_frame(&frame, &config, None, today()).unwrap();
     assert_eq!(tables.breakdown, from_file.breakdown);
     assert_eq!(tables.portfolio, from_file.portfolio);
     assert!(tables.quality.excluded_by_filter > 0);

@@ -16,6 +16,7 @@ use cpm::pipeline::analyze_orders;
 use proptest::prelude::*;
 
 use super::naive::{Rules, naive_state};
+use crate::common::today;
 
 /// (start, new, comebacks, promotions, lapsed, demotions, end) by hand.
 type Steps = (u64, u64, u64, u64, u64, u64, u64);
@@ -73,7 +74,7 @@ fn check(rows: &[(u8, i32, i64)], r: &Rules) -> Result<(), TestCaseError> {
             amount: Money(amount),
             days,
         }));
-    let Ok(a) = analyze_orders(orders, IngestReport::in_memory(rows.len()), &config, None) else {
+    let Ok(a) = analyze_orders(orders, IngestReport::in_memory(rows.len()), &config, None, today()) else {
         return Ok(());
     };
     let p = &a.portfolio;
@@ -167,7 +168,7 @@ fn demotion_and_come_back_by_hand() {
 #[test]
 fn the_sample_adds_up_every_month() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/orders.csv");
-    let a = cpm::pipeline::analyze(&path, &Config::default(), &Default::default(), None).unwrap();
+    let a = cpm::pipeline::analyze(&path, &Config::default(), &Default::default(), None, today()).unwrap();
     let p = &a.portfolio;
     for t in 1..p.snapshot_days.len() {
         for of in BridgeOf::ALL {

@@ -16,6 +16,7 @@ use cpm::tables::Tables;
 use cpm::text::lang::Lang;
 
 use crate::common::day;
+use crate::common::today;
 
 fn sample() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("data/orders.csv")
@@ -46,7 +47,7 @@ fn section(path: &Path, as_of: &str) -> (Tables, ByGroup) {
 /// The same with `config` (its `by` set to `channel`), in `lang`.
 fn section_with(path: &Path, as_of: &str, mut config: Config, lang: Lang) -> (Tables, ByGroup) {
     config.scope.by = Some("channel".into());
-    let a = cpm::pipeline::analyze(path, &config, &ReadOptions::default(), Some(day(as_of))).unwrap();
+    let a = cpm::pipeline::analyze(path, &config, &ReadOptions::default(), Some(day(as_of)), today()).unwrap();
     let tables = Tables::of(a, &config);
     let by = cpm::report::model::build(&tables, lang)
         .breakdown

@@ -10,6 +10,7 @@ use cpm::config::{Config, Overrides};
 use cpm::money::Money;
 use predicates::prelude::*;
 
+use crate::common::today;
 use crate::common::{day, orders};
 
 fn cpm() -> Command {
@@ -305,6 +306,7 @@ fn whatif_compares_the_conversion_of_one_cohort_under_both_rules() {
         &before,
         &after,
         None,
+        today(),
     )
     .unwrap();
     let first = &result.kpis[0];

@@ -6,6 +6,12 @@ use cpm::engine::portfolio::Portfolio;
 use cpm::ingest::{IngestReport, Orders, text::parse_amount};
 use cpm::pipeline::{Analysis, analyze_orders};
 
+/// The date the tests run "today" (the library never reads the clock):
+/// after every date the tests use but the far-future ones.
+pub fn today() -> Day {
+    day("2026-12-01")
+}
+
 pub fn day(text: &str) -> Day {
     parse_iso_day(text).unwrap_or_else(|| panic!("bad test date {text}"))
 }
@@ -24,6 +30,7 @@ pub fn analyze_with(rows: &[(&str, &str, &str)], config: &Config, as_of: Option<
         IngestReport::in_memory(rows.len()),
         config,
         as_of.map(day),
+        today(),
     )
     .expect("analysis")
 }

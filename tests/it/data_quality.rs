@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use crate::common::today;
 use assert_cmd::Command;
 use cpm::config::{Columns, Config};
 use cpm::ingest::ReadOptions;
@@ -250,7 +251,7 @@ fn quality_of(bytes: &[u8], columns: &Columns, options: &ReadOptions, as_of: Opt
         ..Config::default()
     };
     let as_of = as_of.map(|d| cpm::dates::parse_iso_day(d).unwrap());
-    DataQuality::of(&analyze(&path, &config, options, as_of).unwrap())
+    DataQuality::of(&analyze(&path, &config, options, as_of, today()).unwrap())
 }
 
 #[test]

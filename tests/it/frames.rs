@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use crate::common::today;
 use cpm::config::Config;
 use cpm::ingest::ReadOptions;
 use polars::prelude::*;
@@ -14,14 +15,14 @@ fn sample() -> std::path::PathBuf {
 #[test]
 fn a_frame_gives_the_tables_of_the_file() {
     let config = Config::default();
-    let from_file = cpm::pipeline::analyze(&sample(), &config, &ReadOptions::default(), None).unwrap();
+    let from_file = cpm::pipeline::analyze(&sample(), &config, &ReadOptions::default(), None, today()).unwrap();
     let frame = CsvReadOptions::default()
         .with_infer_schema_length(Some(0))
         .try_into_reader_with_file_path(Some(sample()))
         .unwrap()
         .finish()
         .unwrap();
-    let tables = cpm::pipeline::analyze_frame(&frame, &config, None).unwrap();
+    let tables = cpm::pipeline::analyze_frame(&frame, &config, None, today()).unwrap();
     assert_eq!(tables.portfolio, from_file.portfolio);
 
     let dir = tempfile::tempdir().unwrap();
@@ -75,7 +76,7 @@ fn a_bad_cell_in_a_frame_names_its_row_and_column() {
         "amount" => [100i64, 200],
     ]
     .unwrap();
-    let err = cpm::pipeline::analyze_frame(&frame, &Config::default(), None).unwrap_err();
+    let err = cpm::pipeline::analyze_frame(&frame, &Config::default(), None, today()).unwrap_err();
     assert_eq!(
         err.to_string(),
         "(DataFrame): row 2, column 'order_date': no such calendar day (value: \"2024-13-01\"; expected a date such as \

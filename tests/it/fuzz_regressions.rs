@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use crate::common::today;
 use cpm::config::{Columns, Config};
 use cpm::ingest::csv::Encoding;
 use cpm::ingest::{ReadOptions, read_orders};
@@ -16,7 +17,7 @@ use proptest::prelude::*;
 fn exercise(path: &Path, config: &Config, options: &ReadOptions) {
     let _ = read_orders(path, &config.columns, config.time_zone, options);
     for as_of in [None, cpm::dates::day_from_ymd(2024, 6, 30)] {
-        if let Ok(analysis) = analyze(path, config, options, as_of) {
+        if let Ok(analysis) = analyze(path, config, options, as_of, today()) {
             let q = DataQuality::of(&analysis);
             assert!(q.balances(), "{}: {q:?}", path.display());
         }

@@ -12,6 +12,7 @@ use cpm::money::Money;
 use cpm::pipeline::analyze_orders;
 use proptest::prelude::*;
 
+use crate::common::today;
 use crate::common::{analyze_with, config, count, moved, segment_at_as_of};
 
 fn lifecycle(extra: &str) -> Config {
@@ -415,6 +416,7 @@ fn check(rows: &[(u8, i32, i64)], r: &Rules, as_of: Option<i32>) -> Result<(), T
         IngestReport::in_memory(rows.len()),
         &config,
         as_of.map(|d| base + d),
+        today(),
     ) else {
         return Ok(());
     };

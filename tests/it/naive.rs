@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::common::today;
 use cpm::config::{Config, Overrides};
 use cpm::dates::{Day, day_from_ymd, last_day_of_month, month_of};
 use cpm::engine::portfolio::{LADDER_MONTHS, Portfolio};
@@ -155,6 +156,7 @@ fn check(rows: &[(u8, i32, i64)], r: &Rules, as_of: Option<i32>) -> Result<(), T
         IngestReport::in_memory(rows.len()),
         &config,
         as_of.map(|d| base + d),
+        today(),
     ) else {
         return Ok(());
     };

@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::common::today;
 use assert_cmd::Command;
 use predicates::prelude::*;
 
@@ -133,7 +134,7 @@ fn a_tables_folder_reads_back_into_the_same_bytes() {
             lenient: true,
             ..Default::default()
         };
-        let analysis = cpm::pipeline::analyze(&input, &config, &options, None).unwrap();
+        let analysis = cpm::pipeline::analyze(&input, &config, &options, None, today()).unwrap();
         let mut direct = cpm::tables::Tables::of(analysis, &config);
         direct.config.source = read.config.source.clone();
         assert_eq!(read, direct, "{flags:?}");

@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+use crate::common::today;
 use assert_cmd::Command;
 use cpm::config::Config;
 use cpm::ingest::ReadOptions;
@@ -38,7 +39,7 @@ fn summary_en() {
 /// The report model in words: cards, readings, actions, list sizes.
 fn model_text(lang: Lang) -> String {
     let config = Config::default();
-    let a = cpm::pipeline::analyze(&sample(), &config, &ReadOptions::default(), None).unwrap();
+    let a = cpm::pipeline::analyze(&sample(), &config, &ReadOptions::default(), None, today()).unwrap();
     let m = cpm::report::model::build(&cpm::tables::Tables::of(a, &config), lang);
     let mut out = format!("{}\n\n", m.title);
     for c in &m.cards {
