@@ -53,6 +53,7 @@ pub mod engine;
 pub mod error;
 pub mod forecast;
 pub mod generate;
+pub mod ids;
 pub mod ingest;
 pub mod money;
 pub mod output;

@@ -4,7 +4,7 @@
 
 use crate::dates::{Day, MonthIndex};
 use crate::engine::segments::SegmentLabel;
-use crate::ingest::intern::CustomerIds;
+use crate::ids::CustomerIds;
 use crate::money::Money;
 
 #[derive(Debug, Clone, PartialEq)]

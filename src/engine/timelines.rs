@@ -4,8 +4,8 @@
 //! each customer's few rows, in parallel over customers.
 
 use crate::dates::Day;
+use crate::ids::CustomerIds;
 use crate::ingest::Orders;
-use crate::ingest::intern::CustomerIds;
 use crate::money::Money;
 
 /// Every customer's rows, contiguous (CSR layout): customer `c`'s rows are

@@ -8,6 +8,8 @@
 
 use std::hash::Hasher;
 
+use crate::ids::CustomerIds;
+
 /// FxHash-style mixing: ids are short, and a DoS-resistant hash buys nothing
 /// for a file the user gave us.
 #[derive(Default, Clone, Copy)]
@@ -53,37 +55,6 @@ fn hash_id(id: &str) -> (u64, u32) {
         f = (f ^ u32::from(b)).wrapping_mul(0x0100_0193);
     }
     (z ^ (z >> 31), f)
-}
-
-/// Distinct customer ids, stored contiguously; code `c` is `get(c)`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct CustomerIds {
-    text: String,
-    ends: Vec<usize>,
-}
-
-impl CustomerIds {
-    pub fn len(&self) -> usize {
-        self.ends.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
-    }
-
-    pub fn get(&self, code: usize) -> &str {
-        let start = if code == 0 { 0 } else { self.ends[code - 1] };
-        &self.text[start..self.ends[code]]
-    }
-
-    pub fn push(&mut self, id: &str) {
-        self.text.push_str(id);
-        self.ends.push(self.text.len());
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
-        (0..self.len()).map(|c| self.get(c))
-    }
 }
 
 /// A small interner for orders built in memory (tests, tools).
@@ -337,10 +308,7 @@ fn rank(locals: Vec<Vec<Vec<u32>>>, first_rows: Vec<Vec<u32>>, source: &impl IdS
         .first()
         .and_then(|&(row, _)| source.get(row as usize))
         .map_or(0, str::len);
-    let mut ids = CustomerIds {
-        text: String::with_capacity(groups * typical),
-        ends: Vec::with_capacity(groups),
-    };
+    let mut ids = CustomerIds::with_capacity(groups, groups * typical);
     for (code, &(row, slot)) in order.iter().enumerate() {
         rank[slot as usize] = code as u32;
         ids.push(source.get(row as usize).expect("hashed rows have ids"));

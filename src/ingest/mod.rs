@@ -16,11 +16,12 @@ use polars::prelude::*;
 use self::attribute::{Attribute, Scope};
 use self::columns::{BadCell, closest, find_column, read_amounts, read_customers, read_days};
 use self::csv::{CsvFrame, Encoding};
-use self::intern::{CustomerIds, Grouping};
+use self::intern::Grouping;
 use self::text::CellProblem;
 use crate::config::Columns;
 use crate::dates::Day;
 use crate::error::{Error, Result};
+use crate::ids::CustomerIds;
 use crate::money::Money;
 
 /// Order rows as parallel columns; `customer[i]` indexes `ids` (codes in

@@ -20,8 +20,8 @@ use crate::dates::{Day, format_day, parse_iso_day};
 use crate::engine::portfolio::{CohortConversion, CustomerState, LadderCohort, Portfolio, TransitionMatrix};
 use crate::engine::segments::SegmentLabel;
 use crate::error::{Error, Result};
+use crate::ids::CustomerIds;
 use crate::ingest::RejectedRow;
-use crate::ingest::intern::CustomerIds;
 use crate::ingest::text::CellProblem;
 use crate::money::{Money, parse_micros};
 

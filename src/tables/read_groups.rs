@@ -18,7 +18,7 @@ use crate::dates::format_day;
 use crate::engine::breakdown::{Breakdown, sum};
 use crate::engine::portfolio::Portfolio;
 use crate::error::{Error, Result};
-use crate::ingest::intern::CustomerIds;
+use crate::ids::CustomerIds;
 use crate::tables::groups::GROUP_COLUMN;
 
 /// Opens `dir/name` with the `group` column before `header`, and splits it

@@ -191,7 +191,7 @@ fn group_labels_with_commas_and_quotes_read_back() {
 /// The tables with customer codes numbered in list order (ids of customers
 /// not in the portfolio dropped), as a folder read back numbers them.
 fn canonical(mut t: cpm::tables::Tables) -> cpm::tables::Tables {
-    let mut ids = cpm::ingest::intern::CustomerIds::default();
+    let mut ids = cpm::ids::CustomerIds::default();
     let p = &mut t.portfolio;
     for (code, c) in p.customers.iter_mut().enumerate() {
         ids.push(p.ids.get(c.customer as usize));

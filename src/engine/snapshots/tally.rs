@@ -9,7 +9,7 @@ use crate::engine::portfolio::{
     CohortConversion, CustomerState, LADDER_MONTHS, LadderCohort, Portfolio, TransitionMatrix,
 };
 use crate::engine::segments::SegmentLabel;
-use crate::ingest::intern::CustomerIds;
+use crate::ids::CustomerIds;
 
 /// Accumulators, flattened `[month][segment]`.
 pub(crate) struct Tally {

@@ -14,7 +14,7 @@ use crate::engine::portfolio::{CustomerState, Portfolio};
 use crate::engine::scheme::SchemeRules;
 use crate::engine::segments::{Classifier, Facts};
 use crate::engine::timelines::Timelines;
-use crate::ingest::intern::CustomerIds;
+use crate::ids::CustomerIds;
 
 /// One worker's share of the customers.
 pub(crate) struct Part {
