@@ -297,6 +297,10 @@ pub struct ReportArgs {
     /// Plan file (month,metric,value) to compare with (予実) [default: `[run] plan` in the config].
     #[arg(long, value_name = "FILE")]
     pub plan: Option<PathBuf>,
+    /// A folder written by `cpm forecast` from the report's month-end: adds the forecast section
+    /// (where the portfolio is heading) to the page and the workbook.
+    #[arg(long, value_name = "DIR")]
+    pub forecast: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -162,3 +162,100 @@ pub(super) fn forecast(args: &ForecastArgs) -> Result<()> {
     eprintln!("wrote {}", args.out_dir.display());
     Ok(())
 }
+
+/// Reads a folder written by `cpm forecast` (for `cpm report --forecast`):
+/// every file checked; the scenario's files and the backtest summary only
+/// when the folder has them.
+pub fn read_folder(dir: &std::path::Path) -> Result<forecast::files::ForecastFiles> {
+    use forecast::files::{self, ScenarioFiles};
+    let read = |name: &'static str| -> Result<Option<(std::path::PathBuf, String)>> {
+        let path = dir.join(name);
+        match std::fs::read(&path) {
+            Ok(bytes) => String::from_utf8(bytes)
+                .map(|t| Some((path.clone(), t)))
+                .map_err(|_| Error::input(&path, "not UTF-8 text")),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(source) => Err(Error::Read { path, source }),
+        }
+    };
+    let need = |name: &'static str| -> Result<(std::path::PathBuf, String)> {
+        read(name)?.ok_or_else(|| {
+            Error::input(
+                dir.join(name),
+                "missing: --forecast takes a folder written by cpm forecast --out-dir",
+            )
+        })
+    };
+    let mut sources = Vec::new();
+    let (rules_path, rules_text) = need(tables::RULES)?;
+    let (config, origin, scenario_rates) = files::parse_rules(&rules_path, &rules_text)?;
+    sources.push((tables::RULES, rules_text));
+    let labels = config.labels();
+    let (path, text) = need(csv::FORECAST)?;
+    let baseline = files::parse_grid(&path, &text, labels)?;
+    let expected = forecast::future_month_ends(origin, baseline.month_ends.len());
+    if baseline.month_ends != expected {
+        return Err(Error::input(
+            &path,
+            format!(
+                "the first month-end is {}, but a forecast from {} starts at {}",
+                crate::dates::format_day(baseline.month_ends[0]),
+                crate::dates::format_day(origin),
+                crate::dates::format_day(expected[0])
+            ),
+        ));
+    }
+    sources.push((csv::FORECAST, text));
+    let (path, text) = need(csv::FLOW)?;
+    let flow = files::parse_flow(&path, &text, &baseline.month_ends)?;
+    sources.push((csv::FLOW, text));
+    let scenario = match (scenario_rates, read(csv::SCENARIO_FORECAST)?) {
+        (None, None) => None,
+        (Some((rate, observed)), Some((path, text))) => {
+            let grid = files::parse_grid(&path, &text, labels)?;
+            if grid.month_ends != baseline.month_ends {
+                return Err(Error::input(&path, "other month-ends than forecast.csv"));
+            }
+            sources.push((csv::SCENARIO_FORECAST, text));
+            let (path, text) = need(csv::SCENARIO_FLOW)?;
+            let flow = files::parse_flow(&path, &text, &grid.month_ends)?;
+            sources.push((csv::SCENARIO_FLOW, text));
+            Some(ScenarioFiles {
+                rate,
+                observed,
+                grid,
+                flow,
+            })
+        }
+        (Some(_), None) => {
+            return Err(Error::input(
+                dir.join(csv::SCENARIO_FORECAST),
+                "missing, though rules.toml has a [forecast.scenario]",
+            ));
+        }
+        (None, Some((path, _))) => {
+            return Err(Error::input(
+                path,
+                "rules.toml has no [forecast.scenario] for this file",
+            ));
+        }
+    };
+    let track = match read(csv::BACKTEST_SUMMARY)? {
+        None => None,
+        Some((path, text)) => {
+            let t = files::parse_track(&path, &text)?;
+            sources.push((csv::BACKTEST_SUMMARY, text));
+            Some(t)
+        }
+    };
+    Ok(files::ForecastFiles {
+        dir: dir.to_path_buf(),
+        config,
+        origin,
+        baseline,
+        flow,
+        scenario,
+        track,
+        sources,
+    })
+}

@@ -47,6 +47,7 @@ pub(super) fn report(args: &ReportArgs) -> Result<()> {
     // Read first: a bad plan file fails before a long analysis.
     let plan_path = plan_file(args)?;
     let plan = plan_path.as_deref().map(crate::plan::read).transpose()?;
+    let forecast = args.forecast.as_deref().map(super::forecast::read_folder).transpose()?;
     let t = match (&args.input, &args.tables) {
         (Some(input), _) => {
             // The report month's end is the as-of date, so that every list
@@ -64,17 +65,22 @@ pub(super) fn report(args: &ReportArgs) -> Result<()> {
         (None, Some(dir)) => from_tables(dir, args)?,
         (None, None) => unreachable!("clap requires --input or --tables"),
     };
-    // The plan is an input too: a report folder never holds it.
+    if let Some(f) = &forecast {
+        crate::forecast::files::check_against(f, &t.config, t.portfolio.as_of)?;
+    }
+    // The plan and the forecast are inputs too: a report folder never holds them.
     let inputs: Vec<&std::path::Path> = args
         .input
         .iter()
         .chain(&args.tables)
         .chain(plan_path.as_ref())
+        .chain(&args.forecast)
         .map(|p| p.as_path())
         .collect();
     let (dir, previous) = crate::report::write_report_with_plan(
         &t,
         plan.as_ref(),
+        forecast.as_ref(),
         &args.out_dir,
         args.lang,
         args.excel_encoding,

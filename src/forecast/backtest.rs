@@ -8,11 +8,11 @@
 //! errors.
 
 use crate::dates::Day;
-use crate::engine::segments::CpmRules;
+use crate::engine::segments::{Classifier, CpmRules};
 use crate::engine::timelines::Timelines;
 use crate::error::{Error, Result};
 
-use super::{MIN_HISTORY_MONTHS, Settings, forecast, state};
+use super::{MIN_HISTORY_MONTHS, Settings, Tuning, forecast_plain, interval, state};
 
 /// At most this many origins (the latest ones).
 pub const MAX_ORIGINS: usize = 24;
@@ -37,6 +37,11 @@ pub struct HorizonError {
     pub segments_persistence: f64,
     pub purchase_days: f64,
     pub purchase_days_persistence: f64,
+    /// Share of the actual counts inside the forecast's 80% interval, the
+    /// interval widened by the misses known at each origin ([`interval`]).
+    pub coverage: f64,
+    /// The same with the interval of purchase randomness alone.
+    pub coverage_plain: f64,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -87,10 +92,23 @@ pub fn backtest(
     let mut rows = Vec::new();
     // Per horizon: actual customers, |error|, |persistence error|; the same
     // three for the monthly purchase days.
-    let mut sums = vec![[0.0f64; 6]; h_max];
+    // and the cells inside the interval and all cells.
+    let mut sums = vec![[0.0f64; 9]; h_max];
     let mut origins_at = vec![0usize; h_max];
+    // The forecasts from the month-ends before the first origin too, whose
+    // misses widen the first origins' intervals.
+    let first = interval::lookback_origins(at[0], MIN_HISTORY_MONTHS - 1).start;
+    let mut misses = Vec::new();
+    for o in first..at[0] {
+        let f = forecast_plain(tl, rules, history_ends, o, &plain, &Tuning::default())?;
+        misses.extend(interval::misses(&f.baseline, o, counts, 1.0));
+    }
+    let n_seg = rules.labels().len();
     for &o in &at {
-        let f = forecast(tl, rules, history_ends, o, &plain)?;
+        let mut f = forecast_plain(tl, rules, history_ends, o, &plain, &Tuning::default())?;
+        misses.extend(interval::misses(&f.baseline, o, counts, 1.0));
+        let narrow = f.baseline.clone();
+        interval::widen(&mut f.baseline, &interval::spread(&misses, o, n_seg));
         for h in 1..=h_max {
             let t = o + h;
             if t >= history_ends.len() || history_ends[t] != f.month_ends[h - 1] {
@@ -110,6 +128,11 @@ pub fn backtest(
                 s[0] += a as f64;
                 s[1] += (fc as f64 - a as f64).abs();
                 s[2] += (counts[o][seg] as f64 - a as f64).abs();
+                let (low, high) = (f.baseline.low[h - 1][seg], f.baseline.high[h - 1][seg]);
+                s[6] += f64::from(u8::from(low <= a && a <= high));
+                s[7] += 1.0;
+                let (low, high) = (narrow.low[h - 1][seg], narrow.high[h - 1][seg]);
+                s[8] += f64::from(u8::from(low <= a && a <= high));
             }
             let a = actual_days[t] as f64;
             s[3] += a;
@@ -129,6 +152,8 @@ pub fn backtest(
             segments_persistence: ratio(s[2], s[0]),
             purchase_days: ratio(s[4], s[3]),
             purchase_days_persistence: ratio(s[5], s[3]),
+            coverage: ratio(s[6], s[7]),
+            coverage_plain: ratio(s[8], s[7]),
         })
         .collect();
     Ok(Backtest { rows, summary })

@@ -75,13 +75,19 @@ pub fn backtest_csv(b: &Backtest, f: &Forecast) -> String {
 /// `horizon,origins,segments_wmape,persistence_segments_wmape,purchase_days_wmape,persistence_purchase_days_wmape`.
 pub fn backtest_summary_csv(b: &Backtest) -> String {
     let mut out = String::from(
-        "horizon,origins,segments_wmape,persistence_segments_wmape,purchase_days_wmape,persistence_purchase_days_wmape\n",
+        "horizon,origins,segments_wmape,persistence_segments_wmape,purchase_days_wmape,persistence_purchase_days_wmape,interval_coverage\n",
     );
     for h in &b.summary {
         let _ = writeln!(
             out,
-            "{},{},{:.4},{:.4},{:.4},{:.4}",
-            h.horizon, h.origins, h.segments, h.segments_persistence, h.purchase_days, h.purchase_days_persistence
+            "{},{},{:.4},{:.4},{:.4},{:.4},{:.4}",
+            h.horizon,
+            h.origins,
+            h.segments,
+            h.segments_persistence,
+            h.purchase_days,
+            h.purchase_days_persistence,
+            h.coverage
         );
     }
     out
@@ -91,18 +97,21 @@ pub fn backtest_summary_csv(b: &Backtest) -> String {
 pub fn backtest_text(b: &Backtest) -> String {
     let mut out = String::from(
         "backtest: weighted MAPE by horizon (forecast vs persistence = counts stay as they are)\n\
-         horizon origins  segments  persist.  purch.days  persist.\n",
+         and the share of actual counts inside the 80% interval (and inside the simulation's spread alone)\n\
+         horizon origins  segments  persist.  purch.days  persist.  in 80%  (sim.)\n",
     );
     for h in &b.summary {
         let _ = writeln!(
             out,
-            "{:>7} {:>7} {:>8.1}% {:>8.1}% {:>10.1}% {:>8.1}%",
+            "{:>7} {:>7} {:>8.1}% {:>8.1}% {:>10.1}% {:>8.1}% {:>6.0}% {:>6.0}%",
             h.horizon,
             h.origins,
             100.0 * h.segments,
             100.0 * h.segments_persistence,
             100.0 * h.purchase_days,
-            100.0 * h.purchase_days_persistence
+            100.0 * h.purchase_days_persistence,
+            100.0 * h.coverage,
+            100.0 * h.coverage_plain
         );
     }
     out
@@ -156,6 +165,20 @@ pub fn model_toml(f: &Forecast, months: usize, new_customers: &str, seed: u64) -
             let _ = writeln!(out, "#   {variant}{adjusted}: {:.1}%", 100.0 * t.error);
         }
     }
+    let _ = writeln!(
+        out,
+        "# The 80% interval: the simulation's spread plus a model error measured on the {} forecasts from the \
+         month-ends before the start (their misses beyond purchase randomness); per segment, the relative error \
+         one month ahead, growing with the square root of the months ahead:\ninterval_forecasts = {}",
+        f.spread_origins, f.spread_origins
+    );
+    let errors: Vec<String> = f
+        .labels
+        .iter()
+        .zip(&f.spread)
+        .map(|(l, c2)| format!("{} = {:.4}", l.id, c2.sqrt()))
+        .collect();
+    let _ = writeln!(out, "interval_error = {{ {} }}", errors.join(", "));
     if let Some((conv, observed, _)) = &f.scenario {
         let _ = writeln!(
             out,

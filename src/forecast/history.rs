@@ -86,6 +86,18 @@ fn auto_month(hist: &[u64], first_month: MonthIndex, month: MonthIndex) -> f64 {
     hist[idx] as f64 * trend
 }
 
+/// First purchases in each period `(ends[t-1], ends[t]]` (the first: up
+/// to `ends[0]`): the new customers that arrived by each month-end.
+pub fn arrivals(customers: &[Customer], ends: &[Day]) -> Vec<u64> {
+    let mut out = vec![0u64; ends.len()];
+    for c in customers {
+        if let Some(t) = ends.iter().position(|&e| c.first <= e) {
+            out[t] += 1;
+        }
+    }
+    out
+}
+
 /// Spend per purchase day of the customers acquired in the last year
 /// before the origin (all customers if none), every `step`-th of them.
 pub fn newcomer_spend(customers: &[Customer], origin: Day) -> Vec<i64> {

@@ -13,7 +13,9 @@
 pub mod backtest;
 pub mod bgnbd;
 pub mod csv;
+pub mod files;
 pub mod history;
+pub mod interval;
 pub mod model;
 pub mod rng;
 pub mod simulate;
@@ -33,7 +35,7 @@ use simulate::{Conversion, Plan, Tally};
 /// purchase model has too few repeat purchases to be estimated.
 pub const MIN_HISTORY_MONTHS: usize = 3;
 /// z of the 10% and 90% quantiles of a normal: an 80% interval.
-const Z80: f64 = 1.281_551_565_545;
+pub(crate) const Z80: f64 = 1.281_551_565_545;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
@@ -54,6 +56,8 @@ pub struct Projection {
     pub high: Vec<Vec<u64>>,
     /// Unrounded expected customers.
     pub expected: Vec<Vec<f64>>,
+    /// The simulation's variance of each count (purchase randomness only).
+    pub variance: Vec<Vec<f64>>,
     pub purchase_days: Vec<f64>,
     pub existing_purchase_days: Vec<f64>,
     /// Expected sales per month, in millionths.
@@ -72,6 +76,10 @@ pub struct Forecast {
     pub scenario: Option<(Conversion, ObservedConversion, Projection)>,
     /// Customers present at the origin.
     pub customers_at_origin: u64,
+    /// Each segment's model error `c²` that widens the interval (see
+    /// [`interval`]), and how many earlier forecasts it was measured on.
+    pub spread: Vec<f64>,
+    pub spread_origins: usize,
 }
 
 /// The month-ends after `origin`, `months` of them.
@@ -104,14 +112,91 @@ pub fn check_history(history_ends: &[Day], at: usize, first_purchase: Day) -> Re
     Ok(())
 }
 
-/// Forecasts from `history_ends[at]` (the origin). `history_ends` are the
-/// run's snapshot dates; `tl` holds the rows up to the last of them.
+/// Forecasts from `history_ends[at]` (the origin), the interval widened by
+/// the errors of the same forecast from the month-ends before it
+/// ([`interval`]). `history_ends` are the run's snapshot dates; `tl` holds
+/// the rows up to the last of them.
 pub fn forecast(
     tl: &Timelines,
     rules: &CpmRules,
     history_ends: &[Day],
     at: usize,
     settings: &Settings,
+) -> Result<Forecast> {
+    let mut f = forecast_plain(tl, rules, history_ends, at, settings, &Tuning::default())?;
+    let (c2, origins) = calibrate(tl, rules, history_ends, at, settings);
+    interval::widen(&mut f.baseline, &c2);
+    if let Some((_, _, s)) = f.scenario.as_mut() {
+        interval::widen(s, &c2);
+    }
+    f.spread = c2;
+    f.spread_origins = origins;
+    Ok(f)
+}
+
+/// Replicates of the earlier forecasts that measure the model error.
+const CALIBRATION_REPLICATES: usize = 20;
+
+/// The model error per segment (and the number of earlier forecasts it
+/// rests on): the same forecast from each of the [`interval::LOOKBACK`]
+/// month-ends before `at`, on an even sample of customers, scored on what
+/// happened up to `at`.
+fn calibrate(tl: &Timelines, rules: &CpmRules, ends: &[Day], at: usize, settings: &Settings) -> (Vec<f64>, usize) {
+    let n_seg = rules.labels().len();
+    let step = interval::sample_step(tl.customers());
+    let sampled;
+    let stl = if step > 1 {
+        sampled = interval::sample(tl, step);
+        &sampled
+    } else {
+        tl
+    };
+    let counts = crate::engine::snapshots::compute(stl.clone(), rules, &ends[..=at], rules.toddler_days).counts;
+    // A given number of new customers is the user's plan, not the model's
+    // error: the earlier forecasts then get the arrivals that happened.
+    let arrivals = match settings.new_customers {
+        NewCustomers::Fixed(_) => Some(history::arrivals(&state::customers_at(stl, ends[at]), &ends[..=at])),
+        NewCustomers::Auto => None,
+    };
+    let mut misses = Vec::new();
+    let mut origins = 0;
+    for o in interval::lookback_origins(at, MIN_HISTORY_MONTHS - 1) {
+        let months = settings.months.min(at - o);
+        let s = Settings {
+            months,
+            new_customers: settings.new_customers,
+            scenario: None,
+            seed: settings.seed,
+        };
+        let tuning = Tuning {
+            max_replicates: Some(CALIBRATION_REPLICATES),
+            new_per_month: arrivals.as_ref().map(|a| a[o + 1..=o + months].to_vec()),
+        };
+        if let Ok(f) = forecast_plain(stl, rules, ends, o, &s, &tuning) {
+            misses.extend(interval::misses(&f.baseline, o, &counts, 1.0));
+            origins += 1;
+        }
+    }
+    (interval::spread(&misses, at, n_seg), origins)
+}
+
+/// What the earlier forecasts that measure the model error change.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Tuning {
+    /// Caps the replicates per customer.
+    pub max_replicates: Option<usize>,
+    /// New customers in each coming month, instead of the plan.
+    pub new_per_month: Option<Vec<u64>>,
+}
+
+/// The forecast with the interval of purchase randomness alone.
+pub fn forecast_plain(
+    tl: &Timelines,
+    rules: &CpmRules,
+    history_ends: &[Day],
+    at: usize,
+    settings: &Settings,
+    tuning: &Tuning,
 ) -> Result<Forecast> {
     let origin = history_ends[at];
     let customers = state::customers_at(tl, origin);
@@ -139,9 +224,14 @@ pub fn forecast(
     };
     let model = model::choose(tl, rules, &customers, history_ends, at, MIN_HISTORY_MONTHS - 1);
     let month_ends = future_month_ends(origin, settings.months);
-    let new_per_month = history::new_customers_plan(settings.new_customers, &customers, origin, &month_ends);
+    let new_per_month = match &tuning.new_per_month {
+        Some(given) => given.clone(),
+        None => history::new_customers_plan(settings.new_customers, &customers, origin, &month_ends),
+    };
     let total = customers.len() + new_per_month.iter().sum::<u64>() as usize;
-    let reps = replicates(total);
+    let reps = tuning
+        .max_replicates
+        .map_or(replicates(total), |m| replicates(total).min(m.max(2)));
     let plan = Plan {
         rules,
         origin,
@@ -174,6 +264,8 @@ pub fn forecast(
             .zip(outcome.scenario)
             .map(|((c, o), t)| (c, o, projection(&t, n_seg, &totals))),
         customers_at_origin: customers.len() as u64,
+        spread: vec![0.0; n_seg],
+        spread_origins: 0,
     })
 }
 
@@ -184,6 +276,7 @@ fn projection(t: &Tally, n_seg: usize, totals: &[u64]) -> Projection {
         low: Vec::with_capacity(months),
         high: Vec::with_capacity(months),
         expected: Vec::with_capacity(months),
+        variance: Vec::with_capacity(months),
         purchase_days: t.purchase_days.clone(),
         existing_purchase_days: t.existing_purchase_days.clone(),
         sales: t.sales.clone(),
@@ -191,27 +284,14 @@ fn projection(t: &Tally, n_seg: usize, totals: &[u64]) -> Projection {
     for (m, &total) in totals.iter().enumerate() {
         let expected = t.counts[m * n_seg..(m + 1) * n_seg].to_vec();
         let rounded = round_to_total(&expected, total);
-        let sd: Vec<f64> = t.variance[m * n_seg..(m + 1) * n_seg]
-            .iter()
-            .map(|v| v.max(0.0).sqrt())
-            .collect();
-        p.low.push(
-            expected
-                .iter()
-                .zip(&sd)
-                .map(|(e, s)| (e - Z80 * s).floor().max(0.0) as u64)
-                .collect(),
-        );
-        p.high.push(
-            expected
-                .iter()
-                .zip(&sd)
-                .map(|(e, s)| (e + Z80 * s).ceil() as u64)
-                .collect(),
-        );
+        let variance = t.variance[m * n_seg..(m + 1) * n_seg].to_vec();
+        p.low.push(vec![0; n_seg]);
+        p.high.push(vec![0; n_seg]);
         p.customers.push(rounded);
         p.expected.push(expected);
+        p.variance.push(variance);
     }
+    interval::widen(&mut p, &vec![0.0; n_seg]);
     p
 }
 

@@ -9,6 +9,7 @@ use super::charts::{self, ChartError};
 use crate::config::Config;
 use crate::engine::portfolio::Portfolio;
 use crate::report::model::by_group::ByGroup;
+use crate::report::model::forecast::ForecastView;
 use crate::text::lang::Lang;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +41,8 @@ pub enum Chart {
     ByGroup,
     /// 初回→よちよち by acquisition month for the largest groups, with `--by`.
     ByGroupTrend,
+    /// Where the portfolio is heading, with `--forecast` (either scheme).
+    Forecast,
 }
 
 impl Chart {
@@ -61,13 +64,14 @@ impl Chart {
     /// The file stem of the chart in a report of `scheme_charts` (its place
     /// in the list gives the number: `01_portfolio`, `02_transitions`; a
     /// chart not in the list comes after them: the optional plan, then the
-    /// optional breakdown and its trend).
+    /// optional breakdown and its trend, then the optional forecast).
     pub fn file_stem(self, scheme_charts: &[Chart]) -> String {
         let n = scheme_charts.iter().position(|&c| c == self).map_or(
             scheme_charts.len()
                 + match self {
                     Chart::ByGroup => 2,
                     Chart::ByGroupTrend => 3,
+                    Chart::Forecast => 4,
                     _ => 1,
                 },
             |i| i + 1,
@@ -86,6 +90,7 @@ impl Chart {
             Chart::Plan => "plan",
             Chart::ByGroup => "by_group",
             Chart::ByGroupTrend => "by_group_trend",
+            Chart::Forecast => "forecast",
         };
         format!("{n:02}_{name}")
     }
@@ -93,7 +98,8 @@ impl Chart {
     /// Draws the chart for the snapshot `t`. `ten` is the portfolio on ten
     /// CPM segments (超優良 merged into 優良) for the charts drawn on ten:
     /// the same as `p` unless 超優良 is on. `plan` is plan against actual
-    /// (empty without a plan); `by` the breakdown section (`None` without `--by`).
+    /// (empty without a plan); `by` the breakdown section (`None` without `--by`);
+    /// `forecast` the forecast section (`None` without `--forecast`).
     #[allow(clippy::too_many_arguments)]
     pub fn draw<DB: DrawingBackend>(
         self,
@@ -105,6 +111,7 @@ impl Chart {
         lang: Lang,
         plan: &[crate::plan::PlanRow],
         by: Option<&ByGroup>,
+        forecast: Option<&ForecastView>,
     ) -> Result<(), ChartError> {
         match self {
             Chart::Portfolio => charts::portfolio_grid(root, p, t, lang),
@@ -120,6 +127,7 @@ impl Chart {
             Chart::Plan => charts::plan_chart(root, plan, lang),
             Chart::ByGroup => charts::by_group_chart(root, by, lang),
             Chart::ByGroupTrend => charts::by_group_trend_chart(root, by.map(|b| &b.trend), lang),
+            Chart::Forecast => charts::forecast_chart(root, forecast, lang),
         }
     }
 }

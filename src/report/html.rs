@@ -147,6 +147,9 @@ pub fn render(model: &ReportModel, tables: &Tables, charts: &[EmbeddedChart]) ->
             }
             _ => {}
         }
+        if let (super::chart_kind::Chart::Forecast, Some(f)) = (section.chart, &model.forecast) {
+            h.push_str(&super::html_forecast::tables(f, lang));
+        }
         h.push_str("</section>\n");
     }
 

@@ -7,6 +7,7 @@ pub mod definitions;
 pub mod fonts;
 pub mod html;
 pub mod html_by_group;
+pub mod html_forecast;
 pub mod html_tables;
 pub mod model;
 pub mod quality;
@@ -44,13 +45,16 @@ pub fn write_report(
     excel: ExcelEncoding,
     inputs: &[&Path],
 ) -> Result<(PathBuf, Previous)> {
-    write_report_with_plan(tables, None, out_dir, lang, excel, inputs)
+    write_report_with_plan(tables, None, None, out_dir, lang, excel, inputs)
 }
 
-/// [`write_report`], with plan against actual (予実) when a plan is given.
+/// [`write_report`], with plan against actual (予実) when a plan is given,
+/// and the forecast section (its files copied to `forecast/`) when a
+/// forecast is given.
 pub fn write_report_with_plan(
     tables: &Tables,
     plan: Option<&crate::plan::Plan>,
+    forecast: Option<&crate::forecast::files::ForecastFiles>,
     out_dir: &Path,
     lang: Lang,
     excel: ExcelEncoding,
@@ -60,6 +64,9 @@ pub fn write_report_with_plan(
     let mut model = model::build(tables, lang);
     if let Some(plan) = plan {
         model::plan::apply(&mut model, tables, plan);
+    }
+    if let Some(f) = forecast {
+        model::forecast::apply(&mut model, tables, f);
     }
     let target = out_dir.join(format_month(month_of(p.as_of)));
     if let Some(input) = inputs.iter().find(|i| crate::output::file::holds(&target, i)) {
@@ -83,6 +90,9 @@ pub fn write_report_with_plan(
         let bytes = excel::encode(&text, excel, "lists/rejects.csv")?;
         crate::tables::write_bytes(&dir.join("lists"), "rejects.csv", &bytes)?;
     }
+    for (name, text) in forecast.map_or(&[][..], |f| f.sources.as_slice()) {
+        crate::tables::write_file(&dir.join("forecast"), name, text)?;
+    }
     let ten = scheme::of(config).chart_view(p);
     let mut embedded = Vec::with_capacity(model.charts.len());
     for section in &model.charts {
@@ -96,6 +106,7 @@ pub fn write_report_with_plan(
                 lang,
                 &model.plan,
                 model.breakdown.as_ref(),
+                model.forecast.as_ref(),
             )
         })
         .map_err(chart_error)?;
@@ -110,6 +121,7 @@ pub fn write_report_with_plan(
                 lang,
                 &model.plan,
                 model.breakdown.as_ref(),
+                model.forecast.as_ref(),
             )
         })
         .map_err(chart_error)?;

@@ -10,13 +10,13 @@ use assert_cmd::Command;
 use cpm::dates::{Day, day_from_ymd, first_day_of_month, format_day, last_day_of_month, month_of};
 use predicates::prelude::*;
 
-fn cpm() -> Command {
+pub(crate) fn cpm() -> Command {
     Command::cargo_bin("cpm").unwrap()
 }
 
-type Row = (String, Day, i64);
+pub(crate) type Row = (String, Day, i64);
 
-fn write_orders(dir: &Path, rows: &[Row]) -> PathBuf {
+pub(crate) fn write_orders(dir: &Path, rows: &[Row]) -> PathBuf {
     let mut text = String::from("customer_id,order_date,amount\n");
     for (c, d, a) in rows {
         text += &format!("{c},{},{a}\n", format_day(*d));
@@ -26,7 +26,7 @@ fn write_orders(dir: &Path, rows: &[Row]) -> PathBuf {
     path
 }
 
-fn forecast(input: &Path, out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
+pub(crate) fn forecast(input: &Path, out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
     cpm()
         .args(["forecast", "--input"])
         .arg(input)
@@ -37,7 +37,7 @@ fn forecast(input: &Path, out: &Path, extra: &[&str]) -> assert_cmd::assert::Ass
 }
 
 /// A CSV file as rows of column → value.
-fn table(path: &Path) -> Vec<BTreeMap<String, String>> {
+pub(crate) fn table(path: &Path) -> Vec<BTreeMap<String, String>> {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
@@ -52,7 +52,7 @@ fn table(path: &Path) -> Vec<BTreeMap<String, String>> {
         .collect()
 }
 
-fn num(row: &BTreeMap<String, String>, key: &str) -> f64 {
+pub(crate) fn num(row: &BTreeMap<String, String>, key: &str) -> f64 {
     row[key].parse().unwrap_or_else(|_| panic!("{key}: {:?}", row[key]))
 }
 
@@ -74,7 +74,7 @@ impl Lcg {
 /// after exponential gaps (mean 30, 60 or 120 days) and stop for good with
 /// probability 0.2 after each repeat purchase. Rows run to the last day of
 /// the last month.
-fn stationary(months: i32, per_month: u32, seed: u64) -> Vec<Row> {
+pub(crate) fn stationary(months: i32, per_month: u32, seed: u64) -> Vec<Row> {
     let mut rng = Lcg(seed);
     let start = month_of(day_from_ymd(2020, 1, 1).unwrap());
     let end = last_day_of_month(start + months - 1);

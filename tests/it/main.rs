@@ -11,6 +11,7 @@ mod common;
 mod data_quality;
 mod errors;
 mod forecast;
+mod forecast_report;
 mod frames;
 mod fuzz_regressions;
 mod grouping;

@@ -131,6 +131,7 @@ fn build_cpm(full: &Portfolio, config: &Config, lang: Lang, layout: CpmLayout) -
         notes,
         plan: Vec::new(),
         breakdown: None,
+        forecast: None,
     }
 }
 

@@ -231,6 +231,7 @@ fn build_lifecycle(p: &Portfolio, config: &Config, lang: Lang) -> ReportModel {
         notes,
         plan: Vec::new(),
         breakdown: None,
+        forecast: None,
     }
 }
 

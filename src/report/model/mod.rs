@@ -19,6 +19,7 @@ pub mod bridge;
 pub mod by_group;
 pub mod by_group_trend;
 mod cpm;
+pub mod forecast;
 mod lifecycle;
 pub mod plan;
 
@@ -91,6 +92,8 @@ pub struct ReportModel {
     pub plan: Vec<crate::plan::PlanRow>,
     /// The breakdown section, with `--by`.
     pub breakdown: Option<by_group::ByGroup>,
+    /// The forecast section, with `--forecast`.
+    pub forecast: Option<forecast::ForecastView>,
 }
 
 pub fn month_label(day: Day, lang: Lang) -> String {

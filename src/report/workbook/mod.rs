@@ -8,6 +8,7 @@
 mod breakdown;
 mod cells;
 mod facts;
+mod forecast;
 mod moves;
 mod series;
 mod summary;
@@ -41,6 +42,9 @@ pub fn sheet_names(model: &ReportModel, toddler_days: i32, has_plan: bool) -> Ve
     }
     if model.breakdown.is_some() {
         names.push(lang.pick("内訳", "Breakdown"));
+    }
+    if model.forecast.is_some() {
+        names.push(lang.pick("予測", "Forecast"));
     }
     names.push(lang.pick("データ品質", "Data quality"));
     names.push(lang.pick("ルール", "Rules"));
@@ -101,6 +105,9 @@ pub fn workbook_bytes(tables: &Tables, model: &ReportModel, plan: Option<&[PlanR
     }
     if let Some(b) = &model.breakdown {
         breakdown::breakdown(wb.add_worksheet(), name(), b, tables, model, &f)?;
+    }
+    if let Some(v) = &model.forecast {
+        forecast::forecast(wb.add_worksheet(), name(), v, tables, model, &f)?;
     }
     facts::quality(wb.add_worksheet(), name(), tables, model, &f)?;
     facts::rules(wb.add_worksheet(), name(), tables, model, &f)?;
