@@ -101,12 +101,12 @@ pub fn backtest(
     let mut misses = Vec::new();
     for o in first..at[0] {
         let f = forecast_plain(tl, rules, history_ends, o, &plain, &Tuning::default())?;
-        misses.extend(interval::misses(&f.baseline, o, counts, 1.0));
+        misses.extend(interval::misses(&f.baseline, o, counts, f.replicates));
     }
     let n_seg = rules.labels().len();
     for &o in &at {
         let mut f = forecast_plain(tl, rules, history_ends, o, &plain, &Tuning::default())?;
-        misses.extend(interval::misses(&f.baseline, o, counts, 1.0));
+        misses.extend(interval::misses(&f.baseline, o, counts, f.replicates));
         let narrow = f.baseline.clone();
         interval::widen(&mut f.baseline, &interval::spread(&misses, o, n_seg));
         for h in 1..=h_max {

@@ -36,8 +36,11 @@ pub struct Miss {
 }
 
 /// The scored cells of a forecast from `origin` against `counts[t][s]`
-/// (the actual counts at month-end `t`), those resolved by `ends.len()`.
-pub fn misses(p: &Projection, origin: usize, counts: &[Vec<u64>], scale: f64) -> Vec<Miss> {
+/// (the actual counts at month-end `t`), those resolved by `counts`. The
+/// variance purchase randomness explains is the simulation's, plus the
+/// Monte Carlo error of an average over `replicates` draws.
+pub fn misses(p: &Projection, origin: usize, counts: &[Vec<u64>], replicates: usize) -> Vec<Miss> {
+    let mc = 1.0 + 1.0 / replicates.max(1) as f64;
     let mut out = Vec::new();
     for (m, row) in p.expected.iter().enumerate() {
         let t = origin + m + 1;
@@ -49,9 +52,9 @@ pub fn misses(p: &Projection, origin: usize, counts: &[Vec<u64>], scale: f64) ->
                 origin,
                 horizon: m + 1,
                 segment: s,
-                actual: counts[t][s] as f64 * scale,
-                forecast: e * scale,
-                variance: p.variance[m][s] * scale * scale,
+                actual: counts[t][s] as f64,
+                forecast: e,
+                variance: p.variance[m][s] * mc,
             });
         }
     }

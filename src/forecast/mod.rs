@@ -124,7 +124,7 @@ pub fn forecast(
     settings: &Settings,
 ) -> Result<Forecast> {
     let mut f = forecast_plain(tl, rules, history_ends, at, settings, &Tuning::default())?;
-    let (c2, origins) = calibrate(tl, rules, history_ends, at, settings);
+    let (c2, origins) = calibrate(tl, rules, history_ends, at, settings, model::Fixed::of(&f.model));
     interval::widen(&mut f.baseline, &c2);
     if let Some((_, _, s)) = f.scenario.as_mut() {
         interval::widen(s, &c2);
@@ -135,13 +135,23 @@ pub fn forecast(
 }
 
 /// Replicates of the earlier forecasts that measure the model error.
-const CALIBRATION_REPLICATES: usize = 20;
+const CALIBRATION_REPLICATES: usize = 4;
 
 /// The model error per segment (and the number of earlier forecasts it
 /// rests on): the same forecast from each of the [`interval::LOOKBACK`]
 /// month-ends before `at`, on an even sample of customers, scored on what
-/// happened up to `at`.
-fn calibrate(tl: &Timelines, rules: &CpmRules, ends: &[Day], at: usize, settings: &Settings) -> (Vec<f64>, usize) {
+/// happened up to `at`. The earlier forecasts refit the model at their own
+/// origin but take the variant and the rate adjustment chosen at `at`
+/// (`chosen`) rather than choosing again: twelve choices would cost more
+/// than the forecast itself.
+fn calibrate(
+    tl: &Timelines,
+    rules: &CpmRules,
+    ends: &[Day],
+    at: usize,
+    settings: &Settings,
+    chosen: model::Fixed,
+) -> (Vec<f64>, usize) {
     let n_seg = rules.labels().len();
     let step = interval::sample_step(tl.customers());
     let sampled;
@@ -171,9 +181,10 @@ fn calibrate(tl: &Timelines, rules: &CpmRules, ends: &[Day], at: usize, settings
         let tuning = Tuning {
             max_replicates: Some(CALIBRATION_REPLICATES),
             new_per_month: arrivals.as_ref().map(|a| a[o + 1..=o + months].to_vec()),
+            model: Some(chosen),
         };
         if let Ok(f) = forecast_plain(stl, rules, ends, o, &s, &tuning) {
-            misses.extend(interval::misses(&f.baseline, o, &counts, 1.0));
+            misses.extend(interval::misses(&f.baseline, o, &counts, f.replicates));
             origins += 1;
         }
     }
@@ -187,6 +198,8 @@ pub struct Tuning {
     pub max_replicates: Option<usize>,
     /// New customers in each coming month, instead of the plan.
     pub new_per_month: Option<Vec<u64>>,
+    /// The model's variant and rate adjustment, instead of choosing them.
+    pub model: Option<model::Fixed>,
 }
 
 /// The forecast with the interval of purchase randomness alone.
@@ -222,7 +235,10 @@ pub fn forecast_plain(
             ))
         }
     };
-    let model = model::choose(tl, rules, &customers, history_ends, at, MIN_HISTORY_MONTHS - 1);
+    let model = match tuning.model {
+        Some(f) => model::fixed(tl, rules, &customers, history_ends, at, MIN_HISTORY_MONTHS - 1, f),
+        None => model::choose(tl, rules, &customers, history_ends, at, MIN_HISTORY_MONTHS - 1),
+    };
     let month_ends = future_month_ends(origin, settings.months);
     let new_per_month = match &tuning.new_per_month {
         Some(given) => given.clone(),

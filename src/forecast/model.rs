@@ -62,9 +62,65 @@ pub fn summary(c: &Customer, origin: Day) -> Summary {
 }
 
 pub fn fit(customers: &[Customer], origin: Day, modified: bool) -> Option<BgNbd> {
+    fit_from(customers, origin, modified, None)
+}
+
+fn fit_from(customers: &[Customer], origin: Day, modified: bool, start: Option<BgNbd>) -> Option<BgNbd> {
     let step = customers.len().div_ceil(SAMPLE).max(1);
     let data = bgnbd::group(customers.iter().step_by(step).map(|c| summary(c, origin)));
-    BgNbd::fit(&data, modified)
+    BgNbd::fit_from(&data, modified, start)
+}
+
+/// A choice made elsewhere (at a later origin), applied at this one: the
+/// variant, whether to adjust the rate, and where the fit starts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Fixed {
+    pub modified: bool,
+    pub adjusted: bool,
+    pub start: Option<BgNbd>,
+}
+
+impl Fixed {
+    /// What `choice` chose.
+    pub fn of(choice: &ModelChoice) -> Fixed {
+        Fixed {
+            modified: choice.params.is_some_and(|m| m.modified),
+            adjusted: choice.rate_factor != 1.0,
+            start: choice.params,
+        }
+    }
+}
+
+/// Fits the variant `fixed` says at `ends[at]`, with the recent-rate
+/// factor measured as [`choose`] measures it when `fixed` adjusts.
+pub fn fixed(
+    tl: &Timelines,
+    rules: &CpmRules,
+    customers: &[Customer],
+    ends: &[Day],
+    at: usize,
+    min_history: usize,
+    fixed: Fixed,
+) -> ModelChoice {
+    let params = fit_from(customers, ends[at], fixed.modified, fixed.start);
+    let rate_factor = if fixed.adjusted && at >= min_history + WINDOW {
+        let check = actual(
+            tl,
+            rules,
+            &sample_ids(tl),
+            ends[at - WINDOW],
+            &ends[at - WINDOW + 1..=at],
+        );
+        let model = fit_from(&check.customers, check.origin, fixed.modified, fixed.start);
+        ratio(rules, &check, model)
+    } else {
+        1.0
+    };
+    ModelChoice {
+        params,
+        rate_factor,
+        check: None,
+    }
 }
 
 /// What happened after a check origin to the sampled customers present at
