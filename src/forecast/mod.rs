@@ -161,7 +161,13 @@ fn calibrate(
     } else {
         tl
     };
-    let counts = crate::engine::snapshots::compute(stl.clone(), rules, &ends[..=at], rules.toddler_days).counts;
+    let counts = crate::engine::snapshots::compute(
+        stl.clone(),
+        crate::engine::scheme::SchemeRules::Cpm(rules),
+        &ends[..=at],
+        rules.toddler_days,
+    )
+    .counts;
     // A given number of new customers is the user's plan, not the model's
     // error: the earlier forecasts then get the arrivals that happened.
     let arrivals = match settings.new_customers {
