@@ -6,6 +6,7 @@ use std::path::Path;
 
 use crate::config::Config;
 use crate::dates::Day;
+use crate::engine::activity::{self, Activity};
 use crate::engine::breakdown::{self, Breakdown};
 use crate::engine::portfolio::Portfolio;
 use crate::engine::timelines::{self, RowStats};
@@ -32,6 +33,8 @@ pub struct Analysis {
     pub portfolio: Portfolio,
     /// With `--by`: the groups, their portfolios and each customer's group.
     pub breakdown: Option<Breakdown>,
+    /// Purchase days, buyers and sales per snapshot month (with `--by`, per group too).
+    pub activity: Activity,
 }
 
 /// Reads `path` and analyses its orders, scoped and broken down as the
@@ -153,6 +156,11 @@ pub fn analyze_grouped(
         }
     }
     let (tl, rows) = timelines::build(orders, last);
+    let activity = activity::compute(
+        &tl,
+        &snapshot_days,
+        groups.as_ref().map(|(_, of, labels)| (of.as_slice(), labels.len())),
+    );
     let toddler_days = config.rules.toddler_days;
     let (portfolio, breakdown) = match groups {
         None => (
@@ -188,6 +196,7 @@ pub fn analyze_grouped(
         rows_after_today,
         portfolio,
         breakdown,
+        activity,
     })
 }
 
@@ -283,6 +292,7 @@ pub fn analyze_rows(
     drop(grouping_stage);
     // Distinct customers with a row on or before the last snapshot.
     let customer_ids = tl.offsets.windows(2).filter(|w| w[1] > w[0]).count();
+    let activity = activity::compute(&tl, &snapshot_days, None);
     let toddler_days = config.rules.toddler_days;
     let month_ends = crate::progress::spinner(format!(
         "portfolio at {} snapshot dates ({customer_ids} customers)",
@@ -298,5 +308,6 @@ pub fn analyze_rows(
         rows_after_today: facts.rows_after_today,
         portfolio,
         breakdown: None,
+        activity,
     })
 }

@@ -4,6 +4,7 @@
 //! months table), the transitions between month-ends, the 初回→よちよち
 //! cohorts and the KPIs drawn from them.
 
+pub mod activity;
 pub mod breakdown;
 pub mod bridge;
 pub mod conversion;

@@ -56,6 +56,10 @@ pub fn queries(ctx: &Ctx) -> Vec<(String, String)> {
             ),
         ),
         (
+            "activity.csv".into(),
+            format!("SELECT * FROM {} ORDER BY month_end", t("activity")),
+        ),
+        (
             "data_quality.csv".into(),
             format!("SELECT * FROM {}", t("data_quality")),
         ),

@@ -4,7 +4,7 @@
 //! result tables come back for `cpm report --tables`.
 //!
 //! The SQL computes what the engine computes (`snapshots`, `transitions`,
-//! `conversion`, `segments`, `ladder`, `data_quality`), the same way: a customer's
+//! `conversion`, `segments`, `ladder`, `activity`, `data_quality`), the same way: a customer's
 //! segment changes only on a day with rows of theirs or when recency
 //! crosses a rule's line, so each customer yields a few month-end values
 //! (`stage`), and counts are running sums of +1/−1 over months
@@ -13,6 +13,7 @@
 //! written beside it as `rules.toml`. One file per dialect's differences
 //! (`dialect` and its four implementations), one per table.
 
+pub mod activity;
 pub mod bigquery;
 pub mod command;
 pub mod conversion;
@@ -84,12 +85,13 @@ pub struct SqlFile {
 }
 
 /// The output tables, in the order `run.sql` creates them.
-pub const TABLES: [&str; 6] = [
+pub const TABLES: [&str; 7] = [
     "snapshots",
     "transitions",
     "conversion",
     "segments",
     "ladder",
+    "activity",
     "data_quality",
 ];
 
@@ -181,6 +183,11 @@ pub fn generate(config: &Config, d: &dyn Dialect, source: &Source) -> Result<Vec
             "ladder",
             "the cohort ladder: each cohort's segments 0 to 12 month-ends on",
             ladder::table(&ctx),
+        ),
+        (
+            "activity",
+            "purchase days, buyers and net sales per month-end",
+            activity::table(&ctx),
         ),
         (
             "data_quality",

@@ -4,6 +4,7 @@
 //! engine that writes the same files (generated SQL in a warehouse), renders
 //! the same report as the run itself.
 
+pub mod activity;
 mod cells;
 pub mod data_quality;
 mod frames;
@@ -20,6 +21,7 @@ pub use write::*;
 
 use crate::config::Config;
 use crate::config::rules_file::RunInfo;
+use crate::engine::activity::Activity;
 use crate::engine::breakdown::Breakdown;
 use crate::engine::portfolio::Portfolio;
 use crate::ingest::RejectedRow;
@@ -31,6 +33,7 @@ pub const TRANSITIONS: &str = "transitions.csv";
 pub const CONVERSION: &str = "conversion.csv";
 pub const SEGMENTS: &str = "segments.csv";
 pub const LADDER: &str = "ladder.csv";
+pub const ACTIVITY: &str = "activity.csv";
 pub const DATA_QUALITY: &str = "data_quality.csv";
 pub const REJECTS: &str = "rejects.csv";
 pub const RULES: &str = "rules.toml";
@@ -45,12 +48,13 @@ pub const PARQUET_TABLES: [&str; 5] = [
 ];
 
 /// Every file a tables folder may hold.
-pub const FILES: [&str; 13] = [
+pub const FILES: [&str; 14] = [
     SNAPSHOTS,
     TRANSITIONS,
     CONVERSION,
     SEGMENTS,
     LADDER,
+    ACTIVITY,
     DATA_QUALITY,
     REJECTS,
     RULES,
@@ -69,6 +73,8 @@ pub struct Tables {
     /// With `--by`: each group's portfolio and each customer's group
     /// (spec section 9).
     pub breakdown: Option<Breakdown>,
+    /// Purchase days, buyers and sales per month-end (`activity.csv`).
+    pub activity: Activity,
     pub quality: DataQuality,
     /// The rows left out (`rejects.csv`; empty when none were).
     pub rejects: Vec<RejectedRow>,
@@ -89,6 +95,7 @@ impl Tables {
         Tables {
             portfolio: analysis.portfolio,
             breakdown: analysis.breakdown,
+            activity: analysis.activity,
             quality,
             rejects: analysis.ingest.rejected,
             config: config.clone(),

@@ -41,12 +41,17 @@ pub fn read(dir: &Path) -> Result<Tables> {
         }
         None => (read_portfolio(dir, &config, &run)?, None),
     };
+    let activity = match &breakdown {
+        Some(b) => super::activity::read_grouped(dir, b)?,
+        None => super::activity::read(dir, &portfolio)?,
+    };
     let rejects = read_rejects(dir)?;
     let mut quality = read_quality(dir, &rejects)?;
     quality.filters = config.scope.filters.iter().map(|f| f.describe()).collect();
     Ok(Tables {
         portfolio,
         breakdown,
+        activity,
         quality,
         rejects,
         config,

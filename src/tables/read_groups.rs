@@ -23,7 +23,7 @@ use crate::tables::groups::GROUP_COLUMN;
 
 /// Opens `dir/name` with the `group` column before `header`, and splits it
 /// into one table per group, in file order.
-fn open_groups(dir: &Path, name: &str, header: &[&'static str]) -> Result<Vec<(String, Table)>> {
+pub(super) fn open_groups(dir: &Path, name: &str, header: &[&'static str]) -> Result<Vec<(String, Table)>> {
     let full: Vec<&'static str> = std::iter::once(GROUP_COLUMN).chain(header.iter().copied()).collect();
     let table = Table::open(dir, name, &full)?;
     let mut out: Vec<(String, Table)> = Vec::new();

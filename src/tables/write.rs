@@ -319,7 +319,7 @@ pub fn rejects_csv_with<'a>(
 }
 
 /// Writes the contract files into `dir`: the four tables, `ladder.csv`,
-/// `data_quality.csv`, `rules.toml` (the rules they were computed with)
+/// `activity.csv`, `data_quality.csv`, `rules.toml` (the rules they were computed with)
 /// and, when rows were skipped, `rejects.csv`. With a breakdown, the tables
 /// of the portfolio lead with the `group` column (spec section 9).
 pub fn write_tables(dir: &Path, tables: &Tables) -> Result<()> {
@@ -338,6 +338,7 @@ pub fn write_tables(dir: &Path, tables: &Tables) -> Result<()> {
         write_segments(&dir.join(SEGMENTS), p)?;
         write_file(dir, LADDER, &ladder_csv(p))?;
     }
+    super::activity::write(dir, tables.breakdown.as_ref(), &tables.activity)?;
     write_file(dir, DATA_QUALITY, &data_quality_csv(&tables.quality))?;
     if !tables.rejects.is_empty() {
         write_file(dir, REJECTS, &rejects_csv(&tables.rejects))?;

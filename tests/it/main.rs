@@ -1,5 +1,6 @@
 //! Integration tests: one binary, modules by topic.
 
+mod activity;
 mod boundaries;
 mod breakdown;
 mod breakdown_files;

@@ -70,6 +70,7 @@ fn every_dialect_writes_run_sql_and_rules() {
             "x_conversion",
             "x_segments",
             "x_ladder",
+            "x_activity",
             "x_data_quality",
         ] {
             assert!(run.contains(&format!("TABLE {table} AS")), "{dialect}: {table}");

@@ -32,6 +32,7 @@ KINDS = {  # column -> how it is compared
     "conversion": "str int int float bool",
     "segments": "str str str str int int dec int str",
     "ladder": "str int int str int",
+    "activity": "str int int dec",
     "data_quality": "str value",
 }
 # data_quality's values by metric; header_line is a file's line (empty for a table)
