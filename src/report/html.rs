@@ -134,7 +134,7 @@ pub fn render(model: &ReportModel, tables: &Tables, charts: &[EmbeddedChart]) ->
     for (section, chart) in model.charts.iter().zip(charts) {
         let _ = writeln!(
             h,
-            "<section class=\"chart\">\n<h2>{title}</h2>\n<p class=\"reading\">{reading}</p>\n<figure><img src=\"data:image/png;base64,{png}\" alt=\"{title}\"><figcaption>{file}.png · {file}.svg</figcaption></figure>",
+            "<section class=\"chart\">\n<div class=\"page\">\n<h2>{title}</h2>\n<p class=\"reading\">{reading}</p>\n<figure><img src=\"data:image/png;base64,{png}\" alt=\"{title}\"><figcaption>{file}.png · {file}.svg</figcaption></figure>\n</div>",
             title = escape(&section.title),
             reading = escape(&section.reading),
             png = chart.png_base64,

@@ -31,10 +31,24 @@ table.plan tr.first td, table.plan tr.first th { border-top: 2px solid var(--lin
   h2 { break-after: avoid; }
   a { color: inherit; text-decoration: none; }
   section.front { break-after: page; }
-  section.chart { break-before: page; break-inside: avoid; }
-  section.chart h2 { margin-top: 0; }
-  section.chart figure img { width: auto; max-width: 100%; max-height: 158mm; display: block; margin: 0 auto; }
+  section.chart { break-before: page; }
+  /* A chart page is the printable height (A4 landscape less the margins):
+     its title and reading on top, the chart as large as the page allows,
+     centred in what is left; tables after it start on the next page. */
+  section.chart > .page { height: 189mm; display: flex; flex-direction: column; break-inside: avoid; overflow: hidden; }
+  section.chart > .page > * { flex: none; }
+  section.chart h2 { margin-top: 0; font-size: 16pt; }
+  section.chart .reading { font-size: 12.5pt; line-height: 1.5; margin: 2mm 0 3mm; }
+  section.chart > .page > figure { flex: 1 1 0; min-height: 0; display: flex; align-items: center; justify-content: center; }
+  section.chart figure img { width: auto; height: auto; max-width: 100%; max-height: 100%; display: block; }
   section.chart figcaption { display: none; }
+  section.chart > .page + * { break-before: page; }
+  /* The breakdown's wide tables (a column per segment) fit the page width:
+     wider than the page, Chromium would shrink every page to fit. */
+  table.by-group { font-size: 8pt; }
+  table.by-group th { white-space: normal; }
+  table.by-group td, table.by-group th { padding: 3px 4px; }
+  body > footer { display: none; }
   section.table { break-before: page; }
   table, tr, .card { break-inside: avoid; page-break-inside: avoid; }
   thead { display: table-header-group; }

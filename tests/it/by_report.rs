@@ -153,8 +153,12 @@ fn the_section_is_there_only_with_by() {
     let dir = tempfile::tempdir().unwrap();
     let plain = report(&sample(), &dir.path().join("plain"), &[]);
     let html = std::fs::read_to_string(plain.join("index.html")).unwrap();
-    assert!(!html.contains("by-group"));
+    assert!(
+        !html.contains("class=\"by-group"),
+        "no breakdown table (the print stylesheet names the class)"
+    );
     assert!(!plain.join("10_by_group.png").exists());
+    assert!(!plain.join("11_by_group_trend.png").exists());
     let grouped = report(&sample(), &dir.path().join("grouped"), &["--by", "channel"]);
     let html = std::fs::read_to_string(grouped.join("index.html")).unwrap();
     assert!(html.contains("<table class=\"by-group rates\">"));
@@ -498,4 +502,34 @@ fn the_summary_has_a_line_per_group() {
         "{text}"
     );
     assert!(lines[2].concat().starts_with("判断外="), "{text}");
+}
+
+/// The handout (printed A4 landscape): each chart, with its title and
+/// reading, is one full page (`<div class="page">`, sized to the printable
+/// height by the print stylesheet); the breakdown's tables follow it
+/// outside that page, so they start on the next one and never push the
+/// chart off its page.
+#[test]
+fn each_chart_is_a_page_and_the_breakdown_tables_follow_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = report(&sample(), dir.path(), &["--by", "channel"]);
+    let html = std::fs::read_to_string(folder.join("index.html")).unwrap();
+    let sections: Vec<&str> = html.split("<section class=\"chart\">\n").skip(1).collect();
+    assert_eq!(sections.len(), 10, "8 CPM charts and the breakdown's two");
+    for s in &sections {
+        let s = &s[..s.find("</section>").unwrap()];
+        assert!(s.starts_with("<div class=\"page\">\n<h2>"), "{}", &s[..80.min(s.len())]);
+        let page_end = s.find("</figure>\n</div>").expect("the page closes after the figure");
+        assert!(!s[..page_end].contains("<table"), "no table inside a chart page");
+    }
+    let by_group = sections.iter().find(|s| s.contains("by-group rates")).unwrap();
+    assert!(by_group.find("</figure>\n</div>").unwrap() < by_group.find("<table").unwrap());
+    for rule in [
+        "@page { size: A4 landscape;",
+        "section.chart > .page { height: 189mm;",
+        "section.chart > .page + * { break-before: page; }",
+        "table.by-group { font-size: 8pt; }",
+    ] {
+        assert!(html.contains(rule), "print rule {rule}");
+    }
 }
