@@ -109,7 +109,7 @@ pub(super) fn whatif(args: &WhatifArgs) -> Result<()> {
 fn filters_only(config: &Config) -> crate::ingest::attribute::Scope {
     crate::ingest::attribute::Scope {
         by: None,
-        filters: config.scope.filters.clone(),
+        ..config.scope.clone()
     }
 }
 

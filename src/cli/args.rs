@@ -105,6 +105,7 @@ impl clap::Args for SettingFlags {
                     Kind::Amount | Kind::AmountOrOff => "AMOUNT",
                     Kind::Share | Kind::Fraction => "SHARE",
                     Kind::Text => "NAME",
+                    Kind::List => "V1,V2",
                     Kind::TimeZone => "ZONE",
                     Kind::Scheme => "SCHEME",
                 });
@@ -197,6 +198,28 @@ pub enum Command {
     Whatif(WhatifArgs),
     /// Forecast the segments for the coming months (with a conversion scenario and a backtest).
     Forecast(super::forecast::ForecastArgs),
+    /// Write a cpm.toml for an export: the columns found, cancel and guest settings, every other setting commented.
+    Init(InitArgs),
+}
+
+/// `cpm init`: a config file for an export.
+#[derive(Debug, Args, Clone)]
+pub struct InitArgs {
+    /// The order export to look at.
+    #[arg(long, short = 'i')]
+    pub input: PathBuf,
+    /// Where to write the config file.
+    #[arg(long, default_value = "cpm.toml")]
+    pub out: PathBuf,
+    /// Replace --out if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// CSV text encoding [default: detect].
+    #[arg(long, value_enum)]
+    pub encoding: Option<EncodingArg>,
+    /// CSV delimiter [default: detect].
+    #[arg(long, value_enum)]
+    pub delimiter: Option<DelimiterArg>,
 }
 
 /// Where the orders come from and which rules apply.

@@ -52,6 +52,14 @@ pub(super) fn config(args: &RunArgs) -> Result<Config> {
     Ok(config)
 }
 
+/// The reader's encoding for the flag's.
+pub(super) fn encoding(e: super::args::EncodingArg) -> Encoding {
+    match e {
+        super::args::EncodingArg::Utf8 => Encoding::Utf8,
+        super::args::EncodingArg::ShiftJis => Encoding::ShiftJis,
+    }
+}
+
 /// How to read the order file.
 pub(super) fn read_options(args: &RunArgs) -> ReadOptions {
     ReadOptions {
@@ -62,6 +70,42 @@ pub(super) fn read_options(args: &RunArgs) -> ReadOptions {
         delimiter: args.delimiter.map(|d| d.byte()),
         lenient: args.lenient,
     }
+}
+
+/// The one line saying which columns were taken by their usual names.
+pub(super) fn recognised_line(recognised: &[(crate::ingest::recognise::Role, String)]) -> Option<String> {
+    use crate::ingest::recognise::Role;
+    if recognised.is_empty() {
+        return None;
+    }
+    let parts: Vec<String> = recognised
+        .iter()
+        .map(|(role, name)| {
+            let what = match role {
+                Role::Customer => "customer",
+                Role::Date => "date",
+                Role::Amount => "amount",
+            };
+            format!("'{name}' as the {what} column")
+        })
+        .collect();
+    Some(format!(
+        "columns: using {} (recognised by name; `cpm init --input FILE` writes them to cpm.toml)",
+        parts.join(", ")
+    ))
+}
+
+/// The warning for a column that looks like a cancel flag and is not one
+/// of the run's settings: its rows were counted as purchases.
+pub(super) fn suspect_cancel_warning(s: &crate::ingest::exclude::SuspectCancel) -> String {
+    format!(
+        "warning: column '{col}' looks like a cancellation flag: {rows} rows hold values such as {value:?}, \
+         and were counted as purchases. To leave cancelled lines out (counted as cancelled), pass \
+         --cancel-col {col} [--cancel-values V1,V2] or set columns.cancel in cpm.toml",
+        col = s.column,
+        rows = s.rows,
+        value = s.value
+    )
 }
 
 /// Where `rejects.csv` goes when every row was rejected.
@@ -86,7 +130,15 @@ pub(super) fn today() -> Day {
 pub(super) fn analyse(input: &Path, args: &RunArgs, as_of: Option<Day>, rejects_to: Rejects<'_>) -> Result<Tables> {
     let config = config(args)?;
     match crate::pipeline::analyze(input, &config, &read_options(args), as_of, today()) {
-        Ok(analysis) => Ok(Tables::of(analysis, &config)),
+        Ok(analysis) => {
+            if let Some(line) = recognised_line(&analysis.ingest.recognised) {
+                eprintln!("{line}");
+            }
+            if let Some(s) = &analysis.ingest.suspect_cancel {
+                eprintln!("{}", suspect_cancel_warning(s));
+            }
+            Ok(Tables::of(analysis, &config))
+        }
         Err(Error::NoUsableRows(ingest)) => {
             if !ingest.rejected.is_empty() {
                 let mut by_reason = std::collections::BTreeMap::<&str, u64>::new();

@@ -11,6 +11,7 @@ pub mod args;
 mod common;
 pub mod forecast;
 mod generate;
+mod init;
 mod portfolio;
 
 use crate::error::Result;
@@ -30,5 +31,6 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Calibrate(args) => advice::calibrate(&args),
         Command::Whatif(args) => advice::whatif(&args),
         Command::Forecast(args) => forecast::forecast(&args),
+        Command::Init(args) => init::init(&args),
     }
 }

@@ -184,6 +184,17 @@ fn toml_text(value: &toml::Value) -> Option<String> {
     match value {
         toml::Value::String(s) => Some(s.clone()),
         toml::Value::Integer(i) => Some(i.to_string()),
+        // A list setting (`guest_ids = ["", "0"]`), as its text.
+        toml::Value::Array(items) => items
+            .iter()
+            .map(|v| match v {
+                toml::Value::String(s) => Some(s.clone()),
+                toml::Value::Integer(i) => Some(i.to_string()),
+                toml::Value::Boolean(b) => Some(b.to_string()),
+                _ => None,
+            })
+            .collect::<Option<Vec<String>>>()
+            .map(|values| crate::ingest::filter::list_text(&values)),
         // The shortest form that reads back as the same float: exact for
         // what a person typed (`0.14`, `69999.5`).
         toml::Value::Float(f) if f.is_finite() && !format!("{f}").contains('e') => Some(format!("{f}")),
@@ -278,6 +289,10 @@ impl Config {
         let text = |name: &str| match get(name) {
             Some(Value::Text(t)) => t,
             other => unreachable!("{name} is text: {other:?}"),
+        };
+        let list = |name: &str| match get(name) {
+            Some(Value::List(values)) => Some(values),
+            _ => None,
         };
         let fraction = |name: &str| match get(name) {
             Some(Value::Fraction(f)) => f,
@@ -382,7 +397,12 @@ impl Config {
                     .map(|tier| fraction(&format!("response_rates.{tier}"))),
             },
             source: None,
-            scope: scope::resolve(file, flags)?,
+            scope: Scope {
+                cancel: get("columns.cancel").map(|_| text("columns.cancel")),
+                cancel_values: list("columns.cancel_values").unwrap_or_default(),
+                guest_ids: list("columns.guest_ids"),
+                ..scope::resolve(file, flags)?
+            },
         })
     }
 }

@@ -97,6 +97,7 @@ pub(super) fn resolve(file: &ConfigFile, flags: &Overrides) -> Result<Scope> {
     Ok(Scope {
         by,
         filters: merge(filters),
+        ..Scope::default()
     })
 }
 

@@ -73,6 +73,9 @@ pub enum Kind {
     Fraction,
     /// Non-empty text (a column name).
     Text,
+    /// Values separated by commas, written like a CSV record (`""` is the
+    /// blank value), as `--where` takes them.
+    List,
     /// An IANA time zone name.
     TimeZone,
     /// `cpm` or `lifecycle`.
@@ -88,6 +91,8 @@ pub enum Value {
     Share(Share),
     Fraction(f64),
     Text(String),
+    /// Trimmed values, in the order given.
+    List(Vec<String>),
     TimeZone(Tz),
     Scheme(Scheme),
 }
@@ -102,6 +107,7 @@ impl Kind {
             Kind::Share => "a decimal from 0 to 1 with at most six decimals, e.g. 0.01".into(),
             Kind::Fraction => "a fraction from 0 to 1, e.g. 0.2".into(),
             Kind::Text => "a non-empty name".into(),
+            Kind::List => "values separated by commas, e.g. 1,キャンセル (\"\" for the blank value)".into(),
             Kind::TimeZone => "an IANA time zone name such as Asia/Tokyo".into(),
             Kind::Scheme => "cpm or lifecycle".into(),
         }
@@ -137,6 +143,9 @@ impl Kind {
             },
             Kind::Text if t.is_empty() => Err(bad()),
             Kind::Text => Ok(Value::Text(text.to_string())),
+            Kind::List => crate::ingest::filter::parse_values(text)
+                .map(Value::List)
+                .map_err(|e| format!("{}: {e}", bad())),
             Kind::TimeZone => t.parse::<Tz>().map(Value::TimeZone).map_err(|_| bad()),
             Kind::Scheme => match t {
                 "cpm" => Ok(Value::Scheme(Scheme::Cpm)),
@@ -157,6 +166,7 @@ impl Value {
             Value::Share(s) => s.to_string(),
             Value::Fraction(f) => f.to_string(),
             Value::Text(t) => t.clone(),
+            Value::List(values) => crate::ingest::filter::list_text(values),
             Value::TimeZone(tz) => tz.name().to_string(),
             Value::Scheme(s) => s.id().to_string(),
         }
@@ -224,6 +234,9 @@ impl Setting {
 
 const DAYS: &str = "days";
 
+/// What a cancel column holds for a cancelled line, in the exports seen.
+pub const DEFAULT_CANCEL_VALUES: &str = "1,true,yes,y,済,有,キャンセル,キャンセル済,取消,取消済,cancelled,canceled";
+
 /// The settings, in the order `rules.toml` lists them.
 pub static SETTINGS: &[Setting] = &[
     Setting {
@@ -275,6 +288,36 @@ pub static SETTINGS: &[Setting] = &[
         help: "Amount column name",
         ja: "金額の列",
         get: |c| Some(Value::Text(c.columns.amount.clone())),
+    },
+    Setting {
+        section: Section::Columns,
+        key: "cancel",
+        kind: Kind::Text,
+        default: None,
+        flag: Some("cancel-col"),
+        help: "Column that flags cancelled lines: rows with one of --cancel-values there are left out, counted as cancelled",
+        ja: "キャンセルの列",
+        get: |c| c.scope.cancel.clone().map(Value::Text),
+    },
+    Setting {
+        section: Section::Columns,
+        key: "cancel_values",
+        kind: Kind::List,
+        default: Some(DEFAULT_CANCEL_VALUES),
+        flag: Some("cancel-values"),
+        help: "Values of the cancel column that mark a line cancelled (compared trimmed, letter case ignored)",
+        ja: "キャンセルを表す値",
+        get: |c| Some(Value::List(c.scope.cancel_values.clone())),
+    },
+    Setting {
+        section: Section::Columns,
+        key: "guest_ids",
+        kind: Kind::List,
+        default: None,
+        flag: Some("guest-ids"),
+        help: "Customer ids of guest orders (\"\" for an empty id): left out, counted as guest_orders with their sales",
+        ja: "ゲスト注文の顧客 ID",
+        get: |c| c.scope.guest_ids.clone().map(Value::List),
     },
     Setting {
         section: Section::Cpm,

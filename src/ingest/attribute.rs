@@ -21,6 +21,12 @@ use super::filter::{Matcher, trim_value};
 pub struct Scope {
     pub by: Option<String>,
     pub filters: Vec<super::filter::Filter>,
+    /// The column flagging cancelled lines (`--cancel-col`).
+    pub cancel: Option<String>,
+    /// Its values that mark a line cancelled (`--cancel-values`).
+    pub cancel_values: Vec<String>,
+    /// Customer ids of guest orders (`--guest-ids`; `""`: an empty id).
+    pub guest_ids: Option<Vec<String>>,
 }
 
 /// Code of a blank cell (empty after trimming, or null).

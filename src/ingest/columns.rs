@@ -11,6 +11,9 @@ use super::text::{AMOUNT_EXPECTED, CellProblem, DATE_EXPECTED, YEARS, parse_amou
 use crate::dates::{Day, day_from_date};
 use crate::money::Money;
 
+/// What a customer id cell must be; guest orders have their own setting.
+const CUSTOMER_EXPECTED: &str = "a customer id (for guest orders without one, pass --guest-ids \"\")";
+
 /// A cell that could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BadCell {
@@ -39,9 +42,25 @@ pub fn find_column<'a>(names: &'a [String], wanted: &str) -> Option<&'a str> {
     }
 }
 
-/// The column name closest to `wanted` (by edit distance), for a hint.
+/// The column name closest to `wanted`, for a hint: the shortest name that
+/// contains what was typed with a short note added (`小計` → `小計(税込)`), else the nearest by edit
+/// distance.
 pub fn closest<'a>(names: &'a [String], wanted: &str) -> Option<&'a str> {
-    let wanted_l = wanted.to_lowercase();
+    let wanted_l = wanted.trim().to_lowercase();
+    let containing = names
+        .iter()
+        .filter(|n| {
+            // A note added to the name (`(税込)`, `_jpy`), not a whole
+            // header read as one column.
+            !wanted_l.is_empty()
+                && n.to_lowercase().contains(&wanted_l)
+                && n.chars().count() <= wanted_l.chars().count() + 8
+                && !n.contains([',', ';', '\t'])
+        })
+        .min_by_key(|n| n.chars().count());
+    if let Some(n) = containing {
+        return Some(n);
+    }
     names
         .iter()
         .map(|n| (edit_distance(&n.to_lowercase(), &wanted_l), n))
@@ -105,7 +124,7 @@ pub fn read_customers(column: Column, bad_cells: &mut Vec<BadCell>) -> PolarsRes
         group_ids(&ChunkedIds::new(&strings))
     };
     for &row in grouping.missing() {
-        bad_cells.push(bad(&column, row as usize, CellProblem::Empty, "a customer id"));
+        bad_cells.push(bad(&column, row as usize, CellProblem::Empty, CUSTOMER_EXPECTED));
     }
     // The distinct ids are copied: the column is freed here.
     Ok(grouping)
@@ -447,6 +466,12 @@ mod tests {
         assert_eq!(find_column(&names, "amt"), None);
         assert_eq!(closest(&names, "order_dat"), Some("order_date"));
         assert_eq!(closest(&names, "zzzzzzzz"), None);
+        // A name containing what was typed beats a nearer edit.
+        let ja: Vec<String> = ["受注番号", "数量", "単価", "小計(税込)", "小計(税込)合計"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(closest(&ja, "小計"), Some("小計(税込)"));
     }
 
     #[test]

@@ -64,18 +64,7 @@ impl Filter {
 
     /// `COLUMN=V1,V2`, as [`Filter::parse`] reads it.
     pub fn entry(&self) -> String {
-        let values: Vec<String> = self
-            .values
-            .iter()
-            .map(|v| {
-                if v.is_empty() || v.contains([',', '"']) {
-                    format!("\"{}\"", v.replace('"', "\"\""))
-                } else {
-                    v.clone()
-                }
-            })
-            .collect();
-        format!("{}={}", self.column, values.join(","))
+        format!("{}={}", self.column, list_text(&self.values))
     }
 }
 
@@ -92,8 +81,24 @@ pub fn merge(filters: impl IntoIterator<Item = Filter>) -> Vec<Filter> {
     out
 }
 
+/// A list of values written as [`parse_values`] reads it back: values
+/// that are blank or hold a comma or quote in quotes.
+pub fn list_text(values: &[String]) -> String {
+    let values: Vec<String> = values
+        .iter()
+        .map(|v| {
+            if v.is_empty() || v.contains([',', '"']) {
+                format!("\"{}\"", v.replace('"', "\"\""))
+            } else {
+                v.clone()
+            }
+        })
+        .collect();
+    values.join(",")
+}
+
 /// The values of a list written like a CSV record (see the module notes).
-fn parse_values(list: &str) -> Result<Vec<String>, String> {
+pub fn parse_values(list: &str) -> Result<Vec<String>, String> {
     let mut values = Vec::new();
     let mut chars = list.chars().peekable();
     loop {

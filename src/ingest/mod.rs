@@ -4,8 +4,11 @@
 pub mod attribute;
 pub mod columns;
 pub mod csv;
+pub mod exclude;
 pub mod filter;
 pub mod intern;
+pub mod recognise;
+pub mod survey;
 pub mod text;
 
 use std::path::{Path, PathBuf};
@@ -17,6 +20,7 @@ use self::attribute::{Attribute, Scope};
 use self::columns::{BadCell, closest, find_column, read_amounts, read_customers, read_days};
 use self::csv::{CsvFrame, Encoding};
 use self::intern::Grouping;
+use self::recognise::{Pick, Role};
 use self::text::CellProblem;
 use crate::config::Columns;
 use crate::dates::Day;
@@ -150,6 +154,14 @@ pub struct IngestReport {
     pub excluded_by_filter: u64,
     /// Those filters, as written on the command line.
     pub filters: Vec<String>,
+    /// Lines flagged in the cancel column (`--cancel-col`), left out.
+    pub cancelled: exclude::Counted,
+    /// Guest orders (`--guest-ids`), left out.
+    pub guest_orders: exclude::Counted,
+    /// Without `--cancel-col`: a column that looks like a cancel flag.
+    pub suspect_cancel: Option<exclude::SuspectCancel>,
+    /// Columns taken by their usual names, the default ones being absent.
+    pub recognised: Vec<(Role, String)>,
 }
 
 impl IngestReport {
@@ -165,6 +177,10 @@ impl IngestReport {
             layout: None,
             excluded_by_filter: 0,
             filters: Vec::new(),
+            cancelled: exclude::Counted::default(),
+            guest_orders: exclude::Counted::default(),
+            suspect_cancel: None,
+            recognised: Vec::new(),
         }
     }
 }
@@ -304,6 +320,21 @@ fn open(path: &Path, columns: &Columns, options: &ReadOptions, scope: &Scope) ->
     }
 }
 
+/// Two columns equally likely for a role: the user names one.
+fn ambiguous(path: &Path, what: &str, role: Role, found: &[&str]) -> Error {
+    let setting = crate::config::settings::find(role.setting());
+    let flag = setting.and_then(|s| s.flag).unwrap_or_default();
+    let list: Vec<String> = found.iter().map(|n| format!("'{n}'")).collect();
+    Error::input(
+        path,
+        format!(
+            "the {what} column is not named and {} are equally likely; name it with --{flag} or {} in cpm.toml",
+            list.join(" and "),
+            role.setting()
+        ),
+    )
+}
+
 /// Every sum the engine makes (a customer's day, total, a segment's sales)
 /// is at most the sum of all amounts' sizes; past `i64` millionths it would
 /// overflow, so such a file is refused rather than summed wrongly.
@@ -425,9 +456,21 @@ fn read_source(
             }))
         })
     };
-    let customer_name = lookup(&columns.customer, "customer")?;
-    let date_name = lookup(&columns.date, "date")?;
-    let amount_name = lookup(&columns.amount, "amount")?;
+    let mut recognised = Vec::new();
+    let mut by_role = |wanted: &str, what: &'static str, role: Role| -> Result<String> {
+        match recognise::pick(&names, wanted, Some(role)) {
+            Pick::Named(n) => Ok(n.to_string()),
+            Pick::Recognised(n) => {
+                recognised.push((role, n.to_string()));
+                Ok(n.to_string())
+            }
+            Pick::Ambiguous(found) => Err(ambiguous(path, what, role, &found)),
+            Pick::Missing => lookup(wanted, what),
+        }
+    };
+    let customer_name = by_role(&columns.customer, "customer", Role::Customer)?;
+    let date_name = by_role(&columns.date, "date", Role::Date)?;
+    let amount_name = by_role(&columns.amount, "amount", Role::Amount)?;
     let by_name = scope.by.as_deref().map(|b| lookup(b, "--by")).transpose()?;
     let filter_names = scope
         .filters
@@ -440,6 +483,19 @@ fn read_source(
     }
     let (filter_keep, mut attribute) =
         attribute::read_scope(path, &mut source, scope, by_name.as_deref(), &filter_names)?;
+    let cancel_name = scope.cancel.as_deref().map(|c| lookup(c, "--cancel-col")).transpose()?;
+    let flags = exclude::read_exclusions(path, &mut source, scope, cancel_name.as_deref(), &customer_name)?;
+    let suspect_cancel = match cancel_name {
+        Some(_) => None,
+        None => {
+            let others: Vec<String> = names
+                .iter()
+                .filter(|n| ![&customer_name, &date_name, &amount_name].contains(n))
+                .cloned()
+                .collect();
+            exclude::suspect_cancel(path, &mut source, &others)?
+        }
+    };
 
     // One column at a time: each column's frame is dropped once parsed.
     let polars_err = |e: PolarsError| Error::input(path, e.to_string());
@@ -483,9 +539,22 @@ fn read_source(
         layout,
         excluded_by_filter: 0,
         filters: scope.filters.iter().map(|f| f.describe()).collect(),
+        cancelled: exclude::Counted::default(),
+        guest_orders: exclude::Counted::default(),
+        suspect_cancel,
+        recognised,
     };
     if let Some(keep) = &filter_keep {
         report.excluded_by_filter = keep.iter().filter(|&&k| !k).count() as u64;
+    }
+    let filter_keep = exclude::apply(
+        filter_keep,
+        flags.as_deref(),
+        &amount,
+        &mut report.cancelled,
+        &mut report.guest_orders,
+    );
+    if let Some(keep) = &filter_keep {
         bad_cells.retain(|c| keep[c.row]);
     }
     let finish = |mut orders: Orders, report, keep: Option<Vec<bool>>, mut attribute: Option<Attribute>| {
@@ -520,9 +589,9 @@ fn read_source(
 
     // The first bad value in file order; within a row, in column order.
     let order_of = |c: &BadCell| {
-        [&columns.customer, &columns.date, &columns.amount]
+        [&customer_name, &date_name, &amount_name]
             .iter()
-            .position(|n| find_column(&names, n) == Some(c.column.as_str()))
+            .position(|n| n.as_str() == c.column.as_str())
             .unwrap_or(3)
     };
     bad_cells.sort_by_key(|c| (c.row, order_of(c)));

@@ -45,6 +45,21 @@ pub fn facts(q: &DataQuality, lang: Lang) -> Vec<(String, String)> {
             n(q.excluded_by_filter),
         ));
     }
+    for (counted, ja, en) in [
+        (q.cancelled, "キャンセル行(除外)", "Cancelled lines (excluded)"),
+        (q.guest_orders, "ゲスト注文(除外)", "Guest orders (excluded)"),
+    ] {
+        if counted.rows > 0 {
+            let total = thousands(round_units(counted.total));
+            let value = lang
+                .pick(
+                    &format!("{}(金額 {total})", n(counted.rows)),
+                    &format!("{} (amount {total})", n(counted.rows)),
+                )
+                .to_string();
+            out.push((l(ja, en), value));
+        }
+    }
     out.extend([
         (l("返品・キャンセル行", "Return rows"), n(q.return_rows)),
         (

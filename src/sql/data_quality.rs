@@ -12,13 +12,18 @@ pub fn table(ctx: &Ctx) -> String {
     let d = ctx.d;
     let s = d.string_type();
     let used = "r.d <= k.last_snap";
-    let metrics: [(&str, String); 19] = [
+    let metrics: [(&str, String); 23] = [
         ("rows_read", "CAST(rows_read AS {s})".into()),
         ("rows_used", "CAST(rows_used AS {s})".into()),
         ("rows_rejected", "'0'".into()),
         ("rows_after_as_of", "CAST(rows_read - rows_used AS {s})".into()),
         // No --where in the SQL yet: nothing is left out by a filter.
         ("excluded_by_filter", "'0'".into()),
+        // No cancel column nor guest ids in the SQL yet.
+        ("cancelled", "'0'".into()),
+        ("cancelled_total", "'0'".into()),
+        ("guest_orders", "'0'".into()),
+        ("guest_orders_total", "'0'".into()),
         ("rows_after_today", "CAST(rows_after_today AS {s})".into()),
         ("return_rows", "CAST(return_rows AS {s})".into()),
         ("returns_total", "CAST(returns_total AS {s})".into()),

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::dates::Day;
+pub use crate::ingest::exclude::Counted;
 use crate::pipeline::Analysis;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -22,6 +23,10 @@ pub struct DataQuality {
     pub excluded_by_filter: u64,
     /// The filters, as written on the command line (empty without).
     pub filters: Vec<String>,
+    /// Lines flagged cancelled (`--cancel-col`), left out, with their amount.
+    pub cancelled: Counted,
+    /// Guest orders (`--guest-ids`), left out, with their sales.
+    pub guest_orders: Counted,
     /// Rows dated after the day of the run (test orders, typos): used
     /// unless after the as-of date, but worth a look.
     pub rows_after_today: u64,
@@ -63,6 +68,8 @@ impl DataQuality {
             rows_excluded: a.rows.rows_after_cutoff,
             excluded_by_filter: a.ingest.excluded_by_filter,
             filters: a.ingest.filters.clone(),
+            cancelled: a.ingest.cancelled,
+            guest_orders: a.ingest.guest_orders,
             rows_after_today: a.rows_after_today,
             return_rows: a.rows.return_rows,
             returns_total: a.rows.returns_total,
@@ -92,6 +99,12 @@ impl DataQuality {
     /// `rows read = used + rejected + excluded` (after the as-of date or by
     /// a filter): holds for every run.
     pub fn balances(&self) -> bool {
-        self.rows_read == self.rows_used + self.rows_rejected + self.rows_excluded + self.excluded_by_filter
+        self.rows_read
+            == self.rows_used
+                + self.rows_rejected
+                + self.rows_excluded
+                + self.excluded_by_filter
+                + self.cancelled.rows
+                + self.guest_orders.rows
     }
 }

@@ -24,6 +24,7 @@ use crate::ids::CustomerIds;
 use crate::ingest::RejectedRow;
 use crate::ingest::text::CellProblem;
 use crate::money::{Money, parse_micros};
+use crate::tables::data_quality::Counted;
 
 /// Reads the tables folder `dir` (as `cpm tables` writes it).
 pub fn read(dir: &Path) -> Result<Tables> {
@@ -497,6 +498,15 @@ fn read_quality(dir: &Path, rejects: &[RejectedRow]) -> Result<DataQuality> {
         let (r, v) = get(key)?;
         parse_iso_day(v).ok_or_else(|| t.bad(r, 1, "not a date", "a date YYYY-MM-DD"))
     };
+    let counted = |key: &str| -> Result<Counted> {
+        if !values.contains_key(key) {
+            return Ok(Counted::default());
+        }
+        Ok(Counted {
+            rows: count(key)?,
+            total: micros(&format!("{key}_total"))?,
+        })
+    };
     let mut rejected_by_reason = BTreeMap::new();
     let mut rejected_by_column = BTreeMap::new();
     for r in rejects {
@@ -526,6 +536,9 @@ fn read_quality(dir: &Path, rejects: &[RejectedRow]) -> Result<DataQuality> {
             0
         },
         filters: Vec::new(),
+        // Folders written before cancel columns and guest ids have none.
+        cancelled: counted("cancelled")?,
+        guest_orders: counted("guest_orders")?,
         rows_after_today: count("rows_after_today")?,
         return_rows: count("return_rows")?,
         returns_total: micros("returns_total")?,
@@ -553,7 +566,7 @@ fn read_quality(dir: &Path, rejects: &[RejectedRow]) -> Result<DataQuality> {
     if !quality.balances() {
         return Err(Error::input(
             &t.path,
-            "rows_read is not rows_used + rows_rejected + rows_after_as_of + excluded_by_filter",
+            "rows_read is not rows_used + rows_rejected + rows_after_as_of + excluded_by_filter + cancelled + guest_orders",
         ));
     }
     Ok(quality)

@@ -270,6 +270,10 @@ pub fn data_quality_csv(q: &DataQuality) -> String {
     }
     put("rows_after_as_of", q.rows_excluded.to_string());
     put("excluded_by_filter", q.excluded_by_filter.to_string());
+    put("cancelled", q.cancelled.rows.to_string());
+    put("cancelled_total", format_micros(q.cancelled.total));
+    put("guest_orders", q.guest_orders.rows.to_string());
+    put("guest_orders_total", format_micros(q.guest_orders.total));
     put("rows_after_today", q.rows_after_today.to_string());
     put("return_rows", q.return_rows.to_string());
     put("returns_total", format_micros(q.returns_total));

@@ -97,7 +97,7 @@ fn strict_mode_stops_at_the_first_bad_row() {
         .clone();
     assert_eq!(
         String::from_utf8(out.stderr).unwrap(),
-        "error: messy.csv: line 6, column '会員ID': empty value (value: \"\"; expected a customer id)\n"
+        "error: messy.csv: line 6, column '会員ID': empty value (value: \"\"; expected a customer id (for guest orders without one, pass --guest-ids \"\"))\n"
     );
     assert!(!dir.path().join("out").exists());
 }
@@ -149,6 +149,10 @@ fn lenient_mode_counts_everything_and_writes_the_rejects() {
              rows_rejected_repeated_header,1\n\
              rows_after_as_of,1\n\
              excluded_by_filter,0\n\
+             cancelled,0\n\
+             cancelled_total,0\n\
+             guest_orders,0\n\
+             guest_orders_total,0\n\
              rows_after_today,1\n\
              return_rows,1\n\
              returns_total,-300\n\

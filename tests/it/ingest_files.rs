@@ -424,12 +424,12 @@ fn strict_errors_name_file_line_column_value_and_expectation() {
         (
             ",2024-03-05,5",
             "column 'customer_id': empty value (value: \"\"",
-            "a customer id",
+            "a customer id (for guest orders without one, pass --guest-ids \"\")",
         ),
         (
             "\"　\",2024-03-05,5",
             "column 'customer_id': empty value (value: \"\\u{3000}\"",
-            "a customer id",
+            "a customer id (for guest orders without one, pass --guest-ids \"\")",
         ),
     ];
     for (bad_row, middle, expected) in cases {

@@ -11,6 +11,7 @@ mod cli;
 mod common;
 mod data_quality;
 mod errors;
+mod exports;
 mod forecast;
 mod forecast_report;
 mod frames;

@@ -39,9 +39,8 @@ pub(super) fn find_header(text: &[u8], delimiter: Option<u8>, wanted: &[&str]) -
         if fields.iter().all(|f| f.chars().all(is_blank_char)) {
             continue;
         }
-        let matched = wanted
-            .iter()
-            .filter(|w| crate::ingest::columns::find_column(&fields, w).is_some())
+        let matched = (0..wanted.len())
+            .filter(|&i| crate::ingest::recognise::pick_wanted(&fields, wanted, i).is_in_header())
             .count();
         candidates.push((start, line, delim, fields, matched));
         if matched == wanted.len() {

@@ -229,18 +229,23 @@ fn parse_records(path: &Path, to_parse: &[u8], header: &Header, wanted: &[&str],
 /// the whole parse, and `None` has the file read as text instead.
 fn parse_fast(to_parse: &[u8], delimiter: u8, fields: &[String], wanted: &[&str]) -> Option<DataFrame> {
     let name = |w: &str| crate::ingest::columns::find_column(fields, w).map(str::to_string);
+    let role = |i: usize| {
+        crate::ingest::recognise::pick_wanted(fields, wanted, i)
+            .name()
+            .map(str::to_string)
+    };
     // Polars infers the date pattern from the first value (and would read
     // `05/03/2024` day-first, a form cpm refuses): take the fast path only
     // when that value is `YYYY-MM-DD`.
     let first_row = split_record(&to_parse[split_record(to_parse, delimiter).1..], delimiter).0;
     let position = |n: &str| fields.iter().position(|f| f == n);
-    let iso_first = name(wanted[1])
+    let iso_first = role(1)
         .and_then(|d| position(&d))
         .and_then(|i| first_row.get(i))
         .is_some_and(|v| is_iso_date(v));
     // Columns wanted as text besides the three (`--by`, `--where`).
     let as_text = |c: &String| wanted[3..].iter().any(|w| name(w).as_ref() == Some(c));
-    match (name(wanted[1]), name(wanted[2])) {
+    match (role(1), role(2)) {
         (Some(date), Some(amount)) if iso_first && !as_text(&date) && !as_text(&amount) => {
             parse_typed(to_parse, delimiter, &date, &amount)
                 .ok()

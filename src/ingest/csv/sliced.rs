@@ -66,8 +66,12 @@ fn read_in(
         return Ok(None);
     };
     let delimiter = header.delimiter;
-    let name = |w: &str| super::super::columns::find_column(&fields, w).map(str::to_string);
-    let (Some(date), Some(amount)) = (name(wanted[1]), name(wanted[2])) else {
+    let role = |i: usize| {
+        super::super::recognise::pick_wanted(&fields, wanted, i)
+            .name()
+            .map(str::to_string)
+    };
+    let (Some(date), Some(amount)) = (role(1), role(2)) else {
         return Ok(None);
     };
     // The same test as the general path: polars infers the date pattern from
