@@ -248,7 +248,7 @@ impl DayFacts {
 }
 
 /// Analyses rows as read.
-pub fn analyze_rows(
+pub(crate) fn analyze_rows(
     rows: Rows,
     ingest: IngestReport,
     config: &Config,

@@ -17,34 +17,33 @@ use indicatif::{ProgressBar, ProgressStyle};
 static ON: AtomicBool = AtomicBool::new(false);
 
 /// Rows between two reports from a work loop.
-pub const STEP: usize = 1 << 16;
+pub(crate) const STEP: usize = 1 << 16;
 
 /// Shows progress from now on (the binary calls this when stderr is a terminal).
-pub fn enable() {
+pub(crate) fn enable() {
     ON.store(true, Ordering::Relaxed);
 }
 
-pub fn is_enabled() -> bool {
+pub(crate) fn is_enabled() -> bool {
     ON.load(Ordering::Relaxed)
 }
 
 /// What a stage counts.
 #[derive(Clone, Copy)]
-pub enum Unit {
+pub(crate) enum Unit {
     Rows,
-    Bytes,
     Customers,
 }
 
 /// One stage on the screen while it runs; dropping it ends the stage.
-pub struct Stage {
+pub(crate) struct Stage {
     bar: ProgressBar,
     name: String,
     started: Instant,
 }
 
 /// A stage whose size is not known: a spinner with the time elapsed.
-pub fn spinner(name: impl Into<String>) -> Stage {
+pub(crate) fn spinner(name: impl Into<String>) -> Stage {
     let name = name.into();
     let bar = if is_enabled() {
         let bar = ProgressBar::new_spinner();
@@ -63,13 +62,12 @@ pub fn spinner(name: impl Into<String>) -> Stage {
 }
 
 /// A stage of `total` units: a bar with counts, rate and ETA.
-pub fn counted(name: impl Into<String>, total: u64, unit: Unit) -> Stage {
+pub(crate) fn counted(name: impl Into<String>, total: u64, unit: Unit) -> Stage {
     let name = name.into();
     let bar = if is_enabled() {
         let counts = match unit {
             Unit::Rows => "{human_pos}/{human_len} rows ({per_sec})",
             Unit::Customers => "{human_pos}/{human_len} customers ({per_sec})",
-            Unit::Bytes => "{bytes}/{total_bytes} ({bytes_per_sec})",
         };
         let template = format!("{{msg}} [{{bar:30}}] {counts}, ETA {{eta}}");
         let bar = ProgressBar::new(total);
@@ -93,12 +91,12 @@ pub fn counted(name: impl Into<String>, total: u64, unit: Unit) -> Stage {
 
 impl Stage {
     /// `n` more units done.
-    pub fn inc(&self, n: u64) {
+    pub(crate) fn inc(&self, n: u64) {
         self.bar.inc(n);
     }
 
     /// A counting handle for worker threads.
-    pub fn counter(&self) -> Counter {
+    pub(crate) fn counter(&self) -> Counter {
         Counter(self.bar.clone())
     }
 }
@@ -116,10 +114,10 @@ impl Drop for Stage {
 
 /// Counts units done from any thread.
 #[derive(Clone)]
-pub struct Counter(ProgressBar);
+pub(crate) struct Counter(ProgressBar);
 
 impl Counter {
-    pub fn inc(&self, n: u64) {
+    pub(crate) fn inc(&self, n: u64) {
         self.0.inc(n);
     }
 }

@@ -38,18 +38,18 @@ use crate::text::format::{pad_left, pad_right, percent, thousands};
 use crate::text::lang::Lang;
 
 /// Windows of the second-purchase table (days).
-pub const SECOND_PURCHASE_WINDOWS: [i32; 5] = [30, 60, 90, 120, 180];
+pub(crate) const SECOND_PURCHASE_WINDOWS: [i32; 5] = [30, 60, 90, 120, 180];
 /// Silences of the comeback table (days).
-pub const SILENCES: [i32; 6] = [90, 120, 180, 240, 365, 540];
+pub(crate) const SILENCES: [i32; 6] = [90, 120, 180, 240, 365, 540];
 /// Follow-up a purchase day needs for its gap (or a first purchase for its
 /// second-purchase window) to count.
-pub const FOLLOW_UP_DAYS: i32 = 365;
+pub(crate) const FOLLOW_UP_DAYS: i32 = 365;
 /// The churn line: fewer than this share of comebacks come later.
-pub const CHURN_TAIL: f64 = 0.05;
+pub(crate) const CHURN_TAIL: f64 = 0.05;
 /// The percentile of long-tenure customers' totals suggested as `loyal_amount`.
-pub const LOYAL_PERCENTILE: u32 = 80;
+pub(crate) const LOYAL_PERCENTILE: u32 = 80;
 /// Fewer observations than this and a statistic is not used for a suggestion.
-pub const MIN_OBSERVATIONS: usize = 30;
+pub(crate) const MIN_OBSERVATIONS: usize = 30;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct WindowShare {
@@ -370,7 +370,7 @@ impl Calibration {
     }
 
     /// The evidence and suggestions as a short table for the terminal.
-    pub fn text(&self, current: &Config, lang: Lang) -> String {
+    pub(crate) fn text(&self, current: &Config, lang: Lang) -> String {
         let l = |ja: &'static str, en: &'static str| lang.pick(ja, en);
         let mut out = String::new();
         let _ = writeln!(

@@ -17,7 +17,7 @@ fn yen(m: crate::money::Money) -> String {
 
 impl Calibration {
     /// One sentence per threshold, with its evidence, in `lang`.
-    pub fn advice(&self, current: &Config, lang: Lang) -> Vec<String> {
+    pub(crate) fn advice(&self, current: &Config, lang: Lang) -> Vec<String> {
         let ja = lang == Lang::Ja;
         let suggested = self.suggested(current);
         let cycle = self.median_cycle.map(|c| format!("{c:.0}"));
@@ -112,7 +112,7 @@ impl Calibration {
 
 /// What adopting the suggestion would change, from the what-if of the
 /// current and the suggested rules, and the warning that goes with it.
-pub fn impact(w: &WhatIf, lang: Lang) -> String {
+pub(crate) fn impact(w: &WhatIf, lang: Lang) -> String {
     let ja = lang == Lang::Ja;
     let moved = w.moved();
     let all: u64 = w.moves.iter().flatten().sum();

@@ -157,7 +157,7 @@ fn headline(p: &Portfolio, config: &Config) -> Vec<(&'static str, &'static str, 
 }
 
 /// Compares two analyses of the same orders at the same as-of date.
-pub fn compare(before: &Analysis, before_config: &Config, after: &Analysis, after_config: &Config) -> WhatIf {
+pub(crate) fn compare(before: &Analysis, before_config: &Config, after: &Analysis, after_config: &Config) -> WhatIf {
     let (a, b) = (&before.portfolio, &after.portfolio);
     let mut after_segment = vec![usize::MAX; b.ids.len()];
     for c in &b.customers {
@@ -225,7 +225,7 @@ pub fn run(
 }
 
 impl WhatIf {
-    pub fn moved(&self) -> u64 {
+    pub(crate) fn moved(&self) -> u64 {
         self.moves
             .iter()
             .enumerate()
@@ -236,7 +236,7 @@ impl WhatIf {
     }
 
     /// `from_segment,to_segment,customers`: every non-zero cell.
-    pub fn csv(&self) -> String {
+    pub(crate) fn csv(&self) -> String {
         let mut out = String::from("from_segment,to_segment,customers\n");
         for (i, row) in self.moves.iter().enumerate() {
             for (j, &n) in row.iter().enumerate() {

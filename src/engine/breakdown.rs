@@ -18,10 +18,10 @@ use crate::ingest::attribute::{Attribute, BLANK};
 use crate::money::Money;
 
 /// The group of a customer whose first-day purchase rows are all blank.
-pub const NONE_GROUP: &str = "(none)";
+pub(crate) const NONE_GROUP: &str = "(none)";
 
 /// Marks a customer with no purchase on or before the cutoff (no group).
-pub const NO_GROUP: u32 = u32::MAX;
+pub(crate) const NO_GROUP: u32 = u32::MAX;
 
 /// A run split by one attribute.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,7 +58,7 @@ impl Breakdown {
 ///
 /// `customer`, `day` and `amount` are the order rows; `attribute.codes` is
 /// aligned with them and numbered in byte order of the values.
-pub fn customer_groups(
+pub(crate) fn customer_groups(
     customers: usize,
     customer: &[u32],
     day: &[Day],
@@ -132,7 +132,7 @@ pub fn customer_groups(
 }
 
 /// Most memory the groups' portfolios may take (see [`memory_estimate`]).
-pub const MAX_MEMORY: u64 = 4 << 30;
+pub(crate) const MAX_MEMORY: u64 = 4 << 30;
 
 /// Bytes the portfolios of `groups` groups take at most, over `months`
 /// month-ends and `segments` segments: per month, a transition matrix
@@ -140,7 +140,7 @@ pub const MAX_MEMORY: u64 = 4 << 30;
 /// and the cohort ladder (14 × segments), 8 bytes each, plus the vectors'
 /// headers (a small-group estimate: most groups of a wide column are small,
 /// and their ladders and cohorts fewer).
-pub fn memory_estimate(groups: usize, months: usize, segments: usize) -> u64 {
+pub(crate) fn memory_estimate(groups: usize, months: usize, segments: usize) -> u64 {
     let per_month = ((segments + 1) * segments + 3 * segments + 14 * segments) * 8 + (segments + 4) * 24;
     groups as u64 * months as u64 * per_month as u64
 }
@@ -243,7 +243,7 @@ fn grouped(walk: &Walk<'_>, group_of: &[u32], n_groups: usize) -> (Part, Vec<Por
 /// add up to the run without `--by`.
 ///
 /// [`snapshots::compute`]: crate::engine::snapshots::compute
-pub fn compute_grouped(
+pub(crate) fn compute_grouped(
     mut tl: Timelines,
     rules: SchemeRules<'_>,
     snapshots: &[Day],

@@ -5,7 +5,7 @@ use crate::dates::{Day, MonthIndex, last_day_of_month, month_of};
 use crate::engine::portfolio::CohortConversion;
 
 /// Counts cohort sizes and conversions as customers stream past.
-pub struct CohortCounter {
+pub(crate) struct CohortCounter {
     first_month: MonthIndex,
     toddler_days: i32,
     size: Vec<u64>,
@@ -13,7 +13,7 @@ pub struct CohortCounter {
 }
 
 impl CohortCounter {
-    pub fn new(first_month: MonthIndex, months: usize, toddler_days: i32) -> Self {
+    pub(crate) fn new(first_month: MonthIndex, months: usize, toddler_days: i32) -> Self {
         CohortCounter {
             first_month,
             toddler_days,
@@ -22,7 +22,7 @@ impl CohortCounter {
         }
     }
 
-    pub fn merge(&mut self, other: &CohortCounter) {
+    pub(crate) fn merge(&mut self, other: &CohortCounter) {
         self.size.iter_mut().zip(&other.size).for_each(|(a, b)| *a += b);
         self.converted
             .iter_mut()
@@ -32,7 +32,7 @@ impl CohortCounter {
 
     /// A customer with first purchase day `first` and, if any, second
     /// purchase day `second` (both on or before the as-of date).
-    pub fn add(&mut self, first: Day, second: Option<Day>) {
+    pub(crate) fn add(&mut self, first: Day, second: Option<Day>) {
         let m = (month_of(first) - self.first_month) as usize;
         self.size[m] += 1;
         if second.is_some_and(|s| s - first >= 1 && s - first < self.toddler_days) {
@@ -42,7 +42,7 @@ impl CohortCounter {
 
     /// Every month with at least one new customer, oldest first. A cohort is
     /// matured once its last member's window has closed by `as_of`.
-    pub fn finish(self, as_of: Day) -> Vec<CohortConversion> {
+    pub(crate) fn finish(self, as_of: Day) -> Vec<CohortConversion> {
         (0..self.size.len())
             .filter(|&m| self.size[m] > 0)
             .map(|m| {

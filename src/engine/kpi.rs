@@ -17,7 +17,7 @@ pub enum Kpis {
 
 impl Kpis {
     /// The CPM scheme's figures, if the run is CPM.
-    pub fn cpm(&self) -> Option<&CpmKpis> {
+    pub(crate) fn cpm(&self) -> Option<&CpmKpis> {
         match self {
             Kpis::Cpm(k) => Some(k),
             Kpis::Lifecycle(_) => None,
@@ -25,24 +25,16 @@ impl Kpis {
     }
 
     /// The lifecycle scheme's figures, if the run is lifecycle.
-    pub fn lifecycle(&self) -> Option<&LifecycleKpis> {
+    pub(crate) fn lifecycle(&self) -> Option<&LifecycleKpis> {
         match self {
             Kpis::Lifecycle(k) => Some(k),
             Kpis::Cpm(_) => None,
         }
     }
-
-    /// The latest cohort whose 初回→よちよち window has closed (either scheme).
-    pub fn conversion(&self) -> Option<&CohortConversion> {
-        match self {
-            Kpis::Cpm(k) => k.conversion.as_ref(),
-            Kpis::Lifecycle(k) => k.conversion.as_ref(),
-        }
-    }
 }
 
 /// The KPIs at snapshot `t` under the scheme of `rules` (the portfolio's).
-pub fn at(p: &Portfolio, t: usize, rules: SchemeRules<'_>, toddler_days: i32) -> Kpis {
+pub(crate) fn at(p: &Portfolio, t: usize, rules: SchemeRules<'_>, toddler_days: i32) -> Kpis {
     match rules {
         SchemeRules::Cpm(_) => Kpis::Cpm(cpm_at(p, t, toddler_days)),
         SchemeRules::Lifecycle(_) => Kpis::Lifecycle(lifecycle_at(p, t, toddler_days)),
@@ -100,7 +92,7 @@ fn newly_lapsed_loyal(p: &Portfolio, t: usize) -> Option<u64> {
 }
 
 /// Cohorts matured by `day`, newest first.
-pub fn matured_by(p: &Portfolio, day: Day, toddler_days: i32) -> impl Iterator<Item = &CohortConversion> {
+pub(crate) fn matured_by(p: &Portfolio, day: Day, toddler_days: i32) -> impl Iterator<Item = &CohortConversion> {
     p.conversion
         .iter()
         .rev()
@@ -115,7 +107,7 @@ fn matured_at(p: &Portfolio, t: usize, toddler_days: i32) -> impl Iterator<Item 
     })
 }
 
-pub fn cpm_at(p: &Portfolio, t: usize, toddler_days: i32) -> CpmKpis {
+pub(crate) fn cpm_at(p: &Portfolio, t: usize, toddler_days: i32) -> CpmKpis {
     let prev = t.checked_sub(1);
     let mut matured = matured_at(p, t, toddler_days);
     let conversion = matured.next();
@@ -158,7 +150,7 @@ pub struct LifecycleKpis {
 
 impl LifecycleKpis {
     /// 継続系 / all customers.
-    pub fn engaged_share(&self) -> f64 {
+    pub(crate) fn engaged_share(&self) -> f64 {
         if self.customers == 0 {
             0.0
         } else {
@@ -166,7 +158,7 @@ impl LifecycleKpis {
         }
     }
 
-    pub fn engaged_share_prev(&self, p: &Portfolio) -> Option<f64> {
+    pub(crate) fn engaged_share_prev(&self, p: &Portfolio) -> Option<f64> {
         let prev = self.t.checked_sub(1)?;
         let all: u64 = p.counts[prev].iter().sum();
         Some(if all == 0 {
@@ -182,7 +174,7 @@ fn engaged(p: &Portfolio, t: usize) -> u64 {
 }
 
 /// Moves into 復活 between `t-1` and `t` (from any other state or `new`).
-pub fn winbacks(p: &Portfolio, t: usize) -> Option<u64> {
+pub(crate) fn winbacks(p: &Portfolio, t: usize) -> Option<u64> {
     let m = p.transitions.get(t.checked_sub(1)?)?;
     Some(
         (0..m.cells.len())
@@ -192,7 +184,7 @@ pub fn winbacks(p: &Portfolio, t: usize) -> Option<u64> {
     )
 }
 
-pub fn lifecycle_at(p: &Portfolio, t: usize, toddler_days: i32) -> LifecycleKpis {
+pub(crate) fn lifecycle_at(p: &Portfolio, t: usize, toddler_days: i32) -> LifecycleKpis {
     let prev = t.checked_sub(1);
     let conversion = matured_at(p, t, toddler_days).next();
     LifecycleKpis {

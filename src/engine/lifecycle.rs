@@ -14,15 +14,15 @@ use crate::engine::segments::{Classifier, Facts, SegmentLabel};
 use crate::money::Money;
 
 /// Index of each state in [`LIFECYCLE_LABELS`].
-pub const DORMANT: usize = 0;
-pub const VIP: usize = 1;
-pub const AT_RISK: usize = 2;
-pub const WINBACK: usize = 3;
-pub const NEWCOMER: usize = 4;
-pub const ACTIVE: usize = 5;
+pub(crate) const DORMANT: usize = 0;
+pub(crate) const VIP: usize = 1;
+pub(crate) const AT_RISK: usize = 2;
+pub(crate) const WINBACK: usize = 3;
+pub(crate) const NEWCOMER: usize = 4;
+pub(crate) const ACTIVE: usize = 5;
 
 /// The six states in canonical order (spec section 8).
-pub const LIFECYCLE_LABELS: [SegmentLabel; 6] = [
+pub(crate) const LIFECYCLE_LABELS: [SegmentLabel; 6] = [
     SegmentLabel {
         id: "dormant",
         ja: "休眠",
@@ -64,23 +64,24 @@ pub struct Share {
 }
 
 impl Share {
-    pub const ONE: u32 = 1_000_000;
+    pub(crate) const ONE: u32 = 1_000_000;
 
-    pub fn from_millionths(millionths: u32) -> Option<Share> {
+    pub(crate) fn from_millionths(millionths: u32) -> Option<Share> {
         (millionths <= Share::ONE).then_some(Share { millionths })
     }
 
-    pub fn millionths(self) -> u32 {
+    #[cfg(test)]
+    pub(crate) fn millionths(self) -> u32 {
         self.millionths
     }
 
-    pub fn is_zero(self) -> bool {
+    pub(crate) fn is_zero(self) -> bool {
         self.millionths == 0
     }
 
     /// Parses a decimal from 0 to 1 with at most six decimals (`0.01`,
     /// `.5`, `1`). Anything else is `None`.
-    pub fn parse(text: &str) -> Option<Share> {
+    pub(crate) fn parse(text: &str) -> Option<Share> {
         let text = text.trim();
         let (int_part, frac_part) = text.split_once('.').unwrap_or((text, ""));
         if (int_part.is_empty() && frac_part.is_empty()) || frac_part.len() > 6 {
@@ -102,7 +103,8 @@ impl Share {
 
     /// A float as written in a TOML file: its shortest decimal form, parsed
     /// exactly (`0.01` is 10,000 millionths).
-    pub fn from_f64(value: f64) -> Option<Share> {
+    #[cfg(test)]
+    pub(crate) fn from_f64(value: f64) -> Option<Share> {
         if !value.is_finite() {
             return None;
         }
@@ -114,7 +116,7 @@ impl Share {
     }
 
     /// As a percentage: `1%`, `14%`, `0.5%`, `33.3333%`.
-    pub fn percent_text(self) -> String {
+    pub(crate) fn percent_text(self) -> String {
         let whole = self.millionths / 10_000;
         let frac = self.millionths % 10_000;
         if frac == 0 {
@@ -126,7 +128,7 @@ impl Share {
     }
 
     /// `ceil(share × n)`, exactly.
-    pub fn top_k(self, n: u64) -> u64 {
+    pub(crate) fn top_k(self, n: u64) -> u64 {
         let num = u128::from(self.millionths) * u128::from(n);
         num.div_ceil(u128::from(Share::ONE)) as u64
     }
@@ -166,7 +168,7 @@ impl Default for LifecycleRules {
 }
 
 impl LifecycleRules {
-    pub fn new(
+    pub(crate) fn new(
         active_days: i32,
         dormant_days: i32,
         vip_min_purchase_days: u32,
@@ -190,13 +192,13 @@ impl LifecycleRules {
         }
     }
 
-    pub fn is_dormant(&self, recency_days: i32) -> bool {
+    pub(crate) fn is_dormant(&self, recency_days: i32) -> bool {
         recency_days > self.dormant_days
     }
 
     /// The state, with `vip_threshold` the snapshot's top-share threshold
     /// total (`None`: nobody is VIP by share at this snapshot).
-    pub fn classify_at(&self, facts: &Facts, recency_days: i32, vip_threshold: Option<Money>) -> usize {
+    pub(crate) fn classify_at(&self, facts: &Facts, recency_days: i32, vip_threshold: Option<Money>) -> usize {
         if self.is_dormant(recency_days) {
             DORMANT
         } else if (facts.purchase_days >= self.vip_min_purchase_days && recency_days <= self.vip_recency_days)
@@ -216,7 +218,7 @@ impl LifecycleRules {
 
     /// States a customer may be lifted out of into VIP by the top-share
     /// rule: neither dormant nor VIP already.
-    pub fn share_eligible(state: usize) -> bool {
+    pub(crate) fn share_eligible(state: usize) -> bool {
         !matches!(state, DORMANT | VIP)
     }
 }
@@ -241,7 +243,7 @@ impl Classifier for LifecycleRules {
 /// total with `k = ceil(share × n)`, or `None` when `k = 0`. For tests and
 /// small inputs; the engine gets the same value from an order-statistics
 /// tree.
-pub fn threshold_by_sorting(share: Share, totals: &mut [Money]) -> Option<Money> {
+pub(crate) fn threshold_by_sorting(share: Share, totals: &mut [Money]) -> Option<Money> {
     let k = share.top_k(totals.len() as u64) as usize;
     if k == 0 {
         return None;

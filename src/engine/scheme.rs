@@ -18,7 +18,7 @@ pub enum SchemeRules<'a> {
 
 impl<'a> SchemeRules<'a> {
     /// Segment ids and names in canonical order.
-    pub fn labels(self) -> &'a [SegmentLabel] {
+    pub(crate) fn labels(self) -> &'a [SegmentLabel] {
         match self {
             SchemeRules::Cpm(r) => r.labels(),
             SchemeRules::Lifecycle(r) => r.labels(),

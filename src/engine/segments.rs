@@ -15,7 +15,7 @@ pub struct SegmentLabel {
 /// snapshot date (spec section 2). Recency is passed separately because it is
 /// the only part that moves between rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Facts {
+pub(crate) struct Facts {
     pub first: Day,
     pub last: Day,
     /// The purchase day before `last`, if any.
@@ -25,13 +25,13 @@ pub struct Facts {
 }
 
 impl Facts {
-    pub fn tenure_days(&self) -> i32 {
+    pub(crate) fn tenure_days(&self) -> i32 {
         self.last - self.first
     }
 }
 
 /// A rule set that places a customer in one of its segments.
-pub trait Classifier {
+pub(crate) trait Classifier {
     /// Segment ids and names in canonical order.
     fn labels(&self) -> &[SegmentLabel];
     /// Index into `labels()` of the segment for these facts at this recency.
@@ -45,7 +45,7 @@ pub trait Classifier {
 /// The CPM tiers, in canonical order: five, and 超優良 (`Super`) sixth
 /// when the optional super-loyal tier is on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Tier {
+pub(crate) enum Tier {
     First = 0,
     Toddler = 1,
     Trendy = 2,
@@ -55,9 +55,9 @@ pub enum Tier {
     Super = 5,
 }
 
-pub const CPM_TIERS: usize = 5;
+pub(crate) const CPM_TIERS: usize = 5;
 /// Tiers of the twelve-segment variant (with 超優良).
-pub const CPM_TIERS_WITH_SUPER: usize = 6;
+pub(crate) const CPM_TIERS_WITH_SUPER: usize = 6;
 
 /// The ten Yazuya-style segments (spec section 3), canonical order: the five
 /// tiers active, then the five tiers lapsed.
@@ -116,7 +116,7 @@ pub const CPM_LABELS: [SegmentLabel; 10] = [
 
 /// The twelve-segment variant with the optional 超優良 tier (issue 6):
 /// the six active tiers, then the six lapsed.
-pub const CPM_SUPER_LABELS: [SegmentLabel; 12] = [
+pub(crate) const CPM_SUPER_LABELS: [SegmentLabel; 12] = [
     CPM_LABELS[0],
     CPM_LABELS[1],
     CPM_LABELS[2],
@@ -141,7 +141,7 @@ pub const CPM_SUPER_LABELS: [SegmentLabel; 12] = [
 
 /// Tier names for tables drawn tier × state; the sixth, 超優良, only with
 /// the twelve-segment variant.
-pub const CPM_TIER_NAMES: [(&str, &str); CPM_TIERS_WITH_SUPER] = [
+pub(crate) const CPM_TIER_NAMES: [(&str, &str); CPM_TIERS_WITH_SUPER] = [
     ("初回", "First-time"),
     ("よちよち", "Toddler"),
     ("流行", "Trendy"),
@@ -153,13 +153,13 @@ pub const CPM_TIER_NAMES: [(&str, &str); CPM_TIERS_WITH_SUPER] = [
 /// How a CPM portfolio's segments are laid out: the tiers (five, or six
 /// with 超優良) active, then the same tiers lapsed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CpmLayout {
+pub(crate) struct CpmLayout {
     pub tiers: usize,
 }
 
 impl CpmLayout {
     /// The layout of these labels, or `None` when they are not a CPM scheme.
-    pub fn of(labels: &[SegmentLabel]) -> Option<CpmLayout> {
+    pub(crate) fn of(labels: &[SegmentLabel]) -> Option<CpmLayout> {
         if labels == CPM_LABELS.as_slice() {
             Some(CpmLayout { tiers: CPM_TIERS })
         } else if labels == CPM_SUPER_LABELS.as_slice() {
@@ -171,38 +171,38 @@ impl CpmLayout {
         }
     }
 
-    pub fn has_super(self) -> bool {
+    pub(crate) fn has_super(self) -> bool {
         self.tiers == CPM_TIERS_WITH_SUPER
     }
 
-    pub fn segment(self, tier: Tier, lapsed: bool) -> usize {
+    pub(crate) fn segment(self, tier: Tier, lapsed: bool) -> usize {
         tier as usize + if lapsed { self.tiers } else { 0 }
     }
 
     /// The tier index and lapsed flag of a segment index.
-    pub fn split(self, segment: usize) -> (usize, bool) {
+    pub(crate) fn split(self, segment: usize) -> (usize, bool) {
         (segment % self.tiers, segment >= self.tiers)
     }
 
     /// The active segments' indexes.
-    pub fn active(self) -> std::ops::Range<usize> {
+    pub(crate) fn active(self) -> std::ops::Range<usize> {
         0..self.tiers
     }
 
     /// The lapsed segments' indexes.
-    pub fn lapsed(self) -> std::ops::Range<usize> {
+    pub(crate) fn lapsed(self) -> std::ops::Range<usize> {
         self.tiers..2 * self.tiers
     }
 
     /// 優良 in the wide sense: 優良, and 超優良 when the tier is on.
-    pub fn loyal(self, lapsed: bool) -> impl Iterator<Item = usize> {
+    pub(crate) fn loyal(self, lapsed: bool) -> impl Iterator<Item = usize> {
         let first = self.segment(Tier::Loyal, lapsed);
         first..first + (self.tiers - Tier::Loyal as usize)
     }
 
     /// The segment of the ten-segment scheme this one counts in when 超優良
     /// is merged into 優良.
-    pub fn merged(self, segment: usize) -> usize {
+    pub(crate) fn merged(self, segment: usize) -> usize {
         let (tier, lapsed) = self.split(segment);
         tier.min(Tier::Loyal as usize) + if lapsed { CPM_TIERS } else { 0 }
     }
@@ -246,7 +246,7 @@ impl CpmRules {
         self
     }
 
-    pub fn layout(&self) -> CpmLayout {
+    pub(crate) fn layout(&self) -> CpmLayout {
         CpmLayout {
             tiers: if self.super_loyal.is_some() {
                 CPM_TIERS_WITH_SUPER
@@ -256,7 +256,7 @@ impl CpmRules {
         }
     }
 
-    pub fn tier(&self, facts: &Facts) -> Tier {
+    pub(crate) fn tier(&self, facts: &Facts) -> Tier {
         let tenure = facts.tenure_days();
         if tenure == 0 {
             Tier::First
@@ -276,13 +276,13 @@ impl CpmRules {
         }
     }
 
-    pub fn is_lapsed(&self, recency_days: i32) -> bool {
+    pub(crate) fn is_lapsed(&self, recency_days: i32) -> bool {
         recency_days >= self.churn_days
     }
 }
 
 /// Segment index of a tier and state in [`CPM_LABELS`] (the ten segments).
-pub fn cpm_segment(tier: Tier, lapsed: bool) -> usize {
+pub(crate) fn cpm_segment(tier: Tier, lapsed: bool) -> usize {
     tier as usize + if lapsed { CPM_TIERS } else { 0 }
 }
 

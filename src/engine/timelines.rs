@@ -23,7 +23,7 @@ pub struct Timelines {
 /// One day of one customer: several rows the same day are one purchase day
 /// whose amounts add up (spec section 1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DayEntry {
+pub(crate) struct DayEntry {
     pub day: Day,
     /// Sum of the day's amounts (purchases and returns net out).
     pub net: Money,
@@ -37,7 +37,7 @@ impl Timelines {
     }
 
     /// The customer's days in order.
-    pub fn days(&self, customer: usize) -> Days<'_> {
+    pub(crate) fn days(&self, customer: usize) -> Days<'_> {
         let range = self.offsets[customer]..self.offsets[customer + 1];
         Days {
             day: &self.day[range.clone()],
@@ -47,14 +47,14 @@ impl Timelines {
 }
 
 /// Iterator over a customer's days, merging rows of the same day.
-pub struct Days<'a> {
+pub(crate) struct Days<'a> {
     day: &'a [Day],
     amount: &'a [Money],
 }
 
 impl Days<'_> {
     /// The next day after the current position, if any.
-    pub fn peek_day(&self) -> Option<Day> {
+    pub(crate) fn peek_day(&self) -> Option<Day> {
         self.day.first().copied()
     }
 }
@@ -118,7 +118,7 @@ impl<T> Shared<T> {
 
 impl RowStats {
     /// Adds another part's counts (`rows_used` and `duplicate_rows` included).
-    pub fn add(&mut self, other: &RowStats) {
+    pub(crate) fn add(&mut self, other: &RowStats) {
         self.rows_used += other.rows_used;
         self.rows_after_cutoff += other.rows_after_cutoff;
         self.return_rows += other.return_rows;

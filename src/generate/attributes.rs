@@ -14,7 +14,7 @@ use super::rng::Rng;
 
 /// `channel` values; the first five are acquisition channels, the last two
 /// appear on repeat orders only.
-pub const CHANNELS: [&str; 7] = [
+pub(crate) const CHANNELS: [&str; 7] = [
     "検索広告",
     "SNS広告",
     "アフィリエイト",
@@ -29,7 +29,7 @@ const SUBSCRIPTION: u8 = 6;
 
 /// `product` values: the trial set, two subscription lines, three single
 /// items (one with a comma in its name, as real catalogues have).
-pub const PRODUCTS: [&str; 6] = [
+pub(crate) const PRODUCTS: [&str; 6] = [
     "お試しセット",
     "青汁 定期コース",
     "黒酢 定期コース",
@@ -40,14 +40,14 @@ pub const PRODUCTS: [&str; 6] = [
 const TRIAL: u8 = 0;
 
 /// `shop` values.
-pub const SHOPS: [&str; 4] = ["公式サイト", "楽天市場", "Amazon", "電話注文"];
+pub(crate) const SHOPS: [&str; 4] = ["公式サイト", "楽天市場", "Amazon", "電話注文"];
 
 /// Salt of a customer's stream for attributes.
 pub(super) const ATTRIBUTE_STREAM: u64 = 0x5EED_C0DE_0000_0003;
 
 /// One row's attribute codes (indexes into the tables above).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Attrs {
+pub(crate) struct Attrs {
     pub channel: u8,
     pub product: u8,
     pub shop: u8,

@@ -35,7 +35,7 @@ use crate::dates::Day;
 
 /// What to generate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct GenerateParams {
+pub(crate) struct GenerateParams {
     /// Number of customers (1 ..= `u32::MAX`).
     pub customers: u64,
     pub seed: u64,
@@ -49,7 +49,7 @@ pub struct GenerateParams {
 /// (rows on the same day are ordered by customer, then by the customer's own
 /// order). Amounts are integer yen; returns are negative.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct GeneratedOrders {
+pub(crate) struct GeneratedOrders {
     /// Customer index (`0 .. customers`); see [`GeneratedOrders::customer_id`].
     pub customer: Vec<u32>,
     pub day: Vec<Day>,
@@ -60,21 +60,18 @@ pub struct GeneratedOrders {
 }
 
 /// Length in bytes of every id from [`GeneratedOrders::customer_id`].
-pub const CUSTOMER_ID_LEN: usize = 11;
+pub(crate) const CUSTOMER_ID_LEN: usize = 11;
 
 impl GeneratedOrders {
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.day.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.day.is_empty()
     }
 
     /// The customer id for a customer index: `C` and ten zero-padded digits
     /// (`C0000000123`), wide enough for any `u32`, so the ids keep their
     /// leading zeros and all have the same width.
-    pub fn customer_id(index: u32) -> String {
+    #[cfg(test)]
+    pub(crate) fn customer_id(index: u32) -> String {
         let mut buf = [0u8; CUSTOMER_ID_LEN];
         write_customer_id(index, &mut buf);
         // The buffer holds ASCII only.
@@ -85,7 +82,7 @@ impl GeneratedOrders {
 /// Writes the id of [`GeneratedOrders::customer_id`] into `buf` without
 /// allocating (for writers that emit millions of rows).
 #[inline]
-pub fn write_customer_id(index: u32, buf: &mut [u8; CUSTOMER_ID_LEN]) {
+pub(crate) fn write_customer_id(index: u32, buf: &mut [u8; CUSTOMER_ID_LEN]) {
     buf[0] = b'C';
     let mut n = index;
     for slot in buf[1..].iter_mut().rev() {
@@ -96,7 +93,7 @@ pub fn write_customer_id(index: u32, buf: &mut [u8; CUSTOMER_ID_LEN]) {
 
 /// Why the parameters cannot be generated.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum GenerateError {
+pub(crate) enum GenerateError {
     #[error("the start date {start} is after the end date {end}")]
     StartAfterEnd { start: String, end: String },
 
@@ -114,7 +111,7 @@ pub enum GenerateError {
 const MAX_SPAN_DAYS: i64 = 365_250;
 
 /// Generates the order history described by `params`.
-pub fn generate(params: &GenerateParams) -> Result<GeneratedOrders, GenerateError> {
+pub(crate) fn generate(params: &GenerateParams) -> Result<GeneratedOrders, GenerateError> {
     if params.start > params.end {
         return Err(GenerateError::StartAfterEnd {
             start: crate::dates::format_day(params.start),

@@ -18,11 +18,11 @@ use crate::generate::attributes::{CHANNELS, PRODUCTS, SHOPS};
 use crate::generate::{CUSTOMER_ID_LEN, GeneratedOrders, write_customer_id};
 
 /// Rows per Parquet row group.
-pub const PARQUET_BATCH_ROWS: usize = 1 << 20;
+pub(crate) const PARQUET_BATCH_ROWS: usize = 1 << 20;
 
 /// Why the orders could not be written.
 #[derive(Debug, thiserror::Error)]
-pub enum OrderWriteError {
+pub(crate) enum OrderWriteError {
     #[error(
         "cannot write {}: unknown file extension (use .csv or .parquet)",
         .path.display()
@@ -65,7 +65,7 @@ fn format_of(path: &Path) -> Option<Format> {
 /// `customer_id,order_date,amount,channel,product,shop`, dates `YYYY-MM-DD`,
 /// integer yen, text quoted when it holds a comma) or `.parquet`
 /// (customer_id String, order_date Date, amount Int64, the rest String).
-pub fn write_orders(path: &Path, orders: &GeneratedOrders) -> Result<(), OrderWriteError> {
+pub(crate) fn write_orders(path: &Path, orders: &GeneratedOrders) -> Result<(), OrderWriteError> {
     let format = format_of(path).ok_or_else(|| OrderWriteError::UnknownExtension {
         path: path.to_path_buf(),
     })?;

@@ -23,7 +23,7 @@ pub enum ExcelEncoding {
 }
 
 /// A text cell as Excel may open it: formula-like text neutralised.
-pub fn safe_text(text: &str) -> Cow<'_, str> {
+pub(crate) fn safe_text(text: &str) -> Cow<'_, str> {
     match text.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{text}")),
         _ => Cow::Borrowed(text),
@@ -32,7 +32,7 @@ pub fn safe_text(text: &str) -> Cow<'_, str> {
 
 /// The bytes of a human-facing CSV in `encoding`; `name` names it in the
 /// error when a character cannot be written in CP932.
-pub fn encode(text: &str, encoding: ExcelEncoding, name: &str) -> Result<Vec<u8>> {
+pub(crate) fn encode(text: &str, encoding: ExcelEncoding, name: &str) -> Result<Vec<u8>> {
     match encoding {
         ExcelEncoding::Utf8Bom => {
             let mut out = Vec::with_capacity(text.len() + 3);

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 
 /// Refuses `out` when it is one of `inputs` (the same file, by any path).
-pub fn refuse_input(out: &Path, inputs: &[&Path], flag: &str) -> Result<()> {
+pub(crate) fn refuse_input(out: &Path, inputs: &[&Path], flag: &str) -> Result<()> {
     for input in inputs {
         if same_file(out, input) {
             return Err(Error::Refused(format!(
@@ -27,7 +27,7 @@ pub fn refuse_input(out: &Path, inputs: &[&Path], flag: &str) -> Result<()> {
 }
 
 /// Whether `a` and `b` name the same existing file.
-pub fn same_file(a: &Path, b: &Path) -> bool {
+pub(crate) fn same_file(a: &Path, b: &Path) -> bool {
     match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
         (Ok(x), Ok(y)) => x == y,
         _ => false,
@@ -35,7 +35,7 @@ pub fn same_file(a: &Path, b: &Path) -> bool {
 }
 
 /// Whether the folder `dir` holds `path` (at any depth).
-pub fn holds(dir: &Path, path: &Path) -> bool {
+pub(crate) fn holds(dir: &Path, path: &Path) -> bool {
     match (std::fs::canonicalize(dir), std::fs::canonicalize(path)) {
         (Ok(d), Ok(p)) => p.starts_with(d),
         _ => false,
@@ -43,7 +43,7 @@ pub fn holds(dir: &Path, path: &Path) -> bool {
 }
 
 /// Refuses an existing `path` (anything: file, folder, symlink) unless forced.
-pub fn check_free(path: &Path, force: bool, flag: &str) -> Result<()> {
+pub(crate) fn check_free(path: &Path, force: bool, flag: &str) -> Result<()> {
     match std::fs::symlink_metadata(path) {
         Err(_) => Ok(()),
         Ok(meta) if meta.is_dir() => Err(Error::Refused(format!(
@@ -64,7 +64,7 @@ pub fn check_free(path: &Path, force: bool, flag: &str) -> Result<()> {
 }
 
 /// A temporary sibling of `path`, created new.
-pub fn temp_sibling(path: &Path) -> Result<(PathBuf, std::fs::File)> {
+pub(crate) fn temp_sibling(path: &Path) -> Result<(PathBuf, std::fs::File)> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -91,7 +91,7 @@ pub fn temp_sibling(path: &Path) -> Result<(PathBuf, std::fs::File)> {
 }
 
 /// Writes `bytes` to `path` by the rule above.
-pub fn write_new(path: &Path, bytes: &[u8], force: bool, flag: &str) -> Result<()> {
+pub(crate) fn write_new(path: &Path, bytes: &[u8], force: bool, flag: &str) -> Result<()> {
     check_free(path, force, flag)?;
     let (tmp, mut file) = temp_sibling(path)?;
     let written = file
@@ -111,7 +111,7 @@ pub fn write_new(path: &Path, bytes: &[u8], force: bool, flag: &str) -> Result<(
 
 /// Moves the finished `tmp` to `path`: linked (fails if taken) or, forced,
 /// renamed over it.
-pub fn place(tmp: &Path, path: &Path, force: bool, flag: &str) -> Result<()> {
+pub(crate) fn place(tmp: &Path, path: &Path, force: bool, flag: &str) -> Result<()> {
     if force {
         return std::fs::rename(tmp, path).map_err(|source| Error::Write {
             path: path.to_path_buf(),

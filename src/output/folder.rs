@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 /// Refuses to replace `dir` as a whole when it holds one of `inputs` or a
 /// file that `ours` does not recognise as this command's (a folder of other
 /// work, or `.`).
-pub fn check_replaceable(dir: &Path, inputs: &[&Path], ours: impl Fn(&str) -> bool, what: &str) -> Result<()> {
+pub(crate) fn check_replaceable(dir: &Path, inputs: &[&Path], ours: impl Fn(&str) -> bool, what: &str) -> Result<()> {
     if let Some(input) = inputs.iter().find(|i| crate::output::file::holds(dir, i)) {
         return Err(Error::Refused(format!(
             "{} holds the input {}: the folder is replaced as a whole, so give another folder",
@@ -45,7 +45,7 @@ pub fn check_replaceable(dir: &Path, inputs: &[&Path], ours: impl Fn(&str) -> bo
 /// A folder being built: write into [`Staged::path`], then [`Staged::commit`].
 /// Dropped without a commit, the partial folder is removed and the target
 /// is untouched.
-pub struct Staged {
+pub(crate) struct Staged {
     target: PathBuf,
     temp: PathBuf,
     lock: Option<(PathBuf, File)>,
@@ -85,7 +85,7 @@ fn name_of(path: &Path) -> String {
 impl Staged {
     /// Locks `target` and creates its hidden sibling to build in. The
     /// target's parent is created if missing.
-    pub fn begin(target: &Path) -> Result<Staged> {
+    pub(crate) fn begin(target: &Path) -> Result<Staged> {
         let parent = parent_of(target);
         std::fs::create_dir_all(&parent).map_err(write_err(&parent))?;
         let name = name_of(target);
@@ -103,14 +103,14 @@ impl Staged {
     }
 
     /// Where to write the new folder's files.
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.temp
     }
 
     /// Swaps the new folder in. With `keep_previous`, a folder already at
     /// the target is kept as `<target>.previous` (replacing an older one);
     /// otherwise it is replaced.
-    pub fn commit(mut self, keep_previous: bool) -> Result<Previous> {
+    pub(crate) fn commit(mut self, keep_previous: bool) -> Result<Previous> {
         let exists = std::fs::symlink_metadata(&self.target).is_ok();
         let previous = if !exists {
             std::fs::rename(&self.temp, &self.target).map_err(write_err(&self.target))?;

@@ -18,7 +18,7 @@ static FILES_WRITTEN: AtomicUsize = AtomicUsize::new(0);
 /// variable `CPM_FAULT_PAUSE_AFTER_FILES=N`, the run stops for a minute
 /// after its N-th file, so that tests can interrupt it at a known point
 /// (and check that the previous output is untouched).
-pub fn file_done() {
+pub(crate) fn file_done() {
     let n = FILES_WRITTEN.fetch_add(1, Ordering::SeqCst) + 1;
     if let Ok(at) = std::env::var("CPM_FAULT_PAUSE_AFTER_FILES")
         && at.trim().parse() == Ok(n)

@@ -27,7 +27,7 @@ impl PlanRow {
         (self.plan != 0.0).then(|| self.actual / self.plan)
     }
 
-    pub fn difference(&self) -> f64 {
+    pub(crate) fn difference(&self) -> f64 {
         self.actual - self.plan
     }
 }
@@ -79,7 +79,7 @@ pub fn compare(p: &Portfolio, plan: &Plan) -> Vec<PlanRow> {
 }
 
 /// 計画比 text for a value against its plan (計画差 in points for a rate).
-pub fn ratio_text(row: &PlanRow, lang: Lang) -> String {
+pub(crate) fn ratio_text(row: &PlanRow, lang: Lang) -> String {
     let label = lang.pick("計画比", "vs plan");
     if row.metric.is_rate() {
         // A rate against its plan: the gap in points, and the plan.

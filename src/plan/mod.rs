@@ -30,7 +30,7 @@ pub enum Metric {
 }
 
 impl Metric {
-    pub const ALL: [Metric; 6] = [
+    pub(crate) const ALL: [Metric; 6] = [
         Metric::NewCustomers,
         Metric::ConversionRate,
         Metric::Active,
@@ -40,7 +40,7 @@ impl Metric {
     ];
 
     /// The name in `plan.csv`.
-    pub fn id(self) -> &'static str {
+    pub(crate) fn id(self) -> &'static str {
         match self {
             Metric::NewCustomers => "new_customers",
             Metric::ConversionRate => "conversion_rate",
@@ -51,11 +51,11 @@ impl Metric {
         }
     }
 
-    pub fn parse(text: &str) -> Option<Metric> {
+    pub(crate) fn parse(text: &str) -> Option<Metric> {
         Metric::ALL.into_iter().find(|m| m.id() == text)
     }
 
-    pub fn name(self, lang: crate::text::lang::Lang) -> &'static str {
+    pub(crate) fn name(self, lang: crate::text::lang::Lang) -> &'static str {
         let (ja, en) = match self {
             Metric::NewCustomers => ("新規顧客数", "New customers"),
             Metric::ConversionRate => ("初回→よちよち転換率", "First → toddler conversion"),
@@ -68,7 +68,7 @@ impl Metric {
     }
 
     /// A fraction (shown as %), not a count or an amount.
-    pub fn is_rate(self) -> bool {
+    pub(crate) fn is_rate(self) -> bool {
         matches!(self, Metric::ConversionRate | Metric::LoyalActiveShare)
     }
 }

@@ -17,7 +17,7 @@ pub fn thousands(n: i128) -> String {
 }
 
 /// A change with its sign: `+12`, `-3`, `±0`.
-pub fn signed(n: i128) -> String {
+pub(crate) fn signed(n: i128) -> String {
     match n {
         0 => "±0".to_string(),
         n if n > 0 => format!("+{}", thousands(n)),
@@ -26,12 +26,12 @@ pub fn signed(n: i128) -> String {
 }
 
 /// `0.2743` → `27.4%`.
-pub fn percent(fraction: f64) -> String {
+pub(crate) fn percent(fraction: f64) -> String {
     format!("{:.1}%", fraction * 100.0)
 }
 
 /// A change of a fraction in percentage points: `+1.2pt`.
-pub fn points(delta: f64) -> String {
+pub(crate) fn points(delta: f64) -> String {
     let pt = (delta * 1000.0).round() / 10.0;
     if pt == 0.0 {
         "±0.0pt".to_string()
@@ -41,7 +41,7 @@ pub fn points(delta: f64) -> String {
 }
 
 /// Columns a string takes in a terminal (East Asian wide characters: 2).
-pub fn display_width(text: &str) -> usize {
+pub(crate) fn display_width(text: &str) -> usize {
     text.chars()
         .map(|c| {
             let u = c as u32;
@@ -52,12 +52,12 @@ pub fn display_width(text: &str) -> usize {
 }
 
 /// Right-aligns `text` in `width` terminal columns.
-pub fn pad_left(text: &str, width: usize) -> String {
+pub(crate) fn pad_left(text: &str, width: usize) -> String {
     format!("{}{text}", " ".repeat(width.saturating_sub(display_width(text))))
 }
 
 /// Left-aligns `text` in `width` terminal columns.
-pub fn pad_right(text: &str, width: usize) -> String {
+pub(crate) fn pad_right(text: &str, width: usize) -> String {
     format!("{text}{}", " ".repeat(width.saturating_sub(display_width(text))))
 }
 

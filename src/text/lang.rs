@@ -12,7 +12,7 @@ pub enum Lang {
 
 impl Lang {
     /// The Japanese or the English text.
-    pub fn pick<'a>(self, ja: &'a str, en: &'a str) -> &'a str {
+    pub(crate) fn pick<'a>(self, ja: &'a str, en: &'a str) -> &'a str {
         match self {
             Lang::Ja => ja,
             Lang::En => en,

@@ -33,7 +33,7 @@ use crate::money::Money;
 /// VIP top share is applied at every snapshot (spec section 8). `tl` must
 /// hold no day after the last snapshot. Customers are split over the
 /// machine's cores; the parts add up.
-pub fn compute(mut tl: Timelines, rules: SchemeRules<'_>, snapshots: &[Day], toddler_days: i32) -> Portfolio {
+pub(crate) fn compute(mut tl: Timelines, rules: SchemeRules<'_>, snapshots: &[Day], toddler_days: i32) -> Portfolio {
     debug_assert!(snapshots[..snapshots.len() - 1].iter().all(|&d| is_month_end(d)));
     let ids = std::mem::take(&mut tl.ids);
     let walk = Walk::new(&tl, rules, snapshots, toddler_days);

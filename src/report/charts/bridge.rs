@@ -39,7 +39,7 @@ fn values(b: &Bridge) -> Vec<(usize, u64, i8)> {
         .collect()
 }
 
-pub fn bridge_chart<DB: DrawingBackend>(
+pub(crate) fn bridge_chart<DB: DrawingBackend>(
     root: DrawingArea<DB, Shift>,
     p: &Portfolio,
     t: usize,

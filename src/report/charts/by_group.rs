@@ -24,7 +24,7 @@ const VALUE_W: i32 = 320;
 const AXIS_H: i32 = 44;
 const MAX_ROW_H: i32 = 96;
 
-pub fn by_group_chart<DB: DrawingBackend>(
+pub(crate) fn by_group_chart<DB: DrawingBackend>(
     root: DrawingArea<DB, Shift>,
     by: Option<&ByGroup>,
     lang: Lang,

@@ -26,7 +26,7 @@ const CAPTION_H: i32 = 64;
 const GAP: i32 = 28;
 const REFERENCE: RGBColor = RGBColor(160, 164, 170);
 
-pub fn by_group_trend_chart<DB: DrawingBackend>(
+pub(crate) fn by_group_trend_chart<DB: DrawingBackend>(
     root: DrawingArea<DB, Shift>,
     trend: Option<&GroupTrend>,
     lang: Lang,

@@ -29,7 +29,7 @@ use crate::engine::segments::{CPM_TIERS, Tier};
 use crate::text::lang::Lang;
 
 /// How many acquisition cohorts each panel shows.
-pub const LADDER_COHORTS: usize = 12;
+pub(crate) const LADDER_COHORTS: usize = 12;
 /// The month highlighted: 210 days (the 優良 tenure) is about 7 months.
 const LOYAL_MONTH: usize = 7;
 const Y_LABEL_W: u32 = 190;
@@ -118,7 +118,7 @@ fn last_cohorts<'a>(cohorts: impl DoubleEndedIterator<Item = &'a LadderCohort>) 
     last
 }
 
-pub fn cohort_ladder<DB: DrawingBackend>(
+pub(crate) fn cohort_ladder<DB: DrawingBackend>(
     root: DrawingArea<DB, Shift>,
     p: &Portfolio,
     lang: Lang,

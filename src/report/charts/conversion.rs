@@ -17,13 +17,13 @@ use crate::engine::segments::Tier;
 use crate::text::lang::Lang;
 
 /// How many cohorts the chart shows.
-pub const CONVERSION_COHORTS: usize = 24;
+pub(crate) const CONVERSION_COHORTS: usize = 24;
 /// Cohorts averaged in the subtitle.
 const AVERAGE_OVER: usize = 12;
 const Y_LABEL_W: u32 = 110;
 const MAX_MONTH_LABELS: usize = 9;
 
-pub fn conversion<DB: DrawingBackend>(
+pub(crate) fn conversion<DB: DrawingBackend>(
     root: DrawingArea<DB, Shift>,
     p: &Portfolio,
     target: f64,

@@ -23,7 +23,7 @@ const STAGES: [Tier; 4] = [Tier::First, Tier::Toddler, Tier::Steady, Tier::Loyal
 const LABEL_W: i32 = 250;
 const VALUE_W: i32 = 170;
 
-pub fn funnel<DB: DrawingBackend>(
+pub(crate) fn funnel<DB: DrawingBackend>(
     root: DrawingArea<DB, Shift>,
     p: &Portfolio,
     t: usize,

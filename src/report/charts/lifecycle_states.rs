@@ -19,11 +19,11 @@ use crate::engine::portfolio::Portfolio;
 use crate::text::lang::Lang;
 
 /// How many snapshots the chart shows.
-pub const STATE_MONTHS: usize = 24;
+pub(crate) const STATE_MONTHS: usize = 24;
 /// Stacked from the bottom up.
 const STACK: [usize; 5] = [VIP, ACTIVE, NEWCOMER, WINBACK, AT_RISK];
 
-pub fn lifecycle_states<DB: DrawingBackend>(
+pub(crate) fn lifecycle_states<DB: DrawingBackend>(
     root: DrawingArea<DB, Shift>,
     p: &Portfolio,
     lang: Lang,

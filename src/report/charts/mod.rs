@@ -14,7 +14,7 @@
 //!
 //! [`Portfolio`]: crate::engine::portfolio::Portfolio
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use plotters::coord::Shift;
 use plotters::drawing::DrawingAreaErrorKind;
@@ -44,21 +44,21 @@ mod fixture;
 #[cfg(test)]
 mod tests;
 
-pub use bridge::bridge_chart;
-pub use by_group::by_group_chart;
-pub use by_group_trend::by_group_trend_chart;
-pub use cohort_ladder::cohort_ladder;
-pub use conversion::conversion;
-pub use forecast::forecast_chart;
-pub use funnel::funnel;
-pub use lifecycle_states::lifecycle_states;
-pub use plan::plan_chart;
-pub use portfolio_grid::portfolio_grid;
-pub use sales_by_segment::sales_by_segment;
-pub use style::SLIDE_SIZE;
-pub use transition_heatmap::transition_heatmap;
-pub use trend::trend;
-pub use winback_flow::winback_flow;
+pub(crate) use bridge::bridge_chart;
+pub(crate) use by_group::by_group_chart;
+pub(crate) use by_group_trend::by_group_trend_chart;
+pub(crate) use cohort_ladder::cohort_ladder;
+pub(crate) use conversion::conversion;
+pub(crate) use forecast::forecast_chart;
+pub(crate) use funnel::funnel;
+pub(crate) use lifecycle_states::lifecycle_states;
+pub(crate) use plan::plan_chart;
+pub(crate) use portfolio_grid::portfolio_grid;
+pub(crate) use sales_by_segment::sales_by_segment;
+pub(crate) use style::SLIDE_SIZE;
+pub(crate) use transition_heatmap::transition_heatmap;
+pub(crate) use trend::trend;
+pub(crate) use winback_flow::winback_flow;
 
 /// Why a chart could not be drawn or written.
 #[derive(Debug, thiserror::Error)]
@@ -124,9 +124,10 @@ fn check_lifecycle(p: &crate::engine::portfolio::Portfolio) -> Result<(), ChartE
     }
 }
 
+#[cfg(test)]
 /// Draws a chart into a PNG file of `size` pixels (e.g. [`SLIDE_SIZE`]).
-pub fn render_png(
-    path: &Path,
+pub(crate) fn render_png(
+    path: &std::path::Path,
     size: (u32, u32),
     draw: impl Fn(DrawingArea<BitMapBackend<'_>, Shift>) -> Result<(), ChartError>,
 ) -> Result<(), ChartError> {
@@ -141,7 +142,7 @@ pub fn render_png(
 
 /// Draws a chart as PNG bytes of `size` pixels (kept in memory, so the page
 /// embeds exactly the bytes that the PNG file holds).
-pub fn render_png_bytes(
+pub(crate) fn render_png_bytes(
     size: (u32, u32),
     draw: impl Fn(DrawingArea<BitMapBackend<'_>, Shift>) -> Result<(), ChartError>,
 ) -> Result<Vec<u8>, ChartError> {
@@ -162,7 +163,7 @@ pub fn render_png_bytes(
 }
 
 /// Draws a chart as an SVG document of `size` pixels.
-pub fn render_svg(
+pub(crate) fn render_svg(
     size: (u32, u32),
     draw: impl Fn(DrawingArea<SVGBackend<'_>, Shift>) -> Result<(), ChartError>,
 ) -> Result<String, ChartError> {

@@ -16,7 +16,7 @@ use crate::dates::format_month;
 use crate::plan::{Metric, PlanRow};
 use crate::text::lang::Lang;
 
-pub fn plan_chart<DB: DrawingBackend>(
+pub(crate) fn plan_chart<DB: DrawingBackend>(
     root: DrawingArea<DB, Shift>,
     rows: &[PlanRow],
     lang: Lang,

@@ -31,7 +31,7 @@ struct Cell {
     color: RGBColor,
 }
 
-pub fn portfolio_grid<DB: DrawingBackend>(
+pub(crate) fn portfolio_grid<DB: DrawingBackend>(
     root: DrawingArea<DB, Shift>,
     p: &Portfolio,
     t: usize,

@@ -20,7 +20,7 @@ use crate::money::round_units;
 use crate::text::lang::Lang;
 
 /// How many snapshots the chart shows.
-pub const SALES_MONTHS: usize = 24;
+pub(crate) const SALES_MONTHS: usize = 24;
 const Y_LABEL_W: u32 = 150;
 const MAX_MONTH_LABELS: usize = 9;
 const SHARE_ROW_H: i32 = 44;
@@ -45,7 +45,7 @@ fn bands(row: &[i128]) -> [i128; BANDS] {
     out
 }
 
-pub fn sales_by_segment<DB: DrawingBackend>(
+pub(crate) fn sales_by_segment<DB: DrawingBackend>(
     root: DrawingArea<DB, Shift>,
     p: &Portfolio,
     lang: Lang,

@@ -23,7 +23,7 @@ fn writes_text_elements<DB: DrawingBackend>() -> bool {
 }
 
 /// Draws `text` at `pos` (in `area`'s pixels) anchored as `style` says.
-pub fn draw_text<DB: DrawingBackend>(
+pub(crate) fn draw_text<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     text: &str,
     style: &TextStyle,
@@ -73,7 +73,7 @@ pub fn draw_text<DB: DrawingBackend>(
 /// Splits `text` into lines no wider than `max_width` pixels at size `px`:
 /// between any two Japanese characters or at spaces, never inside a Latin
 /// word or number, and never before closing punctuation (、。）」％).
-pub fn wrap<DB: DrawingBackend>(
+pub(crate) fn wrap<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     text: &str,
     style: &TextStyle,

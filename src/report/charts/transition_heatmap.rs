@@ -38,7 +38,7 @@ struct Heading {
     color: Option<RGBColor>,
 }
 
-pub fn transition_heatmap<DB: DrawingBackend>(
+pub(crate) fn transition_heatmap<DB: DrawingBackend>(
     root: DrawingArea<DB, Shift>,
     p: &Portfolio,
     t: usize,

@@ -16,11 +16,15 @@ use crate::engine::portfolio::Portfolio;
 use crate::text::lang::Lang;
 
 /// How many snapshots the chart shows.
-pub const TREND_MONTHS: usize = 24;
+pub(crate) const TREND_MONTHS: usize = 24;
 pub(super) const Y_LABEL_W: u32 = 130;
 pub(super) const MAX_MONTH_LABELS: usize = 9;
 
-pub fn trend<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, p: &Portfolio, lang: Lang) -> Result<(), ChartError> {
+pub(crate) fn trend<DB: DrawingBackend>(
+    root: DrawingArea<DB, Shift>,
+    p: &Portfolio,
+    lang: Lang,
+) -> Result<(), ChartError> {
     let tiers = check_cpm_layout(p)?.tiers;
     let title = lang.pick("顧客数の推移", "Customers over time");
     let window = last_n(p.counts.len().min(p.snapshot_days.len()), TREND_MONTHS);

@@ -19,7 +19,7 @@ use crate::engine::portfolio::Portfolio;
 use crate::text::lang::Lang;
 
 /// How many month-ends the chart shows.
-pub const FLOW_MONTHS: usize = 24;
+pub(crate) const FLOW_MONTHS: usize = 24;
 const Y_LABEL_W: u32 = 110;
 const MAX_MONTH_LABELS: usize = 9;
 const NET_ROW_H: i32 = 44;
@@ -34,7 +34,7 @@ struct Flow {
     went_dormant: u64,
 }
 
-pub fn winback_flow<DB: DrawingBackend>(
+pub(crate) fn winback_flow<DB: DrawingBackend>(
     root: DrawingArea<DB, Shift>,
     p: &Portfolio,
     lang: Lang,

@@ -11,7 +11,7 @@ use crate::report::charts::text::draw_text;
 /// Draws the mesh of a chart whose x axis is item indices: horizontal grid
 /// lines, y labels formatted by `y_format`, no x labels (see
 /// [`month_labels`]).
-pub fn draw_y_mesh<DB: DrawingBackend>(
+pub(crate) fn draw_y_mesh<DB: DrawingBackend>(
     chart: &mut Chart2d<'_, DB>,
     y_format: &dyn Fn(&f64) -> String,
 ) -> Result<(), ChartError> {
@@ -32,7 +32,7 @@ pub fn draw_y_mesh<DB: DrawingBackend>(
 
 /// Labels `labels[i]` under x = i for the labelled indices (see
 /// [`label_step`]), with a small tick for every index.
-pub fn month_labels<DB: DrawingBackend>(
+pub(crate) fn month_labels<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     chart: &Chart2d<'_, DB>,
     labels: &[String],
@@ -61,7 +61,7 @@ pub fn month_labels<DB: DrawingBackend>(
 }
 
 /// A unit label above the y axis, e.g. `（百万円）`.
-pub fn y_unit<DB: DrawingBackend>(
+pub(crate) fn y_unit<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     chart: &Chart2d<'_, DB>,
     unit: &str,

@@ -11,10 +11,10 @@ use crate::report::charts::ChartError;
 use crate::report::charts::text::{draw_text, wrap};
 
 /// A chart whose both axes are plain numbers (x = item index).
-pub type Chart2d<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+pub(crate) type Chart2d<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
 /// A point of `chart` in the coordinates of `area` (which must contain it).
-pub fn to_area<DB: DrawingBackend>(
+pub(crate) fn to_area<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     chart: &Chart2d<'_, DB>,
     x: f64,
@@ -27,7 +27,7 @@ pub fn to_area<DB: DrawingBackend>(
 
 /// Fills the slide white, draws the title (and subtitle) at the top and a
 /// footnote at the bottom, and returns the body area between them.
-pub fn frame<DB: DrawingBackend>(
+pub(crate) fn frame<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     title: &str,
     subtitle: Option<&str>,
@@ -61,7 +61,7 @@ pub fn frame<DB: DrawingBackend>(
 }
 
 /// The largest size up to `px` at which `text` fits in `max_width` pixels.
-pub fn fitting_px<DB: DrawingBackend>(
+pub(crate) fn fitting_px<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     label: &str,
     px: f64,
@@ -77,7 +77,7 @@ pub fn fitting_px<DB: DrawingBackend>(
 
 /// A chart over item indices `0..n` (x from -0.5 to n - 0.5) and `y`, with
 /// room on the left for y labels `y_label_w` pixels wide.
-pub fn index_chart<'a, DB: DrawingBackend>(
+pub(crate) fn index_chart<'a, DB: DrawingBackend>(
     area: &'a DrawingArea<DB, Shift>,
     n: usize,
     y: std::ops::Range<f64>,
@@ -94,7 +94,7 @@ pub fn index_chart<'a, DB: DrawingBackend>(
 
 /// A rounded-up axis maximum: 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a
 /// power of ten.
-pub fn nice_ceiling(v: f64) -> f64 {
+pub(crate) fn nice_ceiling(v: f64) -> f64 {
     if v <= 0.0 || !v.is_finite() {
         return 1.0;
     }
@@ -107,7 +107,7 @@ pub fn nice_ceiling(v: f64) -> f64 {
 }
 
 /// A message in the middle of `area`, for charts with nothing to show.
-pub fn message<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, text: &str) -> Result<(), ChartError> {
+pub(crate) fn message<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, text: &str) -> Result<(), ChartError> {
     let (w, h) = area.dim_in_pixel();
     draw_text(
         area,
@@ -120,7 +120,7 @@ pub fn message<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, text: &str) ->
 
 /// A frame with only a message: the chart's title and why there is nothing
 /// to draw.
-pub fn empty_chart<DB: DrawingBackend>(
+pub(crate) fn empty_chart<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     title: &str,
     why: &str,

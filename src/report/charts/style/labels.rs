@@ -6,12 +6,12 @@ use crate::dates::{Day, format_day, format_month, is_month_end, month_of};
 use crate::engine::segments::CPM_TIER_NAMES;
 use crate::text::lang::Lang;
 
-pub fn tier_name(tier: usize, lang: Lang) -> &'static str {
+pub(crate) fn tier_name(tier: usize, lang: Lang) -> &'static str {
     let (ja, en) = CPM_TIER_NAMES[tier];
     lang.pick(ja, en)
 }
 
-pub fn state_name(lapsed: bool, lang: Lang) -> &'static str {
+pub(crate) fn state_name(lapsed: bool, lang: Lang) -> &'static str {
     match lapsed {
         false => lang.pick("現役", "Active"),
         true => lang.pick("離脱", "Lapsed"),
@@ -20,7 +20,7 @@ pub fn state_name(lapsed: bool, lang: Lang) -> &'static str {
 
 /// `2024-06` for a month-end snapshot, `2024-06-15` for an as-of date inside
 /// a month.
-pub fn snapshot_label(day: Day) -> String {
+pub(crate) fn snapshot_label(day: Day) -> String {
     if is_month_end(day) {
         format_month(month_of(day))
     } else {
@@ -30,7 +30,7 @@ pub fn snapshot_label(day: Day) -> String {
 
 /// The snapshot date as a heading: `2024-06末` / `end of 2024-06`, or the
 /// date itself when it is not a month-end.
-pub fn snapshot_heading(day: Day, lang: Lang) -> String {
+pub(crate) fn snapshot_heading(day: Day, lang: Lang) -> String {
     if is_month_end(day) {
         let month = format_month(month_of(day));
         match lang {
@@ -43,7 +43,7 @@ pub fn snapshot_heading(day: Day, lang: Lang) -> String {
 }
 
 /// `タイトル（詳細）` / `Title (detail)`.
-pub fn with_detail(title: &str, detail: &str, lang: Lang) -> String {
+pub(crate) fn with_detail(title: &str, detail: &str, lang: Lang) -> String {
     match lang {
         Lang::Ja => format!("{title}（{detail}）"),
         Lang::En => format!("{title} ({detail})"),
@@ -53,15 +53,15 @@ pub fn with_detail(title: &str, detail: &str, lang: Lang) -> String {
 // ---- numbers -----------------------------------------------------------
 
 /// `12,345`, `-1,234`; `27.4%` — the same formatting as the HTML and terminal.
-pub use crate::text::format::{percent as fmt_pct, thousands as group_thousands};
+pub(crate) use crate::text::format::{percent as fmt_pct, thousands as group_thousands};
 
-pub fn fmt_count(n: u64) -> String {
+pub(crate) fn fmt_count(n: u64) -> String {
     group_thousands(i128::from(n))
 }
 
 /// Like [`fmt_pct`], but a share too small to show as 0.1% is `<0.1%`, not
 /// `0.0%`.
-pub fn fmt_share(ratio: f64) -> String {
+pub(crate) fn fmt_share(ratio: f64) -> String {
     if ratio > 0.0 && ratio < 0.0005 {
         "<0.1%".to_string()
     } else {
@@ -70,18 +70,18 @@ pub fn fmt_share(ratio: f64) -> String {
 }
 
 /// `27%` (whole percent), for crowded labels.
-pub fn fmt_pct0(ratio: f64) -> String {
+pub(crate) fn fmt_pct0(ratio: f64) -> String {
     format!("{:.0}%", ratio * 100.0)
 }
 
 /// `part / whole`, 0 when the whole is 0.
-pub fn ratio(part: u64, whole: u64) -> f64 {
+pub(crate) fn ratio(part: u64, whole: u64) -> f64 {
     if whole == 0 { 0.0 } else { part as f64 / whole as f64 }
 }
 
 /// A month-over-month change: `▲ +1,234`, `▼ −56`, `± 0`. The sign is
 /// written out because in Japanese accounting ▲ alone means "minus".
-pub fn fmt_change(delta: i128) -> String {
+pub(crate) fn fmt_change(delta: i128) -> String {
     match delta.signum() {
         1 => format!("▲ +{}", group_thousands(delta)),
         -1 => format!("▼ −{}", group_thousands(-delta)),
@@ -90,20 +90,20 @@ pub fn fmt_change(delta: i128) -> String {
 }
 
 /// Millionths of a currency unit → units.
-pub fn units(micros: i128) -> f64 {
+pub(crate) fn units(micros: i128) -> f64 {
     micros as f64 / 1e6
 }
 
 /// The unit a money axis is drawn in.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct MoneyUnit {
+pub(crate) struct MoneyUnit {
     pub divisor: f64,
     pub name: &'static str,
 }
 
 /// The largest unit that keeps the axis maximum at 10 or more:
 /// 円 / 万円 / 百万円 / 億円 in Japanese, ¥ / ¥ thousand / ¥ million / ¥ billion in English.
-pub fn money_unit(max_abs_yen: f64, lang: Lang) -> MoneyUnit {
+pub(crate) fn money_unit(max_abs_yen: f64, lang: Lang) -> MoneyUnit {
     let units: [(f64, &'static str); 4] = match lang {
         Lang::Ja => [(1.0, "円"), (1e4, "万円"), (1e6, "百万円"), (1e8, "億円")],
         Lang::En => [(1.0, "¥"), (1e3, "¥ thousand"), (1e6, "¥ million"), (1e9, "¥ billion")],
@@ -118,7 +118,7 @@ pub fn money_unit(max_abs_yen: f64, lang: Lang) -> MoneyUnit {
 }
 
 /// An axis value: thousands separators, one decimal only below 10.
-pub fn fmt_axis_number(v: f64) -> String {
+pub(crate) fn fmt_axis_number(v: f64) -> String {
     if v.abs() < 10.0 && v.fract().abs() > 1e-9 {
         format!("{v:.1}")
     } else {
@@ -128,15 +128,15 @@ pub fn fmt_axis_number(v: f64) -> String {
 
 /// Every `step`-th index, counted back from the last one, so the latest
 /// month is always labelled and at most `max_labels` labels are drawn.
-pub fn label_step(n: usize, max_labels: usize) -> usize {
+pub(crate) fn label_step(n: usize, max_labels: usize) -> usize {
     n.div_ceil(max_labels.max(1)).max(1)
 }
 
-pub fn is_labelled(i: usize, n: usize, step: usize) -> bool {
+pub(crate) fn is_labelled(i: usize, n: usize, step: usize) -> bool {
     (n - 1 - i).is_multiple_of(step)
 }
 
 /// The indices of the last `max` of `len` items.
-pub fn last_n(len: usize, max: usize) -> std::ops::Range<usize> {
+pub(crate) fn last_n(len: usize, max: usize) -> std::ops::Range<usize> {
     len.saturating_sub(max)..len
 }

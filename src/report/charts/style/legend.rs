@@ -10,7 +10,7 @@ use crate::report::charts::text::draw_text;
 
 /// How a legend entry is drawn.
 #[derive(Debug, Clone, Copy)]
-pub enum Swatch {
+pub(crate) enum Swatch {
     Fill(RGBColor),
     Hatched(RGBColor),
     Line(RGBColor),
@@ -19,7 +19,7 @@ pub enum Swatch {
 
 /// Draws legend entries in a row from `origin` (top-left), wrapping at the
 /// right edge of `area`; returns the height used.
-pub fn legend<DB: DrawingBackend>(
+pub(crate) fn legend<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     entries: &[(Swatch, String)],
     origin: (i32, i32),
@@ -78,7 +78,7 @@ fn draw_swatch<DB: DrawingBackend>(
 
 /// Diagonal hatching (`/`) inside the pixel rectangle `(x0, y0)–(x1, y1)` of
 /// `area`, lines `spacing` pixels apart.
-pub fn hatch<DB: DrawingBackend>(
+pub(crate) fn hatch<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     (x0, y0): (i32, i32),
     (x1, y1): (i32, i32),

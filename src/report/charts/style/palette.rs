@@ -5,14 +5,14 @@ use plotters::prelude::*;
 
 use crate::engine::segments::CPM_TIERS;
 
-pub const INK: RGBColor = RGBColor(33, 37, 41);
-pub const SUBTLE_INK: RGBColor = RGBColor(92, 98, 105);
-pub const GRID: RGBColor = RGBColor(226, 229, 233);
-pub const AXIS: RGBColor = RGBColor(150, 155, 160);
+pub(crate) const INK: RGBColor = RGBColor(33, 37, 41);
+pub(crate) const SUBTLE_INK: RGBColor = RGBColor(92, 98, 105);
+pub(crate) const GRID: RGBColor = RGBColor(226, 229, 233);
+pub(crate) const AXIS: RGBColor = RGBColor(150, 155, 160);
 /// All lapsed customers together (離脱 total, the ladder's 離脱 band).
-pub const LAPSED_ALL: RGBColor = RGBColor(150, 150, 150);
+pub(crate) const LAPSED_ALL: RGBColor = RGBColor(150, 150, 150);
 /// Targets (目標 lines).
-pub const TARGET: RGBColor = RGBColor(200, 35, 45);
+pub(crate) const TARGET: RGBColor = RGBColor(200, 35, 45);
 
 /// One colour per tier, in tier order (初回, よちよち, 流行, コツコツ, 優良,
 /// and 超優良 when that tier is on): Okabe–Ito hues, distinguishable with the
@@ -27,13 +27,13 @@ const TIER_COLORS: [RGBColor; CPM_TIERS + 1] = [
 ];
 
 /// The tier's colour for its active (現役) segment.
-pub fn tier_color(tier: usize) -> RGBColor {
+pub(crate) fn tier_color(tier: usize) -> RGBColor {
     TIER_COLORS[tier % TIER_COLORS.len()]
 }
 
 /// Colour of a segment index in a CPM layout of `tiers` tiers (five, or six
 /// with 超優良): the active tiers first, then the lapsed.
-pub fn segment_color_in(segment: usize, tiers: usize) -> RGBColor {
+pub(crate) fn segment_color_in(segment: usize, tiers: usize) -> RGBColor {
     if segment < tiers {
         tier_color(segment)
     } else {
@@ -53,28 +53,28 @@ const LIFECYCLE_COLORS: [RGBColor; 6] = [
     RGBColor(0, 158, 115),
 ];
 
-pub fn lifecycle_color(state: usize) -> RGBColor {
+pub(crate) fn lifecycle_color(state: usize) -> RGBColor {
     LIFECYCLE_COLORS[state % LIFECYCLE_COLORS.len()]
 }
 
 /// The tier's colour for its lapsed (離脱) segment: the same hue, greyed.
-pub fn lapsed_tier_color(tier: usize) -> RGBColor {
+pub(crate) fn lapsed_tier_color(tier: usize) -> RGBColor {
     blend(tier_color(tier), RGBColor(200, 200, 200), 0.6)
 }
 
 /// `a` moved towards `b` by `t` (0 = a, 1 = b).
-pub fn blend(a: RGBColor, b: RGBColor, t: f64) -> RGBColor {
+pub(crate) fn blend(a: RGBColor, b: RGBColor, t: f64) -> RGBColor {
     let mix = |x: u8, y: u8| (f64::from(x) + (f64::from(y) - f64::from(x)) * t).round() as u8;
     RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
 }
 
 /// A pale background version of a colour.
-pub fn tint(color: RGBColor, amount: f64) -> RGBColor {
+pub(crate) fn tint(color: RGBColor, amount: f64) -> RGBColor {
     blend(color, WHITE, amount)
 }
 
 /// Black or white, whichever reads better on `background`.
-pub fn ink_on(background: RGBColor) -> RGBColor {
+pub(crate) fn ink_on(background: RGBColor) -> RGBColor {
     let luma = 0.299 * f64::from(background.0) + 0.587 * f64::from(background.1) + 0.114 * f64::from(background.2);
     if luma < 150.0 { WHITE } else { INK }
 }
