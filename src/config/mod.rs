@@ -401,6 +401,10 @@ impl Config {
                 cancel: get("columns.cancel").map(|_| text("columns.cancel")),
                 cancel_values: list("columns.cancel_values").unwrap_or_default(),
                 guest_ids: list("columns.guest_ids"),
+                amount_formula: get("columns.amount_formula")
+                    .map(|_| crate::ingest::formula::Formula::parse(&text("columns.amount_formula")))
+                    .transpose()
+                    .map_err(Error::Config)?,
                 ..scope::resolve(file, flags)?
             },
         })

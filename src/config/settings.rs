@@ -291,6 +291,16 @@ pub static SETTINGS: &[Setting] = &[
     },
     Setting {
         section: Section::Columns,
+        key: "amount_formula",
+        kind: Kind::Text,
+        default: None,
+        flag: Some("amount"),
+        help: "The amount as a formula of columns instead of the amount column: products and sums, e.g. 数量*単価 or 小計-値引 (exact)",
+        ja: "金額の計算式",
+        get: |c| c.scope.amount_formula.as_ref().map(|f| Value::Text(f.text.clone())),
+    },
+    Setting {
+        section: Section::Columns,
         key: "cancel",
         kind: Kind::Text,
         default: None,

@@ -27,6 +27,9 @@ pub struct Scope {
     pub cancel_values: Vec<String>,
     /// Customer ids of guest orders (`--guest-ids`; `""`: an empty id).
     pub guest_ids: Option<Vec<String>>,
+    /// The amount as a formula of columns (`--amount 数量*単価`), instead
+    /// of the amount column.
+    pub amount_formula: Option<super::formula::Formula>,
 }
 
 /// Code of a blank cell (empty after trimming, or null).

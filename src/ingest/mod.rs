@@ -6,6 +6,7 @@ pub mod columns;
 pub mod csv;
 pub mod exclude;
 pub mod filter;
+pub mod formula;
 pub mod intern;
 pub mod recognise;
 pub mod survey;
@@ -289,11 +290,13 @@ fn open(path: &Path, columns: &Columns, options: &ReadOptions, scope: &Scope) ->
             // The scope's columns come after the three: they help find the
             // header, and keep the date and amount columns as text when one
             // of them is also an attribute.
-            let mut wanted = vec![
-                columns.customer.as_str(),
-                columns.date.as_str(),
-                columns.amount.as_str(),
-            ];
+            // With an amount formula, its columns stand for the amount.
+            let operands = scope.amount_formula.as_ref().map(|f| f.columns());
+            let mut wanted = vec![columns.customer.as_str(), columns.date.as_str()];
+            match &operands {
+                Some(ops) => wanted.extend(ops.iter().copied()),
+                None => wanted.push(columns.amount.as_str()),
+            }
             wanted.extend(scope.by.as_deref());
             wanted.extend(scope.filters.iter().map(|f| f.column.as_str()));
             csv::read(path, options.encoding, options.delimiter, &wanted, options.lenient).map(Source::Csv)
@@ -318,6 +321,37 @@ fn open(path: &Path, columns: &Columns, options: &ReadOptions, scope: &Scope) ->
             ),
         )),
     }
+}
+
+/// The amount of every row by `formula`, its operand columns (`names`)
+/// read as amounts, their bad cells in `bad_cells`.
+fn amount_of_formula(
+    path: &Path,
+    source: &mut Source,
+    formula: &formula::Formula,
+    names: &[String],
+    bad_cells: &mut Vec<BadCell>,
+) -> Result<Vec<Money>> {
+    let polars_err = |e: PolarsError| Error::input(path, e.to_string());
+    let values = names
+        .iter()
+        .map(|n| read_amounts(&source.peek(path, n)?, bad_cells).map_err(polars_err))
+        .collect::<Result<Vec<_>>>()?;
+    formula.eval(&values).map_err(|(row, why)| {
+        let cells: Vec<String> = names
+            .iter()
+            .zip(&values)
+            .map(|(n, v)| format!("{n}={}", v[row]))
+            .collect();
+        Error::BadValue(Box::new(crate::error::BadValue {
+            path: path.to_path_buf(),
+            place: source.place(row),
+            column: formula.text.clone(),
+            value: cells.join(", "),
+            problem: why.to_string(),
+            expected: "an amount with at most 6 decimals".to_string(),
+        }))
+    })
 }
 
 /// Two columns equally likely for a role: the user names one.
@@ -470,7 +504,18 @@ fn read_source(
     };
     let customer_name = by_role(&columns.customer, "customer", Role::Customer)?;
     let date_name = by_role(&columns.date, "date", Role::Date)?;
-    let amount_name = by_role(&columns.amount, "amount", Role::Amount)?;
+    let operand_names = match &scope.amount_formula {
+        Some(f) => f
+            .columns()
+            .iter()
+            .map(|c| lookup(c, "--amount"))
+            .collect::<Result<Vec<_>>>()?,
+        None => Vec::new(),
+    };
+    let amount_name = match operand_names.first() {
+        Some(first) => first.clone(),
+        None => by_role(&columns.amount, "amount", Role::Amount)?,
+    };
     let by_name = scope.by.as_deref().map(|b| lookup(b, "--by")).transpose()?;
     let filter_names = scope
         .filters
@@ -502,7 +547,10 @@ fn read_source(
     let mut bad_cells: Vec<BadCell> = Vec::new();
     let grouping = read_customers(source.take(path, &customer_name)?, &mut bad_cells).map_err(polars_err)?;
     let day = read_days(&source.take(path, &date_name)?, tz, &mut bad_cells).map_err(polars_err)?;
-    let amount = read_amounts(&source.take(path, &amount_name)?, &mut bad_cells).map_err(polars_err)?;
+    let amount = match &scope.amount_formula {
+        None => read_amounts(&source.take(path, &amount_name)?, &mut bad_cells).map_err(polars_err)?,
+        Some(formula) => amount_of_formula(path, &mut source, formula, &operand_names, &mut bad_cells)?,
+    };
 
     let (encoding, delimiter, layout, skipped) = match &source {
         Source::Csv(c) => (

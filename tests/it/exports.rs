@@ -290,3 +290,44 @@ fn init_writes_a_config_that_reproduces_the_run() {
         assert_eq!(by_config.get(name), by_flags.get(name), "{name}");
     }
 }
+
+#[test]
+fn the_amount_can_be_quantity_times_unit_price() {
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = sjis(&export(|_| true));
+    let rest = ["--cancel-col", "キャンセル", "--guest-ids", "\"\",0"];
+    let (by_column, _) = tables(dir.path(), &bytes, &args(&rest)).unwrap();
+    // In every row of ROWS, 数量 × 単価 is the 小計(税込).
+    let mut with_formula = vec![
+        "--customer-col",
+        "会員ID",
+        "--date-col",
+        "受注日時",
+        "--amount",
+        "数量*単価",
+    ];
+    with_formula.extend(rest);
+    let (by_formula, _) = tables(dir.path(), &bytes, &with_formula).unwrap();
+    for name in ["segments.csv", "data_quality.csv", "snapshots.csv"] {
+        assert_eq!(by_column.get(name), by_formula.get(name), "{name}");
+    }
+    // Less a discount column: 3000 - 500 on the first line, 0 on the others.
+    let mut text = format!("{TITLE}{HEADER},値引\n");
+    for (i, (row, _)) in ROWS.iter().enumerate() {
+        text += &format!("{row},{}\n", if i == 0 { 500 } else { 0 });
+    }
+    let mut discounted = with_formula.clone();
+    discounted[5] = "数量*単価-値引";
+    let (files, _) = tables(dir.path(), &sjis(&text), &discounted).unwrap();
+    assert_eq!(metric(&files["data_quality.csv"], "purchases_total"), "7500");
+    // A bad operand cell is named by line and column.
+    let bad = export(|_| true).replace(
+        "1005,M003,2026/10/10 18:30,青汁,1,1500",
+        "1005,M003,2026/10/10 18:30,青汁,1,abc",
+    );
+    let err = tables(dir.path(), &sjis(&bad), &with_formula).unwrap_err();
+    assert!(
+        err.contains("line 9") && err.contains("'単価'") && err.contains("abc"),
+        "{err}"
+    );
+}

@@ -14,6 +14,7 @@ const VALUES: &[(&str, &str)] = &[
     ("columns.customer", "会員ID"),
     ("columns.date", "受注日"),
     ("columns.amount", "小計(税込)"),
+    ("columns.amount_formula", "数量*単価"),
     ("columns.cancel", "キャンセル"),
     ("columns.cancel_values", "1,\"キャンセル, 済\""),
     ("columns.guest_ids", "\"\",0"),
