@@ -81,6 +81,8 @@ impl Formula {
             .collect();
         let rows = values.first().map_or(0, Vec::len);
         let mut out = Vec::with_capacity(rows);
+        // A row is read across several columns: indexed, not iterated.
+        #[allow(clippy::needless_range_loop)]
         for row in 0..rows {
             let mut sum: i128 = 0;
             for ((negative, _), factors) in self.terms.iter().zip(&index) {
