@@ -1,0 +1,231 @@
+//! The report model of the ten (or twelve) CPM segments.
+
+mod actions;
+mod readings;
+
+use self::actions::{actions, lists};
+use self::readings::*;
+use super::*;
+
+impl crate::report::scheme::SchemeReport for crate::report::scheme::Cpm {
+    fn model(&self, p: &Portfolio, config: &Config, lang: Lang) -> ReportModel {
+        build_cpm(p, config, lang, config.rules.layout())
+    }
+
+    fn summary(&self, p: &Portfolio, config: &Config, lang: Lang) -> String {
+        crate::report::summary::render_cpm(p, config, lang)
+    }
+
+    fn chart_view<'a>(&self, p: &'a Portfolio) -> Cow<'a, Portfolio> {
+        ten_segments(p)
+    }
+}
+
+fn build_cpm(full: &Portfolio, config: &Config, lang: Lang, layout: CpmLayout) -> ReportModel {
+    let merged = ten_segments(full);
+    let p: &Portfolio = &merged;
+    let t = p.snapshot_days.len() - 1;
+    let k = kpi::cpm_at(full, t, config.rules.toddler_days);
+    let merged_note = |reading: String| {
+        if layout.has_super() {
+            format!(
+                "{reading}{}",
+                lang.pick(
+                    "(この図では超優良を優良に含めています。)",
+                    " (Super-loyal is counted as loyal in this chart.)"
+                )
+            )
+        } else {
+            reading
+        }
+    };
+    let l = |ja: &str, en: &str| lang.pick(ja, en).to_string();
+    let month = month_label(p.snapshot_days[t], lang);
+    let title = match lang {
+        Lang::Ja => format!("CPM 月次レポート {month}"),
+        Lang::En => format!("CPM monthly report — {month}"),
+    };
+    let cards = cards(&k, config, lang, layout);
+    let charts = vec![
+        ChartSection {
+            chart: Chart::Portfolio,
+            file: Chart::Portfolio.file_stem(&Chart::CPM),
+            title: if layout.has_super() {
+                l(
+                    "CPM ポートフォリオ(12 区分: 超優良あり)",
+                    "CPM portfolio (twelve segments, with super-loyal)",
+                )
+            } else {
+                l("CPM ポートフォリオ(10 区分)", "CPM portfolio (ten segments)")
+            },
+            reading: read_portfolio(full, &k, config, lang, layout),
+        },
+        ChartSection {
+            chart: Chart::Funnel,
+            file: Chart::Funnel.file_stem(&Chart::CPM),
+            title: l("育成ファネル", "Nurturing funnel"),
+            reading: merged_note(read_funnel(p, t, lang)),
+        },
+        ChartSection {
+            chart: Chart::Trend,
+            file: Chart::Trend.file_stem(&Chart::CPM),
+            title: l("区分別顧客数の推移", "Customers by segment over time"),
+            reading: read_trend(p, t, lang),
+        },
+        ChartSection {
+            chart: Chart::Conversion,
+            file: Chart::Conversion.file_stem(&Chart::CPM),
+            title: l(
+                "初回→よちよち転換率(獲得月別)",
+                "First-to-toddler conversion by acquisition month",
+            ),
+            reading: read_conversion(&k, config, lang),
+        },
+        ChartSection {
+            chart: Chart::Transitions,
+            file: Chart::Transitions.file_stem(&Chart::CPM),
+            title: l("今月の区分移動(前月末→今月末)", "This month's moves between segments"),
+            reading: read_transitions(p, t, lang),
+        },
+        ChartSection {
+            chart: Chart::CohortLadder,
+            file: Chart::CohortLadder.file_stem(&Chart::CPM),
+            title: l("獲得コホートの育成状況", "Cohort ladder"),
+            reading: merged_note(read_ladder(p, lang)),
+        },
+        ChartSection {
+            chart: Chart::Sales,
+            file: Chart::Sales.file_stem(&Chart::CPM),
+            title: l("区分別の売上", "Sales by segment"),
+            reading: merged_note(read_sales(p, t, lang)),
+        },
+    ];
+    let mut notes = Vec::new();
+    if let Some(s) = config.rules.super_loyal.filter(|_| layout.has_super()) {
+        let days = s.days.map_or(String::new(), |d| match lang {
+            Lang::Ja => format!("、在籍 {d} 日以上"),
+            Lang::En => format!(" and tenure >= {d} days"),
+        });
+        notes.push(match lang {
+            Lang::Ja => format!(
+                "超優良(super_active / super_lapsed)= 優良のうち累計 {}{days}。区分表・推移・移動の図は 12 区分、\
+                 育成ファネル・コホート・売上の図は超優良を優良に含めた 10 区分です。優良現役の比率は超優良を含みます。",
+                s.amount
+            ),
+            Lang::En => format!(
+                "Super-loyal (super_active / super_lapsed) = loyal customers with a total >= {}{days}. The portfolio, \
+                 trend and transition charts show twelve segments; the funnel, cohort ladder and sales charts count \
+                 super-loyal as loyal. The loyal share includes super-loyal.",
+                s.amount
+            ),
+        });
+    }
+    ReportModel {
+        lang,
+        title,
+        month_label: month,
+        as_of: p.as_of,
+        t,
+        scheme: Scheme::Cpm,
+        customers: k.customers,
+        actions: actions(full, t, config, lang, layout),
+        lists: lists(full, t, config, lang, layout),
+        kpis: Kpis::Cpm(k),
+        cards,
+        charts,
+        notes,
+        plan: Vec::new(),
+        breakdown: None,
+        forecast: None,
+    }
+}
+
+fn cards(k: &CpmKpis, config: &Config, lang: Lang, layout: CpmLayout) -> Vec<Card> {
+    let l = |ja: &str, en: &str| lang.pick(ja, en).to_string();
+    let target = config.conversion_target;
+    let conversion = match &k.conversion {
+        Some(c) => Card {
+            title: format!(
+                "{} ({} {})",
+                l("KPI 初回→よちよち転換率", "KPI: first → toddler conversion"),
+                format_month(c.cohort_month),
+                l("獲得・確定", "cohort, matured")
+            ),
+            value: percent(c.rate),
+            change: k.conversion_prev.as_ref().map_or("-".into(), |prev| {
+                format!(
+                    "{} {}",
+                    l("前コホート比", "vs previous cohort"),
+                    points(c.rate - prev.rate)
+                )
+            }),
+            target: Some(format!(
+                "{} {} ({})",
+                l("目標", "target"),
+                percent(target),
+                points(c.rate - target)
+            )),
+            on_track: Some(c.rate >= target),
+        },
+        None => Card {
+            title: l("KPI 初回→よちよち転換率", "KPI: first → toddler conversion"),
+            value: "-".into(),
+            change: l("確定したコホートがまだありません", "no cohort has matured yet"),
+            target: Some(format!("{} {}", l("目標", "target"), percent(target))),
+            on_track: None,
+        },
+    };
+    let share_target = config.loyal_share_target;
+    let loyal = Card {
+        title: if layout.has_super() {
+            l(
+                "優良現役の比率(現役顧客中、超優良を含む)",
+                "Loyal share of active customers (incl. super-loyal)",
+            )
+        } else {
+            l("優良現役の比率(現役顧客中)", "Loyal share of active customers")
+        },
+        value: percent(k.loyal_share),
+        change: k.loyal_share_prev.map_or("-".into(), |prev| {
+            format!("{} {}", l("前月比", "vs last month"), points(k.loyal_share - prev))
+        }),
+        target: Some(format!(
+            "{} {} ({})",
+            l("目標", "target"),
+            percent(share_target),
+            points(k.loyal_share - share_target)
+        )),
+        on_track: Some(k.loyal_share >= share_target),
+    };
+    let active = Card {
+        title: l("現役顧客数", "Active customers"),
+        value: thousands(i128::from(k.active)),
+        change: k.active_prev.map_or("-".into(), |prev| {
+            format!(
+                "{} {}",
+                l("前月比", "vs last month"),
+                signed(i128::from(k.active) - i128::from(prev))
+            )
+        }),
+        target: None,
+        on_track: k.active_prev.map(|prev| k.active >= prev),
+    };
+    let lapsed = Card {
+        title: l("今月離脱した優良客", "Loyal customers lapsed this month"),
+        value: k.newly_lapsed_loyal.map_or("-".into(), |n| thousands(i128::from(n))),
+        change: match (k.newly_lapsed_loyal, k.newly_lapsed_loyal_prev) {
+            (Some(n), Some(prev)) => format!(
+                "{} {}",
+                l("前月比", "vs last month"),
+                signed(i128::from(n) - i128::from(prev))
+            ),
+            _ => "-".into(),
+        },
+        target: None,
+        on_track: match (k.newly_lapsed_loyal, k.newly_lapsed_loyal_prev) {
+            (Some(n), Some(prev)) => Some(n <= prev),
+            _ => None,
+        },
+    };
+    vec![conversion, loyal, active, lapsed]
+}

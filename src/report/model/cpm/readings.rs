@@ -1,0 +1,219 @@
+//! The sentence under each CPM chart, read from the data: the portfolio,
+//! the funnel, the trend, the conversion, the transitions, the ladder and
+//! the sales.
+
+use super::*;
+
+pub(super) fn read_portfolio(p: &Portfolio, k: &CpmKpis, config: &Config, lang: Lang, layout: CpmLayout) -> String {
+    let loyal: u64 = layout.loyal(false).map(|s| p.counts[k.t][s]).sum();
+    let change = k
+        .active_prev
+        .map(|prev| signed(i128::from(k.active) - i128::from(prev)));
+    let text = match lang {
+        Lang::Ja => format!(
+            "現役顧客は {} 人{}、うち優良現役は {} 人(現役の {}、目標 {})。離脱顧客は {} 人です。",
+            thousands(i128::from(k.active)),
+            change.map_or(String::new(), |c| format!("(前月比 {c})")),
+            thousands(i128::from(loyal)),
+            percent(k.loyal_share),
+            percent(config.loyal_share_target),
+            thousands(i128::from(k.customers - k.active)),
+        ),
+        Lang::En => format!(
+            "{} active customers{}, of whom {} are loyal ({} of active; target {}). {} customers have lapsed.",
+            thousands(i128::from(k.active)),
+            change.map_or(String::new(), |c| format!(" ({c} vs last month)")),
+            thousands(i128::from(loyal)),
+            percent(k.loyal_share),
+            percent(config.loyal_share_target),
+            thousands(i128::from(k.customers - k.active)),
+        ),
+    };
+    if !layout.has_super() {
+        return text;
+    }
+    let sup = p.counts[k.t][layout.segment(Tier::Super, false)];
+    match lang {
+        Lang::Ja => format!("{text}優良現役のうち超優良は {} 人です。", thousands(i128::from(sup))),
+        Lang::En => format!(
+            "{text} Of the loyal active customers, {} are super-loyal.",
+            thousands(i128::from(sup))
+        ),
+    }
+}
+
+pub(super) fn read_funnel(p: &Portfolio, t: usize, lang: Lang) -> String {
+    let c = |tier: Tier| thousands(i128::from(p.counts[t][cpm_segment(tier, false)]));
+    match lang {
+        Lang::Ja => format!(
+            "現役の初回 {} 人、よちよち {} 人、コツコツ {} 人、優良 {} 人(流行 {} 人は別枠)。",
+            c(Tier::First),
+            c(Tier::Toddler),
+            c(Tier::Steady),
+            c(Tier::Loyal),
+            c(Tier::Trendy)
+        ),
+        Lang::En => format!(
+            "Active: {} first-time, {} toddler, {} steady, {} loyal customers ({} trendy, shown apart).",
+            c(Tier::First),
+            c(Tier::Toddler),
+            c(Tier::Steady),
+            c(Tier::Loyal),
+            c(Tier::Trendy)
+        ),
+    }
+}
+
+pub(super) fn read_trend(p: &Portfolio, t: usize, lang: Lang) -> String {
+    let from = t.saturating_sub(23);
+    let lapsed = |s: usize| p.counts[s][CPM_TIERS..].iter().sum::<u64>();
+    let months = t - from + 1;
+    match lang {
+        Lang::Ja => format!(
+            "直近 {} か月で現役顧客は {} 人から {} 人へ({})、離脱顧客は {} 人から {} 人へ増えました。",
+            months,
+            thousands(i128::from(active(p, from))),
+            thousands(i128::from(active(p, t))),
+            signed(i128::from(active(p, t)) - i128::from(active(p, from))),
+            thousands(i128::from(lapsed(from))),
+            thousands(i128::from(lapsed(t))),
+        )
+        .replace(
+            "増えました",
+            if lapsed(t) >= lapsed(from) {
+                "増えました"
+            } else {
+                "減りました"
+            },
+        ),
+        Lang::En => format!(
+            "Over the last {} months active customers went from {} to {} ({}); lapsed customers from {} to {}.",
+            months,
+            thousands(i128::from(active(p, from))),
+            thousands(i128::from(active(p, t))),
+            signed(i128::from(active(p, t)) - i128::from(active(p, from))),
+            thousands(i128::from(lapsed(from))),
+            thousands(i128::from(lapsed(t))),
+        ),
+    }
+}
+
+pub(super) fn read_conversion(k: &CpmKpis, config: &Config, lang: Lang) -> String {
+    let target = config.conversion_target;
+    let Some(c) = &k.conversion else {
+        return lang
+            .pick(
+                "初回→よちよち転換率: まだ確定したコホートがありません。",
+                "First-to-toddler conversion: no cohort has matured yet.",
+            )
+            .to_string();
+    };
+    let prev = k.conversion_prev.as_ref().map(|prev| points(c.rate - prev.rate));
+    match lang {
+        Lang::Ja => format!(
+            "初回→よちよち転換率は {}({} 獲得の {} 人中 {} 人、目標 {}{})。",
+            percent(c.rate),
+            format_month(c.cohort_month),
+            thousands(i128::from(c.cohort_size)),
+            thousands(i128::from(c.converted)),
+            percent(target),
+            prev.map_or(String::new(), |d| format!("、前コホート比 {d}")),
+        ),
+        Lang::En => format!(
+            "First-to-toddler conversion is {} ({} of {} customers acquired in {}; target {}{}).",
+            percent(c.rate),
+            thousands(i128::from(c.converted)),
+            thousands(i128::from(c.cohort_size)),
+            format_month(c.cohort_month),
+            percent(target),
+            prev.map_or(String::new(), |d| format!("; {d} vs the previous cohort")),
+        ),
+    }
+}
+
+pub(super) fn read_transitions(p: &Portfolio, t: usize, lang: Lang) -> String {
+    let Some(m) = t.checked_sub(1).and_then(|s| p.transitions.get(s)) else {
+        return lang
+            .pick(
+                "前月のスナップショットがないため、移動はありません。",
+                "No previous month-end: no moves to show.",
+            )
+            .to_string();
+    };
+    let fa = cpm_segment(Tier::First, false);
+    let new: u64 = m.cells[m.new_row()].iter().sum();
+    let base: u64 = m.cells[fa].iter().sum();
+    let up = m.cells[fa][cpm_segment(Tier::Toddler, false)];
+    let lapsed = m.cells[fa][cpm_segment(Tier::First, true)];
+    let share = if base == 0 { 0.0 } else { up as f64 / base as f64 };
+    match lang {
+        Lang::Ja => format!(
+            "今月の新規顧客は {} 人。前月末の初回現役 {} 人のうち {} 人({})がよちよち現役へ進み、{} 人が初回離脱になりました(この比率は月次の移動で、獲得月別の転換率とは別の数字です)。",
+            thousands(i128::from(new)),
+            thousands(i128::from(base)),
+            thousands(i128::from(up)),
+            percent(share),
+            thousands(i128::from(lapsed)),
+        ),
+        Lang::En => format!(
+            "{} new customers this month. Of last month's {} active first-time customers, {} ({}) moved to toddler and {} lapsed (a month-over-month move, not the cohort conversion rate).",
+            thousands(i128::from(new)),
+            thousands(i128::from(base)),
+            thousands(i128::from(up)),
+            percent(share),
+            thousands(i128::from(lapsed)),
+        ),
+    }
+}
+
+/// Months ≈ 210 days: the seeds ask how many become 優良 within 210 days.
+const LADDER_FOCUS_MONTH: usize = 7;
+
+pub(super) fn read_ladder(p: &Portfolio, lang: Lang) -> String {
+    let Some(c) = p.ladder.iter().rev().find(|c| c.counts.len() > LADDER_FOCUS_MONTH) else {
+        return lang
+            .pick(
+                "7 か月を経過した獲得コホートがまだありません。",
+                "No acquisition cohort is 7 months old yet.",
+            )
+            .to_string();
+    };
+    let row = &c.counts[LADDER_FOCUS_MONTH];
+    let loyal = row[cpm_segment(Tier::Loyal, false)] + row[cpm_segment(Tier::Loyal, true)];
+    let repeat: u64 = (1..CPM_TIERS).map(|tier| row[tier] + row[tier + CPM_TIERS]).sum();
+    let per100 = |n: u64| n as f64 * 100.0 / c.size as f64;
+    match lang {
+        Lang::Ja => format!(
+            "{} に獲得した {} 人は、7 か月後(約 210 日)に 100 人あたり {:.1} 人がリピーター(よちよち以上)、{:.1} 人が優良になっています。",
+            format_month(c.cohort_month),
+            thousands(i128::from(c.size)),
+            per100(repeat),
+            per100(loyal)
+        ),
+        Lang::En => format!(
+            "Of the {} customers acquired in {}, 7 months later (about 210 days) {:.1} per 100 are repeaters (toddler or above) and {:.1} per 100 are loyal.",
+            thousands(i128::from(c.size)),
+            format_month(c.cohort_month),
+            per100(repeat),
+            per100(loyal)
+        ),
+    }
+}
+
+pub(super) fn read_sales(p: &Portfolio, t: usize, lang: Lang) -> String {
+    let total: i128 = p.sales[t].iter().sum();
+    let loyal = p.sales[t][cpm_segment(Tier::Loyal, false)];
+    let share = if total > 0 { loyal as f64 / total as f64 } else { 0.0 };
+    match lang {
+        Lang::Ja => format!(
+            "今月の売上 {} 円(返品控除後)のうち、優良現役が {} を占めます。",
+            thousands(round_units(total)),
+            percent(share)
+        ),
+        Lang::En => format!(
+            "Of this month's net sales of ¥{}, loyal active customers bought {}.",
+            thousands(round_units(total)),
+            percent(share)
+        ),
+    }
+}
