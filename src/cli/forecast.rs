@@ -8,7 +8,6 @@ use clap::Args;
 use super::args::InputArgs;
 use crate::config::Scheme;
 use crate::dates::Day;
-use crate::engine::scheme::SchemeRules;
 use crate::error::{Error, Result};
 use crate::forecast::{self, NewCustomers, Settings, backtest, csv};
 use crate::tables::{self, write_file};
@@ -78,9 +77,10 @@ pub(super) fn forecast(args: &ForecastArgs) -> Result<()> {
     let config = super::common::config(&args.input.run)?;
     let read = super::common::read_options(&args.input.run);
     let as_of = args.input.run.as_of;
-    if config.scheme != Scheme::Cpm {
+    if config.scheme != Scheme::Cpm && args.scenario.is_some() {
         return Err(Error::Config(
-            "cpm forecast supports the CPM scheme (--scheme cpm) only; the lifecycle scheme is not forecast yet".into(),
+            "--scenario conversion= is a CPM scenario (初回→よちよち); the lifecycle scheme (--scheme lifecycle) has no such rate"
+                .into(),
         ));
     }
     tables::ensure_dir(&args.out_dir)?;
@@ -108,19 +108,22 @@ pub(super) fn forecast(args: &ForecastArgs) -> Result<()> {
         new_customers: args.new_customers,
         scenario: args.scenario,
         seed: SEED,
+        toddler_days: config.rules.toddler_days,
     };
-    let f = forecast::forecast(&tl, &config.rules, &days, days.len() - 1, &settings)?;
+    let f = forecast::forecast(&tl, config.scheme_rules(), &days, days.len() - 1, &settings)?;
     // The backtest runs before anything is written, so that a run that
     // fails leaves no partial output behind.
     let backtest = if args.backtest {
-        let counts = crate::engine::snapshots::compute(
-            tl.clone(),
-            SchemeRules::Cpm(&config.rules),
+        let counts =
+            crate::engine::snapshots::compute(tl.clone(), config.scheme_rules(), &days, config.rules.toddler_days)
+                .counts;
+        Some(backtest::backtest(
+            &tl,
+            config.scheme_rules(),
             &days,
-            config.rules.toddler_days,
-        )
-        .counts;
-        Some(backtest::backtest(&tl, &config.rules, &days, &counts, &settings)?)
+            &counts,
+            &settings,
+        )?)
     } else {
         None
     };

@@ -8,7 +8,7 @@
 //! errors.
 
 use crate::dates::Day;
-use crate::engine::segments::{Classifier, CpmRules};
+use crate::engine::scheme::SchemeRules;
 use crate::engine::timelines::Timelines;
 use crate::error::{Error, Result};
 
@@ -66,7 +66,7 @@ pub fn origins(history_ends: &[Day], months: usize) -> Vec<usize> {
 /// counts at `history_ends[t]`.
 pub fn backtest(
     tl: &Timelines,
-    rules: &CpmRules,
+    rules: SchemeRules<'_>,
     history_ends: &[Day],
     counts: &[Vec<u64>],
     settings: &Settings,

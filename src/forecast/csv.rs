@@ -220,11 +220,12 @@ pub fn run_text(f: &Forecast) -> String {
         f.month_ends.len(),
         f.new_per_month.iter().sum::<u64>()
     );
-    if let Some(loyal) = f.labels.iter().position(|l| l.id == "loyal_active") {
+    if let Some(loyal) = f.labels.iter().position(|l| l.id == "loyal_active" || l.id == "vip") {
         let p = &f.baseline;
         let _ = write!(
             out,
-            "loyal_active at {}: {} (80% interval {}..{})",
+            "{} at {}: {} (80% interval {}..{})",
+            f.labels[loyal].id,
             format_day(f.month_ends[last]),
             p.customers[last][loyal],
             p.low[last][loyal],

@@ -177,6 +177,7 @@ mod tests {
                     first,
                     last: first,
                     second: None,
+                    previous: None,
                     total: Money(1),
                     purchase_days: 1,
                 });

@@ -22,7 +22,8 @@ pub mod simulate;
 pub mod state;
 
 use crate::dates::{Day, format_day, last_day_of_month, month_of};
-use crate::engine::segments::{Classifier, CpmRules, SegmentLabel};
+use crate::engine::scheme::SchemeRules;
+use crate::engine::segments::SegmentLabel;
 use crate::engine::timelines::Timelines;
 use crate::error::{Error, Result};
 
@@ -44,6 +45,8 @@ pub struct Settings {
     /// The 初回→よちよち rate of the conversion scenario.
     pub scenario: Option<f64>,
     pub seed: u64,
+    /// The 初回→よちよち window in days (the CPM rules'; the scenario's).
+    pub toddler_days: i32,
 }
 
 /// One scenario's (or the baseline's) projection.
@@ -118,7 +121,7 @@ pub fn check_history(history_ends: &[Day], at: usize, first_purchase: Day) -> Re
 /// the rows up to the last of them.
 pub fn forecast(
     tl: &Timelines,
-    rules: &CpmRules,
+    rules: SchemeRules<'_>,
     history_ends: &[Day],
     at: usize,
     settings: &Settings,
@@ -146,7 +149,7 @@ const CALIBRATION_REPLICATES: usize = 4;
 /// than the forecast itself.
 fn calibrate(
     tl: &Timelines,
-    rules: &CpmRules,
+    rules: SchemeRules<'_>,
     ends: &[Day],
     at: usize,
     settings: &Settings,
@@ -161,13 +164,7 @@ fn calibrate(
     } else {
         tl
     };
-    let counts = crate::engine::snapshots::compute(
-        stl.clone(),
-        crate::engine::scheme::SchemeRules::Cpm(rules),
-        &ends[..=at],
-        rules.toddler_days,
-    )
-    .counts;
+    let counts = crate::engine::snapshots::compute(stl.clone(), rules, &ends[..=at], settings.toddler_days).counts;
     // A given number of new customers is the user's plan, not the model's
     // error: the earlier forecasts then get the arrivals that happened.
     let arrivals = match settings.new_customers {
@@ -183,6 +180,7 @@ fn calibrate(
             new_customers: settings.new_customers,
             scenario: None,
             seed: settings.seed,
+            toddler_days: settings.toddler_days,
         };
         let tuning = Tuning {
             max_replicates: Some(CALIBRATION_REPLICATES),
@@ -211,7 +209,7 @@ pub struct Tuning {
 /// The forecast with the interval of purchase randomness alone.
 pub fn forecast_plain(
     tl: &Timelines,
-    rules: &CpmRules,
+    rules: SchemeRules<'_>,
     history_ends: &[Day],
     at: usize,
     settings: &Settings,
@@ -224,11 +222,17 @@ pub fn forecast_plain(
     let scenario = match settings.scenario {
         None => None,
         Some(rate) => {
-            let observed = history::observed_conversion(&customers, origin, rules.toddler_days).ok_or_else(|| {
+            if !matches!(rules, SchemeRules::Cpm(_)) {
+                return Err(Error::Config(
+                    "--scenario conversion= is a CPM scenario (初回→よちよち); the lifecycle scheme has no such rate"
+                        .into(),
+                ));
+            }
+            let observed = history::observed_conversion(&customers, origin, settings.toddler_days).ok_or_else(|| {
                 Error::NoData(format!(
                     "the conversion scenario needs at least one acquisition cohort whose {}-day window has closed by {}, \
                      to know the observed 初回→よちよち rate; the history is too short",
-                    rules.toddler_days,
+                    settings.toddler_days,
                     format_day(origin)
                 ))
             })?;
@@ -254,8 +258,10 @@ pub fn forecast_plain(
     let reps = tuning
         .max_replicates
         .map_or(replicates(total), |m| replicates(total).min(m.max(2)));
-    let plan = Plan {
+    let mut plan = Plan {
         rules,
+        toddler_days: settings.toddler_days,
+        vip: Vec::new(),
         origin,
         month_ends: month_ends.clone(),
         model: model.params,
@@ -266,6 +272,7 @@ pub fn forecast_plain(
         replicates: reps,
         seed: settings.seed,
     };
+    plan.vip = simulate::vip_thresholds(&plan, &customers);
     let outcome = simulate::simulate(&plan, &customers);
     let n_seg = rules.labels().len();
     let mut present = customers.len() as u64;

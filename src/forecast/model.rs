@@ -15,7 +15,8 @@
 //! the origin is never looked at.
 
 use crate::dates::Day;
-use crate::engine::segments::{Classifier, CpmRules};
+use crate::engine::scheme::SchemeRules;
+use crate::engine::segments::Classifier;
 use crate::engine::timelines::Timelines;
 
 use super::bgnbd::{self, BgNbd, Summary};
@@ -95,7 +96,7 @@ impl Fixed {
 /// factor measured as [`choose`] measures it when `fixed` adjusts.
 pub fn fixed(
     tl: &Timelines,
-    rules: &CpmRules,
+    rules: SchemeRules<'_>,
     customers: &[Customer],
     ends: &[Day],
     at: usize,
@@ -133,7 +134,7 @@ struct Actual {
     purchase_days: Vec<f64>,
 }
 
-fn actual(tl: &Timelines, rules: &CpmRules, ids: &[usize], origin: Day, ends: &[Day]) -> Actual {
+fn actual(tl: &Timelines, rules: SchemeRules<'_>, ids: &[usize], origin: Day, ends: &[Day]) -> Actual {
     let n_seg = rules.labels().len();
     let mut out = Actual {
         origin,
@@ -152,11 +153,11 @@ fn actual(tl: &Timelines, rules: &CpmRules, ids: &[usize], origin: Day, ends: &[
             let facts = crate::engine::segments::Facts {
                 first: later.first,
                 last: later.last,
-                previous: None,
+                previous: later.previous,
                 total: later.total,
                 purchase_days: later.purchase_days,
             };
-            out.counts[m * n_seg + rules.classify(&facts, end - later.last)] += 1.0;
+            out.counts[m * n_seg + local(rules, &facts, end - later.last)] += 1.0;
             let before = if m == 0 {
                 now
             } else {
@@ -168,11 +169,23 @@ fn actual(tl: &Timelines, rules: &CpmRules, ids: &[usize], origin: Day, ends: &[
     out
 }
 
+/// The segment by every rule local to a customer: the lifecycle's VIP top
+/// share is left out of the check on both sides (it ranks the whole
+/// portfolio, which a sample does not have).
+fn local(rules: SchemeRules<'_>, facts: &crate::engine::segments::Facts, recency: i32) -> usize {
+    match rules {
+        SchemeRules::Cpm(r) => r.classify(facts, recency),
+        SchemeRules::Lifecycle(r) => r.classify(facts, recency),
+    }
+}
+
 /// The forecast of `a`'s customers by `model` with `factor`: (segment
 /// counts, purchase days), as in [`Actual`].
-fn predict(rules: &CpmRules, a: &Actual, model: Option<BgNbd>, factor: f64) -> (Vec<f64>, Vec<f64>) {
+fn predict(rules: SchemeRules<'_>, a: &Actual, model: Option<BgNbd>, factor: f64) -> (Vec<f64>, Vec<f64>) {
     let plan = Plan {
         rules,
+        toddler_days: 0,
+        vip: Vec::new(),
         origin: a.origin,
         month_ends: a.ends.clone(),
         model,
@@ -188,7 +201,7 @@ fn predict(rules: &CpmRules, a: &Actual, model: Option<BgNbd>, factor: f64) -> (
 }
 
 /// Actual over forecast purchase days: the recent-rate factor.
-fn ratio(rules: &CpmRules, a: &Actual, model: Option<BgNbd>) -> f64 {
+fn ratio(rules: SchemeRules<'_>, a: &Actual, model: Option<BgNbd>) -> f64 {
     let (_, f) = predict(rules, a, model, 1.0);
     let (f, a): (f64, f64) = (f.iter().sum(), a.purchase_days.iter().sum());
     if f > 0.0 && a > 0.0 {
@@ -225,7 +238,7 @@ fn error(a: &Actual, counts: &[f64], days: &[f64]) -> f64 {
 /// the rate factor. `min_history` is the first index an origin may have.
 pub fn choose(
     tl: &Timelines,
-    rules: &CpmRules,
+    rules: SchemeRules<'_>,
     customers: &[Customer],
     ends: &[Day],
     at: usize,

@@ -9,7 +9,8 @@
 //! draws are seeded per customer, so the result does not depend on threads.
 
 use crate::dates::Day;
-use crate::engine::segments::{Classifier, CpmRules, Facts};
+use crate::engine::scheme::SchemeRules;
+use crate::engine::segments::{Classifier, Facts};
 use crate::money::Money;
 
 use super::bgnbd::{BgNbd, Summary};
@@ -27,7 +28,12 @@ pub struct Conversion {
 /// What to simulate.
 #[derive(Debug, Clone)]
 pub struct Plan<'a> {
-    pub rules: &'a CpmRules,
+    pub rules: SchemeRules<'a>,
+    /// The 初回→よちよち window (the scenario's), in days.
+    pub toddler_days: i32,
+    /// Lifecycle: the VIP top-share threshold total at each coming
+    /// month-end (empty: none; see [`vip_thresholds`]).
+    pub vip: Vec<Option<Money>>,
     pub origin: Day,
     /// The coming month-ends (the forecast's periods end on them).
     pub month_ends: Vec<Day>,
@@ -42,6 +48,16 @@ pub struct Plan<'a> {
     pub scenario: Option<Conversion>,
     pub replicates: usize,
     pub seed: u64,
+}
+
+impl Plan<'_> {
+    /// The segment at the `m`-th coming month-end.
+    pub fn classify(&self, facts: &Facts, recency: i32, m: usize) -> usize {
+        match self.rules {
+            SchemeRules::Cpm(r) => r.classify(facts, recency),
+            SchemeRules::Lifecycle(r) => r.classify_at(facts, recency, self.vip.get(m).copied().flatten()),
+        }
+    }
 }
 
 /// Sums over replicates; `[month * segments + segment]` for counts.
@@ -170,7 +186,7 @@ impl Worker<'_, '_> {
         self.changed.clear();
         self.changed.extend_from_slice(&self.events);
         let c = &path.start;
-        let window_end = c.first + self.plan.rules.toddler_days - 1;
+        let window_end = c.first + self.plan.toddler_days - 1;
         let lo = (c.first + 1).max(self.plan.origin + 1);
         let hi = window_end.min(self.end());
         let u = rng.uniform();
@@ -210,7 +226,7 @@ impl Worker<'_, '_> {
         let mut facts = Facts {
             first: c.first,
             last: c.last,
-            previous: None,
+            previous: c.previous,
             total: c.total,
             purchase_days: c.purchase_days,
         };
@@ -238,7 +254,7 @@ impl Worker<'_, '_> {
                 }
                 next += 1;
             }
-            let s = self.plan.rules.classify(&facts, end - facts.last);
+            let s = self.plan.classify(&facts, end - facts.last, m);
             tally.counts[m * self.n_seg + s] += 1.0;
             seen[m] = s;
             period_start = end;
@@ -304,21 +320,107 @@ fn add_variance(seen: &[usize], reps: usize, months: usize, n_seg: usize, tally:
     }
 }
 
-/// Runs the plan over the customers present at the origin and the new ones.
-pub fn simulate(plan: &Plan<'_>, customers: &[Customer]) -> Outcome {
-    let months = plan.month_ends.len();
-    let n_seg = plan.rules.labels().len();
-    let new_total: u64 = plan.new_per_month.iter().sum();
-    let existing = customers.len();
-    let all = existing + new_total as usize;
-    // Month of each new customer: cumulative counts.
-    let mut new_starts = Vec::with_capacity(months + 1);
+/// How many paths (customers present and new) and where each month's new
+/// customers start among them.
+fn paths(plan: &Plan<'_>, customers: &[Customer]) -> (usize, Vec<u64>) {
+    let mut new_starts = Vec::with_capacity(plan.new_per_month.len() + 1);
     let mut acc = 0u64;
     for &n in &plan.new_per_month {
         new_starts.push(acc);
         acc += n;
     }
     new_starts.push(acc);
+    (customers.len() + acc as usize, new_starts)
+}
+
+/// Path `i`: a customer present at the origin, or a new one (first
+/// purchase day and spend drawn from its own stream).
+fn path_of(plan: &Plan<'_>, customers: &[Customer], new_starts: &[u64], i: usize) -> Path {
+    if let Some(&c) = customers.get(i) {
+        return Path {
+            start: c,
+            spend: c.spend(),
+            existing: true,
+        };
+    }
+    let j = (i - customers.len()) as u64;
+    let m = new_starts.partition_point(|&s| s <= j) - 1;
+    let mut rng = Rng::stream(plan.seed, i as u64, u64::MAX, 2);
+    let from = if m == 0 { plan.origin } else { plan.month_ends[m - 1] };
+    let first = from + 1 + rng.below(u64::from((plan.month_ends[m] - from) as u32)) as Day;
+    let spend = if plan.new_spend.is_empty() {
+        0
+    } else {
+        plan.new_spend[rng.below(plan.new_spend.len() as u64) as usize]
+    };
+    Path {
+        start: Customer {
+            first,
+            last: first,
+            second: None,
+            previous: None,
+            total: Money(spend),
+            purchase_days: 1,
+        },
+        spend,
+        existing: false,
+    }
+}
+
+/// Paths the VIP thresholds are estimated on, at most.
+const VIP_SAMPLE: usize = 200_000;
+
+/// Lifecycle with a VIP top share: each coming month-end's threshold, the
+/// `k`-th largest total among the non-dormant simulated customers with
+/// `k = ceil(share × n)`, from the first replicate of an even sample of
+/// the paths (the same draws as the simulation's: the totals do not
+/// depend on the threshold). Empty for CPM or a zero share.
+pub fn vip_thresholds(plan: &Plan<'_>, customers: &[Customer]) -> Vec<Option<Money>> {
+    let Some(rules) = plan.rules.top_share() else {
+        return Vec::new();
+    };
+    let (all, new_starts) = paths(plan, customers);
+    let step = all.div_ceil(VIP_SAMPLE).max(1);
+    let months = plan.month_ends.len();
+    let mut w = Worker {
+        plan,
+        n_seg: plan.rules.labels().len(),
+        events: Vec::new(),
+        changed: Vec::new(),
+        seen: Vec::new(),
+        seen_scenario: Vec::new(),
+    };
+    let mut totals: Vec<Vec<Money>> = vec![Vec::new(); months];
+    for i in (0..all).step_by(step) {
+        let path = path_of(plan, customers, &new_starts, i);
+        let mut rng = Rng::stream(plan.seed, i as u64, 0, 0);
+        w.draw(&path, &mut rng);
+        let (mut last, mut total, mut next) = (path.start.last, path.start.total, 0);
+        for (m, &end) in plan.month_ends.iter().enumerate() {
+            if !path.existing && path.start.first > end {
+                continue;
+            }
+            while next < w.events.len() && w.events[next] <= end {
+                last = w.events[next];
+                total = Money(total.0.saturating_add(path.spend));
+                next += 1;
+            }
+            if !rules.is_dormant(end - last) {
+                totals[m].push(total);
+            }
+        }
+    }
+    totals
+        .iter_mut()
+        .map(|t| crate::engine::lifecycle::threshold_by_sorting(rules.vip_top_share, t))
+        .collect()
+}
+
+/// Runs the plan over the customers present at the origin and the new ones.
+pub fn simulate(plan: &Plan<'_>, customers: &[Customer]) -> Outcome {
+    let months = plan.month_ends.len();
+    let n_seg = plan.rules.labels().len();
+    let (all, new_starts) = paths(plan, customers);
     let parts = in_parallel(all, |range| {
         let mut base = Tally::new(months, n_seg);
         let mut scen = plan.scenario.map(|_| Tally::new(months, n_seg));
@@ -331,36 +433,7 @@ pub fn simulate(plan: &Plan<'_>, customers: &[Customer]) -> Outcome {
             seen_scenario: vec![usize::MAX; plan.replicates * months],
         };
         for i in range {
-            let path = if i < existing {
-                let c = customers[i];
-                Path {
-                    start: c,
-                    spend: c.spend(),
-                    existing: true,
-                }
-            } else {
-                let j = (i - existing) as u64;
-                let m = new_starts.partition_point(|&s| s <= j) - 1;
-                let mut rng = Rng::stream(plan.seed, i as u64, u64::MAX, 2);
-                let from = if m == 0 { plan.origin } else { plan.month_ends[m - 1] };
-                let first = from + 1 + rng.below(u64::from((plan.month_ends[m] - from) as u32)) as Day;
-                let spend = if plan.new_spend.is_empty() {
-                    0
-                } else {
-                    plan.new_spend[rng.below(plan.new_spend.len() as u64) as usize]
-                };
-                Path {
-                    start: Customer {
-                        first,
-                        last: first,
-                        second: None,
-                        total: Money(spend),
-                        purchase_days: 1,
-                    },
-                    spend,
-                    existing: false,
-                }
-            };
+            let path = path_of(plan, customers, &new_starts, i);
             w.run(i as u64, &path, &mut base, &mut scen);
         }
         (base, scen)

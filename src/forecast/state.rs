@@ -13,6 +13,8 @@ pub struct Customer {
     pub first: Day,
     pub last: Day,
     pub second: Option<Day>,
+    /// The purchase day before the last (the lifecycle's 復活 rule).
+    pub previous: Option<Day>,
     /// Net sales to date, returns included.
     pub total: Money,
     pub purchase_days: u32,
@@ -43,12 +45,14 @@ pub fn customer_at(tl: &Timelines, c: usize, day: Day) -> Option<Customer> {
                     first: e.day,
                     last: e.day,
                     second: None,
+                    previous: None,
                     total,
                     purchase_days: 1,
                 },
                 Some(p) => Customer {
                     last: e.day,
                     second: p.second.or(Some(e.day)),
+                    previous: Some(p.last),
                     purchase_days: p.purchase_days + 1,
                     total,
                     ..p

@@ -302,9 +302,9 @@ fn bad_forecast_input_is_refused_with_a_reason() {
     forecast(&input, &out, &["--new-customers", "many"])
         .code(2)
         .stderr(predicate::str::contains("--new-customers"));
-    forecast(&input, &out, &["--scheme", "lifecycle"])
+    forecast(&input, &out, &["--scheme", "lifecycle", "--scenario", "conversion=0.5"])
         .code(1)
-        .stderr(predicate::str::contains("CPM scheme"));
+        .stderr(predicate::str::contains("CPM scenario"));
     forecast(&input, &out, &["--months", "6", "--backtest"])
         .code(1)
         .stderr(predicate::str::contains("needs at least 9 month-ends"));

@@ -13,6 +13,7 @@ mod data_quality;
 mod errors;
 mod exports;
 mod forecast;
+mod forecast_lifecycle;
 mod forecast_report;
 mod frames;
 mod fuzz_regressions;
