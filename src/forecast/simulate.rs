@@ -52,7 +52,7 @@ pub struct Plan<'a> {
 
 impl Plan<'_> {
     /// The segment at the `m`-th coming month-end.
-    pub fn classify(&self, facts: &Facts, recency: i32, m: usize) -> usize {
+    pub(crate) fn classify(&self, facts: &Facts, recency: i32, m: usize) -> usize {
         match self.rules {
             SchemeRules::Cpm(r) => r.classify(facts, recency),
             SchemeRules::Lifecycle(r) => r.classify_at(facts, recency, self.vip.get(m).copied().flatten()),
