@@ -12,6 +12,7 @@ pub mod groups;
 mod parquet;
 mod read;
 mod read_groups;
+mod read_quality;
 mod record;
 mod write;
 
