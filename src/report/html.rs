@@ -74,10 +74,26 @@ pub struct EmbeddedChart {
 
 /// The whole page, drawn from the report model and the tables.
 pub fn render(model: &ReportModel, tables: &Tables, charts: &[EmbeddedChart]) -> String {
+    let mut h = String::new();
+    page_head(&mut h, model, tables.run.input.as_str());
+    front(&mut h, model, tables);
+    chart_sections(&mut h, model, tables, charts);
+    h.push_str(&super::html_tables::plan_table(model));
+    actions_table(&mut h, model, tables);
+    lists_table(&mut h, model);
+    quality_table(&mut h, model, tables);
+    let _ = writeln!(
+        h,
+        "<footer class=\"note\">cpm {}</footer>\n</body>\n</html>",
+        env!("CARGO_PKG_VERSION")
+    );
+    h
+}
+
+/// The document head and the report's header.
+fn page_head(h: &mut String, model: &ReportModel, input_name: &str) {
     let lang = model.lang;
     let l = |ja: &'static str, en: &'static str| lang.pick(ja, en);
-    let (p, config, input_name) = (&tables.portfolio, &tables.config, tables.run.input.as_str());
-    let mut h = String::new();
     let _ = write!(
         h,
         "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{STYLE}{PRINT}</style>\n</head>\n<body>\n",
@@ -96,7 +112,12 @@ pub fn render(model: &ReportModel, tables: &Tables, charts: &[EmbeddedChart]) ->
         l("顧客数", "Customers"),
         thousands(i128::from(model.customers)),
     );
+}
 
+/// The KPI cards, the portfolio table and what the segments mean.
+fn front(h: &mut String, model: &ReportModel, tables: &Tables) {
+    let lang = model.lang;
+    let l = |ja: &'static str, en: &'static str| lang.pick(ja, en);
     h.push_str("<section class=\"front\">\n<div class=\"cards\">\n");
     for card in &model.cards {
         let class = match card.on_track {
@@ -130,7 +151,12 @@ pub fn render(model: &ReportModel, tables: &Tables, charts: &[EmbeddedChart]) ->
         let _ = writeln!(h, "<tr><th>{}</th><td>{}</td></tr>", escape(&term), escape(&definition));
     }
     h.push_str("</table>\n</section>\n");
+}
 
+/// One section per chart, with its reading and any tables that go with it.
+fn chart_sections(h: &mut String, model: &ReportModel, tables: &Tables, charts: &[EmbeddedChart]) {
+    let lang = model.lang;
+    let p = &tables.portfolio;
     for (section, chart) in model.charts.iter().zip(charts) {
         let _ = writeln!(
             h,
@@ -152,8 +178,13 @@ pub fn render(model: &ReportModel, tables: &Tables, charts: &[EmbeddedChart]) ->
         }
         h.push_str("</section>\n");
     }
+}
 
-    h.push_str(&super::html_tables::plan_table(model));
+/// This month's actions by segment.
+fn actions_table(h: &mut String, model: &ReportModel, tables: &Tables) {
+    let lang = model.lang;
+    let l = |ja: &'static str, en: &'static str| lang.pick(ja, en);
+    let config = &tables.config;
     let _ = writeln!(
         h,
         "<section class=\"table\">\n<h2>{}</h2>",
@@ -213,7 +244,12 @@ pub fn render(model: &ReportModel, tables: &Tables, charts: &[EmbeddedChart]) ->
             .to_string()
         }
     );
+}
 
+/// The follow-up lists and their files.
+fn lists_table(h: &mut String, model: &ReportModel) {
+    let lang = model.lang;
+    let l = |ja: &'static str, en: &'static str| lang.pick(ja, en);
     let _ = writeln!(
         h,
         "<section>\n<h2>{}</h2>\n<table>",
@@ -237,7 +273,14 @@ pub fn render(model: &ReportModel, tables: &Tables, charts: &[EmbeddedChart]) ->
         );
     }
     h.push_str("</table>\n</section>\n");
+}
 
+/// Data quality, the rules and how to read the report.
+fn quality_table(h: &mut String, model: &ReportModel, tables: &Tables) {
+    let lang = model.lang;
+    let l = |ja: &'static str, en: &'static str| lang.pick(ja, en);
+    let p = &tables.portfolio;
+    let config = &tables.config;
     let _ = writeln!(
         h,
         "<section>\n<h2>{}</h2>\n<table>",
@@ -283,10 +326,4 @@ pub fn render(model: &ReportModel, tables: &Tables, charts: &[EmbeddedChart]) ->
             "Every number here can be traced in the CSV files under tables/ (snapshots, transitions, conversion, segments)."
         )
     );
-    let _ = writeln!(
-        h,
-        "<footer class=\"note\">cpm {}</footer>\n</body>\n</html>",
-        env!("CARGO_PKG_VERSION")
-    );
-    h
 }
