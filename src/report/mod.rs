@@ -9,6 +9,7 @@ pub mod html;
 pub mod html_by_group;
 pub mod html_forecast;
 pub mod html_tables;
+pub mod lists;
 pub mod model;
 pub mod quality;
 pub mod scheme;
@@ -81,10 +82,14 @@ pub fn write_report_with_plan(
     crate::tables::write_tables(&dir.join("tables"), tables)?;
     for list in &model.lists {
         let name = format!("{}.csv", list.file);
-        let text = crate::tables::customers_csv_with(p, list.customers.iter().copied(), excel::safe_text);
+        let text = lists::list_csv(p, list.customers.iter().copied(), lang);
         let bytes = excel::encode(&text, excel, &format!("lists/{name}"))?;
         crate::tables::write_bytes(&dir.join("lists"), &name, &bytes)?;
     }
+    let all = format!("{}.csv", lists::ALL_CUSTOMERS);
+    let text = lists::list_csv(p, 0..p.customers.len(), lang);
+    let bytes = excel::encode(&text, excel, &format!("lists/{all}"))?;
+    crate::tables::write_bytes(&dir.join("lists"), &all, &bytes)?;
     if !tables.rejects.is_empty() {
         let text = crate::tables::rejects_csv_with(&tables.rejects, excel::safe_text);
         let bytes = excel::encode(&text, excel, "lists/rejects.csv")?;

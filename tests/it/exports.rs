@@ -331,3 +331,43 @@ fn the_amount_can_be_quantity_times_unit_price() {
         "{err}"
     );
 }
+
+#[test]
+fn the_lists_carry_the_segment_name_and_all_customers_are_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("export.csv");
+    std::fs::write(&input, sjis(&export(|_| true))).unwrap();
+    let out = dir.path().join("r");
+    let status = cpm()
+        .args(["report", "--as-of", "2026-11-30", "--input"])
+        .arg(&input)
+        .arg("--out-dir")
+        .arg(&out)
+        .args(args(&["--cancel-col", "キャンセル", "--guest-ids", "\"\",0"]))
+        .output()
+        .unwrap();
+    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    let read = |name: &str| {
+        let bytes = std::fs::read(out.join("2026-11/lists").join(name)).unwrap();
+        String::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap().to_vec()).unwrap()
+    };
+    // Worked out from ROWS: M001 bought on 10/03 (5000) and 11/15 (1500);
+    // M003 once on 10/10 (its 11/02 line was cancelled). Tenure is first to
+    // last purchase, recency last purchase to 11/30.
+    assert_eq!(
+        read("all_customers.csv"),
+        "customer_id,segment,first_purchase,last_purchase,tenure_days,recency_days,total,purchase_days,\
+         previous_segment,segment_name\n\
+         M001,toddler_active,2026-10-03,2026-11-15,43,15,6500,2,first_active,よちよち現役\n\
+         M003,first_active,2026-10-10,2026-10-10,0,51,1500,1,first_active,初回現役\n"
+    );
+    let segments = std::fs::read_to_string(out.join("2026-11/tables/segments.csv")).unwrap();
+    assert_eq!(segments.lines().count(), read("all_customers.csv").lines().count());
+    // Every follow-up list has the name column too.
+    for entry in std::fs::read_dir(out.join("2026-11/lists")).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        if name != "rejects.csv" {
+            assert!(read(&name).lines().next().unwrap().ends_with(",segment_name"), "{name}");
+        }
+    }
+}
