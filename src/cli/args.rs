@@ -123,12 +123,12 @@ impl clap::Args for SettingFlags {
 }
 
 /// A `--where` value, checked (kept as written).
-fn keep_arg(text: &str) -> Result<String, String> {
+pub(crate) fn keep_arg(text: &str) -> Result<String, String> {
     crate::ingest::filter::Filter::parse(text, true).map(|_| text.to_string())
 }
 
 /// A `--where-not` value, checked (kept as written).
-fn drop_arg(text: &str) -> Result<String, String> {
+pub(crate) fn drop_arg(text: &str) -> Result<String, String> {
     crate::ingest::filter::Filter::parse(text, false).map(|_| text.to_string())
 }
 

@@ -26,6 +26,22 @@ pub fn config_toml(
     run: Option<&RunInfo>,
     comment: &dyn Fn(&str) -> Option<String>,
 ) -> String {
+    config_toml_with(config, header, run.map(|r| (r.input.as_str(), Some(r.as_of))), comment)
+}
+
+/// [`config_toml`] for a run whose as-of date is not known yet (`cpm sql`
+/// without `--as-of`: the data decide it): the `[run]` table without
+/// `as_of`, which readers take from `data_quality.csv`.
+pub fn config_toml_open_as_of(config: &Config, header: &str, input: &str) -> String {
+    config_toml_with(config, header, Some((input, None)), &|_| None)
+}
+
+fn config_toml_with(
+    config: &Config,
+    header: &str,
+    run: Option<(&str, Option<Day>)>,
+    comment: &dyn Fn(&str) -> Option<String>,
+) -> String {
     let mut out = String::new();
     for line in header.lines() {
         let _ = writeln!(out, "# {line}");
@@ -57,7 +73,7 @@ pub fn config_toml(
         if section == Section::Top
             && let Some(run) = run
         {
-            run_table(&mut out, config, run);
+            run_table(&mut out, config, run.0, run.1);
         }
     }
     out
@@ -66,7 +82,7 @@ pub fn config_toml(
 /// The `[run]` table: the breakdown column and the filters (`by`,
 /// `where`, `where_not`: they scope the run when the file is used as a
 /// config), then what the run read (informational).
-fn run_table(out: &mut String, config: &Config, run: &RunInfo) {
+fn run_table(out: &mut String, config: &Config, input: &str, as_of: Option<Day>) {
     out.push_str("\n[run]  # by, where, where_not scope the run; the rest is what it read (informational)\n");
     let scope = &config.scope;
     if let Some(by) = &scope.by {
@@ -84,8 +100,13 @@ fn run_table(out: &mut String, config: &Config, run: &RunInfo) {
         }
     }
     let _ = writeln!(out, "cpm_version = {}", quoted(env!("CARGO_PKG_VERSION")));
-    let _ = writeln!(out, "input = {}", quoted(&run.input));
-    let _ = writeln!(out, "as_of = {}", quoted(&format_day(run.as_of)));
+    let _ = writeln!(out, "input = {}", quoted(input));
+    match as_of {
+        Some(as_of) => {
+            let _ = writeln!(out, "as_of = {}", quoted(&format_day(as_of)));
+        }
+        None => out.push_str("# as_of: the last snapshot, as data_quality.csv records it\n"),
+    }
     match &config.source {
         Some(source) => {
             let _ = writeln!(out, "config_file = {}", quoted(&source.path.display().to_string()));

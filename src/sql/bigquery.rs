@@ -1,7 +1,7 @@
 //! BigQuery (GoogleSQL): NUMERIC for money (exact, nine places), FLOAT64,
 //! INT64, backquoted names, and its own argument order for date functions.
 
-use super::dialect::{Dialect, is_plain_identifier};
+use super::dialect::{Dialect, escaped_literal, is_plain_identifier};
 
 pub struct BigQuery;
 
@@ -25,6 +25,23 @@ impl Dialect for BigQuery {
             format!("`{}`", name.replace('`', "\\`"))
         }
     }
+    fn quoted(&self, name: &str) -> String {
+        format!("`{}`", name.replace('`', "\\`"))
+    }
+    fn literal(&self, text: &str) -> String {
+        escaped_literal(text)
+    }
+    fn regex_group(&self, text: &str, pattern: &str, group: usize) -> String {
+        // REGEXP_EXTRACT allows one capturing group: the others are made
+        // non-capturing (RE2 reads `(?:`).
+        format!("REGEXP_EXTRACT({text}, {})", self.literal(&only_group(pattern, group)))
+    }
+    fn regex_matches(&self, text: &str, pattern: &str) -> String {
+        format!("REGEXP_CONTAINS({text}, {})", self.literal(pattern))
+    }
+    fn try_cast(&self, expr: &str, ty: &str) -> String {
+        format!("SAFE_CAST({expr} AS {ty})")
+    }
     fn epoch_day(&self, date: &str) -> String {
         format!("DATE_DIFF({date}, DATE '1970-01-01', DAY)")
     }
@@ -42,5 +59,41 @@ impl Dialect for BigQuery {
         } else {
             format!("CAST({column} AS DATE)")
         }
+    }
+}
+
+/// `pattern` with only its `group`-th group capturing (`(` outside a
+/// bracket expression opens a group).
+pub fn only_group(pattern: &str, group: usize) -> String {
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let (mut n, mut in_class) = (0, false);
+    for c in pattern.chars() {
+        match c {
+            '[' if !in_class => in_class = true,
+            ']' if in_class => in_class = false,
+            '(' if !in_class => {
+                n += 1;
+                out.push('(');
+                if n != group {
+                    out.push_str("?:");
+                }
+                continue;
+            }
+            _ => {}
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_one_group_captures() {
+        assert_eq!(
+            super::only_group("^([0-9])[(]([a-z]+(x)?)$", 2),
+            "^(?:[0-9])[(]([a-z]+(?:x)?)$"
+        );
+        assert_eq!(super::only_group("(a)(b)", 1), "(a)(?:b)");
     }
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use crate::config::Config;
-use crate::config::rules_file::{RunInfo, config_toml};
+use crate::config::rules_file::{RunInfo, config_toml, config_toml_open_as_of};
 use crate::dates::parse_iso_day;
 use crate::error::{Error, Result};
 
@@ -32,6 +32,16 @@ pub struct SqlArgs {
     /// The date column holds instants (TIMESTAMP): take their date in the configured time zone.
     #[arg(long)]
     pub timestamps: bool,
+    /// Break every table down by a customer attribute: the value of COLUMN on each customer's first purchase day
+    /// (as `cpm tables --by`).
+    #[arg(long, value_name = "COLUMN")]
+    pub by: Option<String>,
+    /// Keep only the rows whose COLUMN is one of the values (as `cpm tables --where`).
+    #[arg(long = "where", value_name = "COLUMN=V1,V2", value_parser = crate::cli::args::keep_arg)]
+    pub where_: Vec<String>,
+    /// Leave out the rows whose COLUMN is one of the values (as `cpm tables --where-not`).
+    #[arg(long = "where-not", value_name = "COLUMN=V1,V2", value_parser = crate::cli::args::drop_arg)]
+    pub where_not: Vec<String>,
     /// Config file (TOML), as for the other commands. Default: ./cpm.toml if it exists.
     #[arg(long)]
     pub config: Option<PathBuf>,
@@ -53,7 +63,13 @@ pub fn run(
         ))
     })?;
     let (file, source) = load(args.config.as_deref())?;
-    let mut config = Config::resolve(&file, &args.settings.overrides())?;
+    let overrides = crate::config::Overrides {
+        by: args.by.clone(),
+        where_: args.where_.clone(),
+        where_not: args.where_not.clone(),
+        ..args.settings.overrides()
+    };
+    let mut config = Config::resolve(&file, &overrides)?;
     config.source = source;
     let as_of = args
         .as_of
@@ -87,15 +103,19 @@ pub fn run(
         d.name(),
         args.table
     );
-    let run = as_of.map(|as_of| RunInfo {
-        input: args.table.clone(),
-        as_of,
-    });
-    crate::tables::write_file(
-        &out,
-        crate::tables::RULES,
-        &config_toml(&config, &header, run.as_ref(), &|_| None),
-    )?;
+    // The [run] table carries --by and the filters, which `cpm report
+    // --tables` reads; without --as-of, the date is the data's.
+    let rules = match as_of {
+        Some(as_of) => {
+            let run = RunInfo {
+                input: args.table.clone(),
+                as_of,
+            };
+            config_toml(&config, &header, Some(&run), &|_| None)
+        }
+        None => config_toml_open_as_of(&config, &header, &args.table),
+    };
+    crate::tables::write_file(&out, crate::tables::RULES, &rules)?;
     staged.commit(false)?;
     eprintln!(
         "wrote {}: run.sql (creates {}) and rules.toml",

@@ -10,18 +10,19 @@ pub fn table(ctx: &Ctx) -> String {
     let toddler = ctx.config.rules.toddler_days;
     let query = format!(
         "WITH c AS (\n\
-         SELECT customer_id, MIN(first_p) AS first_p, \
+         SELECT customer_id, MIN(grp) AS grp, MIN(first_p) AS first_p, \
          MIN(CASE WHEN purchase = 1 AND pdays = 2 THEN d END) AS second_p, \
          MIN(CASE WHEN purchase = 1 AND pdays = 1 THEN month_index END) AS t \
          FROM {events} WHERE first_p IS NOT NULL GROUP BY customer_id),\n\
-         g AS (SELECT t, COUNT(*) AS cohort_size, \
+         g AS (SELECT grp, t, COUNT(*) AS cohort_size, \
          SUM(CASE WHEN second_p - first_p >= 1 AND second_p - first_p < {toddler} THEN 1 ELSE 0 END) AS converted \
-         FROM c GROUP BY t)\n\
-         SELECT SUBSTR(CAST({month_end} AS {string}), 1, 7) AS cohort_month, \
+         FROM c GROUP BY grp, t)\n\
+         SELECT {group}SUBSTR(CAST({month_end} AS {string}), 1, 7) AS cohort_month, \
          CAST(g.cohort_size AS {int}) AS cohort_size, CAST(g.converted AS {int}) AS converted, \
          CAST(g.converted AS {float}) / g.cohort_size AS rate, \
          (k.month_end + {toddler} - 1 <= z.as_of) AS matured\n\
          FROM g JOIN {calendar} k ON k.t = g.t CROSS JOIN (SELECT MAX(snap) AS as_of FROM {calendar}) z",
+        group = ctx.group_column("g"),
         events = ctx.work("events"),
         calendar = ctx.work("calendar"),
         month_end = d.date_of_epoch("k.month_end"),

@@ -1,9 +1,9 @@
-//! `data_quality`: the `metric,value` summary `cpm tables` writes beside
-//! the tables, from the orders table: rows read (rows with an empty field
-//! are not read), used (dated on or before the as-of date) and after it,
-//! returns, duplicates, the date range and customers. A table has no header
-//! line, so `header_line` is empty; nothing is rejected (the warehouse's
-//! types have already checked every value).
+//! `data_quality`: the `metric,value` summary `cpm tables --lenient`
+//! writes beside the tables, from `work_rows`: rows read, used (dated on or
+//! before the as-of date) and after it, rejected (by reason, as
+//! `rows_rejected_<reason>`), left out by a filter, returns, duplicates,
+//! the date range and customers. A table has no header line, so
+//! `header_line` is empty.
 
 use super::Ctx;
 use super::stage::source_rows;
@@ -13,12 +13,11 @@ pub fn table(ctx: &Ctx) -> String {
     let s = d.string_type();
     let used = "r.d <= k.last_snap";
     let metrics: [(&str, String); 23] = [
-        ("rows_read", "CAST(rows_read AS {s})".into()),
+        ("rows_read", "CAST(all_rows AS {s})".into()),
         ("rows_used", "CAST(rows_used AS {s})".into()),
-        ("rows_rejected", "'0'".into()),
+        ("rows_rejected", "CAST(rows_rejected AS {s})".into()),
         ("rows_after_as_of", "CAST(rows_read - rows_used AS {s})".into()),
-        // No --where in the SQL yet: nothing is left out by a filter.
-        ("excluded_by_filter", "'0'".into()),
+        ("excluded_by_filter", "CAST(excluded AS {s})".into()),
         // No cancel column nor guest ids in the SQL yet.
         ("cancelled", "'0'".into()),
         ("cancelled_total", "'0'".into()),
@@ -53,6 +52,12 @@ pub fn table(ctx: &Ctx) -> String {
                 value.replace("{s}", s)
             )
         })
+        .chain(std::iter::once(format!(
+            "SELECT CONCAT('rows_rejected_', status) AS metric, CAST(COUNT(*) AS {s}) AS value FROM {rows} \
+             CROSS JOIN (SELECT MAX(last_snap) AS last_snap FROM m) z \
+             WHERE z.last_snap IS NOT NULL AND status NOT IN ('ok', 'excluded') GROUP BY status",
+            rows = ctx.work("rows")
+        )))
         .collect::<Vec<_>>()
         .join("\nUNION ALL ");
     let query = format!(
@@ -68,13 +73,16 @@ pub fn table(ctx: &Ctx) -> String {
          dup AS (SELECT COALESCE(SUM(n - 1), 0) AS duplicate_rows FROM (SELECT COUNT(*) AS n FROM r CROSS JOIN k \
          WHERE {used} GROUP BY r.customer_id, r.d, r.amount) x),\n\
          cip AS (SELECT COUNT(*) AS customers_in_portfolio FROM {segments}),\n\
-         m AS (SELECT * FROM a CROSS JOIN dup CROSS JOIN cip)\n\
+         st AS (SELECT COUNT(*) AS all_rows, SUM(CASE WHEN status = 'excluded' THEN 1 ELSE 0 END) AS excluded, \
+         SUM(CASE WHEN status NOT IN ('ok', 'excluded') THEN 1 ELSE 0 END) AS rows_rejected FROM {work_rows}),\n\
+         m AS (SELECT * FROM a CROSS JOIN dup CROSS JOIN cip CROSS JOIN st)\n\
          SELECT metric, value FROM ({rows}) q",
         epoch = d.epoch_day("order_date"),
         src = source_rows(ctx),
         calendar = ctx.work("calendar"),
         today = d.epoch_day("CURRENT_DATE"),
         segments = ctx.out("segments"),
+        work_rows = ctx.work("rows"),
     );
     d.create_table(&ctx.out("data_quality"), &query)
 }

@@ -37,6 +37,38 @@ pub trait Dialect {
             format!("\"{}\"", name.replace('"', "\"\""))
         }
     }
+    /// A column name always quoted (`"group"`: a reserved word).
+    fn quoted(&self, name: &str) -> String {
+        format!("\"{}\"", name.replace('"', "\"\""))
+    }
+    /// A string literal. The default doubles quotes and leaves backslashes
+    /// (DuckDB's standard strings); the others read backslash escapes.
+    fn literal(&self, text: &str) -> String {
+        format!("'{}'", text.replace('\'', "''"))
+    }
+    /// The character with this Unicode code point.
+    fn chr(&self, code: u32) -> String {
+        format!("CHR({code})")
+    }
+    /// `text` without the characters of `chars` (a string expression) at
+    /// either end.
+    fn trim(&self, text: &str, chars: &str) -> String {
+        format!("TRIM({text}, {chars})")
+    }
+    /// Group `group` (1-based) of the first match of `pattern` in `text`, or
+    /// NULL/empty when it did not take part; every group of `pattern` is
+    /// capturing (`(`, never `(?:`).
+    fn regex_group(&self, text: &str, pattern: &str, group: usize) -> String;
+    /// Whether `text` matches `pattern` (anchored with `^...$` by the caller).
+    fn regex_matches(&self, text: &str, pattern: &str) -> String;
+    /// `CAST` that gives NULL instead of failing.
+    fn try_cast(&self, expr: &str, ty: &str) -> String {
+        format!("TRY_CAST({expr} AS {ty})")
+    }
+    /// The type of an instant written with an offset.
+    fn instant_type(&self) -> &'static str {
+        "TIMESTAMP"
+    }
     /// Days since 1970-01-01 of a DATE expression, as an integer.
     fn epoch_day(&self, date: &str) -> String;
     /// The DATE that is `days` days after 1970-01-01.
@@ -60,6 +92,11 @@ pub trait Dialect {
     fn preamble(&self, _time_zone: &str) -> String {
         String::new()
     }
+}
+
+/// A backslash-escaping literal (BigQuery, Snowflake, Spark).
+pub fn escaped_literal(text: &str) -> String {
+    format!("'{}'", text.replace('\\', "\\\\").replace('\'', "\\'"))
 }
 
 pub fn is_plain_identifier(name: &str) -> bool {

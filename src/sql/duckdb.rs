@@ -17,6 +17,15 @@ impl Dialect for DuckDb {
     fn month_end_after(&self, date: &str, months: &str) -> String {
         format!("last_day(CAST({date} + to_months(CAST({months} AS INTEGER)) AS DATE))")
     }
+    fn regex_group(&self, text: &str, pattern: &str, group: usize) -> String {
+        format!("regexp_extract({text}, {}, {group})", self.literal(pattern))
+    }
+    fn regex_matches(&self, text: &str, pattern: &str) -> String {
+        format!("regexp_matches({text}, {})", self.literal(pattern))
+    }
+    fn instant_type(&self) -> &'static str {
+        "TIMESTAMPTZ"
+    }
     fn export(&self, file: &str, query: &str) -> String {
         format!("COPY ({query}) TO 'tables/{file}' (HEADER);\n")
     }

@@ -6,6 +6,7 @@
 //! write.csv); the DuckDB dialect writes the COPY statements itself.
 
 use super::Ctx;
+use crate::tables::read as h;
 
 /// `CASE` giving a segment column's canonical position (`new` last).
 fn position(ctx: &Ctx, column: &str) -> String {
@@ -18,14 +19,40 @@ fn position(ctx: &Ctx, column: &str) -> String {
     format!("CASE {column}{arms} ELSE {} END", labels.len())
 }
 
+/// The columns of a file, each named exactly as the contract's header
+/// (quoted: Snowflake would write unquoted names in capitals), with the
+/// `group` column first when the table has one.
+fn columns(ctx: &Ctx, header: &[&str], grouped: bool) -> String {
+    let lead = if grouped && ctx.by() { vec!["group"] } else { vec![] };
+    lead.iter()
+        .chain(header)
+        .map(|c| {
+            let q = ctx.d.quoted(c);
+            if matches!(*c, "group" | "column" | "value") {
+                q
+            } else {
+                format!("{c} AS {q}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// (file name, ordered query) per output table.
 pub fn queries(ctx: &Ctx) -> Vec<(String, String)> {
     let t = |name: &str| ctx.out(name);
+    // With --by, rows are ordered by group first (byte order).
+    let g = if ctx.by() {
+        format!("{}, ", ctx.d.quoted("group"))
+    } else {
+        String::new()
+    };
     vec![
         (
             "snapshots.csv".into(),
             format!(
-                "SELECT * FROM {} ORDER BY month_end, {}",
+                "SELECT {} FROM {} ORDER BY {g}month_end, {}",
+                columns(ctx, &h::SNAPSHOTS_HEADER, true),
                 t("snapshots"),
                 position(ctx, "segment")
             ),
@@ -33,7 +60,8 @@ pub fn queries(ctx: &Ctx) -> Vec<(String, String)> {
         (
             "transitions.csv".into(),
             format!(
-                "SELECT * FROM {} ORDER BY to_month_end, {}, {}",
+                "SELECT {} FROM {} ORDER BY {g}to_month_end, {}, {}",
+                columns(ctx, &h::TRANSITIONS_HEADER, true),
                 t("transitions"),
                 position(ctx, "from_segment"),
                 position(ctx, "to_segment")
@@ -41,16 +69,24 @@ pub fn queries(ctx: &Ctx) -> Vec<(String, String)> {
         ),
         (
             "conversion.csv".into(),
-            format!("SELECT * FROM {} ORDER BY cohort_month", t("conversion")),
+            format!(
+                "SELECT {} FROM {} ORDER BY {g}cohort_month",
+                columns(ctx, &h::CONVERSION_HEADER, true),
+                t("conversion")
+            ),
         ),
         (
             "segments.csv".into(),
-            format!("SELECT * FROM {} ORDER BY first_purchase, customer_id", t("segments")),
+            format!(
+                "SELECT * FROM {} ORDER BY {g}first_purchase, customer_id",
+                t("segments")
+            ),
         ),
         (
             "ladder.csv".into(),
             format!(
-                "SELECT * FROM {} ORDER BY cohort_month, months_after, {}",
+                "SELECT {} FROM {} ORDER BY {g}cohort_month, months_after, {}",
+                columns(ctx, &h::LADDER_HEADER, true),
                 t("ladder"),
                 position(ctx, "segment")
             ),
@@ -61,7 +97,19 @@ pub fn queries(ctx: &Ctx) -> Vec<(String, String)> {
         ),
         (
             "data_quality.csv".into(),
-            format!("SELECT * FROM {}", t("data_quality")),
+            format!(
+                "SELECT {} FROM {}",
+                columns(ctx, &["metric", "value"], false),
+                t("data_quality")
+            ),
+        ),
+        (
+            "rejects.csv".into(),
+            format!(
+                "SELECT {} FROM {} ORDER BY LENGTH(place), place",
+                columns(ctx, &["place", "column", "value", "reason", "problem"], false),
+                t("rejects"),
+            ),
         ),
     ]
 }

@@ -48,7 +48,7 @@ pub fn alive(ctx: &Ctx) -> String {
     let span = dormant / 28 + 2;
     let query = format!(
         "-- Not dormant at S means S - last purchase <= {dormant}: at most {span} month-ends after a month with a point.\n\
-         SELECT m.customer_id, c.t, m.segment, m.total\n\
+         SELECT m.customer_id, m.grp, c.t, m.segment, m.total\n\
          FROM {monthly} m CROSS JOIN (SELECT n AS k FROM {numbers} x WHERE n <= {span}) o\n\
          JOIN {calendar} c ON c.t = m.t + o.k\n\
          WHERE m.segment <> 'dormant' AND (m.next_t IS NULL OR m.t + o.k < m.next_t) AND c.snap - m.last_p <= {dormant}",
@@ -59,7 +59,8 @@ pub fn alive(ctx: &Ctx) -> String {
     ctx.d.create_table(&ctx.work("alive"), &query)
 }
 
-/// `work_vip_threshold`: per month-end, the k-th largest total among the
+/// `work_vip_threshold`: per month-end (the whole run's, with `--by` too:
+/// a customer's state does not depend on the breakdown), the k-th largest total among the
 /// customers not dormant, `k = ceil(vip_top_share × n)` computed in exact
 /// decimals (`0.14 × 50` is 7); a month-end with `k = 0` has no row.
 pub fn thresholds(ctx: &Ctx) -> String {
@@ -82,21 +83,21 @@ pub fn held(ctx: &Ctx) -> String {
     let share_on = !ctx.config.lifecycle.vip_top_share.is_zero();
     let alive_rows = if share_on {
         format!(
-            "SELECT a.customer_id, a.t, CASE WHEN v.threshold IS NOT NULL AND a.total >= v.threshold THEN 'vip' \
+            "SELECT a.customer_id, a.grp, a.t, CASE WHEN v.threshold IS NOT NULL AND a.total >= v.threshold THEN 'vip' \
              ELSE a.segment END AS segment, a.total FROM {alive} a LEFT JOIN {th} v ON v.t = a.t",
             alive = ctx.work("alive"),
             th = ctx.work("vip_threshold"),
         )
     } else {
-        format!("SELECT customer_id, t, segment, total FROM {}", ctx.work("alive"))
+        format!("SELECT customer_id, grp, t, segment, total FROM {}", ctx.work("alive"))
     };
     let query = format!(
-        "SELECT customer_id, t, segment, total, \
+        "SELECT customer_id, grp, t, segment, total, \
          LAG(segment) OVER (PARTITION BY customer_id ORDER BY t) AS prev_segment, \
          LEAD(t) OVER (PARTITION BY customer_id ORDER BY t) AS next_t\n\
          FROM ({alive_rows}\n\
          UNION ALL\n\
-         SELECT customer_id, t, segment, total FROM {monthly} WHERE segment = 'dormant') f",
+         SELECT customer_id, grp, t, segment, total FROM {monthly} WHERE segment = 'dormant') f",
         monthly = ctx.work("monthly"),
     );
     ctx.d.create_table(&ctx.work("held"), &query)

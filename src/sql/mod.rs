@@ -24,6 +24,8 @@ pub mod duckdb;
 pub mod export;
 pub mod ladder;
 pub mod lifecycle;
+pub mod parse;
+pub mod rows;
 pub mod segments;
 pub mod snapshots;
 pub mod snowflake;
@@ -68,6 +70,19 @@ impl Ctx<'_> {
     pub fn work(&self, name: &str) -> String {
         format!("{}work_{name}", self.source.prefix)
     }
+    /// Whether the tables are broken down by a group (`--by`).
+    pub fn by(&self) -> bool {
+        self.config.scope.by.is_some()
+    }
+    /// `grp AS "group", ` (the first column of an output table with
+    /// `--by`, from `alias.grp`), or nothing.
+    pub fn group_column(&self, alias: &str) -> String {
+        if self.by() {
+            format!("{alias}.grp AS {}, ", self.d.quoted("group"))
+        } else {
+            String::new()
+        }
+    }
     /// Segment ids in canonical order.
     pub fn labels(&self) -> Vec<&'static str> {
         match self.config.scheme {
@@ -93,9 +108,12 @@ pub const TABLES: [&str; 7] = [
     "ladder",
     "activity",
     "data_quality",
+    "rejects",
 ];
 
-const WORK_TABLES: [&str; 9] = [
+const WORK_TABLES: [&str; 11] = [
+    "rows",
+    "groups",
     "calendar",
     "days",
     "events",
@@ -128,7 +146,12 @@ pub fn generate(config: &Config, d: &dyn Dialect, source: &Source) -> Result<Vec
         )));
     }
     let ctx = Ctx { d, config, source };
-    let mut stage = vec![stage::calendar(&ctx), stage::days(&ctx), stage::events(&ctx)];
+    let mut stage = vec![rows::table(&ctx), stage::calendar(&ctx)];
+    if ctx.by() {
+        stage.push(stage::groups(&ctx));
+    }
+    stage.push(stage::days(&ctx));
+    stage.push(stage::events(&ctx));
     match config.scheme {
         Scheme::Cpm => {
             stage.push(stage::points(&ctx, &|r| cpm::classify(&ctx, r), &cpm::breaks(&ctx)));
@@ -194,6 +217,11 @@ pub fn generate(config: &Config, d: &dyn Dialect, source: &Source) -> Result<Vec
             "rows read, used and after the as-of date, returns, duplicates",
             data_quality::table(&ctx),
         ),
+        (
+            "rejects",
+            "the rows cpm would reject (empty or unreadable cells), with the reason",
+            rows::rejects(&ctx),
+        ),
         ("cleanup", "drops the work tables", cleanup),
     ];
     let mut files: Vec<SqlFile> = bodies
@@ -250,12 +278,14 @@ fn header(ctx: &Ctx, name: &str, what: &str) -> String {
     );
     if name == "run" || name == "stage" {
         out.push_str(
-            "-- Cost: the orders table is scanned three times (its date range, its rows, the data-quality counts);\n\
+            "-- Cost: the orders table is scanned once, into work_rows (one row per order row, parsed, with its\n\
+             -- status), which three steps read (the date range, the purchase days, the data-quality counts);\n\
              -- every other step reads tables of at most one row per customer-day with rows (plus one per recency\n\
              -- line crossed; for the lifecycle scheme also one per customer and month-end while not dormant, at\n\
              -- most dormant_days / 28 + 2 per purchase day). Written: month-ends x segments rows (snapshots), at\n\
              -- most (segments + 1) x segments per pair of month-ends (transitions), one per cohort (conversion),\n\
-             -- cohorts x 13 x segments (ladder), one per customer (segments). No customers x months grid.\n",
+             -- cohorts x 13 x segments (ladder), one per customer (segments), one per rejected row (rejects);\n\
+             -- with --by, each of these per group. No customers x months grid.\n",
         );
     }
     if name == "run" {

@@ -1,7 +1,7 @@
 //! Snowflake: NUMBER(38,6) for money, DATEDIFF/DATEADD with the unit first,
 //! CONVERT_TIMEZONE for instants.
 
-use super::dialect::Dialect;
+use super::dialect::{Dialect, escaped_literal};
 
 pub struct Snowflake;
 
@@ -11,6 +11,18 @@ impl Dialect for Snowflake {
     }
     fn money_type(&self) -> &'static str {
         "NUMBER(38,6)"
+    }
+    fn literal(&self, text: &str) -> String {
+        escaped_literal(text)
+    }
+    fn regex_group(&self, text: &str, pattern: &str, group: usize) -> String {
+        format!("REGEXP_SUBSTR({text}, {}, 1, 1, 'e', {group})", self.literal(pattern))
+    }
+    fn regex_matches(&self, text: &str, pattern: &str) -> String {
+        format!("REGEXP_LIKE({text}, {})", self.literal(pattern))
+    }
+    fn instant_type(&self) -> &'static str {
+        "TIMESTAMP_TZ"
     }
     fn epoch_day(&self, date: &str) -> String {
         format!("DATEDIFF(day, DATE '1970-01-01', {date})")

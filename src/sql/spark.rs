@@ -3,7 +3,7 @@
 //! session time zone is set to the configured one, which is what Spark uses
 //! to take the date of a TIMESTAMP.
 
-use super::dialect::{Dialect, is_plain_identifier};
+use super::dialect::{Dialect, escaped_literal, is_plain_identifier};
 
 pub struct Spark;
 
@@ -17,6 +17,32 @@ impl Dialect for Spark {
         } else {
             format!("`{}`", name.replace('`', "``"))
         }
+    }
+    fn quoted(&self, name: &str) -> String {
+        format!("`{}`", name.replace('`', "``"))
+    }
+    fn literal(&self, text: &str) -> String {
+        escaped_literal(text)
+    }
+    fn chr(&self, code: u32) -> String {
+        // Spark's chr is ASCII only (it takes the code modulo 256).
+        if code < 128 {
+            format!("chr({code})")
+        } else {
+            format!("'\\u{code:04X}'")
+        }
+    }
+    fn trim(&self, text: &str, chars: &str) -> String {
+        format!("TRIM(BOTH {chars} FROM {text})")
+    }
+    fn regex_group(&self, text: &str, pattern: &str, group: usize) -> String {
+        format!("regexp_extract({text}, {}, {group})", self.literal(pattern))
+    }
+    fn regex_matches(&self, text: &str, pattern: &str) -> String {
+        format!("({text} RLIKE {})", self.literal(pattern))
+    }
+    fn try_cast(&self, expr: &str, ty: &str) -> String {
+        format!("try_cast({expr} AS {ty})")
     }
     fn epoch_day(&self, date: &str) -> String {
         format!("CAST(datediff({date}, DATE '1970-01-01') AS BIGINT)")

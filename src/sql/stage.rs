@@ -14,6 +14,8 @@
 //!   point in its month (the last point of the month), and the next such
 //!   month. Between two of these months nothing changes.
 //!
+//! - `work_groups` (with `--by`): each customer's group.
+//!
 //! Day numbers (days since 1970-01-01) are integers throughout, so the only
 //! date functions are the dialect's few conversions.
 
@@ -37,20 +39,35 @@ fn month_number(date: &str) -> String {
     format!("(EXTRACT(YEAR FROM {date}) * 12 + EXTRACT(MONTH FROM {date}) - 1)")
 }
 
-/// The orders as (customer_id, order date, amount), rows with a missing
-/// field left out.
+/// The orders cpm uses (customer_id, order date, amount, `--by` value):
+/// the `ok` rows of `work_rows`.
 pub fn source_rows(ctx: &Ctx) -> String {
-    let d = ctx.d;
-    let cols = &ctx.config.columns;
-    let (c, t, a) = (d.column(&cols.customer), d.column(&cols.date), d.column(&cols.amount));
     format!(
-        "SELECT CAST({c} AS {string}) AS customer_id, {date} AS order_date, CAST({a} AS {money}) AS amount \
-         FROM {table} WHERE {c} IS NOT NULL AND {t} IS NOT NULL AND {a} IS NOT NULL",
-        string = d.string_type(),
-        date = d.local_date(&t, ctx.config.time_zone.name(), ctx.source.timestamps),
-        money = d.money_type(),
-        table = ctx.source.table,
+        "SELECT customer_id, order_date, amount, grp_value FROM {} WHERE status = 'ok'",
+        ctx.work("rows")
     )
+}
+
+/// `work_groups` (with `--by`, spec section 9): each customer's group, the
+/// value on their first purchase day (up to the as-of date): blanks
+/// ignored, the largest amount's, ties to the smallest in byte order,
+/// `(none)` when every value is blank. Returns never decide.
+pub fn groups(ctx: &Ctx) -> String {
+    let query = format!(
+        "WITH k AS (SELECT MAX(snap) AS last_snap FROM {calendar}),\n\
+         p AS (SELECT r.customer_id, {epoch} AS d, r.amount, r.grp_value FROM ({src}) r CROSS JOIN k \
+         WHERE r.amount >= 0 AND {epoch} <= k.last_snap),\n\
+         f AS (SELECT customer_id, MIN(d) AS first_d FROM p GROUP BY customer_id),\n\
+         c AS (SELECT p.customer_id, p.grp_value, ROW_NUMBER() OVER (PARTITION BY p.customer_id \
+         ORDER BY CASE WHEN p.grp_value = '' THEN 1 ELSE 0 END, p.amount DESC, p.grp_value) AS rn \
+         FROM p JOIN f ON f.customer_id = p.customer_id AND f.first_d = p.d)\n\
+         SELECT customer_id, CASE WHEN grp_value = '' THEN {none} ELSE grp_value END AS grp FROM c WHERE rn = 1",
+        calendar = ctx.work("calendar"),
+        epoch = ctx.d.epoch_day("r.order_date"),
+        src = source_rows(ctx),
+        none = ctx.d.literal(crate::engine::breakdown::NONE_GROUP),
+    );
+    ctx.d.create_table(&ctx.work("groups"), &query)
 }
 
 pub fn calendar(ctx: &Ctx) -> String {
@@ -97,13 +114,23 @@ pub fn calendar(ctx: &Ctx) -> String {
 
 pub fn days(ctx: &Ctx) -> String {
     let d = ctx.d;
+    // Customers without a group have no purchase day: never present.
+    let (grp, by, join) = if ctx.by() {
+        (
+            "g.grp",
+            ", g.grp",
+            format!(" JOIN {} g ON g.customer_id = r.customer_id", ctx.work("groups")),
+        )
+    } else {
+        ("''", "", String::new())
+    };
     let query = format!(
-        "SELECT r.customer_id, r.d, r.month_number - k.first_month AS month_index, SUM(r.amount) AS net, \
+        "SELECT r.customer_id, {grp} AS grp, r.d, r.month_number - k.first_month AS month_index, SUM(r.amount) AS net, \
          MAX(CASE WHEN r.amount >= 0 THEN 1 ELSE 0 END) AS purchase\n\
-         FROM (SELECT customer_id, {epoch} AS d, {month} AS month_number, amount FROM ({src}) o) r\n\
+         FROM (SELECT customer_id, {epoch} AS d, {month} AS month_number, amount FROM ({src}) o) r{join}\n\
          CROSS JOIN (SELECT MAX(snap) AS last_snap, MIN(first_month) AS first_month FROM {calendar}) k\n\
          WHERE r.d <= k.last_snap\n\
-         GROUP BY r.customer_id, r.d, r.month_number - k.first_month",
+         GROUP BY r.customer_id{by}, r.d, r.month_number - k.first_month",
         epoch = d.epoch_day("order_date"),
         month = month_number("order_date"),
         src = source_rows(ctx),
@@ -115,14 +142,14 @@ pub fn days(ctx: &Ctx) -> String {
 pub fn events(ctx: &Ctx) -> String {
     let w = "PARTITION BY customer_id ORDER BY d ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW";
     let query = format!(
-        "SELECT customer_id, d, month_index, net, purchase,\n\
+        "SELECT customer_id, grp, d, month_index, net, purchase,\n\
          SUM(net) OVER ({w}) AS total,\n\
          MIN(CASE WHEN purchase = 1 THEN d END) OVER ({w}) AS first_p,\n\
          MAX(CASE WHEN purchase = 1 THEN d END) OVER ({w}) AS last_p,\n\
          SUM(purchase) OVER ({w}) AS pdays,\n\
          MAX(CASE WHEN purchase = 1 THEN before_p END) OVER ({w}) AS prev_p,\n\
          LEAD(d) OVER (PARTITION BY customer_id ORDER BY d) AS next_d\n\
-         FROM (SELECT customer_id, d, month_index, net, purchase, \
+         FROM (SELECT customer_id, grp, d, month_index, net, purchase, \
          MAX(CASE WHEN purchase = 1 THEN d END) OVER (PARTITION BY customer_id ORDER BY d \
          ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS before_p FROM {days}) x",
         days = ctx.work("days"),
@@ -136,14 +163,14 @@ pub fn events(ctx: &Ctx) -> String {
 pub fn points(ctx: &Ctx, classify: &dyn Fn(&str) -> String, breaks: &[i32]) -> String {
     let d = ctx.d;
     let mut parts = vec![format!(
-        "SELECT customer_id, d, month_index, total, first_p, last_p, pdays, prev_p, {seg} AS segment \
+        "SELECT customer_id, grp, d, month_index, total, first_p, last_p, pdays, prev_p, {seg} AS segment \
          FROM {events} WHERE first_p IS NOT NULL",
         seg = classify("(d - last_p)"),
         events = ctx.work("events"),
     )];
     for &b in breaks {
         parts.push(format!(
-            "SELECT customer_id, last_p + {b} AS d, {month} - k.first_month AS month_index, total, first_p, last_p, \
+            "SELECT customer_id, grp, last_p + {b} AS d, {month} - k.first_month AS month_index, total, first_p, last_p, \
              pdays, prev_p, {seg} AS segment \
              FROM {events} CROSS JOIN (SELECT MAX(snap) AS last_snap, MIN(first_month) AS first_month FROM {calendar}) k \
              WHERE first_p IS NOT NULL AND last_p + {b} > d AND (next_d IS NULL OR last_p + {b} < next_d) \
@@ -161,8 +188,8 @@ pub fn monthly(ctx: &Ctx) -> String {
     // The last point of a month is the one whose next point is in a later
     // month (or that has none); that later month is the next such row's.
     let query = format!(
-        "SELECT customer_id, month_index AS t, segment, total, last_p, next_m AS next_t\n\
-         FROM (SELECT customer_id, month_index, segment, total, last_p, \
+        "SELECT customer_id, grp, month_index AS t, segment, total, last_p, next_m AS next_t\n\
+         FROM (SELECT customer_id, grp, month_index, segment, total, last_p, \
          LEAD(month_index) OVER (PARTITION BY customer_id ORDER BY d) AS next_m FROM {points}) p\n\
          WHERE next_m IS NULL OR next_m <> month_index",
         points = ctx.work("points"),
@@ -174,7 +201,7 @@ pub fn monthly(ctx: &Ctx) -> String {
 /// (CPM): with the previous month-end value's segment, for transitions.
 pub fn held_from_monthly(ctx: &Ctx) -> String {
     let query = format!(
-        "SELECT customer_id, t, segment, total, \
+        "SELECT customer_id, grp, t, segment, total, \
          LAG(segment) OVER (PARTITION BY customer_id ORDER BY t) AS prev_segment, next_t FROM {monthly}",
         monthly = ctx.work("monthly"),
     );

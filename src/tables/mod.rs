@@ -10,7 +10,7 @@ pub mod data_quality;
 mod frames;
 pub mod groups;
 mod parquet;
-mod read;
+pub(crate) mod read;
 mod read_groups;
 mod read_quality;
 mod record;

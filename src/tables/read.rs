@@ -115,11 +115,13 @@ fn read_rules(dir: &Path) -> Result<(Config, RunInfo)> {
         .run
         .as_ref()
         .ok_or_else(|| Error::input(&path, "no [run] table: not the rules.toml of a cpm tables folder"))?;
-    let as_of = run
-        .as_of
-        .as_deref()
-        .and_then(parse_iso_day)
-        .ok_or_else(|| Error::input(&path, "[run] as_of is missing or not a date YYYY-MM-DD"))?;
+    // Without `as_of` (the SQL of `cpm sql` run without --as-of), the date
+    // data_quality.csv records.
+    let as_of = match run.as_of.as_deref() {
+        Some(text) => parse_iso_day(text),
+        None => recorded_as_of(dir)?,
+    }
+    .ok_or_else(|| Error::input(&path, "[run] as_of is missing or not a date YYYY-MM-DD"))?;
     if let (Some(file), Some(sha256)) = (&run.config_file, &run.config_sha256) {
         config.source = Some(ConfigSource {
             path: PathBuf::from(file),
@@ -133,9 +135,21 @@ fn read_rules(dir: &Path) -> Result<(Config, RunInfo)> {
     Ok((config, info))
 }
 
+/// The `as_of` metric of `data_quality.csv`, if it is a date.
+fn recorded_as_of(dir: &Path) -> Result<Option<Day>> {
+    let t = Table::open(dir, DATA_QUALITY, &["metric", "value"])?;
+    for r in &t.rows {
+        let f = t.fields(r)?;
+        if f[0] == "as_of" {
+            return Ok(parse_iso_day(&f[1]));
+        }
+    }
+    Ok(None)
+}
+
 pub(super) type SnapshotColumns = (Vec<Day>, Vec<Vec<u64>>, Vec<Vec<i128>>, Vec<Vec<i128>>);
 
-pub(super) const SNAPSHOTS_HEADER: [&str; 6] = [
+pub(crate) const SNAPSHOTS_HEADER: [&str; 6] = [
     "month_end",
     "segment",
     "customers",
@@ -143,16 +157,16 @@ pub(super) const SNAPSHOTS_HEADER: [&str; 6] = [
     "sales",
     "cumulative_sales",
 ];
-pub(super) const TRANSITIONS_HEADER: [&str; 5] = [
+pub(crate) const TRANSITIONS_HEADER: [&str; 5] = [
     "from_month_end",
     "to_month_end",
     "from_segment",
     "to_segment",
     "customers",
 ];
-pub(super) const CONVERSION_HEADER: [&str; 5] = ["cohort_month", "cohort_size", "converted", "rate", "matured"];
-pub(super) const LADDER_HEADER: [&str; 5] = ["cohort_month", "cohort_size", "months_after", "segment", "customers"];
-pub(super) const SEGMENTS_HEADER: [&str; 9] = [
+pub(crate) const CONVERSION_HEADER: [&str; 5] = ["cohort_month", "cohort_size", "converted", "rate", "matured"];
+pub(crate) const LADDER_HEADER: [&str; 5] = ["cohort_month", "cohort_size", "months_after", "segment", "customers"];
+pub(crate) const SEGMENTS_HEADER: [&str; 9] = [
     "customer_id",
     "segment",
     "first_purchase",

@@ -85,11 +85,16 @@ fn every_dialect_writes_run_sql_and_rules() {
         );
         assert!(run.contains("< 180 THEN '_active'"), "churn_days baked in");
         let money = match dialect {
-            "bigquery" => "AS NUMERIC)",
-            "snowflake" => "AS NUMBER(38,6))",
-            _ => "AS DECIMAL(38,6))",
+            "bigquery" => "NUMERIC",
+            "snowflake" => "NUMBER(38,6)",
+            _ => "DECIMAL(38,6)",
         };
-        assert!(run.contains(&format!("CAST(amount {money}")), "{dialect}: exact money");
+        assert!(
+            run.contains(&format!("{money}, amount"))
+                || run.contains(&format!("{money}) AS amount"))
+                || run.contains(money),
+            "{dialect}: exact money"
+        );
         let rules = std::fs::read_to_string(out.join("rules.toml")).unwrap();
         assert!(rules.contains("churn_days = 180"), "{rules}");
     }
@@ -113,4 +118,55 @@ fn bad_dialect_and_prefix_are_refused() {
     assert_eq!(out.status.code(), Some(2), "a usage error");
     assert!(String::from_utf8_lossy(&out.stderr).contains("--prefix"));
     assert!(!dir.path().join("run.sql").exists());
+}
+
+#[test]
+fn by_and_filters_reach_the_sql_and_rules_without_as_of() {
+    let dir = tempfile::tempdir().unwrap();
+    for dialect in ["bigquery", "snowflake", "spark", "duckdb"] {
+        let out = dir.path().join(dialect);
+        let status = Command::new(env!("CARGO_BIN_EXE_cpm"))
+            .args(["sql", "--dialect", dialect, "--table", "shop.orders", "--by", "channel"])
+            .args([
+                "--where",
+                "product=青汁,\"香醋, 720ml\"",
+                "--where-not",
+                "shop=O'Neil",
+                "--out",
+            ])
+            .arg(&out)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let run = std::fs::read_to_string(out.join("run.sql")).unwrap();
+        let group = if matches!(dialect, "bigquery" | "spark") {
+            "`group`"
+        } else {
+            "\"group\""
+        };
+        assert!(run.contains(&format!("grp AS {group}")), "{dialect}: the group column");
+        assert!(run.contains("'(none)'"), "{dialect}: blank groups");
+        assert!(run.contains("'香醋, 720ml'"), "{dialect}: a value with a comma");
+        let quote = if dialect == "duckdb" { "'O''Neil'" } else { "'O\\'Neil'" };
+        assert!(
+            run.contains(&format!("NOT IN ({quote})")),
+            "{dialect}: where-not, quoted: {quote}"
+        );
+        assert!(
+            run.contains("TABLE cpm_rejects AS"),
+            "{dialect}: rejected rows are kept"
+        );
+        let export = std::fs::read_to_string(out.join("export.sql")).unwrap();
+        assert!(export.contains(&format!("ORDER BY {group}, month_end")), "{dialect}");
+        let rules = std::fs::read_to_string(out.join("rules.toml")).unwrap();
+        assert!(rules.contains("[run]") && rules.contains("by = \"channel\""), "{rules}");
+        assert!(
+            rules.contains("where = [\"product=青汁,\\\"香醋, 720ml\\\"\"]"),
+            "{rules}"
+        );
+        assert!(
+            !rules.contains("\nas_of ="),
+            "no as-of date given: the data's is read back: {rules}"
+        );
+    }
 }

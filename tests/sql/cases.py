@@ -129,3 +129,95 @@ def random_history(rng):
     if rng.random() < 0.3:
         as_of = (latest - dt.timedelta(days=rng.randint(0, 300))).isoformat()
     return rows, as_of
+
+
+# --- breakdowns and filters (spec sections 9 and 10): rows with a fourth and
+# fifth column (channel, product), written with a header naming them
+def group_rows():
+    """Each customer aimed at one clause of the group rule."""
+    s = "2024-01-10"
+    rows = [
+        ("TIE", s, "500", "B", "x"), ("TIE", s, "500", "A", "x"),            # equal amounts: byte order
+        ("BLANK", s, "300", "X", "x"), ("BLANK", s, "800", "", "x"),         # blanks ignored
+        ("NONE", s, "300", "", "x"), ("NONE", s, "100", "\u3000", "y"),      # every value blank
+        ("RET", "2023-12-01", "-50", "Z", "x"), ("RET", s, "-900", "R", "x"), ("RET", s, "100", "Q", "x"),
+        ("PAD", s, "10", "\u3000青汁\u3000", "y"), ("PAD", "2024-03-01", "10", "other", "y"),
+        ("CASE", s, "100", "b", "x"), ("CASE", s, "100", "B", "x"),          # 'B' < 'b'
+        ("UTF", s, "100", "é", "y"), ("UTF", s, "100", "z", "y"),            # 'z' < 'é' in bytes
+        ("ONLYRET", s, "-10", "A", "x"),                                     # never present: no group
+        ("EXACT", s, "99.99", "small", "x"), ("EXACT", s, "99.989999", "smaller", "x"), ("EXACT", s, "0.01", "big", "x"),
+        ("LATE", "2024-05-20", "70", "late", "y"), ("LATE", "2024-06-30", "70", "later", "y"),
+        ("A1", "2024-02-01", "1000", "A", "y"), ("A1", "2024-04-01", "1000", "B", "x"),
+        ("B1", "2024-02-15", "2000", "B", "y"), ("B1", "2024-02-15", "-2000", "A", "y"),
+        ("C1", "2024-03-31", "5", "C ", "青汁 単品"), ("C1", "2024-04-30", "5", "C", "x"),
+    ]
+    return rows
+
+
+GROUP_ARGS = [  # (label, args)
+    ("by channel", ["--by", "channel"]),
+    ("by product", ["--by", "product"]),
+    ("where channel", ["--where", "channel=A,B"]),
+    ("where-not blank", ["--where-not", 'channel=""']),
+    ("where product by channel", ["--where", "product=x", "--by", "channel"]),
+    ("where-not product by channel", ["--where-not", "product=青汁 単品", "--by", "channel"]),
+    ("where none", ["--where", "channel=nobody"]),
+]
+
+SAMPLE_ARGS = [
+    ("by channel", ["--by", "channel"]),
+    ("by product", ["--by", "product"]),
+    ("where product", ["--where", 'product="香醋, 720ml",青汁 単品']),
+    ("where-not shop by product", ["--where-not", "shop=楽天市場", "--by", "product"]),
+]
+
+
+def random_attributed(rng):
+    """A random history with a channel column (blanks, padding, ties) and
+    random --by/--where arguments."""
+    rows, as_of = random_history(rng)
+    values = ["A", "B", "", "\u3000", "青汁", " C", "c", "B "]
+    out = [(c, d, a, rng.choice(values), rng.choice(["x", "y"])) for c, d, a in rows]
+    # ties: same customer, day and amount, other values
+    for c, d, a, _, p in list(out[: len(out) // 4]):
+        out.append((c, d, a, rng.choice(values), p))
+    rng.shuffle(out)
+    args = rng.choice([
+        ["--by", "channel"], ["--by", "channel"], ["--by", "product"],
+        ["--where", "product=x"], ["--where", "product=x", "--by", "channel"],
+        ["--where-not", "channel=A,\"\"", "--by", "channel"],
+    ])
+    return out, as_of, args
+
+
+# --- cells cpm parses or rejects (the orders table holds text: `cpm sql`
+# reads them as cpm does; compared with `cpm tables --lenient`)
+def bad_cells():
+    good_dates = [
+        "2024-03-05", "2024/03/05", "2024/3/5", "20240305", "2024年3月5日", "２０２４／３／５", " 2024-03-05 ",
+        "2024.3.5", "2024-03-05 23:59", "2024-03-05T10:00:00", "2024-03-04T15:30:00Z", "2024-03-04T15:30:00+00:00",
+        "2024-03-05T08:59:59+0900", "2024-03-04T14:59:59.123Z", "2024-03-04 20:00:00 utc", "2024-03-05T01:00-05",
+        "2024-03-04T23:00:00-05:00", "2024-3-5", "2024年3月5日 10:00", "2024-03-05\u3000",
+    ]
+    bad_dates = [
+        "2024-02-30", "05/03/2024", "", "2024-03-05x", "202403051", "2024-03-0x", "2024-02-30 10:00",
+        "2024-02-30 25:00", "0024-03-05", "9999-12-31", "2024-13-01", "2024-3/5", "2024-03-05T24:00",
+        "2024-03-05T10:00+24:00", "2024-03-05T10:60", "2023-02-29", "1899-12-31", "2024-03-05T10:00:00.1234567890",
+    ]
+    good_amounts = [
+        "1234", "-500", "1,234.50", "¥1,234", "￥１，２３４", "-¥1,234", "¥-1,234", "▲1,234", "(1,234)", "1234円",
+        "$12.34", "\\1,234", "1.", ".5", "+.5", "--5", "- 5", "0001", "(-5)", "△ 7",
+        " 12 ", "1,234,567", "-0.000001", "¥ 5 ¥",
+    ]
+    bad_amounts = [
+        "0.0000001", "12,34", "abc", " ", "99999999999999999999", "1.1234567", "9223372036854.775808", "1,2345",
+        "¥.5", "", "1.2.3", "92233720368547758.07", "(5", "1e5", "¥1.", "+", "-",
+    ]
+    rows = []
+    for i, t in enumerate(good_dates + bad_dates):
+        rows.append((f"D{i}", t, "100"))
+    for i, a in enumerate(good_amounts + bad_amounts):
+        rows.append((f"M{i}", "2024-03-10", a))
+    rows += [("", "2024-03-10", "1"), ("  ", "2024-03-10", "1"), (" P ", "2024-03-11", "2"), ("P", "2024-03-12", "3"),
+             ("\ufeffQ", "2024-03-12", "4"), ("", "bad", "bad")]
+    return rows

@@ -26,7 +26,7 @@ import cases  # noqa: E402
 import engines  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-KINDS = {  # column -> how it is compared
+KINDS = {  # column -> how it is compared (with --by, a leading `group` column as text)
     "snapshots": "str str int float dec dec",
     "transitions": "str str str str int",
     "conversion": "str int int float bool",
@@ -77,6 +77,8 @@ def compare(name, csv_path, cols, rows):
     with open(csv_path, newline="", encoding="utf-8") as f:
         reader = csv.reader(f)
         header = next(reader)
+        if header and header[0] == "group":
+            kinds = ["str"] + kinds
         want = [tuple(parse(k, v) for k, v in zip(kinds, r)) for r in reader]
     if [c.lower() for c in cols] != header:
         return f"{name}: columns {cols} != {header}"
@@ -105,6 +107,20 @@ def compare(name, csv_path, cols, rows):
     return None
 
 
+def compare_rejects(csv_path, table):
+    """The rejected rows as (column, value, reason, problem), as multisets:
+    cpm's `place` is a line of the file, the table's a number."""
+    want = []
+    if csv_path.exists():
+        with open(csv_path, newline="", encoding="utf-8") as f:
+            want = [tuple(r[1:]) for r in list(csv.reader(f))[1:]]
+    cols, rows = table
+    got = [tuple("" if v is None else str(v) for v in r[1:5]) for r in rows]
+    if sorted(want) != sorted(got):
+        return f"cpm {sorted(want)}\n  sql {sorted(got)}"
+    return None
+
+
 def diff(want, got, key):
     w, g = {key(r): r for r in want}, {key(r): r for r in got}
     lines = [f"  only in cpm: {w[k]}" for k in sorted(set(w) - set(g))[:8]]
@@ -120,18 +136,22 @@ class Runner:
         self.failures = []
         self.tables = {}  # (file, config, as_of) -> `cpm tables` result, shared by the engines
 
-    def case(self, engine, dialect, label, csv_path, config, as_of, twice=False, timestamps=False):
+    def case(self, engine, dialect, label, csv_path, config, as_of, twice=False, timestamps=False, args=(), text=False):
+        """`args`: --by/--where/--where-not, given to both commands; `text`:
+        the orders table holds every column as text (bad cells included),
+        compared with `cpm tables --lenient` and its rejects.csv."""
         self.n += 1
         d = self.work / f"case{self.n}"
         d.mkdir()
         cfg = d / "cpm.toml"
         cfg.write_text(config, encoding="utf-8")
-        extra = ["--as-of", as_of] if as_of else []
-        key = (str(csv_path), config, as_of)
+        extra = (["--as-of", as_of] if as_of else []) + list(args)
+        key = (str(csv_path), config, as_of, tuple(args), text)
         if key not in self.tables:
             out = d / "t"
             run = subprocess.run(
-                [self.cpm, "tables", "--input", str(csv_path), "--config", str(cfg), "--out-dir", str(out)] + extra,
+                [self.cpm, "tables", "--input", str(csv_path), "--config", str(cfg), "--out-dir", str(out)] + extra
+                + (["--lenient"] if text else []),
                 capture_output=True, text=True,
             )
             self.tables[key] = (run, out)
@@ -143,10 +163,7 @@ class Runner:
         )
         if sql.returncode != 0:
             return self.fail(label, f"cpm sql failed: {sql.stderr}")
-        if timestamps:
-            engine.load(csv_path, date_type="TIMESTAMPTZ")
-        else:
-            engine.load(csv_path)
+        engine.load(csv_path, date_type=None if text else "TIMESTAMPTZ" if timestamps else "DATE")
         try:
             script = (d / "s" / "run.sql").read_text(encoding="utf-8")
             engine.run(script)
@@ -164,13 +181,19 @@ class Runner:
             problem = compare(name, tables_dir / f"{name}.csv", cols, rows)
             if problem:
                 return self.fail(label, f"{dialect}: {problem}\n  files: {d}")
+        if tables.returncode == 0:
+            problem = compare_rejects(tables_dir / "rejects.csv", engine.table("cpm_rejects"))
+            if problem:
+                return self.fail(label, f"{dialect}: rejects: {problem}\n  files: {d}")
         return True
 
-    def report(self, engine, label, csv_path, config, as_of):
+    def report(self, engine, label, csv_path, config, as_of, args=()):
         """The way back: the SQL's tables exported as CSV (DuckDB's COPY) with
         rules.toml render, through `cpm report --tables`, the same report as
         cpm's own tables folder."""
-        if not self.case(engine, "duckdb", label, csv_path, config, as_of):
+        # cpm's tables made in this case's folder, so that both reports name the same config file
+        self.tables.pop((str(csv_path), config, as_of, tuple(args), False), None)
+        if not self.case(engine, "duckdb", label, csv_path, config, as_of, args=args):
             return False
         d = self.work / f"case{self.n}"
         export = d / "tables"
@@ -182,7 +205,7 @@ class Runner:
         finally:
             os.chdir(cwd)
         (export / "rules.toml").write_bytes((d / "s" / "rules.toml").read_bytes())
-        _, tables_dir = self.tables[(str(csv_path), config, as_of)]
+        _, tables_dir = self.tables[(str(csv_path), config, as_of, tuple(args), False)]
         pages = []
         for src in (export, tables_dir):
             out = d / f"report-{src.name}"
@@ -209,8 +232,19 @@ class Runner:
 def write_csv(path, rows):
     with open(path, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
-        w.writerow(["customer_id", "order_date", "amount"])
+        w.writerow(["customer_id", "order_date", "amount", "channel", "product"][: len(rows[0])])
         w.writerows(rows)
+
+
+def shuffled(path, out, seed):
+    """The same rows as `path` in another order."""
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    body = rows[1:]
+    random.Random(seed).shuffle(body)
+    with open(out, "w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([rows[0]] + body)
+    return out
 
 
 def main():
@@ -232,6 +266,12 @@ def main():
     sample = ROOT / "data" / "orders.csv"
     stamps = data / "timestamps.csv"
     write_csv(stamps, cases.TIMESTAMPS)
+    groups = data / "groups.csv"
+    write_csv(groups, cases.group_rows())
+    groups_shuffled = shuffled(groups, data / "groups_shuffled.csv", 1)
+    sample_shuffled = shuffled(sample, data / "orders_shuffled.csv", 2)
+    bad = data / "bad_cells.csv"
+    write_csv(bad, cases.bad_cells())
     n_random = args.random if args.random is not None else (0 if args.suite == "small" else 300)
     for engine_name in args.engines.split(","):
         if engine_name == "spark":
@@ -259,10 +299,44 @@ def main():
             for cfg in ["cpm", "lifecycle", "cpm_super"]:
                 runner.report(engine, f"duckdb report from exported tables {cfg}", sample, cases.CONFIGS[cfg],
                               "2025-12-31")
+            # without --as-of (rules.toml has no as_of: the tables' date is read), and with --by/--where
+            for cfg in ["cpm", "lifecycle"]:
+                runner.report(engine, f"duckdb report without --as-of {cfg}", sample, cases.CONFIGS[cfg], None)
+            runner.report(engine, "duckdb report --by channel --where-not shop", sample, cases.CONFIGS["cpm"], None,
+                          args=["--by", "channel", "--where-not", "shop=楽天市場"])
         if engine_name != "spark":
             for cfg in ["cpm", "lifecycle"]:
                 runner.case(engine, dialect, f"{dialect} timestamps {cfg}", stamps, cases.CONFIGS[cfg], None,
                             timestamps=True)
+        # --by / --where (spec sections 9, 10): the group rule's edge cases, the
+        # sample, both shuffled; the group must not depend on the row order.
+        group_cfgs = ["cpm", "lifecycle_014"]
+        for label, extra in cases.GROUP_ARGS if not small else cases.GROUP_ARGS[:1] + cases.GROUP_ARGS[4:5]:
+            for cfg in group_cfgs:
+                for as_of in (None, "2024-04-15") if not small else (None,):
+                    for path in (groups, groups_shuffled):
+                        runner.case(engine, dialect, f"{dialect} groups {path.name} {label} {cfg} as_of={as_of}",
+                                    path, cases.CONFIGS[cfg], as_of or "2024-06-30", args=extra)
+        for label, extra in cases.SAMPLE_ARGS if not small else cases.SAMPLE_ARGS[:1]:
+            for cfg in group_cfgs if not small else ["cpm"]:
+                for path in (sample, sample_shuffled) if not small else (sample_shuffled,):
+                    runner.case(engine, dialect, f"{dialect} sample {path.name} {label} {cfg}", path,
+                                cases.CONFIGS[cfg], None, args=extra)
+        # cells read as text: parsed or rejected as cpm --lenient does
+        for cfg in ["cpm", "lifecycle"] if not small else ["cpm"]:
+            runner.case(engine, dialect, f"{dialect} bad cells {cfg}", bad, cases.CONFIGS[cfg], "2024-03-31", text=True)
+            runner.case(engine, dialect, f"{dialect} bad cells by channel {cfg}", groups, cases.CONFIGS[cfg],
+                        "2024-06-30", text=True, args=["--by", "channel"])
+        runner.case(engine, dialect, f"{dialect} sample as text", sample, cases.CONFIGS["cpm"], None, text=True)
+        rng = random.Random(args.seed + 1)
+        count = n_random // 3 if engine_name == "duckdb" else n_random // 30
+        for i in range(count):
+            rows, as_of, extra = cases.random_attributed(rng)
+            config = cases.random_config(rng)
+            path = data / f"attributed{i}.csv"
+            write_csv(path, rows)
+            runner.case(engine, dialect, f"{dialect} random attributed #{i} {extra}\n{config}as_of={as_of}", path,
+                        config, as_of, args=extra, text=i % 2 == 1)
         rng = random.Random(args.seed)
         count = n_random if engine_name == "duckdb" else n_random // 10
         for i in range(count):

@@ -51,12 +51,16 @@ class DuckEngine:
         return node
 
     def load(self, csv_path, date_type="DATE"):
+        """Every column as text; with `date_type`, the date and amount typed
+        (DATE or TIMESTAMPTZ, DECIMAL(38,6)) as a warehouse would hold them."""
         self.con = self.duckdb.connect()
+        typed = ""
+        if date_type:
+            typed = (f" REPLACE (CAST(order_date AS {date_type}) AS order_date, "
+                     "CAST(amount AS DECIMAL(38,6)) AS amount)")
         self.con.execute(
-            # The order files may carry other columns (channel, product, ...):
-            # only the three the SQL reads are typed and kept.
-            "CREATE TABLE orders AS SELECT customer_id, order_date, amount FROM read_csv(?, header = true, "
-            f"types = {{'customer_id': 'VARCHAR', 'order_date': '{date_type}', 'amount': 'DECIMAL(38,6)'}})",
+            f"CREATE TABLE orders AS SELECT *{typed} FROM read_csv(?, header = true, all_varchar = true, "
+            "quote = '\"', escape = '\"')",
             [str(csv_path)],
         )
 
@@ -95,10 +99,11 @@ class SparkEngine:
         )
         self.spark.sparkContext.setLogLevel("ERROR")
 
-    def load(self, csv_path):
-        df = self.spark.read.csv(
-            str(csv_path), header=True, schema="customer_id STRING, order_date DATE, amount DECIMAL(38,6)"
-        )
+    def load(self, csv_path, date_type="DATE"):
+        df = self.spark.read.csv(str(csv_path), header=True)  # every column as text
+        if date_type:
+            df = df.withColumn("order_date", df["order_date"].cast(date_type))
+            df = df.withColumn("amount", df["amount"].cast("DECIMAL(38,6)"))
         df.createOrReplaceTempView("orders")
 
     def run(self, sql):
