@@ -93,7 +93,11 @@ pub fn queries(ctx: &Ctx) -> Vec<(String, String)> {
         ),
         (
             "activity.csv".into(),
-            format!("SELECT * FROM {} ORDER BY month_end", t("activity")),
+            format!(
+                "SELECT {} FROM {} ORDER BY {g}month_end",
+                columns(ctx, &["month_end", "purchase_days", "buyers", "sales"], true),
+                t("activity")
+            ),
         ),
         (
             "data_quality.csv".into(),

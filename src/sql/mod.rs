@@ -100,7 +100,7 @@ pub struct SqlFile {
 }
 
 /// The output tables, in the order `run.sql` creates them.
-pub const TABLES: [&str; 7] = [
+pub const TABLES: [&str; 8] = [
     "snapshots",
     "transitions",
     "conversion",

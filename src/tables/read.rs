@@ -137,7 +137,7 @@ fn read_rules(dir: &Path) -> Result<(Config, RunInfo)> {
 
 /// The `as_of` metric of `data_quality.csv`, if it is a date.
 fn recorded_as_of(dir: &Path) -> Result<Option<Day>> {
-    let t = Table::open(dir, DATA_QUALITY, &["metric", "value"])?;
+    let t = Table::open(dir, super::DATA_QUALITY, &["metric", "value"])?;
     for r in &t.rows {
         let f = t.fields(r)?;
         if f[0] == "as_of" {
