@@ -49,6 +49,7 @@ td.num, th.num { text-align: right; white-space: nowrap; }
 tr.priority td { background: #fff4f4; font-weight: 600; }
 tr.provisional td { color: var(--subtle); font-style: italic; }
 .note { color: var(--subtle); font-size: .85rem; }
+th .sub { color: var(--subtle); font-weight: 400; font-size: .8em; }
 "#;
 
 /// The note under the action table: the response rates of this run's
@@ -96,10 +97,11 @@ fn page_head(h: &mut String, model: &ReportModel, input_name: &str) {
     let l = |ja: &'static str, en: &'static str| lang.pick(ja, en);
     let _ = write!(
         h,
-        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{STYLE}{PRINT}</style>\n</head>\n<body>\n",
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{STYLE}{PRINT}{ACTIVITY}</style>\n</head>\n<body>\n",
         l("ja", "en"),
         escape(&model.title),
         PRINT = super::html_tables::PRINT_STYLE,
+        ACTIVITY = super::html_activity::PRINT_STYLE,
     );
     let _ = writeln!(h, "<header>\n<h1>{}</h1>", escape(&model.title));
     let _ = writeln!(
@@ -127,10 +129,11 @@ fn front(h: &mut String, model: &ReportModel, tables: &Tables) {
         };
         let _ = writeln!(
             h,
-            "<div class=\"card {class}\"><div class=\"title\">{}</div><div class=\"value\">{}</div><div class=\"change\">{}</div>{}</div>",
+            "<div class=\"card {class}\"><div class=\"title\">{}</div><div class=\"value\">{}</div><div class=\"change\">{}</div><div class=\"change\">{}</div>{}</div>",
             escape(&card.title),
             escape(&card.value),
             escape(&card.change),
+            escape(&card.year_on_year),
             card.target
                 .as_ref()
                 .map_or(String::new(), |t| format!("<div class=\"target\">{}</div>", escape(t)))
@@ -139,6 +142,9 @@ fn front(h: &mut String, model: &ReportModel, tables: &Tables) {
     h.push_str("</div>\n");
     h.push_str(&super::html_tables::portfolio_table(model, tables));
     h.push_str("</section>\n");
+    if let Some(a) = &model.activity {
+        h.push_str(&super::html_activity::section(a));
+    }
     let _ = writeln!(
         h,
         "<section class=\"table definitions\">\n<h2>{}</h2>\n<table>",
@@ -322,8 +328,8 @@ fn quality_table(h: &mut String, model: &ReportModel, tables: &Tables) {
         h,
         "</table>\n<p class=\"note\">{}</p>\n</section>",
         l(
-            "すべての数値の元データは tables/ の CSV(snapshots・transitions・conversion・segments)にあります。",
-            "Every number here can be traced in the CSV files under tables/ (snapshots, transitions, conversion, segments)."
+            "すべての数値の元データは tables/ の CSV(snapshots・transitions・conversion・segments・ladder・activity・data_quality)にあります。",
+            "Every number here can be traced in the CSV files under tables/ (snapshots, transitions, conversion, segments, ladder, activity, data_quality)."
         )
     );
 }

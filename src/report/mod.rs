@@ -6,6 +6,7 @@ pub mod charts;
 pub mod definitions;
 pub mod fonts;
 pub mod html;
+pub mod html_activity;
 pub mod html_by_group;
 pub mod html_forecast;
 pub mod html_tables;

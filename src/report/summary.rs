@@ -15,11 +15,63 @@ use crate::text::lang::Lang;
 const LABEL_W: usize = 14;
 const CELL_W: usize = 11;
 
-/// The terminal summary of the tables' latest month-end, by their scheme
-/// (with `--by`, a line per group after it).
+/// The terminal summary of the tables' latest month-end, by their scheme,
+/// with the activity table (and with `--by`, a line per group after it).
 pub fn render(tables: &Tables, lang: Lang) -> String {
     let mut out = crate::report::scheme::of(&tables.config).summary(&tables.portfolio, &tables.config, lang);
+    let t = tables.portfolio.snapshot_days.len() - 1;
+    out.push('\n');
+    out += &activity_lines(&crate::report::model::activity::table(tables, t, lang));
     out.push_str(&super::summary_groups::render(tables, lang));
+    out
+}
+
+/// The activity table: the items down, this month / last month / a year
+/// ago and the changes across, each column as wide as its widest cell.
+fn activity_lines(a: &crate::report::model::activity::ActivityTable) -> String {
+    use crate::report::model::year_ago::change_text;
+    use crate::text::format::display_width;
+    let rows: Vec<(String, [String; 5])> = a
+        .lines
+        .iter()
+        .map(|line| {
+            (
+                line.name.clone(),
+                [
+                    line.text(line.now),
+                    line.text(line.last),
+                    change_text(line.vs_last()),
+                    line.text(line.year_ago),
+                    change_text(line.vs_year_ago()),
+                ],
+            )
+        })
+        .collect();
+    let item_w = rows.iter().map(|(n, _)| display_width(n)).max().unwrap_or(0) + 2;
+    let widths: Vec<usize> = (0..5)
+        .map(|c| {
+            let cells = rows.iter().map(|(_, r)| display_width(&r[c]));
+            cells.chain([display_width(&a.heads[c + 1])]).max().unwrap_or(0) + 2
+        })
+        .collect();
+    let mut out = format!("{}\n", a.title);
+    let mut head = pad_right("", item_w);
+    for (h, &w) in a.heads[1..].iter().zip(&widths) {
+        head += &pad_left(h, w);
+    }
+    out += head.trim_end();
+    out.push('\n');
+    for (name, cells) in &rows {
+        let mut row = pad_right(name, item_w);
+        for (c, &w) in cells.iter().zip(&widths) {
+            row += &pad_left(c, w);
+        }
+        out += row.trim_end();
+        out.push('\n');
+    }
+    for note in &a.notes {
+        let _ = writeln!(out, "{note}");
+    }
     out
 }
 
@@ -134,6 +186,11 @@ pub(crate) fn render_cpm(p: &Portfolio, config: &Config, lang: Lang) -> String {
                     points(c.rate - prev.rate)
                 );
             }
+            let _ = write!(
+                out,
+                "; {}",
+                crate::report::model::year_ago::conversion(c, crate::report::model::year_ago::cohort(p, c), lang)
+            );
             out.push('\n');
         }
         None => {

@@ -33,3 +33,4 @@ mod snapshots;
 mod sql;
 mod workbook;
 mod xlsx;
+mod year_on_year;

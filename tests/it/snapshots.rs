@@ -45,10 +45,11 @@ fn model_text(lang: Lang) -> String {
     for c in &m.cards {
         let _ = writeln!(
             out,
-            "[{}] {} | {} | {}",
+            "[{}] {} | {} | {} | {}",
             c.title,
             c.value,
             c.change,
+            c.year_on_year,
             c.target.as_deref().unwrap_or("-")
         );
     }

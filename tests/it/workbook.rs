@@ -268,6 +268,57 @@ fn check_cpm_numbers(book: &Book, t: &Tables, dir: &Path, sheets: &[&str]) {
         active(last - 1),
         "active KPI last month",
     );
+    assert_close(
+        book.num(summary, active_row, 5),
+        active(last - 12),
+        "active KPI a year ago",
+    );
+    assert_close(
+        book.num(summary, active_row, 6),
+        active(last) - active(last - 12),
+        "active KPI vs a year ago",
+    );
+    // The activity table: activity.csv this month, last month and a year
+    // ago, the average order value as sales / purchase days, the changes as
+    // fractions.
+    let activity_top = book.find(
+        summary,
+        1,
+        if sheets[0] == "サマリー" {
+            "今月の購入状況(前月・前年同月との比較)"
+        } else {
+            "This month's buying (vs last month and a year ago)"
+        },
+    );
+    let months = &t.activity.months;
+    for (col, i) in [(2u32, last), (3, last - 1), (5, last - 12)] {
+        let m = &months[i];
+        assert_eq!(
+            book.date(summary, activity_top + 2, col),
+            format_day(p.snapshot_days[i])
+        );
+        let sales = m.sales as f64 / 1e6;
+        let values = [
+            m.purchase_days as f64,
+            m.buyers as f64,
+            sales / m.purchase_days as f64,
+            sales,
+        ];
+        for (k, v) in values.iter().enumerate() {
+            assert_close(book.num(summary, activity_top + 3 + k as u32, col), *v, "activity");
+        }
+    }
+    let sales = |i: usize| months[i].sales as f64 / 1e6;
+    assert_close(
+        book.num(summary, activity_top + 6, 6),
+        sales(last) / sales(last - 12) - 1.0,
+        "sales vs a year ago",
+    );
+    assert_close(
+        book.num(summary, activity_top + 3, 4),
+        months[last].purchase_days as f64 / months[last - 1].purchase_days as f64 - 1.0,
+        "purchase days vs last month",
+    );
 
     // 予実: plan from the file, actual from the tables.
     let plan_sheet = name(7);

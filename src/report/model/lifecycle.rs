@@ -33,6 +33,8 @@ fn build_lifecycle(p: &Portfolio, config: &Config, lang: Lang) -> ReportModel {
         })
     };
     let engaged_prev = k.engaged_share_prev(p);
+    let ago = year_ago::index(t).map(|s| kpi::lifecycle_at(p, s, config.rules.toddler_days));
+    let ago_share = ago.as_ref().map(|a| a.engaged_share());
     let cards = vec![
         Card {
             title: l(
@@ -43,6 +45,7 @@ fn build_lifecycle(p: &Portfolio, config: &Config, lang: Lang) -> ReportModel {
             change: engaged_prev.map_or("-".into(), |prev| {
                 format!("{} {}", l("前月比", "vs last month"), points(k.engaged_share() - prev))
             }),
+            year_on_year: year_ago::rate(k.engaged_share(), ago_share, lang),
             target: None,
             on_track: engaged_prev.map(|prev| k.engaged_share() >= prev),
         },
@@ -50,6 +53,7 @@ fn build_lifecycle(p: &Portfolio, config: &Config, lang: Lang) -> ReportModel {
             title: l("優良(Core/VIP)の人数", "VIP customers"),
             value: n(k.vip),
             change: vs_last(k.vip, k.vip_prev),
+            year_on_year: year_ago::count(k.vip, ago.as_ref().map(|a| a.vip), lang),
             target: None,
             on_track: k.vip_prev.map(|prev| k.vip >= prev),
         },
@@ -59,6 +63,10 @@ fn build_lifecycle(p: &Portfolio, config: &Config, lang: Lang) -> ReportModel {
             change: match (k.winbacks, k.winbacks_prev) {
                 (Some(w), Some(prev)) => vs_last(w, Some(prev)),
                 _ => "-".into(),
+            },
+            year_on_year: match k.winbacks {
+                Some(w) => year_ago::count(w, ago.as_ref().and_then(|a| a.winbacks), lang),
+                None => year_ago::missing(lang),
             },
             target: k.winbacks_from_dormant.map(|d| match lang {
                 Lang::Ja => format!("うち休眠から {}", n(d)),
@@ -73,6 +81,7 @@ fn build_lifecycle(p: &Portfolio, config: &Config, lang: Lang) -> ReportModel {
             title: l("休眠予備軍(離脱の入口)", "At risk (the way out)"),
             value: n(k.at_risk),
             change: vs_last(k.at_risk, k.at_risk_prev),
+            year_on_year: year_ago::count(k.at_risk, ago.as_ref().map(|a| a.at_risk), lang),
             target: None,
             on_track: k.at_risk_prev.map(|prev| k.at_risk <= prev),
         },
@@ -102,6 +111,25 @@ fn build_lifecycle(p: &Portfolio, config: &Config, lang: Lang) -> ReportModel {
             c(NEWCOMER),
             c(ACTIVE),
             c(DORMANT)
+        ),
+    };
+    let not_dormant_at = |s: usize| p.counts[s].iter().sum::<u64>() - p.counts[s][DORMANT];
+    let states_reading = match (year_ago::index(t), lang) {
+        (None, Lang::Ja) => format!("{states_reading}1 年前の月末がまだないため、前年同月比は出せません。"),
+        (None, Lang::En) => {
+            format!("{states_reading} There is no month-end a year back yet, so no year-on-year comparison.")
+        }
+        (Some(y), Lang::Ja) => format!(
+            "{states_reading}前年同月末({})比では、休眠以外 {} 人、休眠 {} 人です。",
+            format_day(p.snapshot_days[y]),
+            signed(i128::from(not_dormant) - i128::from(not_dormant_at(y))),
+            signed(i128::from(p.counts[t][DORMANT]) - i128::from(p.counts[y][DORMANT]))
+        ),
+        (Some(y), Lang::En) => format!(
+            "{states_reading} Against a year ago ({}): not dormant {}, dormant {}.",
+            format_day(p.snapshot_days[y]),
+            signed(i128::from(not_dormant) - i128::from(not_dormant_at(y))),
+            signed(i128::from(p.counts[t][DORMANT]) - i128::from(p.counts[y][DORMANT]))
         ),
     };
     let transitions_reading = match t.checked_sub(1).and_then(|s| p.transitions.get(s)) {
@@ -198,23 +226,11 @@ fn build_lifecycle(p: &Portfolio, config: &Config, lang: Lang) -> ReportModel {
     ];
     let actions = lifecycle_actions(p, t, lang);
     let lists = lifecycle_lists(p, config, lang);
-    let r = &config.lifecycle;
-    let notes = vec![match lang {
-        Lang::Ja => format!(
-            "優良(VIP)= 購入日 {} 日以上かつ最終購入から {} 日以内、または休眠以外の顧客のうち累計上位 {}(同額を含む)。\
-             CPM の区分(初回〜優良・現役/離脱)とは別の分け方です。",
-            r.vip_min_purchase_days,
-            r.vip_recency_days,
-            r.vip_top_share.percent_text()
-        ),
-        Lang::En => format!(
-            "VIP = at least {} purchase days and a purchase within {} days, or in the top {} of non-dormant customers by total (ties included). \
-             A different split from the CPM segments.",
-            r.vip_min_purchase_days,
-            r.vip_recency_days,
-            r.vip_top_share.percent_text()
-        ),
-    }];
+    let notes = vec![l(
+        "6 区分のライフサイクルは、CPM の 10 区分(初回〜優良・現役/離脱)とは別の分け方です。各状態の意味は「区分の定義」にあります。",
+        "The six lifecycle states are a different split from the ten CPM segments (first-time to loyal, active/lapsed). \
+             What each state means is under \"What the segments mean\".",
+    )];
     ReportModel {
         lang,
         title,
@@ -232,6 +248,7 @@ fn build_lifecycle(p: &Portfolio, config: &Config, lang: Lang) -> ReportModel {
         plan: Vec::new(),
         breakdown: None,
         forecast: None,
+        activity: None,
     }
 }
 

@@ -15,6 +15,7 @@ use crate::tables::Tables;
 use crate::text::format::{percent, points, signed, thousands};
 use crate::text::lang::Lang;
 
+pub mod activity;
 pub mod bridge;
 pub mod by_group;
 pub mod by_group_trend;
@@ -22,6 +23,7 @@ mod cpm;
 pub mod forecast;
 mod lifecycle;
 pub mod plan;
+pub mod year_ago;
 
 /// One KPI card.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,6 +32,9 @@ pub struct Card {
     pub value: String,
     /// Change against last month (or the previous cohort).
     pub change: String,
+    /// 前年同月比: against the same month a year before (or the cohort
+    /// acquired a year before), or a plain note that there is no such data.
+    pub year_on_year: String,
     /// Against target, if the KPI has one.
     pub target: Option<String>,
     /// `true` when the card should be read as good news.
@@ -94,6 +99,9 @@ pub struct ReportModel {
     pub breakdown: Option<by_group::ByGroup>,
     /// The forecast section, with `--forecast`.
     pub forecast: Option<forecast::ForecastView>,
+    /// The activity table (purchase days, buyers, average order value,
+    /// sales), from `activity.csv`; set by [`build`].
+    pub activity: Option<activity::ActivityTable>,
 }
 
 pub fn month_label(day: Day, lang: Lang) -> String {
@@ -206,6 +214,7 @@ pub fn build(tables: &Tables, lang: Lang) -> ReportModel {
     model
         .charts
         .extend(bridge::section(&tables.portfolio, model.scheme, model.t, lang));
+    model.activity = Some(activity::table(tables, model.t, lang));
     model.breakdown = by_group::build(tables, model.t, lang);
     if let Some(b) = &model.breakdown {
         let scheme_charts: &[Chart] = match model.scheme {

@@ -92,12 +92,14 @@ pub(super) fn lists(p: &Portfolio, t: usize, config: &Config, lang: Lang, layout
                 lang.pick("優良離脱客(最優先)", "Lapsed loyal customers (top priority)")
             }
             .to_string(),
-            why: lang
-                .pick(
-                    "長く多く買ってくれたが 離脱期間に入ったお客様。売り込みではなく、戻りたくなる理由を。",
-                    "Long-standing big spenders who have stopped buying. Give them a reason to come back.",
-                )
-                .to_string(),
+            why: match lang {
+                Lang::Ja => format!(
+                    "長く多く買ってくれたが、最後の購入から {churn} 日以上たったお客様。売り込みではなく、戻りたくなる理由を。"
+                ),
+                Lang::En => format!(
+                    "Long-standing big spenders with no purchase for {churn} days or more. Give them a reason to come back."
+                ),
+            },
             customers: pick(&|c| loyal_lapsed.contains(&c.segment)),
         },
         CustomerList {
@@ -108,16 +110,16 @@ pub(super) fn lists(p: &Portfolio, t: usize, config: &Config, lang: Lang, layout
             why: match prev_day {
                 Some(prev) => match lang {
                     Lang::Ja => format!(
-                        "{} には現役で、{} に最終購入から {} 日を超えたお客様。",
+                        "{} には現役で、{} に最後の購入から {} 日以上たったお客様。",
                         format_day(prev),
                         format_day(p.as_of),
                         churn
                     ),
                     Lang::En => format!(
-                        "Active on {}, past {} days since their last purchase on {}.",
+                        "Active on {}; on {}, {} days or more since their last purchase.",
                         format_day(prev),
-                        churn,
-                        format_day(p.as_of)
+                        format_day(p.as_of),
+                        churn
                     ),
                 },
                 None => lang

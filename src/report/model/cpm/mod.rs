@@ -45,7 +45,7 @@ fn build_cpm(full: &Portfolio, config: &Config, lang: Lang, layout: CpmLayout) -
         Lang::Ja => format!("CPM 月次レポート {month}"),
         Lang::En => format!("CPM monthly report — {month}"),
     };
-    let cards = cards(&k, config, lang, layout);
+    let cards = cards(full, &k, config, lang, layout);
     let charts = vec![
         ChartSection {
             chart: Chart::Portfolio,
@@ -70,7 +70,7 @@ fn build_cpm(full: &Portfolio, config: &Config, lang: Lang, layout: CpmLayout) -
             chart: Chart::Trend,
             file: Chart::Trend.file_stem(&Chart::CPM),
             title: l("区分別顧客数の推移", "Customers by segment over time"),
-            reading: read_trend(p, t, lang),
+            reading: format!("{}{}", read_trend(p, t, lang), year_ago::trend(p, t, lang)),
         },
         ChartSection {
             chart: Chart::Conversion,
@@ -79,7 +79,7 @@ fn build_cpm(full: &Portfolio, config: &Config, lang: Lang, layout: CpmLayout) -
                 "初回→よちよち転換率(獲得月別)",
                 "First-to-toddler conversion by acquisition month",
             ),
-            reading: read_conversion(&k, config, lang),
+            reading: read_conversion(full, &k, config, lang),
         },
         ChartSection {
             chart: Chart::Transitions,
@@ -137,12 +137,14 @@ fn build_cpm(full: &Portfolio, config: &Config, lang: Lang, layout: CpmLayout) -
         plan: Vec::new(),
         breakdown: None,
         forecast: None,
+        activity: None,
     }
 }
 
-fn cards(k: &CpmKpis, config: &Config, lang: Lang, layout: CpmLayout) -> Vec<Card> {
+fn cards(full: &Portfolio, k: &CpmKpis, config: &Config, lang: Lang, layout: CpmLayout) -> Vec<Card> {
     let l = |ja: &str, en: &str| lang.pick(ja, en).to_string();
     let target = config.conversion_target;
+    let ago = year_ago::index(k.t).map(|s| kpi::cpm_at(full, s, config.rules.toddler_days));
     let conversion = match &k.conversion {
         Some(c) => Card {
             title: format!(
@@ -159,6 +161,7 @@ fn cards(k: &CpmKpis, config: &Config, lang: Lang, layout: CpmLayout) -> Vec<Car
                     points(c.rate - prev.rate)
                 )
             }),
+            year_on_year: year_ago::conversion(c, year_ago::cohort(full, c), lang),
             target: Some(format!(
                 "{} {} ({})",
                 l("目標", "target"),
@@ -171,6 +174,7 @@ fn cards(k: &CpmKpis, config: &Config, lang: Lang, layout: CpmLayout) -> Vec<Car
             title: l("KPI 初回→よちよち転換率", "KPI: first → toddler conversion"),
             value: "-".into(),
             change: l("確定したコホートがまだありません", "no cohort has matured yet"),
+            year_on_year: year_ago::missing(lang),
             target: Some(format!("{} {}", l("目標", "target"), percent(target))),
             on_track: None,
         },
@@ -189,6 +193,7 @@ fn cards(k: &CpmKpis, config: &Config, lang: Lang, layout: CpmLayout) -> Vec<Car
         change: k.loyal_share_prev.map_or("-".into(), |prev| {
             format!("{} {}", l("前月比", "vs last month"), points(k.loyal_share - prev))
         }),
+        year_on_year: year_ago::rate(k.loyal_share, ago.as_ref().map(|a| a.loyal_share), lang),
         target: Some(format!(
             "{} {} ({})",
             l("目標", "target"),
@@ -207,6 +212,7 @@ fn cards(k: &CpmKpis, config: &Config, lang: Lang, layout: CpmLayout) -> Vec<Car
                 signed(i128::from(k.active) - i128::from(prev))
             )
         }),
+        year_on_year: year_ago::count(k.active, ago.as_ref().map(|a| a.active), lang),
         target: None,
         on_track: k.active_prev.map(|prev| k.active >= prev),
     };
@@ -220,6 +226,10 @@ fn cards(k: &CpmKpis, config: &Config, lang: Lang, layout: CpmLayout) -> Vec<Car
                 signed(i128::from(n) - i128::from(prev))
             ),
             _ => "-".into(),
+        },
+        year_on_year: match k.newly_lapsed_loyal {
+            Some(n) => year_ago::count(n, ago.as_ref().and_then(|a| a.newly_lapsed_loyal), lang),
+            None => year_ago::missing(lang),
         },
         target: None,
         on_track: match (k.newly_lapsed_loyal, k.newly_lapsed_loyal_prev) {

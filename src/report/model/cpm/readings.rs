@@ -98,7 +98,7 @@ pub(super) fn read_trend(p: &Portfolio, t: usize, lang: Lang) -> String {
     }
 }
 
-pub(super) fn read_conversion(k: &CpmKpis, config: &Config, lang: Lang) -> String {
+pub(super) fn read_conversion(p: &Portfolio, k: &CpmKpis, config: &Config, lang: Lang) -> String {
     let target = config.conversion_target;
     let Some(c) = &k.conversion else {
         return lang
@@ -109,9 +109,17 @@ pub(super) fn read_conversion(k: &CpmKpis, config: &Config, lang: Lang) -> Strin
             .to_string();
     };
     let prev = k.conversion_prev.as_ref().map(|prev| points(c.rate - prev.rate));
+    let ago = year_ago::cohort(p, c).map(|o| points(c.rate - o.rate));
+    let ago_month = format_month(c.cohort_month - year_ago::YEAR as i32);
+    let ago = match (ago, lang) {
+        (Some(d), Lang::Ja) => format!("、前年同月({ago_month} 獲得)比 {d}"),
+        (Some(d), Lang::En) => format!("; {d} vs the {ago_month} cohort a year before"),
+        (None, Lang::Ja) => format!("、1 年前({ago_month})の獲得がないため前年同月比なし"),
+        (None, Lang::En) => format!("; no cohort a year before ({ago_month}) to compare"),
+    };
     match lang {
         Lang::Ja => format!(
-            "初回→よちよち転換率は {}({} 獲得の {} 人中 {} 人、目標 {}{})。",
+            "初回→よちよち転換率は {}({} 獲得の {} 人中 {} 人、目標 {}{}{ago})。",
             percent(c.rate),
             format_month(c.cohort_month),
             thousands(i128::from(c.cohort_size)),
@@ -120,7 +128,7 @@ pub(super) fn read_conversion(k: &CpmKpis, config: &Config, lang: Lang) -> Strin
             prev.map_or(String::new(), |d| format!("、前コホート比 {d}")),
         ),
         Lang::En => format!(
-            "First-to-toddler conversion is {} ({} of {} customers acquired in {}; target {}{}).",
+            "First-to-toddler conversion is {} ({} of {} customers acquired in {}; target {}{}{ago}).",
             percent(c.rate),
             thousands(i128::from(c.converted)),
             thousands(i128::from(c.cohort_size)),
@@ -204,15 +212,21 @@ pub(super) fn read_sales(p: &Portfolio, t: usize, lang: Lang) -> String {
     let total: i128 = p.sales[t].iter().sum();
     let loyal = p.sales[t][cpm_segment(Tier::Loyal, false)];
     let share = if total > 0 { loyal as f64 / total as f64 } else { 0.0 };
+    let ago = year_ago::index(t).map(|y| {
+        let then: i128 = p.sales[y].iter().sum();
+        year_ago::change_text(year_ago::change(total as f64, then as f64))
+    });
     match lang {
         Lang::Ja => format!(
-            "今月の売上 {} 円(返品控除後)のうち、優良現役が {} を占めます。",
+            "今月の売上 {} 円(返品控除後{})のうち、優良現役が {} を占めます。",
             thousands(round_units(total)),
+            ago.map_or(String::new(), |c| format!("、前年同月比 {c}")),
             percent(share)
         ),
         Lang::En => format!(
-            "Of this month's net sales of ¥{}, loyal active customers bought {}.",
+            "Of this month's net sales of ¥{}{}, loyal active customers bought {}.",
             thousands(round_units(total)),
+            ago.map_or(String::new(), |c| format!(" ({c} vs a year ago)")),
             percent(share)
         ),
     }
