@@ -106,6 +106,12 @@ impl fmt::Display for Money {
     }
 }
 
+/// A sum of millionths in currency units, for charts and spreadsheet cells
+/// (not for arithmetic: the tables stay exact).
+pub fn micros_to_units(micros: i128) -> f64 {
+    micros as f64 / SCALE as f64
+}
+
 /// Formats a (possibly large) sum of millionths as decimal text.
 pub fn format_micros(micros: i128) -> String {
     let scale = i128::from(SCALE);

@@ -33,7 +33,7 @@ pub struct MonthActivity {
 impl MonthActivity {
     /// Sales ÷ purchase days, in currency units (`None` without a purchase day).
     pub fn average_order_value(&self) -> Option<f64> {
-        (self.purchase_days > 0).then(|| self.sales as f64 / crate::money::SCALE as f64 / self.purchase_days as f64)
+        (self.purchase_days > 0).then(|| crate::money::micros_to_units(self.sales) / self.purchase_days as f64)
     }
 
     fn add(&mut self, other: &MonthActivity) {

@@ -51,10 +51,7 @@ fn actual(p: &Portfolio, month: MonthIndex, metric: Metric) -> Option<(f64, bool
             let loyal = sum(&mut layout?.loyal(false));
             (if active == 0.0 { 0.0 } else { loyal / active }, false)
         }
-        Metric::Sales => (
-            p.sales[t].iter().sum::<i128>() as f64 / crate::money::SCALE as f64,
-            false,
-        ),
+        Metric::Sales => (crate::money::micros_to_units(p.sales[t].iter().sum::<i128>()), false),
     })
 }
 

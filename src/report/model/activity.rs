@@ -6,7 +6,7 @@
 use super::year_ago;
 use crate::dates::{Day, format_day, is_month_end};
 use crate::engine::activity::MonthActivity;
-use crate::money::{SCALE, round_units};
+use crate::money::round_units;
 use crate::tables::Tables;
 use crate::text::format::thousands;
 use crate::text::lang::Lang;
@@ -57,7 +57,7 @@ pub struct ActivityTable {
 }
 
 fn sales_units(m: &MonthActivity) -> f64 {
-    m.sales as f64 / SCALE as f64
+    crate::money::micros_to_units(m.sales)
 }
 
 /// The activity table at snapshot `t`.

@@ -68,6 +68,18 @@ pub enum Cell<'a> {
     Empty,
 }
 
+impl<'a> Cell<'a> {
+    /// `v` as a count, or (with `shares`) as its share of `total` (0 when
+    /// the total is 0).
+    pub fn count_or_share(v: u64, total: u64, shares: bool, f: &'a Formats) -> Cell<'a> {
+        match (shares, total) {
+            (false, _) => Cell::Number(v as f64, &f.count),
+            (true, 0) => Cell::Number(0.0, &f.percent),
+            (true, _) => Cell::Number(v as f64 / total as f64, &f.percent),
+        }
+    }
+}
+
 /// A worksheet and the widths its columns need.
 pub struct Grid<'a> {
     pub ws: &'a mut Worksheet,

@@ -110,7 +110,7 @@ pub fn quality(
     let lang = model.lang;
     let l = |ja: &'static str, en: &'static str| lang.pick(ja, en);
     let q = &tables.quality;
-    let units = |m: i128| m as f64 / crate::money::SCALE as f64;
+    let units = crate::money::micros_to_units;
     let mut g = Grid::new(ws, name)?;
     g.header(0, 0, &[l("項目", "Item"), l("値", "Value")], f)?;
     g.text(1, 0, l("データ", "Data"), &f.text)?;
@@ -263,7 +263,7 @@ pub fn list(
             Cell::Date(c.last_purchase, &f.date),
             Cell::Number(f64::from(c.tenure_days), &f.count),
             Cell::Number(f64::from(c.recency_days), &f.count),
-            Cell::Number(c.total.0 as f64 / crate::money::SCALE as f64, &f.money),
+            Cell::Number(crate::money::micros_to_units(i128::from(c.total.0)), &f.money),
             Cell::Number(f64::from(c.purchase_days), &f.count),
             Cell::Text(previous, &f.text),
         ]

@@ -8,7 +8,7 @@ use rust_xlsxwriter::{
 };
 
 use super::cells::{Cell, Formats, Grid};
-use super::series::segment_name;
+use super::series::{segment_header, segment_name};
 use crate::dates::format_day;
 use crate::engine::bridge::{self as engine_bridge, Bridge, BridgeOf};
 use crate::report::model::ReportModel;
@@ -58,9 +58,7 @@ pub fn transitions(
         } else {
             l("人数(前月→今月)", "Customers (from → to)")
         };
-        let mut header = vec![corner];
-        header.extend((0..n).map(|s| segment_name(p, s, lang)));
-        header.push(l("合計", "Total"));
+        let header = segment_header(p, lang, corner, l("合計", "Total"));
         let rows = m.cells.iter().enumerate().map(|(from, row)| {
             let label = if from == m.new_row() {
                 l("新規(new)", "New (new)")
@@ -68,11 +66,7 @@ pub fn transitions(
                 segment_name(p, from, lang)
             };
             let total: u64 = row.iter().sum();
-            let value = |v: u64| match (shares, total) {
-                (false, _) => Cell::Number(v as f64, &f.count),
-                (true, 0) => Cell::Number(0.0, &f.percent),
-                (true, _) => Cell::Number(v as f64 / total as f64, &f.percent),
-            };
+            let value = |v: u64| Cell::count_or_share(v, total, shares, f);
             let mut cells = vec![Cell::Text(label, &f.bold)];
             cells.extend(row.iter().map(|&v| value(v)));
             cells.push(value(total));

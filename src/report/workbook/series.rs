@@ -21,6 +21,19 @@ pub fn segment_name(p: &crate::engine::portfolio::Portfolio, s: usize, lang: Lan
     lang.pick(p.labels[s].ja, p.labels[s].en)
 }
 
+/// A header row: `first`, every segment's name, `last`.
+pub fn segment_header<'a>(
+    p: &crate::engine::portfolio::Portfolio,
+    lang: Lang,
+    first: &'a str,
+    last: &'a str,
+) -> Vec<&'a str> {
+    let mut header = vec![first];
+    header.extend((0..p.labels.len()).map(|s| segment_name(p, s, lang)));
+    header.push(last);
+    header
+}
+
 fn segment_color(p: &crate::engine::portfolio::Portfolio, s: usize) -> Color {
     rgb(match CpmLayout::of(&p.labels) {
         Some(layout) => segment_color_in(s, layout.tiers),
@@ -53,12 +66,7 @@ pub fn trend(
     let n = p.labels.len();
     let mut g = Grid::new(ws, name)?;
     let shares_top = trend_shares_top(p);
-    let header = |total: &'static str| -> Vec<&str> {
-        let mut h = vec![lang.pick("月末", "Month-end")];
-        h.extend((0..n).map(|s| segment_name(p, s, lang)));
-        h.push(total);
-        h
-    };
+    let header = |total: &'static str| segment_header(p, lang, lang.pick("月末", "Month-end"), total);
     g.loose(
         shares_top - 1,
         0,
@@ -68,11 +76,7 @@ pub fn trend(
     let rows = |shares: bool| {
         p.snapshot_days.iter().zip(&p.counts).map(move |(&day, counts)| {
             let total: u64 = counts.iter().sum();
-            let value = |v: u64| match (shares, total) {
-                (false, _) => Cell::Number(v as f64, &f.count),
-                (true, 0) => Cell::Number(0.0, &f.percent),
-                (true, _) => Cell::Number(v as f64 / total as f64, &f.percent),
-            };
+            let value = |v: u64| Cell::count_or_share(v, total, shares, f);
             let mut row = vec![Cell::Date(day, &f.date)];
             row.extend(counts.iter().map(|&v| value(v)));
             row.push(value(total));
@@ -284,10 +288,8 @@ pub fn sales(
     let p = &tables.portfolio;
     let n = p.labels.len();
     let mut g = Grid::new(ws, name)?;
-    let mut header = vec![lang.pick("月末", "Month-end")];
-    header.extend((0..n).map(|s| segment_name(p, s, lang)));
-    header.push(lang.pick("合計", "Total"));
-    let units = |m: i128| Cell::Number(m as f64 / crate::money::SCALE as f64, &f.money);
+    let header = segment_header(p, lang, lang.pick("月末", "Month-end"), lang.pick("合計", "Total"));
+    let units = |m: i128| Cell::Number(crate::money::micros_to_units(m), &f.money);
     let rows = p.snapshot_days.iter().zip(&p.sales).map(|(&day, sales)| {
         let mut row = vec![Cell::Date(day, &f.date)];
         row.extend(sales.iter().map(|&m| units(m)));
