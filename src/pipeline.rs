@@ -104,17 +104,7 @@ pub fn analyze_grouped(
         .filter(|&(&d, a)| !a.is_negative() && d <= cutoff)
         .map(|(&d, _)| d)
         .min()
-        .ok_or_else(|| match as_of {
-            Some(day) => Error::NoData(format!(
-                "{}: no purchase (a row with amount >= 0) on or before {}",
-                path.display(),
-                crate::dates::format_day(day)
-            )),
-            None => Error::NoData(format!(
-                "{}: no purchase rows (every amount is negative)",
-                path.display()
-            )),
-        })?;
+        .ok_or_else(|| no_purchase(&path, as_of))?;
     let snapshot_days = snapshots::snapshot_days(earliest_purchase, latest_row, as_of)?;
     let last = *snapshot_days.last().expect("snapshot_days is never empty");
     let mut seen = vec![false; orders.ids.len()];
@@ -262,17 +252,7 @@ pub(crate) fn analyze_rows(
     let cutoff = as_of.unwrap_or(Day::MAX);
     let facts = DayFacts::of(&rows.day, &rows.amount, cutoff, today);
     let (first_row, latest_row) = (facts.first_row, facts.latest_row);
-    let earliest_purchase = facts.earliest_purchase.ok_or_else(|| match as_of {
-        Some(day) => Error::NoData(format!(
-            "{}: no purchase (a row with amount >= 0) on or before {}",
-            path.display(),
-            crate::dates::format_day(day)
-        )),
-        None => Error::NoData(format!(
-            "{}: no purchase rows (every amount is negative)",
-            path.display()
-        )),
-    })?;
+    let earliest_purchase = facts.earliest_purchase.ok_or_else(|| no_purchase(&path, as_of))?;
     let snapshot_days = snapshots::snapshot_days(earliest_purchase, latest_row, as_of)?;
     let last = *snapshot_days.last().expect("snapshot_days is never empty");
     let Rows { customers, day, amount } = rows;
@@ -310,4 +290,19 @@ pub(crate) fn analyze_rows(
         breakdown: None,
         activity,
     })
+}
+
+/// The error for an input with no purchase row on or before the as-of date.
+fn no_purchase(path: &Path, as_of: Option<Day>) -> Error {
+    match as_of {
+        Some(day) => Error::NoData(format!(
+            "{}: no purchase (a row with amount >= 0) on or before {}",
+            path.display(),
+            crate::dates::format_day(day)
+        )),
+        None => Error::NoData(format!(
+            "{}: no purchase rows (every amount is negative)",
+            path.display()
+        )),
+    }
 }

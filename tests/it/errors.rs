@@ -150,3 +150,35 @@ fn wrong_encoding_flags_are_one_line() {
         );
     }
 }
+
+#[test]
+fn no_purchase_before_the_as_of_date_is_named() {
+    let dir = setup(&[
+        (
+            "returns.csv",
+            b"customer_id,order_date,amount\nA,2024-01-10,-5000\nB,2024-02-15,-300\n",
+        ),
+        ("orders.csv", GOOD.as_bytes()),
+    ]);
+    let only_returns = fails(dir.path(), &["tables", "--input", "returns.csv", "--out-dir", "t1"]);
+    assert!(
+        only_returns.ends_with("returns.csv: no purchase rows (every amount is negative)"),
+        "{only_returns}"
+    );
+    let before = fails(
+        dir.path(),
+        &[
+            "tables",
+            "--input",
+            "orders.csv",
+            "--as-of",
+            "2023-12-31",
+            "--out-dir",
+            "t2",
+        ],
+    );
+    assert!(
+        before.contains("orders.csv: no purchase (a row with amount >= 0) on or before 2023-12-31"),
+        "{before}"
+    );
+}
