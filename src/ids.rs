@@ -41,3 +41,27 @@ impl CustomerIds {
         (0..self.len()).map(|c| self.get(c))
     }
 }
+
+/// Ids → codes in order of first appearance, for orders built in memory
+/// (tests, tools); files are numbered by `ingest::intern` instead.
+#[derive(Default)]
+pub struct Interner {
+    codes: std::collections::HashMap<String, u32>,
+    ids: CustomerIds,
+}
+
+impl Interner {
+    pub fn code(&mut self, id: &str) -> u32 {
+        if let Some(&c) = self.codes.get(id) {
+            return c;
+        }
+        let c = self.ids.len() as u32;
+        self.codes.insert(id.to_string(), c);
+        self.ids.push(id);
+        c
+    }
+
+    pub fn into_ids(self) -> CustomerIds {
+        self.ids
+    }
+}

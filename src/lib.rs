@@ -2,7 +2,7 @@
 //! from a mail-order company's order history.
 //!
 //! The pipeline reads top to bottom, one folder a stage:
-//! `ingest` (files → orders) → `engine` (timelines → segments at every
+//! `ingest` (files → `orders`) → `engine` (timelines → segments at every
 //! month-end, transitions, 初回→よちよち cohorts, KPIs; no I/O, no clock) →
 //! `tables` (the CSV contract, written and read back) → `report` (terminal
 //! summary, charts, HTML, lists). `pipeline` runs ingest and engine for one
@@ -56,6 +56,7 @@ pub mod generate;
 pub mod ids;
 pub mod ingest;
 pub mod money;
+pub mod orders;
 pub mod output;
 pub mod parallel;
 pub mod pipeline;

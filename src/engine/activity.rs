@@ -153,15 +153,15 @@ pub fn sum(groups: &[Vec<MonthActivity>], snapshots: &[Day]) -> Vec<MonthActivit
 mod tests {
     use super::*;
     use crate::dates::parse_iso_day;
-    use crate::ingest::Orders;
     use crate::money::Money;
+    use crate::orders::Orders;
 
     fn day(s: &str) -> Day {
         parse_iso_day(s).unwrap()
     }
 
     fn timelines(rows: &[(&str, &str, i64)], cutoff: &str) -> Timelines {
-        let mut ids = crate::ingest::intern::Interner::default();
+        let mut ids = crate::ids::Interner::default();
         let customer = rows.iter().map(|r| ids.code(r.0)).collect();
         let orders = Orders {
             ids: ids.into_ids(),

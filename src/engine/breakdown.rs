@@ -14,8 +14,8 @@ use crate::engine::portfolio::{CohortConversion, LadderCohort, Portfolio};
 use crate::engine::scheme::SchemeRules;
 use crate::engine::snapshots::{Part, Walk};
 use crate::engine::timelines::Timelines;
-use crate::ingest::attribute::{Attribute, BLANK};
 use crate::money::Money;
+use crate::orders::{Attribute, BLANK};
 
 /// The group of a customer whose first-day purchase rows are all blank.
 pub(crate) const NONE_GROUP: &str = "(none)";

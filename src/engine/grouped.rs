@@ -1,6 +1,7 @@
-//! Timelines straight from the id-hash partitions of `ingest::intern`, so
-//! that no per-row customer code is ever written and the grouping scatter
-//! stays inside one partition (a few ten thousand rows, in cache).
+//! Timelines straight from the id-hash partitions in which ingest leaves
+//! the rows ([`crate::orders::Grouping`]), so that no per-row customer code
+//! is ever written and the grouping scatter stays inside one partition (a
+//! few ten thousand rows, in cache).
 //!
 //! One sequential pass hands every row's day and amount to its partition
 //! (in file order, as the partition's local customer numbers are). Then per
@@ -14,8 +15,8 @@ use std::sync::Mutex;
 
 use crate::dates::Day;
 use crate::engine::timelines::{RowStats, Timelines, sort_ranges};
-use crate::ingest::intern::{Grouping, Ranked};
 use crate::money::Money;
+use crate::orders::{Grouping, Ranked};
 
 /// One partition's customers' rows, grouped and sorted: local customer `l`
 /// has rows `offsets[l]..offsets[l + 1]`.

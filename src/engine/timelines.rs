@@ -5,8 +5,8 @@
 
 use crate::dates::Day;
 use crate::ids::CustomerIds;
-use crate::ingest::Orders;
 use crate::money::Money;
+use crate::orders::Orders;
 
 /// Every customer's rows, contiguous (CSR layout): customer `c`'s rows are
 /// `day[offsets[c]..offsets[c + 1]]` (and the same range of `amount`),

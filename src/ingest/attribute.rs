@@ -1,10 +1,10 @@
-//! A customer-attribute column for breakdowns (`--by COLUMN`, spec section
-//! 9), and the filter columns of scoped runs (section 10), read as text.
+//! Reading what a run takes besides the three order columns: the
+//! customer-attribute column for breakdowns (`--by COLUMN`, spec section
+//! 9) and the filter columns of scoped runs (section 10), read as text.
 //!
 //! Any column can be the attribute: text as written; numbers and dates (in
-//! Parquet) as polars writes them as text. Each row keeps only a 4-byte code
-//! of its trimmed value, codes numbered in byte order of the values, so that
-//! "the smallest value in byte order" is the smallest code.
+//! Parquet) as polars writes them as text. The codes it becomes are
+//! described with the type, [`crate::orders::Attribute`].
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -14,6 +14,7 @@ use polars::prelude::*;
 use crate::error::{Error, Result};
 
 use super::filter::{Matcher, trim_value};
+pub use crate::orders::attribute::{Attribute, BLANK};
 
 /// What a run reads besides the three order columns: the breakdown column
 /// and the filters (from `--by`, `--where`, `--where-not` or the config).
@@ -32,65 +33,6 @@ pub struct Scope {
     pub amount_formula: Option<super::formula::Formula>,
 }
 
-/// Code of a blank cell (empty after trimming, or null).
-pub const BLANK: u32 = u32::MAX;
-
-/// One attribute column: `codes[row]` indexes `values` (or is [`BLANK`]).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Attribute {
-    /// The column's name as found in the file.
-    pub column: String,
-    /// The distinct non-blank trimmed values, in byte order (UTF-8).
-    pub values: Vec<String>,
-    pub codes: Vec<u32>,
-}
-
-impl Attribute {
-    /// An attribute from one value per row (tests, tools).
-    pub fn from_values<'a>(column: &str, cells: impl IntoIterator<Item = &'a str>) -> Attribute {
-        build(column, cells.into_iter().map(Some))
-    }
-
-    /// Keeps the rows whose flag is `true`.
-    pub fn retain(&mut self, keep: &[bool]) {
-        let mut flags = keep.iter();
-        self.codes.retain(|_| *flags.next().expect("one flag per row"));
-    }
-}
-
-fn build<'a>(column: &str, cells: impl Iterator<Item = Option<&'a str>>) -> Attribute {
-    let mut index: HashMap<&'a str, u32> = HashMap::new();
-    let mut seen: Vec<&'a str> = Vec::new();
-    let mut codes = Vec::with_capacity(cells.size_hint().0);
-    for cell in cells {
-        let value = trim_value(cell.unwrap_or(""));
-        if value.is_empty() {
-            codes.push(BLANK);
-            continue;
-        }
-        let code = *index.entry(value).or_insert_with(|| {
-            seen.push(value);
-            (seen.len() - 1) as u32
-        });
-        codes.push(code);
-    }
-    // Renumber in byte order.
-    let mut order: Vec<u32> = (0..seen.len() as u32).collect();
-    order.sort_unstable_by(|&a, &b| seen[a as usize].as_bytes().cmp(seen[b as usize].as_bytes()));
-    let mut rank = vec![0u32; seen.len()];
-    for (r, &code) in order.iter().enumerate() {
-        rank[code as usize] = r as u32;
-    }
-    for c in codes.iter_mut().filter(|c| **c != BLANK) {
-        *c = rank[*c as usize];
-    }
-    Attribute {
-        column: column.to_string(),
-        values: order.iter().map(|&c| seen[c as usize].to_string()).collect(),
-        codes,
-    }
-}
-
 fn as_text(column: &Column) -> PolarsResult<StringChunked> {
     Ok(column.cast(&DataType::String)?.str()?.clone())
 }
@@ -98,7 +40,7 @@ fn as_text(column: &Column) -> PolarsResult<StringChunked> {
 /// Reads `column` as an attribute.
 pub fn read_attribute(column: &Column) -> PolarsResult<Attribute> {
     let text = as_text(column)?;
-    Ok(build(column.name().as_str(), text.iter()))
+    Ok(Attribute::from_cells(column.name().as_str(), text.iter()))
 }
 
 /// Applies filter `k` of `matcher` to `column`, clearing `keep[row]` for the
@@ -133,7 +75,7 @@ pub fn common_values(column: &Column, n: usize) -> PolarsResult<Vec<(String, u64
 /// the column holds.
 pub(super) fn read_scope(
     path: &Path,
-    source: &mut super::Source,
+    source: &mut super::source::Source,
     scope: &Scope,
     by_name: Option<&str>,
     filter_names: &[String],
@@ -171,26 +113,9 @@ pub(super) fn read_scope(
     Ok((keep, attribute))
 }
 
-/// Keeps the order rows whose flag is `true`.
-pub(super) fn retain_orders(orders: &mut super::Orders, keep: &[bool]) {
-    let mut kept = keep.iter();
-    orders.customer.retain(|_| *kept.next().expect("one flag per row"));
-    let mut kept = keep.iter();
-    orders.day.retain(|_| *kept.next().expect("one flag per row"));
-    let mut kept = keep.iter();
-    orders.amount.retain(|_| *kept.next().expect("one flag per row"));
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn codes_follow_byte_order_and_blanks_are_blank() {
-        let a = Attribute::from_values("ch", ["b", " a", "", "\u{3000}", "b\u{3000}", "検索広告", "Z"]);
-        assert_eq!(a.values, ["Z", "a", "b", "検索広告"]);
-        assert_eq!(a.codes, [2, 1, BLANK, BLANK, 2, 3, 0]);
-    }
 
     #[test]
     fn numbers_and_dates_are_read_as_text() {

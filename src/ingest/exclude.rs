@@ -14,9 +14,9 @@ use std::path::Path;
 
 use polars::prelude::*;
 
-use super::Source;
 use super::attribute::Scope;
 use super::filter::trim_value;
+use super::source::Source;
 use crate::error::{Error, Result};
 
 /// Why a row is left out, besides filters and bad cells.

@@ -22,11 +22,8 @@ pub struct Filter {
     pub keep: bool,
 }
 
-/// A cell or value without surrounding whitespace (Unicode's: the
-/// full-width space U+3000 too).
-pub fn trim_value(text: &str) -> &str {
-    text.trim()
-}
+/// The trim rule of attribute values, shared with the filters.
+pub use crate::orders::attribute::trim_value;
 
 impl Filter {
     /// Parses `COLUMN=V1,V2` (the text of one flag or config entry).

@@ -9,6 +9,8 @@
 use std::hash::Hasher;
 
 use crate::ids::CustomerIds;
+pub use crate::ids::Interner;
+pub use crate::orders::grouping::{Grouping, NO_CODE, NO_PARTITION, Ranked};
 
 /// FxHash-style mixing: ids are short, and a DoS-resistant hash buys nothing
 /// for a file the user gave us.
@@ -56,32 +58,6 @@ fn hash_id(id: &str) -> (u64, u32) {
     }
     (z ^ (z >> 31), f)
 }
-
-/// A small interner for orders built in memory (tests, tools).
-#[derive(Default)]
-pub struct Interner {
-    codes: std::collections::HashMap<String, u32>,
-    ids: CustomerIds,
-}
-
-impl Interner {
-    pub fn code(&mut self, id: &str) -> u32 {
-        if let Some(&c) = self.codes.get(id) {
-            return c;
-        }
-        let c = self.ids.len() as u32;
-        self.codes.insert(id.to_string(), c);
-        self.ids.push(id);
-        c
-    }
-
-    pub fn into_ids(self) -> CustomerIds {
-        self.ids
-    }
-}
-
-/// Marks a row without a usable id in the codes array.
-pub const NO_CODE: u32 = u32::MAX;
 
 fn threads() -> usize {
     crate::parallel::workers()
@@ -131,38 +107,6 @@ where
 {
     group_ids(&FnIds(rows, id, std::marker::PhantomData)).finish()
 }
-
-/// Distinct ids found and ranked by first appearance, before every row is
-/// given its code: the source of the ids is no longer needed, so it can be
-/// freed before [`Grouping::finish`] allocates the codes (or the engine
-/// groups the rows straight from the partitions).
-#[derive(Debug, Clone)]
-pub struct Grouping {
-    rows: usize,
-    ranked: Ranked,
-    /// Rows without an id, ascending.
-    missing: Vec<u32>,
-}
-
-/// The distinct ids ranked by first appearance, every row still in its
-/// partition: partition `p`'s local number `l` is slot `bases[p] + l`, whose
-/// code (rank by first row) is `rank[slot]` and id `ids.get(code)`.
-#[derive(Debug, Clone)]
-pub struct Ranked {
-    /// `locals[p][k]`: the local numbers of partition `p`'s rows among the
-    /// rows `k * chunk .. (k + 1) * chunk`, in row order.
-    pub locals: Vec<Vec<Vec<u32>>>,
-    /// Rows per range of `locals`.
-    pub chunk: usize,
-    pub bases: Vec<usize>,
-    pub rank: Vec<u32>,
-    pub ids: CustomerIds,
-    /// Every row's partition ([`NO_PARTITION`] for a row without an id).
-    pub part: Vec<u16>,
-}
-
-/// Marks a row without an id in [`Ranked::part`].
-pub const NO_PARTITION: u16 = u16::MAX;
 
 /// Finds and ranks the distinct ids (passes 1 and 2 of [`assign_codes`]).
 ///
@@ -259,7 +203,7 @@ pub fn group_ids(source: &impl IdSource) -> Grouping {
     ranked.part = part;
     ranked.chunk = chunk;
     drop(stage);
-    Grouping { rows, ranked, missing }
+    Grouping::new(rows, ranked, missing)
 }
 
 /// Ranks the slots by first row and copies their ids in that order.
@@ -320,60 +264,6 @@ fn rank(locals: Vec<Vec<Vec<u32>>>, first_rows: Vec<Vec<u32>>, source: &impl IdS
         rank,
         ids,
         part: Vec::new(),
-    }
-}
-
-impl Grouping {
-    /// Rows without an id, ascending.
-    pub fn missing(&self) -> &[u32] {
-        &self.missing
-    }
-
-    /// Rows in all (with and without an id).
-    pub fn rows(&self) -> usize {
-        self.rows
-    }
-
-    /// The ranked ids, every row still in its partition.
-    pub fn into_ranked(self) -> Ranked {
-        self.ranked
-    }
-
-    /// Gives every row its code (codes follow first appearance).
-    pub fn finish(self) -> (Vec<u32>, CustomerIds) {
-        let Ranked {
-            locals,
-            chunk,
-            bases,
-            rank,
-            ids,
-            part,
-        } = self.ranked;
-        // Pass 3 (parallel over the ranges of pass 1): each row's local
-        // number is the next one of its partition's list for the range.
-        let mut codes = vec![NO_CODE; self.rows];
-        std::thread::scope(|s| {
-            for (k, (codes, part)) in codes
-                .chunks_mut(chunk.max(1))
-                .zip(part.chunks(chunk.max(1)))
-                .enumerate()
-            {
-                let (locals, rank, bases) = (&locals, &rank, &bases);
-                s.spawn(move || {
-                    let mut cursor = vec![0usize; locals.len()];
-                    for (code, &p) in codes.iter_mut().zip(part) {
-                        if p == NO_PARTITION {
-                            continue;
-                        }
-                        let p = p as usize;
-                        let local = locals[p][k][cursor[p]];
-                        cursor[p] += 1;
-                        *code = rank[bases[p] + local as usize];
-                    }
-                });
-            }
-        });
-        (codes, ids)
     }
 }
 

@@ -7,10 +7,11 @@ use std::path::Path;
 
 use polars::prelude::*;
 
+use super::ReadOptions;
 use super::exclude::{SuspectCancel, suspect_cancel};
 use super::filter::trim_value;
 use super::recognise::{Pick, Role, pick};
-use super::{ReadOptions, Source, open};
+use super::source::{Source, open};
 use crate::error::{Error, Result};
 
 /// Customer ids that exports write for an order without a member.
@@ -45,7 +46,7 @@ pub fn survey(path: &Path, options: &ReadOptions) -> Result<Survey> {
     for (slot, (name, role, what)) in columns.iter_mut().zip(wanted) {
         *slot = match pick(&names, name, Some(role)) {
             Pick::Named(n) | Pick::Recognised(n) => n.to_string(),
-            Pick::Ambiguous(found) => return Err(super::ambiguous(path, what, role, &found)),
+            Pick::Ambiguous(found) => return Err(super::resolve::ambiguous(path, what, role, &found)),
             Pick::Missing => {
                 let found: Vec<String> = names.iter().map(|n| format!("'{n}'")).collect();
                 return Err(Error::input(

@@ -1,0 +1,70 @@
+//! From a polars frame to typed order columns: finding the configured
+//! columns, and reading every cell exactly (strings parsed by hand, native
+//! Parquet types converted without going through floats).
+
+//!
+//! One file per column kind: `names` finds the columns, `customers`,
+//! `days` and `amounts` read them, `convert` is the parallel path for
+//! native numeric columns.
+
+mod amounts;
+mod convert;
+mod customers;
+mod days;
+mod names;
+
+use polars::prelude::*;
+
+pub use self::amounts::read_amounts;
+pub use self::customers::read_customers;
+pub use self::days::read_days;
+pub use self::names::{closest, find_column};
+use super::text::{CellProblem, DATE_EXPECTED};
+
+/// A cell that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadCell {
+    pub row: usize,
+    pub column: String,
+    pub value: String,
+    pub problem: CellProblem,
+    pub expected: &'static str,
+}
+
+fn raw_value(column: &Column, row: usize) -> String {
+    match column.get(row) {
+        Ok(AnyValue::Null) | Err(_) => String::new(),
+        Ok(AnyValue::String(s)) => s.to_string(),
+        Ok(other) => other.to_string(),
+    }
+}
+
+fn bad(column: &Column, row: usize, problem: CellProblem, expected: &'static str) -> BadCell {
+    BadCell {
+        row,
+        column: column.name().to_string(),
+        value: raw_value(column, row),
+        problem,
+        expected,
+    }
+}
+
+fn as_strings(column: &Column) -> PolarsResult<StringChunked> {
+    Ok(column.cast(&DataType::String)?.str()?.clone())
+}
+
+/// Binary and nested (list) columns hold no text a cell could be read
+/// from: every row is refused, named by row and column.
+fn unreadable(column: &Column, expected: &'static str, bad_cells: &mut Vec<BadCell>) -> bool {
+    let dtype = column.dtype();
+    if !(dtype.is_nested() || matches!(dtype, DataType::Binary | DataType::BinaryOffset)) {
+        return false;
+    }
+    let problem = if expected == DATE_EXPECTED {
+        CellProblem::NotADate
+    } else {
+        CellProblem::NotAnAmount
+    };
+    bad_cells.extend((0..column.len()).map(|row| bad(column, row, problem, expected)));
+    true
+}
