@@ -2,5 +2,4 @@
 //! and `whatif` (who moves under other thresholds).
 
 pub mod calibrate;
-pub mod calibrate_advice;
 pub mod whatif;

@@ -45,7 +45,7 @@ pub(super) fn calibrate(args: &CalibrateArgs) -> Result<()> {
     }
     let suggested = calibration.suggested(&config);
     let impact = crate::analysis::whatif::run(for_impact.0, for_impact.1, &config, &suggested, run.as_of, today())?;
-    println!("\n{}", crate::analysis::calibrate_advice::impact(&impact, args.lang));
+    println!("\n{}", crate::analysis::calibrate::advice::impact(&impact, args.lang));
     let toml = calibration.config_file(&config, &file_name(&ingest.path), args.lang);
     match &args.out {
         Some(out) => {
