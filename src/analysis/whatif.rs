@@ -16,6 +16,9 @@ use crate::pipeline::{Analysis, analyze_orders};
 use crate::text::format::{pad_left, pad_right, percent, points, signed, thousands};
 use crate::text::lang::Lang;
 
+/// Width of the segment-name column of the terminal tables.
+const SEGMENT_WIDTH: usize = 22;
+
 /// A headline figure under both rule sets.
 #[derive(Debug, Clone, PartialEq)]
 pub struct KpiRow {
@@ -249,9 +252,20 @@ impl WhatIf {
     }
 
     pub fn text(&self, lang: Lang) -> String {
-        let l = |ja: &'static str, en: &'static str| lang.pick(ja, en);
-        let name = |label: &SegmentLabel| lang.pick(label.ja, label.en).to_string();
         let mut out = String::new();
+        self.changes_section(&mut out, lang);
+        out.push('\n');
+        self.sizes_section(&mut out, lang);
+        out.push('\n');
+        self.moves_section(&mut out, lang);
+        out.push('\n');
+        self.kpi_section(&mut out, lang);
+        out
+    }
+
+    /// The as-of date and each changed setting.
+    fn changes_section(&self, out: &mut String, lang: Lang) {
+        let l = |ja: &'static str, en: &'static str| lang.pick(ja, en);
         let _ = writeln!(
             out,
             "{} {} ({})",
@@ -269,18 +283,20 @@ impl WhatIf {
         for (k, a, b) in &self.changes {
             let _ = writeln!(out, "  {k}: {a} → {b}");
         }
-        out.push('\n');
+    }
 
-        // Segment sizes under both.
+    /// Segment sizes under both rule sets.
+    fn sizes_section(&self, out: &mut String, lang: Lang) {
+        let l = |ja: &'static str, en: &'static str| lang.pick(ja, en);
+        let name = |label: &SegmentLabel| lang.pick(label.ja, label.en).to_string();
         let before_counts: Vec<u64> = self.moves.iter().map(|r| r.iter().sum()).collect();
         let after_counts: Vec<u64> = (0..self.after_labels.len())
             .map(|j| self.moves.iter().map(|r| r[j]).sum())
             .collect();
-        let w = 22;
         let _ = writeln!(
             out,
             "{}{}{}{}",
-            pad_right(l("区分", "Segment"), w),
+            pad_right(l("区分", "Segment"), SEGMENT_WIDTH),
             pad_left(l("現在", "current"), 10),
             pad_left(l("変更後", "new"), 10),
             pad_left(l("差", "change"), 10)
@@ -305,16 +321,20 @@ impl WhatIf {
             let _ = writeln!(
                 out,
                 "{}{}{}{}",
-                pad_right(&name(label), w),
+                pad_right(&name(label), SEGMENT_WIDTH),
                 pad_left(&thousands(i128::from(before)), 10),
                 pad_left(&thousands(i128::from(after)), 10),
                 pad_left(&signed(i128::from(after) - i128::from(before)), 10)
             );
         }
-        out.push('\n');
+    }
+
+    /// How many change segment, and each move, largest first.
+    fn moves_section(&self, out: &mut String, lang: Lang) {
+        let name = |label: &SegmentLabel| lang.pick(label.ja, label.en).to_string();
 
         let moved = self.moved();
-        let all: u64 = before_counts.iter().sum();
+        let all: u64 = self.moves.iter().flatten().sum();
         let _ = writeln!(
             out,
             "{}",
@@ -346,13 +366,16 @@ impl WhatIf {
             let _ = writeln!(
                 out,
                 "  {} → {}{}",
-                pad_right(&name(&self.before_labels[i]), w - 2),
-                pad_right(&name(&self.after_labels[j]), w),
+                pad_right(&name(&self.before_labels[i]), SEGMENT_WIDTH - 2),
+                pad_right(&name(&self.after_labels[j]), SEGMENT_WIDTH),
                 pad_left(&thousands(i128::from(n)), 10)
             );
         }
-        out.push('\n');
+    }
 
+    /// The headline KPIs under both, and the notes.
+    fn kpi_section(&self, out: &mut String, lang: Lang) {
+        let l = |ja: &'static str, en: &'static str| lang.pick(ja, en);
         let _ = writeln!(
             out,
             "{}{}{}{}",
@@ -378,6 +401,5 @@ impl WhatIf {
         for (ja, en) in &self.notes {
             let _ = writeln!(out, "{}", lang.pick(ja, en));
         }
-        out
     }
 }
