@@ -164,15 +164,59 @@ pub fn build(orders: Orders, cutoff: Day) -> (Timelines, RowStats) {
         day: days,
         amount: amounts,
     } = orders;
-    let customers = ids.len();
-    let chunk = customer.len().div_ceil(crate::parallel::workers()).max(1);
-    let ranges: Vec<std::ops::Range<usize>> = (0..customer.len())
-        .step_by(chunk)
-        .map(|b| b..(b + chunk).min(customer.len()))
-        .collect();
+    let ranges = row_ranges(customer.len());
+    let mut counts = count_rows(&ranges, &customer, &days, cutoff, ids.len());
+    let offsets = assign_slots(&mut counts, ids.len());
+    let rows = offsets[offsets.len() - 1];
+    let mut day_out: Vec<Day> = vec![0; rows];
+    let mut amount_out: Vec<Money> = vec![Money::ZERO; rows];
+    let parts = scatter(
+        Rows {
+            ranges: &ranges,
+            customer: &customer,
+            days: &days,
+            amounts: &amounts,
+            cutoff,
+        },
+        &mut counts,
+        &mut day_out,
+        &mut amount_out,
+    );
+    drop((counts, customer, days, amounts));
+    let mut stats = RowStats {
+        rows_used: rows as u64,
+        ..RowStats::default()
+    };
+    for part in &parts {
+        stats.add(part);
+    }
+    stats.duplicate_rows = sort_each_customer(&mut day_out, &mut amount_out, &offsets);
+    (
+        Timelines {
+            ids,
+            offsets,
+            day: day_out,
+            amount: amount_out,
+        },
+        stats,
+    )
+}
 
-    // Pass 1: rows per customer, per worker.
-    let mut counts: Vec<Vec<u32>> = std::thread::scope(|s| {
+/// The workers' consecutive ranges of rows (the same in both passes).
+fn row_ranges(rows: usize) -> Vec<std::ops::Range<usize>> {
+    let chunk = rows.div_ceil(crate::parallel::workers()).max(1);
+    (0..rows).step_by(chunk).map(|b| b..(b + chunk).min(rows)).collect()
+}
+
+/// Pass 1: rows on or before the cutoff per customer, per worker.
+fn count_rows(
+    ranges: &[std::ops::Range<usize>],
+    customer: &[u32],
+    days: &[Day],
+    cutoff: Day,
+    customers: usize,
+) -> Vec<Vec<u32>> {
+    std::thread::scope(|s| {
         let handles: Vec<_> = ranges
             .iter()
             .map(|r| {
@@ -192,8 +236,12 @@ pub fn build(orders: Orders, cutoff: Day) -> (Timelines, RowStats) {
             .into_iter()
             .map(|h| h.join().expect("counting thread"))
             .collect()
-    });
-    // Offsets, and each worker's first slot for each customer.
+    })
+}
+
+/// Each customer's offset, and (in place of each worker's count) that
+/// worker's first slot for the customer. The last offset is the rows used.
+fn assign_slots(counts: &mut [Vec<u32>], customers: usize) -> Vec<usize> {
     let mut offsets = Vec::with_capacity(customers + 1);
     let mut next = 0usize;
     for c in 0..customers {
@@ -206,17 +254,32 @@ pub fn build(orders: Orders, cutoff: Day) -> (Timelines, RowStats) {
     }
     offsets.push(next);
     assert!(next <= u32::MAX as usize, "more rows than this build can group");
+    offsets
+}
 
-    // Pass 2: scatter rows into place, and count what the summary reports.
-    let mut day_out: Vec<Day> = vec![0; next];
-    let mut amount_out: Vec<Money> = vec![Money::ZERO; next];
+/// The input columns and the workers' ranges over them.
+#[derive(Clone, Copy)]
+struct Rows<'a> {
+    ranges: &'a [std::ops::Range<usize>],
+    customer: &'a [u32],
+    days: &'a [Day],
+    amounts: &'a [Money],
+    cutoff: Day,
+}
+
+/// Pass 2: every row on or before the cutoff into its customer's slots;
+/// each worker's counts of what the summary reports.
+fn scatter(rows: Rows<'_>, fills: &mut [Vec<u32>], day_out: &mut [Day], amount_out: &mut [Money]) -> Vec<RowStats> {
     let (out_day, out_amount) = (Shared(day_out.as_mut_ptr()), Shared(amount_out.as_mut_ptr()));
-    let parts: Vec<RowStats> = std::thread::scope(|s| {
-        let handles: Vec<_> = ranges
+    let cutoff = rows.cutoff;
+    std::thread::scope(|s| {
+        let handles: Vec<_> = rows
+            .ranges
             .iter()
-            .zip(counts.iter_mut())
+            .zip(fills.iter_mut())
             .map(|(r, fill)| {
-                let (customer, days, amounts) = (&customer[r.clone()], &days[r.clone()], &amounts[r.clone()]);
+                let customer = &rows.customer[r.clone()];
+                let (days, amounts) = (&rows.days[r.clone()], &rows.amounts[r.clone()]);
                 s.spawn(move || {
                     let mut stats = RowStats::default();
                     for ((&c, &day), &amount) in customer.iter().zip(days).zip(amounts) {
@@ -233,7 +296,8 @@ pub fn build(orders: Orders, cutoff: Day) -> (Timelines, RowStats) {
                         let slot = &mut fill[c as usize];
                         // SAFETY: the slots of customer `c` for this worker
                         // are `fill[c]..` up to its count, disjoint from every
-                        // other worker's and customer's, and within `next`.
+                        // other worker's and customer's, and within the rows
+                        // used (the length of both outputs).
                         unsafe {
                             out_day.write(*slot as usize, day);
                             out_amount.write(*slot as usize, amount);
@@ -245,28 +309,7 @@ pub fn build(orders: Orders, cutoff: Day) -> (Timelines, RowStats) {
             })
             .collect();
         handles.into_iter().map(|h| h.join().expect("scatter thread")).collect()
-    });
-    drop((counts, customer, days, amounts));
-    let mut stats = RowStats {
-        rows_used: next as u64,
-        ..RowStats::default()
-    };
-    for part in parts {
-        stats.rows_after_cutoff += part.rows_after_cutoff;
-        stats.return_rows += part.return_rows;
-        stats.returns_total += part.returns_total;
-        stats.purchases_total += part.purchases_total;
-    }
-    stats.duplicate_rows = sort_each_customer(&mut day_out, &mut amount_out, &offsets);
-    (
-        Timelines {
-            ids,
-            offsets,
-            day: day_out,
-            amount: amount_out,
-        },
-        stats,
-    )
+    })
 }
 
 /// Sorts every customer's rows by (day, amount), in parallel over
