@@ -45,91 +45,129 @@ pub(super) fn read_rejects(dir: &Path) -> Result<Vec<RejectedRow>> {
     Ok(out)
 }
 
-/// `data_quality.csv`: the run's figures about its input.
-pub(super) fn read_quality(dir: &Path, rejects: &[RejectedRow]) -> Result<DataQuality> {
-    let t = Table::open(dir, DATA_QUALITY, &["metric", "value"])?;
-    let mut values: BTreeMap<&str, (&Record, &str)> = BTreeMap::new();
-    let mut titles = Vec::new();
-    for r in &t.rows {
-        let f = t.fields(r)?;
-        if f[0] == "title_line" {
-            titles.push(f[1].clone());
-        } else {
-            values.insert(&f[0], (r, &f[1]));
+/// The rows of `data_quality.csv` by metric, each read as its kind.
+struct Metrics<'a> {
+    t: &'a Table,
+    values: BTreeMap<&'a str, &'a Record>,
+}
+
+impl<'a> Metrics<'a> {
+    /// The metrics, and the title lines before the header (`title_line`
+    /// rows, in order).
+    fn read(t: &'a Table) -> Result<(Metrics<'a>, Vec<String>)> {
+        let mut values = BTreeMap::new();
+        let mut titles = Vec::new();
+        for r in &t.rows {
+            let f = t.fields(r)?;
+            if f[0] == "title_line" {
+                titles.push(f[1].clone());
+            } else {
+                values.insert(f[0].as_str(), r);
+            }
         }
+        Ok((Metrics { t, values }, titles))
     }
-    let get = |key: &str| {
-        values
+
+    fn has(&self, key: &str) -> bool {
+        self.values.contains_key(key)
+    }
+
+    fn get(&self, key: &str) -> Result<(&'a Record, &'a str)> {
+        self.values
             .get(key)
-            .copied()
-            .ok_or_else(|| Error::input(&t.path, format!("the metric {key} is missing")))
-    };
-    let count = |key: &str| -> Result<u64> {
-        let (r, v) = get(key)?;
-        v.parse().map_err(|_| t.bad(r, 1, "not a count", "a whole number >= 0"))
-    };
-    let micros = |key: &str| -> Result<i128> {
-        let (r, v) = get(key)?;
-        parse_micros(v).ok_or_else(|| t.bad(r, 1, "not an amount", "a decimal amount"))
-    };
-    let day = |key: &str| -> Result<Day> {
-        let (r, v) = get(key)?;
-        parse_iso_day(v).ok_or_else(|| t.bad(r, 1, "not a date", "a date YYYY-MM-DD"))
-    };
-    let counted = |key: &str| -> Result<Counted> {
-        if !values.contains_key(key) {
+            .map(|&r| (r, r.fields[1].as_str()))
+            .ok_or_else(|| Error::input(&self.t.path, format!("the metric {key} is missing")))
+    }
+
+    fn count(&self, key: &str) -> Result<u64> {
+        let (r, v) = self.get(key)?;
+        v.parse()
+            .map_err(|_| self.t.bad(r, 1, "not a count", "a whole number >= 0"))
+    }
+
+    /// A count that folders written before it existed do not have: 0.
+    fn count_or_zero(&self, key: &str) -> Result<u64> {
+        if self.has(key) { self.count(key) } else { Ok(0) }
+    }
+
+    fn micros(&self, key: &str) -> Result<i128> {
+        let (r, v) = self.get(key)?;
+        parse_micros(v).ok_or_else(|| self.t.bad(r, 1, "not an amount", "a decimal amount"))
+    }
+
+    fn day(&self, key: &str) -> Result<Day> {
+        let (r, v) = self.get(key)?;
+        parse_iso_day(v).ok_or_else(|| self.t.bad(r, 1, "not a date", "a date YYYY-MM-DD"))
+    }
+
+    /// Rows and their total (`KEY` and `KEY_total`); none in folders
+    /// written before the metric existed.
+    fn counted(&self, key: &str) -> Result<Counted> {
+        if !self.has(key) {
             return Ok(Counted::default());
         }
         Ok(Counted {
-            rows: count(key)?,
-            total: micros(&format!("{key}_total"))?,
+            rows: self.count(key)?,
+            total: self.micros(&format!("{key}_total"))?,
         })
-    };
-    let mut rejected_by_reason = BTreeMap::new();
-    let mut rejected_by_column = BTreeMap::new();
-    for r in rejects {
-        *rejected_by_reason.entry(r.problem.code()).or_default() += 1;
-        *rejected_by_column
-            .entry((r.problem.code(), r.column.clone()))
-            .or_default() += 1;
     }
-    let header_line = match get("header_line")? {
-        (_, "") => None,
-        (r, v) => Some(
-            v.parse()
-                .map_err(|_| t.bad(r, 1, "not a line number", "a line number"))?,
-        ),
-    };
+
+    /// The header's line number, empty when there was no header line.
+    fn header_line(&self) -> Result<Option<u64>> {
+        Ok(match self.get("header_line")? {
+            (_, "") => None,
+            (r, v) => Some(
+                v.parse()
+                    .map_err(|_| self.t.bad(r, 1, "not a line number", "a line number"))?,
+            ),
+        })
+    }
+}
+
+/// The rejected rows counted by reason, and by reason and column.
+type RejectCounts = (BTreeMap<&'static str, u64>, BTreeMap<(&'static str, String), u64>);
+
+fn count_rejects(rejects: &[RejectedRow]) -> RejectCounts {
+    let mut by_reason = BTreeMap::new();
+    let mut by_column = BTreeMap::new();
+    for r in rejects {
+        *by_reason.entry(r.problem.code()).or_default() += 1;
+        *by_column.entry((r.problem.code(), r.column.clone())).or_default() += 1;
+    }
+    (by_reason, by_column)
+}
+
+/// `data_quality.csv`: the run's figures about its input.
+pub(super) fn read_quality(dir: &Path, rejects: &[RejectedRow]) -> Result<DataQuality> {
+    let t = Table::open(dir, DATA_QUALITY, &["metric", "value"])?;
+    let (m, titles) = Metrics::read(&t)?;
+    let (rejected_by_reason, rejected_by_column) = count_rejects(rejects);
     let quality = DataQuality {
-        rows_read: count("rows_read")?,
-        rows_used: count("rows_used")?,
+        rows_read: m.count("rows_read")?,
+        rows_used: m.count("rows_used")?,
         rejected_by_reason,
         rejected_by_column,
-        rows_rejected: count("rows_rejected")?,
-        rows_excluded: count("rows_after_as_of")?,
+        rows_rejected: m.count("rows_rejected")?,
+        rows_excluded: m.count("rows_after_as_of")?,
         // Folders written before scoped runs have no such metric.
-        excluded_by_filter: if values.contains_key("excluded_by_filter") {
-            count("excluded_by_filter")?
-        } else {
-            0
-        },
+        excluded_by_filter: m.count_or_zero("excluded_by_filter")?,
         filters: Vec::new(),
         // Folders written before cancel columns and guest ids have none.
-        cancelled: counted("cancelled")?,
-        guest_orders: counted("guest_orders")?,
-        rows_after_today: count("rows_after_today")?,
-        return_rows: count("return_rows")?,
-        returns_total: micros("returns_total")?,
-        purchases_total: micros("purchases_total")?,
-        duplicate_rows: count("duplicate_rows")?,
-        first_day: day("first_date")?,
-        last_day: day("last_date")?,
-        as_of: day("as_of")?,
-        customers: count("customers")?,
-        customers_in_portfolio: count("customers_in_portfolio")?,
-        header_line,
+        cancelled: m.counted("cancelled")?,
+        guest_orders: m.counted("guest_orders")?,
+        rows_after_today: m.count("rows_after_today")?,
+        return_rows: m.count("return_rows")?,
+        returns_total: m.micros("returns_total")?,
+        purchases_total: m.micros("purchases_total")?,
+        duplicate_rows: m.count("duplicate_rows")?,
+        first_day: m.day("first_date")?,
+        last_day: m.day("last_date")?,
+        as_of: m.day("as_of")?,
+        customers: m.count("customers")?,
+        customers_in_portfolio: m.count("customers_in_portfolio")?,
+        header_line: m.header_line()?,
         lines_before_header: titles,
-        blank_lines: count("blank_lines")?,
+        blank_lines: m.count("blank_lines")?,
     };
     if quality.rows_rejected != rejects.len() as u64 {
         return Err(Error::input(
