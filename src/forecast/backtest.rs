@@ -12,7 +12,7 @@ use crate::engine::scheme::SchemeRules;
 use crate::engine::timelines::Timelines;
 use crate::error::{Error, Result};
 
-use super::{MIN_HISTORY_MONTHS, Settings, Tuning, forecast_plain, interval, state};
+use super::{MIN_HISTORY_MONTHS, Projection, Settings, Tuning, forecast_plain, interval, state};
 
 /// At most this many origins (the latest ones).
 pub const MAX_ORIGINS: usize = 24;
@@ -73,28 +73,20 @@ pub fn backtest(
 ) -> Result<Backtest> {
     let at = origins(history_ends, settings.months);
     if at.is_empty() {
-        return Err(Error::NoData(format!(
-            "--backtest with --months {} needs at least {} month-ends of history ({} to fit, {} to compare with); \
-             the history has {}. Use a smaller --months or a longer order history",
-            settings.months,
-            MIN_HISTORY_MONTHS + settings.months,
-            MIN_HISTORY_MONTHS,
-            settings.months,
-            history_ends.len()
-        )));
+        return Err(too_short(settings.months, history_ends.len()));
     }
     let (actual_days, _) = state::purchase_days_by_month(tl, Day::MIN, history_ends);
     let plain = Settings {
         scenario: None,
         ..settings.clone()
     };
-    let h_max = settings.months;
+    let actual = Actuals {
+        history_ends,
+        counts,
+        purchase_days: &actual_days,
+    };
     let mut rows = Vec::new();
-    // Per horizon: actual customers, |error|, |persistence error|; the same
-    // three for the monthly purchase days.
-    // and the cells inside the interval and all cells.
-    let mut sums = vec![[0.0f64; 9]; h_max];
-    let mut origins_at = vec![0usize; h_max];
+    let mut sums = vec![Sums::default(); settings.months];
     // The forecasts from the month-ends before the first origin too, whose
     // misses widen the first origins' intervals.
     let first = interval::lookback_origins(at[0], MIN_HISTORY_MONTHS - 1).start;
@@ -109,52 +101,108 @@ pub fn backtest(
         misses.extend(interval::misses(&f.baseline, o, counts, f.replicates));
         let narrow = f.baseline.clone();
         interval::widen(&mut f.baseline, &interval::spread(&misses, o, n_seg));
-        for h in 1..=h_max {
+        for (h, sums) in (1..).zip(sums.iter_mut()) {
             let t = o + h;
             if t >= history_ends.len() || history_ends[t] != f.month_ends[h - 1] {
                 continue;
             }
-            origins_at[h - 1] += 1;
-            let s = &mut sums[h - 1];
-            for (seg, (&a, &fc)) in counts[t].iter().zip(&f.baseline.customers[h - 1]).enumerate() {
-                rows.push(Row {
-                    origin: history_ends[o],
-                    horizon: h,
-                    month_end: history_ends[t],
-                    segment: seg,
-                    actual: a,
-                    forecast: fc,
-                });
-                s[0] += a as f64;
-                s[1] += (fc as f64 - a as f64).abs();
-                s[2] += (counts[o][seg] as f64 - a as f64).abs();
-                let (low, high) = (f.baseline.low[h - 1][seg], f.baseline.high[h - 1][seg]);
-                s[6] += f64::from(u8::from(low <= a && a <= high));
-                s[7] += 1.0;
-                let (low, high) = (narrow.low[h - 1][seg], narrow.high[h - 1][seg]);
-                s[8] += f64::from(u8::from(low <= a && a <= high));
-            }
-            let a = actual_days[t] as f64;
-            s[3] += a;
-            s[4] += (f.baseline.purchase_days[h - 1] - a).abs();
-            s[5] += (actual_days[o] as f64 - a).abs();
+            sums.add(&actual, o, h, &f.baseline, &narrow, &mut rows);
         }
     }
-    let ratio = |n: f64, d: f64| if d > 0.0 { n / d } else { 0.0 };
-    let summary = sums
-        .iter()
-        .zip(&origins_at)
-        .enumerate()
-        .map(|(i, (s, &n))| HorizonError {
-            horizon: i + 1,
-            origins: n,
-            segments: ratio(s[1], s[0]),
-            segments_persistence: ratio(s[2], s[0]),
-            purchase_days: ratio(s[4], s[3]),
-            purchase_days_persistence: ratio(s[5], s[3]),
-            coverage: ratio(s[6], s[7]),
-            coverage_plain: ratio(s[8], s[7]),
-        })
-        .collect();
+    let summary = (1..).zip(&sums).map(|(h, s)| s.error(h)).collect();
     Ok(Backtest { rows, summary })
+}
+
+/// The error for a history too short for any origin.
+fn too_short(months: usize, history: usize) -> Error {
+    Error::NoData(format!(
+        "--backtest with --months {} needs at least {} month-ends of history ({} to fit, {} to compare with); \
+         the history has {}. Use a smaller --months or a longer order history",
+        months,
+        MIN_HISTORY_MONTHS + months,
+        MIN_HISTORY_MONTHS,
+        months,
+        history
+    ))
+}
+
+/// What happened: the month-ends, the segment counts and the purchase days
+/// at each.
+struct Actuals<'a> {
+    history_ends: &'a [Day],
+    counts: &'a [Vec<u64>],
+    purchase_days: &'a [u64],
+}
+
+/// One horizon's sums over the origins, of which the errors are ratios.
+#[derive(Debug, Clone, Default)]
+struct Sums {
+    origins: usize,
+    /// Actual customers, |error|, |persistence error|.
+    customers: f64,
+    error: f64,
+    persistence_error: f64,
+    /// The same three for the monthly purchase days.
+    purchase_days: f64,
+    days_error: f64,
+    days_persistence_error: f64,
+    /// Cells inside the widened interval, all cells, cells inside the
+    /// interval of purchase randomness alone.
+    inside: f64,
+    cells: f64,
+    inside_plain: f64,
+}
+
+impl Sums {
+    /// Origin `o`'s forecast `h` months ahead (the month-end `o + h`, which
+    /// the history has) against what happened, one row a segment.
+    fn add(
+        &mut self,
+        actual: &Actuals<'_>,
+        o: usize,
+        h: usize,
+        wide: &Projection,
+        narrow: &Projection,
+        rows: &mut Vec<Row>,
+    ) {
+        let t = o + h;
+        let counts = actual.counts;
+        self.origins += 1;
+        for (seg, (&a, &fc)) in counts[t].iter().zip(&wide.customers[h - 1]).enumerate() {
+            rows.push(Row {
+                origin: actual.history_ends[o],
+                horizon: h,
+                month_end: actual.history_ends[t],
+                segment: seg,
+                actual: a,
+                forecast: fc,
+            });
+            self.customers += a as f64;
+            self.error += (fc as f64 - a as f64).abs();
+            self.persistence_error += (counts[o][seg] as f64 - a as f64).abs();
+            let (low, high) = (wide.low[h - 1][seg], wide.high[h - 1][seg]);
+            self.inside += f64::from(u8::from(low <= a && a <= high));
+            self.cells += 1.0;
+            let (low, high) = (narrow.low[h - 1][seg], narrow.high[h - 1][seg]);
+            self.inside_plain += f64::from(u8::from(low <= a && a <= high));
+        }
+        let a = actual.purchase_days[t] as f64;
+        self.purchase_days += a;
+        self.days_error += (wide.purchase_days[h - 1] - a).abs();
+        self.days_persistence_error += (actual.purchase_days[o] as f64 - a).abs();
+    }
+
+    fn error(&self, horizon: usize) -> HorizonError {
+        let ratio = |n: f64, d: f64| if d > 0.0 { n / d } else { 0.0 };
+        HorizonError {
+            horizon,
+            origins: self.origins,
+            segments: ratio(self.error, self.customers),
+            segments_persistence: ratio(self.persistence_error, self.customers),
+            purchase_days: ratio(self.days_error, self.purchase_days),
+            purchase_days_persistence: ratio(self.days_persistence_error, self.purchase_days),
+            coverage: ratio(self.inside, self.cells),
+            coverage_plain: ratio(self.inside_plain, self.cells),
+        }
+    }
 }
