@@ -305,3 +305,48 @@ fn year_on_year_on_the_sample_equals_the_tables_files() {
     assert!((aov.vs_year_ago().unwrap() - ((now.2 / now.0 as f64) / (ago.2 / ago.0 as f64) - 1.0)).abs() < 1e-12);
     assert_eq!(a.lines[1].year_ago, Some(ago.1 as f64));
 }
+
+/// The lines of a chart's SVG that hold `word` (each text is on a line of
+/// its own).
+fn svg_texts(svg: &Path, word: &str) -> Vec<String> {
+    std::fs::read_to_string(svg)
+        .unwrap()
+        .lines()
+        .filter(|l| l.contains(word))
+        .map(str::to_string)
+        .collect()
+}
+
+fn report_of(dir: &Path, flags: &[&str]) -> std::path::PathBuf {
+    let out = dir.join(format!("r{}", flags.join("_")));
+    cpm()
+        .args(["report", "--input"])
+        .arg(history(dir))
+        .arg("--out-dir")
+        .arg(&out)
+        .args(flags)
+        .assert()
+        .success();
+    out
+}
+
+#[test]
+fn the_trend_charts_mark_the_month_end_a_year_before() {
+    let dir = tempfile::tempdir().unwrap();
+    // 2024-02-29: A, B and D active (A and D bought that month, B in
+    // January), none lapsed; the not-dormant total of the lifecycle is the
+    // same three (B 40 days since), none dormant.
+    let out = report_of(dir.path(), &[]);
+    assert_eq!(
+        svg_texts(&out.join("2025-02/03_trend.svg"), "前年同月"),
+        ["前年同月 3", "前年同月 0"]
+    );
+    let out = report_of(dir.path(), &["--scheme", "lifecycle", "--lang", "en"]);
+    assert_eq!(
+        svg_texts(&out.join("2025-02/01_states.svg"), "A year ago"),
+        ["A year ago 3", "A year ago 0"]
+    );
+    // Less than a year of month-ends: nothing to mark.
+    let out = report_of(dir.path(), &["--as-of", "2024-06-30"]);
+    assert!(svg_texts(&out.join("2024-06/03_trend.svg"), "前年同月").is_empty());
+}

@@ -1,7 +1,8 @@
 //! The lifecycle scheme (spec section 8) over the last 24 snapshots: the
 //! five states of customers who are still around (VIP, 休眠予備軍, 復活, 新規,
 //! 継続) stacked in the upper panel, 休眠 on its own in the lower panel (it
-//! only grows, and would flatten the others).
+//! only grows, and would flatten the others). The month-end a year before
+//! is marked in both panels, as on the CPM trend.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -12,7 +13,7 @@ use super::style::{
     last_n, legend, lifecycle_color, nice_ceiling, snapshot_label, to_area,
 };
 use super::text::draw_text;
-use super::trend::{Y_LABEL_W, panel_label, total_panel};
+use super::trend::{Y_LABEL_W, panel_label, total_panel, year_ago_mark};
 use super::{ChartError, check_lifecycle};
 use crate::engine::lifecycle::{ACTIVE, AT_RISK, DORMANT, NEWCOMER, VIP, WINBACK};
 use crate::engine::portfolio::Portfolio;
@@ -93,11 +94,20 @@ pub(crate) fn lifecycle_states<DB: DrawingBackend>(
         &bold_text_at(LABEL_PX, INK, HPos::Right, VPos::Bottom),
         (x, y - 6),
     )?;
+    let tops: Vec<f64> = stacked.iter().map(|s| s[levels - 1]).collect();
+    year_ago_mark(&upper, &chart, &tops, lang)?;
     panel_label(
         &upper,
         lang.pick("休眠以外（状態別の積み上げ）", "Not dormant, stacked by state"),
     )?;
 
     let dormant: Vec<f64> = counts.iter().map(|row| row[DORMANT] as f64).collect();
-    total_panel(&lower, &dormant, lifecycle_color(DORMANT), &name(DORMANT), &labels)
+    total_panel(
+        &lower,
+        &dormant,
+        lifecycle_color(DORMANT),
+        &name(DORMANT),
+        &labels,
+        lang,
+    )
 }

@@ -1,14 +1,16 @@
 //! Segment counts over the last 24 snapshots: the active tiers stacked in
-//! the upper panel, all lapsed customers in the lower panel.
+//! the upper panel, all lapsed customers in the lower panel. The month-end a
+//! year before the last is marked in both panels, because the cards and the
+//! reading compare with it (前年同月比).
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::style::{
-    INK, LABEL_PX, LAPSED_ALL, Swatch, bold_text_at, draw_y_mesh, empty_chart, fmt_axis_number, fmt_count, frame,
-    index_chart, last_n, legend, month_labels, nice_ceiling, snapshot_label, text_at, tier_color, tier_name, tint,
-    to_area,
+    Chart2d, INK, LABEL_PX, LAPSED_ALL, SMALL_PX, Swatch, bold_text_at, draw_y_mesh, empty_chart, fmt_axis_number,
+    fmt_count, frame, index_chart, last_n, legend, month_labels, nice_ceiling, snapshot_label, text_at, tier_color,
+    tier_name, tint, to_area,
 };
 use super::text::draw_text;
 use super::{ChartError, check_cpm_layout};
@@ -90,6 +92,8 @@ pub(crate) fn trend<DB: DrawingBackend>(
         &bold_text_at(LABEL_PX, INK, HPos::Right, VPos::Bottom),
         (x, y - 6),
     )?;
+    let tops: Vec<f64> = stacked.iter().map(|s| s[tiers - 1]).collect();
+    year_ago_mark(&upper, &chart, &tops, lang)?;
     panel_label(
         &upper,
         lang.pick("現役（ティア別の積み上げ）", "Active, stacked by tier"),
@@ -106,17 +110,20 @@ pub(crate) fn trend<DB: DrawingBackend>(
         LAPSED_ALL,
         lang.pick("離脱（合計）", "Lapsed, all tiers"),
         &labels,
+        lang,
     )
 }
 
 /// A lower panel: one total per month-end as a shaded line, its latest
-/// value labelled, the panel named at its top-left, months below.
+/// value labelled, the month-end a year before marked, the panel named at
+/// its top-left, months below.
 pub(super) fn total_panel<DB: DrawingBackend>(
     lower: &DrawingArea<DB, Shift>,
     values: &[f64],
     color: RGBColor,
     name: &str,
     labels: &[String],
+    lang: Lang,
 ) -> Result<(), ChartError> {
     let n = values.len();
     let max = values.iter().copied().fold(0.0, f64::max);
@@ -133,9 +140,40 @@ pub(super) fn total_panel<DB: DrawingBackend>(
         &bold_text_at(LABEL_PX, INK, HPos::Right, VPos::Bottom),
         (x, y - 8),
     )?;
+    year_ago_mark(lower, &chart, values, lang)?;
     panel_label(lower, name)?;
     month_labels(lower, &chart, labels, MAX_MONTH_LABELS)?;
     Ok(())
+}
+
+/// 前年同月: the month-end a year before the last of `values` (one value per
+/// month-end, consecutive), as a hollow dot on its value with the value
+/// above it; nothing when the window does not reach back a year.
+pub(super) fn year_ago_mark<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &Chart2d<'_, DB>,
+    values: &[f64],
+    lang: Lang,
+) -> Result<(), ChartError> {
+    let n = values.len();
+    let Some(i) = n.checked_sub(1).and_then(crate::report::model::year_ago::index) else {
+        return Ok(());
+    };
+    let (x, y) = to_area(area, chart, i as f64, values[i]);
+    area.draw(&Circle::new((x, y), 8, WHITE.filled()))?;
+    area.draw(&Circle::new((x, y), 8, INK.stroke_width(3)))?;
+    // Centred over the dot, unless that would run past the plot's edge.
+    let (h, dx) = match i {
+        0 | 1 => (HPos::Left, -8),
+        _ if i + 3 > n => (HPos::Right, 8),
+        _ => (HPos::Center, 0),
+    };
+    let label = format!(
+        "{} {}",
+        lang.pick("前年同月", "A year ago"),
+        fmt_count(values[i] as u64)
+    );
+    draw_text(area, &label, &text_at(SMALL_PX, INK, h, VPos::Bottom), (x + dx, y - 14))
 }
 
 fn top_last(stacked: &[Vec<f64>], tiers: usize) -> u64 {
