@@ -79,6 +79,64 @@ fn activity_by_hand() {
     assert_eq!(feb, 500.0);
 }
 
+/// The texts of a chart's SVG (each on a line of its own).
+fn svg_texts(svg: &Path) -> Vec<String> {
+    std::fs::read_to_string(svg)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('<'))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn the_sales_chart_names_whose_sales_it_counts() {
+    // February 2025: E buys 1,500 and A only returns 1,000. The sales are
+    // both (500), the buyers only E: the chart's caption must not call the
+    // customers whose sales it sums buyers.
+    let dir = tempfile::tempdir().unwrap();
+    let input = history(dir.path());
+    let cases: [(&str, &str, &[&str]); 2] = [
+        (
+            "ja",
+            "2025-02の売上 500円、",
+            &[
+                "各月の売上（返品控除後）を、その月に購入または返品のあったお客様（返品だけの方も含む）の月末時点のセグメント別に集計。",
+            ],
+        ),
+        (
+            "en",
+            "Sales in 2025-02: ¥500,",
+            &[
+                "Net sales (after returns) by the month-end segment of every customer with a purchase or a return in the month.",
+                "Customers with only returns are included. Loyal share: loyal customers&apos; share of the month.",
+            ],
+        ),
+    ];
+    for (lang, total, caption) in cases {
+        let out = dir.path().join(lang);
+        cpm()
+            .args(["report", "--input"])
+            .arg(&input)
+            .args(["--lang", lang, "--out-dir"])
+            .arg(&out)
+            .assert()
+            .success();
+        let texts = svg_texts(&out.join("2025-02/07_sales.svg"));
+        assert!(
+            texts.iter().any(|l| l.starts_with(total)),
+            "{lang}: {total} in {texts:?}"
+        );
+        for line in caption {
+            assert!(texts.iter().any(|l| l == line), "{lang}: {line} in {texts:?}");
+        }
+        let says_buyers = |l: &&String| l.contains("購入者") || l.contains("buyer");
+        assert!(!texts.iter().any(|l| says_buyers(&l)), "{lang}: {texts:?}");
+    }
+    let activity = std::fs::read_to_string(dir.path().join("ja/2025-02/tables/activity.csv")).unwrap();
+    assert!(activity.lines().any(|l| l == "2025-02-28,1,1,500"), "{activity}");
+}
+
 #[test]
 fn activity_by_group_adds_up_to_the_run() {
     let dir = tempfile::tempdir().unwrap();

@@ -1,7 +1,10 @@
 //! Each month's sales over the last 24 snapshots, stacked by the buyers'
 //! tier (active tiers, lapsed combined), with 優良's share of the month
 //! above each bar. Returns make a segment's month negative; negative parts
-//! are stacked below zero.
+//! are stacked below zero. A month's sales are those of every customer with
+//! a row in it — a customer who only returned goods included — so the
+//! caption does not call them buyers (the activity table's 購入者数 counts
+//! only customers with a purchase).
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -84,8 +87,8 @@ pub(crate) fn sales_by_segment<DB: DrawingBackend>(
         ),
     };
     let footnote = lang.pick(
-        "各月の売上（返品控除後）を、その月末時点の購入者のセグメント別に集計。優良比率＝その月の売上に占める優良（現役）の割合。",
-        "Net sales (after returns) in each month by the buyer's segment at the month-end. Loyal share: loyal customers' share of the month.",
+        "各月の売上（返品控除後）を、その月に購入または返品のあったお客様（返品だけの方も含む）の月末時点のセグメント別に集計。\n優良比率＝その月の売上に占める優良（現役）の割合。",
+        "Net sales (after returns) by the month-end segment of every customer with a purchase or a return in the month.\nCustomers with only returns are included. Loyal share: loyal customers' share of the month.",
     );
     let body = frame(&root, title, Some(&subtitle), Some(footnote))?;
 

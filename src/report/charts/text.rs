@@ -72,13 +72,22 @@ pub(crate) fn draw_text<DB: DrawingBackend>(
 
 /// Splits `text` into lines no wider than `max_width` pixels at size `px`:
 /// between any two Japanese characters or at spaces, never inside a Latin
-/// word or number, and never before closing punctuation (、。）」％).
+/// word or number, and never before closing punctuation (、。）」％); a
+/// `\n` in the text always starts a new line.
 pub(crate) fn wrap<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     text: &str,
     style: &TextStyle,
     max_width: i32,
 ) -> Result<Vec<String>, ChartError> {
+    // A line break in the text starts a new line.
+    if text.contains('\n') {
+        let mut lines = Vec::new();
+        for part in text.split('\n') {
+            lines.extend(wrap(area, part, style, max_width)?);
+        }
+        return Ok(lines);
+    }
     // Tokens: a Latin word or number, or one Japanese character; closing
     // punctuation and spaces stick to the token before, opening brackets to
     // the one after.
