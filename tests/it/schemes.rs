@@ -358,3 +358,46 @@ fn bad_scheme_settings_are_clear_errors() {
             .stderr(predicate::str::contains("panicked").not());
     }
 }
+
+#[test]
+fn the_lifecycle_transitions_sentence_tells_top_share_vips_from_purchases() {
+    // vip_top_share 0.2, month-ends 2024-12, 2025-01, 2025-02. At 2025-01-31
+    // five customers are not dormant, so k = 1: Y (200,000) is VIP; X, Z, W
+    // and U are at risk (31-47 days). At 2025-02-28 Y (61 days) and Z (70)
+    // are dormant; of the four left k = 1 again: X (100,000, 60 days, no
+    // purchase) is VIP by the top share alone. W bought on 02-10 (a newcomer,
+    // two purchase days 57 days apart), U (59 days) is still at risk, V is
+    // the month's one first purchase.
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("orders.csv");
+    std::fs::write(
+        &input,
+        "customer_id,order_date,amount\nY,2024-12-29,200000\nX,2024-12-30,100000\nZ,2024-12-20,1000\n\
+         W,2024-12-15,2000\nU,2024-12-31,50\nW,2025-02-10,1500\nV,2025-02-28,500\n",
+    )
+    .unwrap();
+    let out = dir.path().join("t");
+    tables(&input, &out, &["--scheme", "lifecycle", "--vip-top-share", "0.2"]);
+    let tables = cpm::tables::read(&out).unwrap();
+    let reading = |lang| {
+        let m = cpm::report::model::build(&tables, lang);
+        m.charts
+            .iter()
+            .find(|c| c.file == "02_transitions")
+            .unwrap()
+            .reading
+            .clone()
+    };
+    assert_eq!(
+        reading(cpm::text::lang::Lang::Ja),
+        "今月の初購入は 1 人。前月末の休眠予備軍 4 人のうち 1 人(25.0%)が休眠に入り、1 人が購入して戻りました。\
+         ほかに 1 人は購入がないまま、累計額が休眠以外の上位 20% に入ったため優良(VIP)に数えられています。\
+         1 人は休眠予備軍のままです。"
+    );
+    assert_eq!(
+        reading(cpm::text::lang::Lang::En),
+        "1 first purchases this month. Of last month's 4 at-risk customers, 1 (25.0%) went dormant and 1 bought \
+         again. VIP without a purchase, their total being in the top 20% of the customers not dormant: 1. Still at \
+         risk: 1."
+    );
+}

@@ -132,39 +132,7 @@ fn build_lifecycle(p: &Portfolio, config: &Config, lang: Lang) -> ReportModel {
             signed(i128::from(p.counts[t][DORMANT]) - i128::from(p.counts[y][DORMANT]))
         ),
     };
-    let transitions_reading = match t.checked_sub(1).and_then(|s| p.transitions.get(s)) {
-        None => l(
-            "前月のスナップショットがないため、移動はありません。",
-            "No previous month-end: no moves to show.",
-        ),
-        Some(m) => {
-            let first: u64 = m.cells[m.new_row()].iter().sum();
-            let base: u64 = m.cells[AT_RISK].iter().sum();
-            let lost = m.cells[AT_RISK][DORMANT];
-            let kept: u64 = [VIP, WINBACK, NEWCOMER, ACTIVE]
-                .iter()
-                .map(|&s| m.cells[AT_RISK][s])
-                .sum();
-            match lang {
-                Lang::Ja => format!(
-                    "今月の初購入は {} 人。前月末の休眠予備軍 {} 人のうち {} 人({})が休眠に入り、{} 人が購入して戻りました。",
-                    n(first),
-                    n(base),
-                    n(lost),
-                    percent(if base == 0 { 0.0 } else { lost as f64 / base as f64 }),
-                    n(kept)
-                ),
-                Lang::En => format!(
-                    "{} first purchases this month. Of last month's {} at-risk customers, {} ({}) went dormant and {} bought again.",
-                    n(first),
-                    n(base),
-                    n(lost),
-                    percent(if base == 0 { 0.0 } else { lost as f64 / base as f64 }),
-                    n(kept)
-                ),
-            }
-        }
-    };
+    let transitions_reading = read_transitions(p, t, config, lang);
     let last12 = t.saturating_sub(11).max(1)..=t;
     let sum12 = |f: &dyn Fn(&TransitionMatrix) -> u64| -> u64 {
         last12.clone().filter_map(|s| p.transitions.get(s - 1)).map(f).sum()
@@ -250,6 +218,102 @@ fn build_lifecycle(p: &Portfolio, config: &Config, lang: Lang) -> ReportModel {
         forecast: None,
         activity: None,
     }
+}
+
+/// Where last month's 休眠予備軍 went, for the transitions' sentence. A
+/// customer at risk who did not buy can still move to 優良(VIP): by the
+/// top-share rule (spec section 8), when their total ranks in the top
+/// `vip_top_share` of the customers not dormant (others going dormant lift
+/// them). So a move into VIP is not a purchase; the purchases come from the
+/// customers' last purchase days.
+struct AtRiskMoves {
+    /// 休眠予備軍 at the previous month-end.
+    base: u64,
+    /// Went dormant (none of them bought).
+    lost: u64,
+    /// Bought in the month and left 休眠予備軍 (to any state but 休眠).
+    back: u64,
+    /// Bought nothing, and are VIP by the top-share rule.
+    top_share: u64,
+    /// Still 休眠予備軍.
+    still: u64,
+}
+
+fn at_risk_moves(p: &Portfolio, t: usize, m: &TransitionMatrix) -> AtRiskMoves {
+    use crate::engine::lifecycle::{AT_RISK, DORMANT, VIP};
+    let row = &m.cells[AT_RISK];
+    let since = p.snapshot_days[t - 1];
+    let top_share = p
+        .customers
+        .iter()
+        .filter(|c| c.previous_segment == Some(AT_RISK) && c.segment == VIP && c.last_purchase <= since)
+        .count() as u64;
+    let (lost, still) = (row[DORMANT], row[AT_RISK]);
+    let base: u64 = row.iter().sum();
+    AtRiskMoves {
+        base,
+        lost,
+        back: (base - lost - still).saturating_sub(top_share),
+        top_share,
+        still,
+    }
+}
+
+/// The transitions' sentence: the month's first purchases, and what became
+/// of last month's 休眠予備軍.
+fn read_transitions(p: &Portfolio, t: usize, config: &Config, lang: Lang) -> String {
+    let Some(m) = t.checked_sub(1).and_then(|s| p.transitions.get(s)) else {
+        return lang
+            .pick(
+                "前月のスナップショットがないため、移動はありません。",
+                "No previous month-end: no moves to show.",
+            )
+            .to_string();
+    };
+    let n = |v: u64| thousands(i128::from(v));
+    let first: u64 = m.cells[m.new_row()].iter().sum();
+    let a = at_risk_moves(p, t, m);
+    let pct = percent(if a.base == 0 {
+        0.0
+    } else {
+        a.lost as f64 / a.base as f64
+    });
+    let share = config.lifecycle.vip_top_share.percent_text();
+    let mut text = match lang {
+        Lang::Ja => format!(
+            "今月の初購入は {} 人。前月末の休眠予備軍 {} 人のうち {} 人({pct})が休眠に入り、{} 人が購入して戻りました。",
+            n(first),
+            n(a.base),
+            n(a.lost),
+            n(a.back)
+        ),
+        Lang::En => format!(
+            "{} first purchases this month. Of last month's {} at-risk customers, {} ({pct}) went dormant and {} bought again.",
+            n(first),
+            n(a.base),
+            n(a.lost),
+            n(a.back)
+        ),
+    };
+    if a.top_share > 0 {
+        text += &match lang {
+            Lang::Ja => format!(
+                "ほかに {} 人は購入がないまま、累計額が休眠以外の上位 {share} に入ったため優良(VIP)に数えられています。",
+                n(a.top_share)
+            ),
+            Lang::En => format!(
+                " VIP without a purchase, their total being in the top {share} of the customers not dormant: {}.",
+                n(a.top_share)
+            ),
+        };
+    }
+    if a.still > 0 {
+        text += &match lang {
+            Lang::Ja => format!("{} 人は休眠予備軍のままです。", n(a.still)),
+            Lang::En => format!(" Still at risk: {}.", n(a.still)),
+        };
+    }
+    text
 }
 
 /// The six-state D2C lifecycle's "next step" per phase.
