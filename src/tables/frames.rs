@@ -9,6 +9,7 @@ use polars::prelude::*;
 use super::Tables;
 use super::groups::{GROUP_COLUMN, customers_by_group};
 use crate::dates::{Day, date_from_day, format_month};
+use crate::engine::activity::MonthActivity;
 use crate::engine::breakdown::Breakdown;
 use crate::engine::portfolio::Portfolio;
 
@@ -80,6 +81,19 @@ impl Tables {
         self.by_group(ladder_frame)
     }
 
+    /// `activity.csv` as a frame; with `--by` each group's months.
+    pub fn activity_frame(&self) -> PolarsResult<DataFrame> {
+        match &self.breakdown {
+            None => activity_frame(&self.activity.months),
+            Some(b) => stack(
+                b.groups
+                    .iter()
+                    .zip(&self.activity.groups)
+                    .map(|(label, months)| Ok((label, activity_frame(months)?))),
+            ),
+        }
+    }
+
     /// The table of the whole run, or with `--by` each group's table with
     /// its `group` column, one after the other in group order.
     fn by_group(&self, table: impl Fn(&Portfolio) -> PolarsResult<DataFrame>) -> PolarsResult<DataFrame> {
@@ -92,9 +106,19 @@ impl Tables {
 
 /// Each group's frame with its label in a first column `group`, stacked.
 fn grouped(b: &Breakdown, table: impl Fn(&Portfolio) -> PolarsResult<DataFrame>) -> PolarsResult<DataFrame> {
+    stack(
+        b.groups
+            .iter()
+            .zip(&b.portfolios)
+            .map(|(label, p)| Ok((label, table(p)?))),
+    )
+}
+
+/// (group label, frame) pairs as one frame with a first column `group`.
+fn stack<'a>(frames: impl Iterator<Item = PolarsResult<(&'a String, DataFrame)>>) -> PolarsResult<DataFrame> {
     let mut all: Option<DataFrame> = None;
-    for (label, p) in b.groups.iter().zip(&b.portfolios) {
-        let frame = table(p)?;
+    for pair in frames {
+        let (label, frame) = pair?;
         let height = frame.height();
         let frame = with_group(frame, vec![label.clone(); height])?;
         match &mut all {
@@ -203,6 +227,16 @@ fn segments_frame(p: &Portfolio, indexes: impl Iterator<Item = usize>) -> Polars
                 .map(|c| c.previous_segment.map(|s| id(p, s)))
                 .collect::<Vec<Option<String>>>(),
         ),
+    ])
+}
+
+/// `activity.csv` of one portfolio's months.
+fn activity_frame(months: &[MonthActivity]) -> PolarsResult<DataFrame> {
+    DataFrame::new_infer_height(vec![
+        dates("month_end", months.iter().map(|m| m.month_end))?,
+        counts("purchase_days", months.iter().map(|m| m.purchase_days).collect()),
+        counts("buyers", months.iter().map(|m| m.buyers).collect()),
+        money("sales", months.iter().map(|m| m.sales).collect())?,
     ])
 }
 

@@ -39,17 +39,19 @@ pub const DATA_QUALITY: &str = "data_quality.csv";
 pub const REJECTS: &str = "rejects.csv";
 pub const RULES: &str = "rules.toml";
 
-/// The tables as Parquet files (`cpm tables --format parquet`).
-pub const PARQUET_TABLES: [&str; 5] = [
+/// The tables as Parquet files (`cpm tables --format parquet`): one for
+/// each table of the CSV contract.
+pub const PARQUET_TABLES: [&str; 6] = [
     "snapshots.parquet",
     "transitions.parquet",
     "conversion.parquet",
     "segments.parquet",
     "ladder.parquet",
+    "activity.parquet",
 ];
 
 /// Every file a tables folder may hold.
-pub const FILES: [&str; 14] = [
+pub const FILES: [&str; 15] = [
     SNAPSHOTS,
     TRANSITIONS,
     CONVERSION,
@@ -64,6 +66,7 @@ pub const FILES: [&str; 14] = [
     PARQUET_TABLES[2],
     PARQUET_TABLES[3],
     PARQUET_TABLES[4],
+    PARQUET_TABLES[5],
 ];
 
 /// Everything a report needs, and nothing that only the order file has.

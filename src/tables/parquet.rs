@@ -11,7 +11,7 @@ use polars::prelude::*;
 use super::{DATA_QUALITY, PARQUET_TABLES, REJECTS, RULES, Tables, data_quality_csv, rejects_csv, write_file};
 use crate::error::{Error, Result};
 
-/// Writes the five tables as `*.parquet` into `dir`, with `data_quality.csv`,
+/// Writes the six tables as `*.parquet` into `dir`, with `data_quality.csv`,
 /// `rules.toml` and, when rows were skipped, `rejects.csv`.
 pub fn write_parquet_tables(dir: &Path, tables: &Tables) -> Result<()> {
     write_file(
@@ -25,6 +25,7 @@ pub fn write_parquet_tables(dir: &Path, tables: &Tables) -> Result<()> {
         tables.conversion_frame(),
         tables.segments_frame(),
         tables.ladder_frame(),
+        tables.activity_frame(),
     ];
     for (name, frame) in PARQUET_TABLES.iter().zip(frames) {
         let path = dir.join(name);

@@ -257,6 +257,7 @@ fn tables_as_parquet_have_the_contract_columns_and_types() {
         "conversion.csv",
         "segments.csv",
         "ladder.csv",
+        "activity.csv",
     ] {
         assert!(!out.join(name).exists(), "{name} written with --format parquet");
     }
@@ -313,4 +314,82 @@ fn tables_as_parquet_have_the_contract_columns_and_types() {
     assert_eq!(read("snapshots.parquet").height(), 20);
     assert_eq!(read("transitions.parquet").height(), 3);
     assert_eq!(read("conversion.parquet").height(), 2);
+    // Activity: January A and B (5,000 + 80,000), February A and C (3,000 +
+    // 1,000); D's March row is after the last month-end.
+    let activity = read("activity.parquet");
+    let names: Vec<String> = activity.get_column_names().iter().map(|n| n.to_string()).collect();
+    assert_eq!(names, ["month_end", "purchase_days", "buyers", "sales"]);
+    assert_eq!(activity.column("month_end").unwrap().dtype(), &DataType::Date);
+    assert!(matches!(
+        activity.column("sales").unwrap().dtype(),
+        DataType::Decimal(_, 6)
+    ));
+    let month_ends = activity.column("month_end").unwrap().cast(&DataType::String).unwrap();
+    let month_ends: Vec<&str> = month_ends.str().unwrap().iter().flatten().collect();
+    assert_eq!(month_ends, ["2024-01-31", "2024-02-29"]);
+    let counts = |name: &str| -> Vec<u64> { activity.column(name).unwrap().u64().unwrap().iter().flatten().collect() };
+    assert_eq!(counts("purchase_days"), [2, 2]);
+    assert_eq!(counts("buyers"), [2, 2]);
+    let sales = activity.column("sales").unwrap().cast(&DataType::Float64).unwrap();
+    let sales: Vec<f64> = sales.f64().unwrap().iter().flatten().collect();
+    assert_eq!(sales, [85000.0, 4000.0]);
+}
+
+/// Every table `cpm tables` writes as CSV has its Parquet twin under
+/// `--format parquet`, with the same columns and rows (with `--by` too);
+/// only `data_quality.csv` (and `rejects.csv`) and `rules.toml` stay text.
+#[test]
+fn parquet_writes_every_table_that_csv_writes() {
+    use polars::prelude::*;
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(
+        dir.path(),
+        "orders.csv",
+        "customer_id,order_date,amount,channel\nA,2024-01-10,5000,web\nA,2024-02-15,3000,web\n\
+         B,2024-01-20,80000,dm\nC,2024-02-01,1000,dm\nC,2024-02-20,-300,dm\n",
+    );
+    for by in [&[][..], &["--by", "channel"][..]] {
+        let (csv, parquet) = (dir.path().join("csv"), dir.path().join("parquet"));
+        for (format, out) in [("csv", &csv), ("parquet", &parquet)] {
+            let _ = std::fs::remove_dir_all(out);
+            cpm()
+                .args(["tables", "--format", format, "--input"])
+                .arg(&input)
+                .arg("--out-dir")
+                .arg(out)
+                .args(by)
+                .assert()
+                .success();
+        }
+        let mut tables: Vec<String> = std::fs::read_dir(&csv)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".csv") && n != "data_quality.csv" && n != "rejects.csv")
+            .collect();
+        tables.sort();
+        assert_eq!(
+            tables,
+            [
+                "activity.csv",
+                "conversion.csv",
+                "ladder.csv",
+                "segments.csv",
+                "snapshots.csv",
+                "transitions.csv"
+            ]
+        );
+        for name in &tables {
+            let text = std::fs::read_to_string(csv.join(name)).unwrap();
+            let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+            let twin = parquet.join(name.replace(".csv", ".parquet"));
+            assert!(!parquet.join(name).exists(), "{name} {by:?}");
+            let frame = ParquetReader::new(std::fs::File::open(&twin).unwrap_or_else(|e| panic!("{name} {by:?}: {e}")))
+                .finish()
+                .unwrap();
+            let names: Vec<String> = frame.get_column_names().iter().map(|n| n.to_string()).collect();
+            assert_eq!(names, header, "{name} {by:?}");
+            assert_eq!(frame.height(), text.lines().count() - 1, "{name} {by:?}");
+        }
+        assert!(parquet.join("data_quality.csv").exists() && parquet.join("rules.toml").exists());
+    }
 }
