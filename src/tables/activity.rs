@@ -41,7 +41,7 @@ fn rows_into(out: &mut String, group: Option<&str>, months: &[MonthActivity]) {
 }
 
 /// `activity.csv` of a run without a breakdown.
-pub fn activity_csv(months: &[MonthActivity]) -> String {
+pub(crate) fn activity_csv(months: &[MonthActivity]) -> String {
     let mut out = format!("{}\n", HEADER.join(","));
     rows_into(&mut out, None, months);
     out
@@ -49,7 +49,7 @@ pub fn activity_csv(months: &[MonthActivity]) -> String {
 
 /// `group,month_end,purchase_days,buyers,sales`: each group's months, the
 /// groups in the breakdown's (byte) order.
-pub fn grouped_activity_csv(b: &Breakdown, activity: &Activity) -> String {
+pub(crate) fn grouped_activity_csv(b: &Breakdown, activity: &Activity) -> String {
     let mut out = format!("{GROUP_COLUMN},{}\n", HEADER.join(","));
     for (label, months) in b.groups.iter().zip(&activity.groups) {
         rows_into(&mut out, Some(&csv_field(label)), months);
@@ -58,7 +58,7 @@ pub fn grouped_activity_csv(b: &Breakdown, activity: &Activity) -> String {
 }
 
 /// Writes `activity.csv` into `dir` (grouped when the run has a breakdown).
-pub fn write(dir: &Path, breakdown: Option<&Breakdown>, activity: &Activity) -> Result<()> {
+pub(crate) fn write(dir: &Path, breakdown: Option<&Breakdown>, activity: &Activity) -> Result<()> {
     let text = match breakdown {
         Some(b) => grouped_activity_csv(b, activity),
         None => activity_csv(&activity.months),

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::dates::Day;
-pub use crate::ingest::exclude::Counted;
+pub(crate) use crate::ingest::exclude::Counted;
 use crate::pipeline::Analysis;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -87,7 +87,7 @@ impl DataQuality {
     }
 
     /// Returns as a share of gross purchases (0 when there are none).
-    pub fn returns_share(&self) -> f64 {
+    pub(crate) fn returns_share(&self) -> f64 {
         // Negate the integer, not the float: no `-0.0%` without returns.
         if self.purchases_total == 0 {
             0.0

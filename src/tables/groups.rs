@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::tables::write::{csv_field, push_customer_row};
 
 /// The header of a grouped table: `group,` then the plain table's header.
-pub const GROUP_COLUMN: &str = "group";
+pub(crate) const GROUP_COLUMN: &str = "group";
 
 /// A grouped table from the plain one, into `out`: each group's rows (as
 /// `table` writes them for the group's portfolio) prefixed with the group.
@@ -50,7 +50,7 @@ fn grouped(b: &Breakdown, table: impl Fn(&Portfolio) -> String) -> String {
 }
 
 /// The grouped tables of the portfolio, written to `dir`, each streamed.
-pub fn write_tables(dir: &Path, whole: &Portfolio, b: &Breakdown) -> Result<()> {
+pub(crate) fn write_tables(dir: &Path, whole: &Portfolio, b: &Breakdown) -> Result<()> {
     use super::{CONVERSION, LADDER, SEGMENTS, SNAPSHOTS, TRANSITIONS};
     type Table = fn(&Portfolio) -> String;
     let tables: [(&str, Table); 4] = [
@@ -81,11 +81,6 @@ pub fn write_tables(dir: &Path, whole: &Portfolio, b: &Breakdown) -> Result<()> 
 /// share is within the group.
 pub fn snapshots_csv(b: &Breakdown) -> String {
     grouped(b, super::write::snapshots_csv)
-}
-
-/// `group,from_month_end,to_month_end,from_segment,to_segment,customers`.
-pub fn transitions_csv(b: &Breakdown) -> String {
-    grouped(b, super::write::transitions_csv)
 }
 
 /// `group,cohort_month,cohort_size,converted,rate,matured`.
@@ -127,7 +122,7 @@ pub fn customers_csv(whole: &Portfolio, b: &Breakdown, indexes: impl IntoIterato
 }
 
 /// Writes the grouped `segments.csv`: every customer, by group.
-pub fn write_segments(path: &Path, whole: &Portfolio, b: &Breakdown) -> Result<()> {
+pub(crate) fn write_segments(path: &Path, whole: &Portfolio, b: &Breakdown) -> Result<()> {
     let write_err = |source| Error::Write {
         path: path.to_path_buf(),
         source,
@@ -147,9 +142,4 @@ pub fn write_segments(path: &Path, whole: &Portfolio, b: &Breakdown) -> Result<(
     file.flush().map_err(write_err)?;
     crate::output::file_done();
     Ok(())
-}
-
-/// `group,cohort_month,cohort_size,months_after,segment,customers`.
-pub fn ladder_csv(b: &Breakdown) -> String {
-    grouped(b, super::write::ladder_csv)
 }

@@ -4,7 +4,7 @@
 //! engine that writes the same files (generated SQL in a warehouse), renders
 //! the same report as the run itself.
 
-pub mod activity;
+pub(crate) mod activity;
 mod cells;
 pub mod data_quality;
 mod frames;
@@ -16,7 +16,7 @@ mod read_quality;
 mod record;
 mod write;
 
-pub use parquet::write_parquet_tables;
+pub(crate) use parquet::write_parquet_tables;
 pub use read::read;
 pub use write::*;
 
@@ -29,19 +29,19 @@ use crate::ingest::RejectedRow;
 use crate::pipeline::Analysis;
 use data_quality::DataQuality;
 
-pub const SNAPSHOTS: &str = "snapshots.csv";
-pub const TRANSITIONS: &str = "transitions.csv";
-pub const CONVERSION: &str = "conversion.csv";
-pub const SEGMENTS: &str = "segments.csv";
-pub const LADDER: &str = "ladder.csv";
-pub const ACTIVITY: &str = "activity.csv";
-pub const DATA_QUALITY: &str = "data_quality.csv";
-pub const REJECTS: &str = "rejects.csv";
-pub const RULES: &str = "rules.toml";
+pub(crate) const SNAPSHOTS: &str = "snapshots.csv";
+pub(crate) const TRANSITIONS: &str = "transitions.csv";
+pub(crate) const CONVERSION: &str = "conversion.csv";
+pub(crate) const SEGMENTS: &str = "segments.csv";
+pub(crate) const LADDER: &str = "ladder.csv";
+pub(crate) const ACTIVITY: &str = "activity.csv";
+pub(crate) const DATA_QUALITY: &str = "data_quality.csv";
+pub(crate) const REJECTS: &str = "rejects.csv";
+pub(crate) const RULES: &str = "rules.toml";
 
 /// The tables as Parquet files (`cpm tables --format parquet`): one for
 /// each table of the CSV contract.
-pub const PARQUET_TABLES: [&str; 6] = [
+pub(crate) const PARQUET_TABLES: [&str; 6] = [
     "snapshots.parquet",
     "transitions.parquet",
     "conversion.parquet",
@@ -51,7 +51,7 @@ pub const PARQUET_TABLES: [&str; 6] = [
 ];
 
 /// Every file a tables folder may hold.
-pub const FILES: [&str; 15] = [
+pub(crate) const FILES: [&str; 15] = [
     SNAPSHOTS,
     TRANSITIONS,
     CONVERSION,
@@ -109,7 +109,7 @@ impl Tables {
 }
 
 /// A path's last component, for people (the whole path when it has none).
-pub fn file_name(path: &std::path::Path) -> String {
+pub(crate) fn file_name(path: &std::path::Path) -> String {
     path.file_name()
         .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
 }

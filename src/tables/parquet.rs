@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 
 /// Writes the six tables as `*.parquet` into `dir`, with `data_quality.csv`,
 /// `rules.toml` and, when rows were skipped, `rejects.csv`.
-pub fn write_parquet_tables(dir: &Path, tables: &Tables) -> Result<()> {
+pub(crate) fn write_parquet_tables(dir: &Path, tables: &Tables) -> Result<()> {
     write_file(
         dir,
         RULES,

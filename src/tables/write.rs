@@ -16,7 +16,7 @@ use crate::tables::data_quality::DataQuality;
 use super::{CONVERSION, DATA_QUALITY, LADDER, REJECTS, RULES, SEGMENTS, SNAPSHOTS, TRANSITIONS, Tables, groups};
 
 /// Quotes a field when CSV needs it.
-pub fn csv_field(text: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn csv_field(text: &str) -> std::borrow::Cow<'_, str> {
     if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\"")).into()
     } else {
@@ -90,14 +90,14 @@ pub fn conversion_csv(p: &Portfolio) -> String {
     out
 }
 
-pub const CUSTOMERS_HEADER: &str =
+pub(crate) const CUSTOMERS_HEADER: &str =
     "customer_id,segment,first_purchase,last_purchase,tenure_days,recency_days,total,purchase_days,previous_segment\n";
 
 /// `cohort_month,cohort_size,months_after,segment,customers`: every
 /// acquisition cohort followed month by month (0 = the month of the first
 /// purchase) while snapshots exist, up to 12 months, every segment, zeros
 /// included.
-pub fn ladder_csv(p: &Portfolio) -> String {
+pub(crate) fn ladder_csv(p: &Portfolio) -> String {
     let mut out = String::from("cohort_month,cohort_size,months_after,segment,customers\n");
     for c in &p.ladder {
         for (k, row) in c.counts.iter().enumerate() {
@@ -160,7 +160,7 @@ pub fn customers_csv(p: &Portfolio, indexes: impl IntoIterator<Item = usize>) ->
 
 /// [`customers_csv`] with each id passed through `id` first (the lists
 /// people open in Excel neutralise formula-like ids).
-pub fn customers_csv_with<'a>(
+pub(crate) fn customers_csv_with<'a>(
     p: &'a Portfolio,
     indexes: impl IntoIterator<Item = usize>,
     id: impl Fn(&'a str) -> std::borrow::Cow<'a, str>,
@@ -174,7 +174,7 @@ pub fn customers_csv_with<'a>(
 
 /// Writes `segments.csv` for every customer, formatting blocks of rows in
 /// parallel: ten million customers make a file of half a gigabyte.
-pub fn write_segments(path: &Path, p: &Portfolio) -> Result<()> {
+pub(crate) fn write_segments(path: &Path, p: &Portfolio) -> Result<()> {
     const BLOCK: usize = 1 << 18;
     let write_err = |source| Error::Write {
         path: path.to_path_buf(),
@@ -214,7 +214,7 @@ pub fn write_segments(path: &Path, p: &Portfolio) -> Result<()> {
 /// Checks the output folder before a long analysis, so that a path that is
 /// a file fails at once with a plain reason; nothing is created yet, so a
 /// run that fails on its input leaves no empty folder behind.
-pub fn ensure_dir(dir: &Path) -> Result<()> {
+pub(crate) fn ensure_dir(dir: &Path) -> Result<()> {
     if dir.exists() && !dir.is_dir() {
         return Err(Error::Write {
             path: dir.to_path_buf(),
@@ -225,14 +225,14 @@ pub fn ensure_dir(dir: &Path) -> Result<()> {
 }
 
 /// Writes `text` to `dir/name`, creating `dir`.
-pub fn write_file(dir: &Path, name: &str, text: &str) -> Result<()> {
+pub(crate) fn write_file(dir: &Path, name: &str, text: &str) -> Result<()> {
     write_bytes(dir, name, text.as_bytes())
 }
 
 /// Writes `bytes` to `dir/name`, creating `dir`. The file must be new
 /// (output folders are built fresh, see [`crate::output::folder`]): an
 /// existing name, or a symlink, is never written through.
-pub fn write_bytes(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
+pub(crate) fn write_bytes(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|source| Error::Write {
         path: dir.to_path_buf(),
         source,
@@ -303,7 +303,7 @@ pub fn rejects_csv(rejected: &[RejectedRow]) -> String {
 }
 
 /// [`rejects_csv`] with the column names and values passed through `cell`.
-pub fn rejects_csv_with<'a>(
+pub(crate) fn rejects_csv_with<'a>(
     rejected: &'a [RejectedRow],
     cell: impl Fn(&'a str) -> std::borrow::Cow<'a, str>,
 ) -> String {
