@@ -11,11 +11,11 @@ pub type Day = i32;
 /// `NaiveDate::num_days_from_ce()` of 1970-01-01.
 const EPOCH_FROM_CE: i32 = 719_163;
 
-pub fn day_from_date(date: NaiveDate) -> Day {
+pub(crate) fn day_from_date(date: NaiveDate) -> Day {
     date.num_days_from_ce() - EPOCH_FROM_CE
 }
 
-pub fn date_from_day(day: Day) -> NaiveDate {
+pub(crate) fn date_from_day(day: Day) -> NaiveDate {
     NaiveDate::from_num_days_from_ce_opt(day + EPOCH_FROM_CE).expect("day numbers come from valid dates")
 }
 
@@ -36,14 +36,14 @@ pub fn format_month(month: MonthIndex) -> String {
 }
 
 /// Months counted from year 0: `year * 12 + (month - 1)`.
-pub type MonthIndex = i32;
+pub(crate) type MonthIndex = i32;
 
 pub fn month_of(day: Day) -> MonthIndex {
     let d = date_from_day(day);
     d.year() * 12 + d.month0() as i32
 }
 
-pub fn year_month(month: MonthIndex) -> (i32, u32) {
+pub(crate) fn year_month(month: MonthIndex) -> (i32, u32) {
     (month.div_euclid(12), month.rem_euclid(12) as u32 + 1)
 }
 
@@ -56,7 +56,7 @@ pub fn last_day_of_month(month: MonthIndex) -> Day {
     first_day_of_month(month + 1) - 1
 }
 
-pub fn is_month_end(day: Day) -> bool {
+pub(crate) fn is_month_end(day: Day) -> bool {
     last_day_of_month(month_of(day)) == day
 }
 
@@ -98,7 +98,7 @@ mod tests {
 
 /// Year, month, day of a day number (Howard Hinnant's `civil_from_days`):
 /// integer arithmetic only, for writing millions of dates quickly.
-pub fn civil_from_day(day: Day) -> (i32, u32, u32) {
+pub(crate) fn civil_from_day(day: Day) -> (i32, u32, u32) {
     let z = i64::from(day) + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
@@ -112,7 +112,7 @@ pub fn civil_from_day(day: Day) -> (i32, u32, u32) {
 }
 
 /// Appends `YYYY-MM-DD` to `out`.
-pub fn push_day(out: &mut Vec<u8>, day: Day) {
+pub(crate) fn push_day(out: &mut Vec<u8>, day: Day) {
     let (y, m, d) = civil_from_day(day);
     if (0..=9999).contains(&y) {
         let y = y as u32;

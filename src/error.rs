@@ -63,7 +63,7 @@ impl Error {
         }
     }
 
-    pub fn input(path: impl Into<PathBuf>, message: impl Into<String>) -> Error {
+    pub(crate) fn input(path: impl Into<PathBuf>, message: impl Into<String>) -> Error {
         Error::Input {
             path: path.into(),
             message: message.into(),

@@ -12,7 +12,7 @@ pub struct CustomerIds {
 
 impl CustomerIds {
     /// Room for `ids` ids of `bytes` bytes in all.
-    pub fn with_capacity(ids: usize, bytes: usize) -> Self {
+    pub(crate) fn with_capacity(ids: usize, bytes: usize) -> Self {
         CustomerIds {
             text: String::with_capacity(bytes),
             ends: Vec::with_capacity(ids),
@@ -51,7 +51,7 @@ pub struct Interner {
 }
 
 impl Interner {
-    pub fn code(&mut self, id: &str) -> u32 {
+    pub(crate) fn code(&mut self, id: &str) -> u32 {
         if let Some(&c) = self.codes.get(id) {
             return c;
         }
@@ -61,7 +61,7 @@ impl Interner {
         c
     }
 
-    pub fn into_ids(self) -> CustomerIds {
+    pub(crate) fn into_ids(self) -> CustomerIds {
         self.ids
     }
 }

@@ -7,7 +7,7 @@
 use std::fmt;
 
 /// Millionths of a currency unit per unit.
-pub const SCALE: i64 = 1_000_000;
+pub(crate) const SCALE: i64 = 1_000_000;
 const SCALE_DIGITS: usize = 6;
 
 /// An exact amount of money in millionths.
@@ -15,14 +15,10 @@ const SCALE_DIGITS: usize = 6;
 pub struct Money(pub i64);
 
 impl Money {
-    pub const ZERO: Money = Money(0);
+    pub(crate) const ZERO: Money = Money(0);
 
     pub fn from_units(units: i64) -> Option<Money> {
         units.checked_mul(SCALE).map(Money)
-    }
-
-    pub fn micros(self) -> i64 {
-        self.0
     }
 
     pub fn is_negative(self) -> bool {
@@ -32,7 +28,7 @@ impl Money {
     /// Parses a plain decimal (`-1234`, `1234.5`, `+0.000001`). Anything else,
     /// including more than six decimals, is `None`: rounding would be a silent
     /// change of the user's number.
-    pub fn parse_plain(text: &str) -> Option<Money> {
+    pub(crate) fn parse_plain(text: &str) -> Option<Money> {
         let bytes = text.as_bytes();
         let (negative, rest) = match bytes.first()? {
             b'-' => (true, &bytes[1..]),
@@ -70,7 +66,7 @@ impl Money {
 
     /// Exact conversion of a float written in the shortest form that reads
     /// back as the same float (what a user typed into a spreadsheet).
-    pub fn from_f64(value: f64) -> Option<Money> {
+    pub(crate) fn from_f64(value: f64) -> Option<Money> {
         if !value.is_finite() {
             return None;
         }
@@ -79,10 +75,6 @@ impl Money {
             return None;
         }
         Money::parse_plain(&text)
-    }
-
-    pub fn checked_add(self, other: Money) -> Option<Money> {
-        self.0.checked_add(other.0).map(Money)
     }
 }
 
@@ -108,12 +100,12 @@ impl fmt::Display for Money {
 
 /// A sum of millionths in currency units, for charts and spreadsheet cells
 /// (not for arithmetic: the tables stay exact).
-pub fn micros_to_units(micros: i128) -> f64 {
+pub(crate) fn micros_to_units(micros: i128) -> f64 {
     micros as f64 / SCALE as f64
 }
 
 /// Formats a (possibly large) sum of millionths as decimal text.
-pub fn format_micros(micros: i128) -> String {
+pub(crate) fn format_micros(micros: i128) -> String {
     let scale = i128::from(SCALE);
     let sign = if micros < 0 { "-" } else { "" };
     let abs = micros.unsigned_abs();
@@ -129,7 +121,7 @@ pub fn format_micros(micros: i128) -> String {
 
 /// Parses decimal text as [`format_micros`] writes it (`-1234.5`, at most
 /// six decimals) back into millionths.
-pub fn parse_micros(text: &str) -> Option<i128> {
+pub(crate) fn parse_micros(text: &str) -> Option<i128> {
     let (negative, digits) = match text.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, text),
@@ -147,7 +139,7 @@ pub fn parse_micros(text: &str) -> Option<i128> {
 }
 
 /// Appends an integer in decimal to `out`.
-pub fn push_int(out: &mut Vec<u8>, n: i128) {
+pub(crate) fn push_int(out: &mut Vec<u8>, n: i128) {
     if n < 0 {
         out.push(b'-');
     }
@@ -166,7 +158,7 @@ pub fn push_int(out: &mut Vec<u8>, n: i128) {
 }
 
 /// Appends millionths as decimal text, as [`format_micros`] writes it.
-pub fn push_micros(out: &mut Vec<u8>, micros: i128) {
+pub(crate) fn push_micros(out: &mut Vec<u8>, micros: i128) {
     let scale = i128::from(SCALE);
     let (units, frac) = (micros / scale, (micros % scale).unsigned_abs());
     if micros < 0 && units == 0 {
@@ -187,7 +179,7 @@ pub fn push_micros(out: &mut Vec<u8>, micros: i128) {
 }
 
 /// Whole currency units of a sum, rounded half away from zero (for display).
-pub fn round_units(micros: i128) -> i128 {
+pub(crate) fn round_units(micros: i128) -> i128 {
     let scale = i128::from(SCALE);
     let half = scale / 2;
     if micros >= 0 {

@@ -5,13 +5,13 @@
 
 /// Worker threads to use: the machine's cores, at most 8 (past that the
 /// passes are bound by memory bandwidth, not by cores).
-pub fn workers() -> usize {
+pub(crate) fn workers() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8)
 }
 
 /// Runs `work` on consecutive ranges covering `0..items`, one per worker,
 /// and returns the results in range order.
-pub fn map_ranges<T: Send>(items: usize, work: impl Fn(std::ops::Range<usize>) -> T + Sync) -> Vec<T> {
+pub(crate) fn map_ranges<T: Send>(items: usize, work: impl Fn(std::ops::Range<usize>) -> T + Sync) -> Vec<T> {
     let per = items.div_ceil(workers()).max(1);
     std::thread::scope(|s| {
         let handles: Vec<_> = (0..items)
@@ -28,7 +28,7 @@ pub fn map_ranges<T: Send>(items: usize, work: impl Fn(std::ops::Range<usize>) -
 /// Fills `out` in parallel: `work(start, piece)` gets consecutive pieces of
 /// `out`, `start` being the index of the piece's first element. Results in
 /// piece order.
-pub fn fill<O: Send, T: Send>(out: &mut [O], work: impl Fn(usize, &mut [O]) -> T + Sync) -> Vec<T> {
+pub(crate) fn fill<O: Send, T: Send>(out: &mut [O], work: impl Fn(usize, &mut [O]) -> T + Sync) -> Vec<T> {
     let per = out.len().div_ceil(workers()).max(1);
     std::thread::scope(|s| {
         let handles: Vec<_> = out
@@ -46,7 +46,7 @@ pub fn fill<O: Send, T: Send>(out: &mut [O], work: impl Fn(usize, &mut [O]) -> T
 /// Runs `work(i)` for every task `i` in `0..tasks`, each worker taking the
 /// next task when it finishes one (so a core that other work slows down
 /// does not hold the rest up). Returns `(i, result)` in no particular order.
-pub fn queue<T: Send>(tasks: usize, work: impl Fn(usize) -> T + Sync) -> Vec<(usize, T)> {
+pub(crate) fn queue<T: Send>(tasks: usize, work: impl Fn(usize) -> T + Sync) -> Vec<(usize, T)> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     let next = AtomicUsize::new(0);
     let run = || {

@@ -32,7 +32,7 @@ pub struct MonthActivity {
 
 impl MonthActivity {
     /// Sales ÷ purchase days, in currency units (`None` without a purchase day).
-    pub fn average_order_value(&self) -> Option<f64> {
+    pub(crate) fn average_order_value(&self) -> Option<f64> {
         (self.purchase_days > 0).then(|| crate::money::micros_to_units(self.sales) / self.purchase_days as f64)
     }
 
@@ -98,7 +98,7 @@ fn add_customer(tl: &Timelines, c: usize, first_month: i32, months: &mut [MonthA
 /// With `groups` (the group of each customer code, and how many groups
 /// there are), each group's too; customers without a group (no purchase)
 /// add nothing anyway.
-pub fn compute(tl: &Timelines, snapshots: &[Day], groups: Option<(&[u32], usize)>) -> Activity {
+pub(crate) fn compute(tl: &Timelines, snapshots: &[Day], groups: Option<(&[u32], usize)>) -> Activity {
     let first_month = month_of(snapshots[0]);
     let n_groups = groups.map_or(0, |(_, n)| n);
     let parts = crate::parallel::map_ranges(tl.customers(), |range| {
@@ -139,7 +139,7 @@ pub fn compute(tl: &Timelines, snapshots: &[Day], groups: Option<(&[u32], usize)
 }
 
 /// The groups' months added up (the whole run of a breakdown).
-pub fn sum(groups: &[Vec<MonthActivity>], snapshots: &[Day]) -> Vec<MonthActivity> {
+pub(crate) fn sum(groups: &[Vec<MonthActivity>], snapshots: &[Day]) -> Vec<MonthActivity> {
     let mut months = empty(snapshots);
     for g in groups {
         for (a, b) in months.iter_mut().zip(g) {

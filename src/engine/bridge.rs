@@ -35,13 +35,6 @@ pub enum BridgeScheme {
 
 impl BridgeOf {
     pub const ALL: [BridgeOf; 2] = [BridgeOf::Active, BridgeOf::LoyalActive];
-
-    pub fn id(self) -> &'static str {
-        match self {
-            BridgeOf::Active => "active",
-            BridgeOf::LoyalActive => "loyal_active",
-        }
-    }
 }
 
 /// The segments of a portfolio as a bridge sees them.
@@ -106,7 +99,7 @@ pub struct Bridge {
 
 impl Bridge {
     /// `end - start`.
-    pub fn change(&self) -> i64 {
+    pub(crate) fn change(&self) -> i64 {
         self.end as i64 - self.start as i64
     }
 

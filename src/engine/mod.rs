@@ -4,15 +4,15 @@
 //! months table), the transitions between month-ends, the 初回→よちよち
 //! cohorts and the KPIs drawn from them.
 
-pub mod activity;
+pub(crate) mod activity;
 pub mod breakdown;
 pub mod bridge;
-pub mod conversion;
+pub(crate) mod conversion;
 pub mod grouped;
-pub mod kpi;
-pub mod lifecycle;
+pub(crate) mod kpi;
+pub(crate) mod lifecycle;
 pub mod portfolio;
-pub mod scheme;
+pub(crate) mod scheme;
 pub mod segments;
 pub mod snapshots;
 pub mod timelines;

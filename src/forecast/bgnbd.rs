@@ -73,7 +73,9 @@ pub fn group(summaries: impl IntoIterator<Item = Summary>) -> Vec<(Summary, f64)
 
 impl BgNbd {
     /// Log-likelihood of the grouped summaries (the paper's equation 6; for
-    /// MBG/NBD, the same with one more chance to drop out).
+    /// MBG/NBD, the same with one more chance to drop out). The fit uses
+    /// the prepared form; this plain one is the tests' reference for it.
+    #[cfg(test)]
     pub fn log_likelihood(&self, data: &[(Summary, f64)]) -> f64 {
         let BgNbd {
             r,
@@ -125,20 +127,23 @@ impl BgNbd {
         if self.modified { 1.0 } else { 0.0 }
     }
 
-    /// The mean purchase rate per week of a customer while alive.
+    /// The mean purchase rate per week of a customer while alive (the
+    /// tests' check of a fit).
+    #[cfg(test)]
     pub fn mean_rate(&self) -> f64 {
         self.r / self.alpha
     }
 
-    /// Maximum-likelihood fit (Nelder–Mead on the logs of the parameters).
-    /// `None` when no one bought twice: then there is nothing to fit and
-    /// the caller forecasts no repeat purchases.
+    /// [`BgNbd::fit_from`] the default start (the tests' entry).
+    #[cfg(test)]
     pub fn fit(data: &[(Summary, f64)], modified: bool) -> Option<BgNbd> {
         BgNbd::fit_from(data, modified, None)
     }
 
-    /// [`BgNbd::fit`] from `start` (e.g. the fit at a nearby origin), or
-    /// from the default start.
+    /// Maximum-likelihood fit (Nelder–Mead on the logs of the parameters)
+    /// from `start` (e.g. the fit at a nearby origin), or from the default
+    /// start. `None` when no one bought twice: then there is nothing to fit
+    /// and the caller forecasts no repeat purchases.
     pub fn fit_from(data: &[(Summary, f64)], modified: bool, start: Option<BgNbd>) -> Option<BgNbd> {
         if !data.iter().any(|(s, _)| s.x > 0) {
             return None;

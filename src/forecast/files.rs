@@ -16,8 +16,6 @@ use crate::dates::{Day, MonthIndex, last_day_of_month, month_of, parse_iso_day, 
 use crate::engine::segments::SegmentLabel;
 use crate::error::{BadValue, Error, Result};
 
-pub use super::csv::{BACKTEST_SUMMARY, FLOW, FORECAST, SCENARIO_FLOW, SCENARIO_FORECAST};
-
 pub const FORECAST_HEADER: [&str; 5] = ["month_end", "segment", "customers", "low", "high"];
 pub const FLOW_HEADER: [&str; 5] = [
     "month",

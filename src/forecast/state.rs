@@ -28,7 +28,7 @@ impl Customer {
     }
 }
 
-pub use crate::parallel::map_ranges as in_parallel;
+pub(crate) use crate::parallel::map_ranges as in_parallel;
 
 /// One customer's facts from their rows dated on or before `day`.
 pub fn customer_at(tl: &Timelines, c: usize, day: Day) -> Option<Customer> {

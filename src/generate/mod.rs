@@ -21,13 +21,13 @@
 //! ever held. Both passes run on consecutive customer ranges in parallel
 //! (scoped threads, safe code: each range writes its own sub-slices).
 
-pub mod attributes;
+pub(crate) mod attributes;
 mod chunks;
 mod model;
 mod rng;
 #[cfg(test)]
 mod tests;
-pub mod writer;
+pub(crate) mod writer;
 
 use self::attributes::Attrs;
 

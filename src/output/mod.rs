@@ -5,9 +5,9 @@
 //! ([`file`]), and the files people open in Excel are made safe to open
 //! ([`excel`]).
 
-pub mod excel;
-pub mod file;
-pub mod folder;
+pub(crate) mod excel;
+pub(crate) mod file;
+pub(crate) mod folder;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 

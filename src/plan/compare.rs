@@ -97,7 +97,7 @@ pub(crate) fn ratio_text(row: &PlanRow, lang: Lang) -> String {
 
 /// The 計画比 line of each CPM KPI card that has a plan this month, by card
 /// index (cards: conversion, loyal share, active, lapsed loyal).
-pub fn card_notes(
+pub(crate) fn card_notes(
     rows: &[PlanRow],
     month: MonthIndex,
     conversion_month: Option<MonthIndex>,

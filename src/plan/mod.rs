@@ -5,7 +5,8 @@
 mod compare;
 mod read;
 
-pub use compare::{PlanRow, card_notes, compare};
+pub(crate) use compare::card_notes;
+pub use compare::{PlanRow, compare};
 pub use read::{parse, read};
 
 use std::collections::BTreeMap;

@@ -35,7 +35,7 @@ mod config_file;
 mod measure;
 mod table;
 
-pub mod advice;
+pub(crate) mod advice;
 
 pub use measure::calibrate;
 
