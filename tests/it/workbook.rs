@@ -540,7 +540,9 @@ fn the_layout_snapshot() {
 }
 
 /// With `--by`, the 内訳 sheet lists every group's pooled conversion, the
-/// same counts as the tables' conversion.csv over the model's window.
+/// same counts as the tables' conversion.csv over the model's window, and
+/// the trend by group (the page's table) with conversion.csv's monthly
+/// rates.
 #[test]
 fn the_breakdown_sheet_lists_every_group() {
     let dir = tempfile::tempdir().unwrap();
@@ -571,6 +573,58 @@ fn the_breakdown_sheet_lists_every_group() {
         assert_eq!(book.num("内訳", row, 2), size as f64, "{label}");
         assert_eq!(book.num("内訳", row, 3), converted as f64, "{label}");
     }
+    // Below: the trend by group as the page has it, the whole run and the
+    // groups drawn, a row per acquisition month of the last 24, with the
+    // rates and first-time customers of conversion.csv.
+    let s = "内訳";
+    let top = book.find(s, 1, "channel 別の初回→よちよち転換率(獲得月別の推移)");
+    let header = top + 3;
+    assert_eq!((book.text(s, header, 1), book.text(s, header, 2)), ("獲得月", "確定"));
+    assert_eq!(
+        (book.text(s, header, 3), book.text(s, header, 4)),
+        ("全体 転換率", "全体 初回客")
+    );
+    let drawn: Vec<&str> = by.trend.lines.iter().map(|l| l.label.as_str()).collect();
+    assert!(!drawn.is_empty());
+    for (j, label) in drawn.iter().enumerate() {
+        let col = 5 + 2 * j as u32;
+        assert_eq!(book.text(s, header, col), format!("{label} 転換率"));
+        assert_eq!(book.text(s, header, col + 1), format!("{label} 初回客"));
+    }
+    let whole = &tables.portfolio.conversion;
+    let shown = &whole[whole.len() - 24..];
+    let check = |row: u32, col: u32, c: Option<&cpm::engine::portfolio::CohortConversion>| match c {
+        Some(c) => {
+            let rate = book.num(s, row, col);
+            assert!(
+                (rate - c.converted as f64 / c.cohort_size as f64).abs() < 1e-12,
+                "R{row}C{col}"
+            );
+            assert_eq!(book.cell(s, row, col).format, "0.0%");
+            assert_eq!(book.num(s, row, col + 1), c.cohort_size as f64, "R{row}C{}", col + 1);
+        }
+        None => assert!(!book.cells.contains_key(&(s.to_string(), row, col)), "R{row}C{col}"),
+    };
+    for (i, c) in shown.iter().enumerate() {
+        let row = header + 1 + i as u32;
+        let (y, m) = cpm::dates::year_month(c.cohort_month);
+        assert_eq!(book.date(s, row, 1), format!("{y}-{m:02}-01"));
+        assert_eq!(book.text(s, row, 2), if c.matured { "確定" } else { "暫定" });
+        check(row, 3, Some(c));
+        for (j, label) in drawn.iter().enumerate() {
+            let g = b.groups.iter().position(|x| x == label).unwrap();
+            let group = b.portfolios[g]
+                .conversion
+                .iter()
+                .find(|x| x.cohort_month == c.cohort_month);
+            check(row, 5 + 2 * j as u32, group.filter(|x| x.cohort_size > 0));
+        }
+    }
+    let after = header + 25;
+    assert!(
+        book.text(s, after, 1)
+            .starts_with("暫定＝観測期間が終わっていないコホート。")
+    );
 }
 
 /// What Excel is strict about and LibreOffice is not, checked on the XML

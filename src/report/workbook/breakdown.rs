@@ -2,14 +2,20 @@
 //! converted, the pooled rate of the matured cohorts of the last 12 months
 //! with its 95% Wilson interval, the gap to target and the rank — then the
 //! portfolio by group, every group (the chart shows the largest; the sheet
-//! holds them all).
+//! holds them all); then the trend by group as the page has it: the
+//! monthly 初回→よちよち rate and first-time customers of the whole run and
+//! of the largest groups, a row per acquisition month, provisional months
+//! marked.
 
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
-use super::cells::{Formats, Grid};
+use super::cells::{Cell, Formats, Grid};
+use crate::dates::first_day_of_month;
 use crate::report::model::ReportModel;
 use crate::report::model::by_group::ByGroup;
+use crate::report::model::by_group_trend::{GroupTrend, TrendLine};
 use crate::tables::Tables;
+use crate::text::lang::Lang;
 
 pub fn breakdown(
     ws: &mut Worksheet,
@@ -83,5 +89,70 @@ pub fn breakdown(
             g.number(row, col + 2, share, &f.percent)?;
         }
     }
+    trend(&mut g, row + 2, &b.trend, lang, f)?;
     g.finish()
+}
+
+/// The trend table from `top`: its title and reading, a header of two
+/// columns (rate, first-time customers) for the whole run and for each
+/// group drawn, a row per acquisition month, and the note.
+fn trend(g: &mut Grid<'_>, top: u32, trend: &GroupTrend, lang: Lang, f: &Formats) -> Result<(), XlsxError> {
+    let l = |ja: &'static str, en: &'static str| lang.pick(ja, en);
+    g.loose(
+        top,
+        0,
+        &match lang {
+            Lang::Ja => format!("{} 別の初回→よちよち転換率(獲得月別の推移)", trend.column),
+            Lang::En => format!("First → toddler conversion by {}, by acquisition month", trend.column),
+        },
+        &f.bold,
+    )?;
+    g.loose(top + 1, 0, &trend.reading, &f.note)?;
+    let lines: Vec<&TrendLine> = std::iter::once(&trend.all).chain(&trend.lines).collect();
+    let titles: Vec<[String; 2]> = lines
+        .iter()
+        .map(|line| match lang {
+            Lang::Ja => [format!("{} 転換率", line.label), format!("{} 初回客", line.label)],
+            Lang::En => [format!("{}: rate", line.label), format!("{}: first-time", line.label)],
+        })
+        .collect();
+    let mut header = vec![l("獲得月", "Cohort"), l("確定", "Matured")];
+    header.extend(titles.iter().flatten().map(String::as_str));
+    let rows = trend.months.iter().enumerate().map(|(i, &month)| {
+        let mut cells = vec![
+            Cell::Date(first_day_of_month(month), &f.month),
+            Cell::Text(
+                if trend.matured[i] {
+                    l("確定", "matured")
+                } else {
+                    l("暫定", "provisional")
+                },
+                &f.text,
+            ),
+        ];
+        for line in &lines {
+            match line.points[i] {
+                Some(p) => cells.extend([
+                    Cell::Number(p.rate, &f.percent),
+                    Cell::Number(p.cohort_size as f64, &f.count),
+                ]),
+                None => cells.extend([Cell::Empty, Cell::Empty]),
+            }
+        }
+        cells
+    });
+    let end = g.table(top + 3, 0, &header, rows, f)?;
+    let note = match (lang, trend.left_out) {
+        (Lang::Ja, 0) => {
+            "暫定＝観測期間が終わっていないコホート。元データは tables/conversion.csv(group 列)。".to_string()
+        }
+        (Lang::Ja, k) => format!(
+            "暫定＝観測期間が終わっていないコホート。ほか {k} グループは省略(上の表に全グループ)。元データは tables/conversion.csv(group 列)。"
+        ),
+        (Lang::En, 0) => "Provisional = window still open. Source: tables/conversion.csv (group column).".to_string(),
+        (Lang::En, k) => format!(
+            "Provisional = window still open; {k} more groups not shown (every group is in the table above). Source: tables/conversion.csv (group column)."
+        ),
+    };
+    g.loose(end, 0, &note, &f.note)
 }
