@@ -5,12 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
-use predicates::prelude::*;
-
-fn cpm() -> Command {
-    Command::cargo_bin("cpm").unwrap()
-}
+use crate::commands::{cpm, report_fails, tables};
 
 /// Fourteen month-ends, 2024-01 … 2025-02. By hand (spec section 1):
 ///
@@ -39,17 +34,6 @@ pub fn history(dir: &Path) -> PathBuf {
     let path = dir.join("orders.csv");
     std::fs::write(&path, HISTORY).unwrap();
     path
-}
-
-fn tables(input: &Path, out: &Path, flags: &[&str]) {
-    cpm()
-        .args(["tables", "--input"])
-        .arg(input)
-        .arg("--out-dir")
-        .arg(out)
-        .args(flags)
-        .assert()
-        .success();
 }
 
 #[test]
@@ -186,22 +170,6 @@ fn broken(flags: &[&str], edit: impl Fn(&str) -> String) -> (tempfile::TempDir, 
     let text = std::fs::read_to_string(&path).unwrap();
     std::fs::write(&path, edit(&text)).unwrap();
     (dir, good)
-}
-
-fn report_fails(tables_dir: &Path, message: &str) {
-    let out = tables_dir.parent().unwrap().join("out");
-    let assert = cpm()
-        .args(["report", "--tables"])
-        .arg(tables_dir)
-        .arg("--out-dir")
-        .arg(&out)
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains(message))
-        .stderr(predicate::str::contains("panicked").not());
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
-    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
-    assert!(!out.exists(), "nothing written for a bad tables folder");
 }
 
 /// `text` with line `n` (1-based) replaced.

@@ -4,12 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::commands::cpm;
 use crate::common::today;
-use assert_cmd::Command;
-
-fn cpm() -> Command {
-    Command::cargo_bin("cpm").unwrap()
-}
 
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     let path = dir.join(name);

@@ -15,12 +15,9 @@ use cpm::report::model::by_group::{ByGroup, wilson};
 use cpm::tables::Tables;
 use cpm::text::lang::Lang;
 
+use crate::commands::{files, sample};
 use crate::common::day;
 use crate::common::today;
-
-fn sample() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("data/orders.csv")
-}
 
 fn report(input: &Path, out: &Path, extra: &[&str]) -> PathBuf {
     Command::cargo_bin("cpm")
@@ -328,24 +325,6 @@ fn one_group_and_fifty_groups_with_long_labels() {
     }
     assert!(a.ends_with('1') && b.ends_with('2') && a != b, "{a} {b}");
     assert_eq!(shorten("紙DM", 26.0, 314.0), "紙DM");
-}
-
-/// Every file under `dir`, by path relative to it.
-fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                walk(base, &path, out);
-            } else {
-                let name = path.strip_prefix(base).unwrap().to_string_lossy().into_owned();
-                out.insert(name, std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, dir, &mut out);
-    out
 }
 
 #[test]

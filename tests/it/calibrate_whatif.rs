@@ -2,24 +2,16 @@
 //! (the as-of portfolio under changed rules).
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use assert_cmd::Command;
 use cpm::analysis::calibrate::calibrate;
 use cpm::config::{Config, Overrides};
 use cpm::money::Money;
 use predicates::prelude::*;
 
+use crate::commands::{cpm, sample};
 use crate::common::today;
 use crate::common::{day, orders};
-
-fn cpm() -> Command {
-    Command::cargo_bin("cpm").unwrap()
-}
-
-fn sample() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("data/orders.csv")
-}
 
 /// Customers who buy every `cycle` days from `start` for `orders` orders.
 fn regulars(n: usize, cycle: i32, orders_each: i32, amount: &str) -> Vec<(String, String, String)> {

@@ -2,12 +2,8 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
+use crate::commands::cpm;
 use predicates::prelude::*;
-
-fn cpm() -> Command {
-    Command::cargo_bin("cpm").unwrap()
-}
 
 fn write(dir: &std::path::Path, name: &str, text: &str) -> std::path::PathBuf {
     let path = dir.join(name);

@@ -7,11 +7,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use assert_cmd::Command;
-
-fn cpm() -> Command {
-    Command::cargo_bin("cpm").unwrap()
-}
+use crate::commands::{cpm, run_tables, tables_as_of};
 
 const HEADER: &str = "受注番号,会員ID,受注日時,商品名,数量,単価,小計(税込),キャンセル,店舗,媒体";
 const TITLE: &str = "受注明細データ\n出力日時:2026/12/01 08:30\n";
@@ -83,32 +79,9 @@ fn tables(dir: &Path, bytes: &[u8], args: &[&str]) -> Result<(BTreeMap<String, S
     let input = dir.join("export.csv");
     std::fs::write(&input, bytes).unwrap();
     let out = dir.join("out");
-    let _ = std::fs::remove_dir_all(&out);
-    let output = cpm()
-        .current_dir(dir)
-        .args(["tables", "--as-of", "2026-11-30", "--input"])
-        .arg(&input)
-        .arg("--out-dir")
-        .arg(&out)
-        .args(args)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    if !output.status.success() {
-        return Err(stderr);
-    }
-    let files = std::fs::read_dir(&out)
-        .unwrap()
-        .map(|e| {
-            let e = e.unwrap();
-            let text = std::fs::read(e.path()).unwrap();
-            (
-                e.file_name().to_string_lossy().into_owned(),
-                String::from_utf8_lossy(&text).into_owned(),
-            )
-        })
-        .collect();
-    Ok((files, stderr))
+    let mut command = tables_as_of(&input, "2026-11-30", &out, args);
+    command.current_dir(dir);
+    run_tables(command, &out)
 }
 
 fn metric<'a>(data_quality: &'a str, name: &str) -> &'a str {

@@ -8,6 +8,7 @@ mod bridge;
 mod by_report;
 mod calibrate_whatif;
 mod cli;
+mod commands;
 mod common;
 mod data_quality;
 mod errors;

@@ -2,41 +2,12 @@
 //! being asked, never leaves a mixed or half-written folder (killed or run
 //! twice at once), and hands Excel users safe lists.
 
-use std::collections::BTreeMap;
 use std::io::BufRead as _;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
 
-use assert_cmd::Command;
+use crate::commands::{cpm, files, sample};
 use predicates::prelude::*;
-
-fn cpm() -> Command {
-    Command::cargo_bin("cpm").unwrap()
-}
-
-fn sample() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("data/orders.csv")
-}
-
-/// Every file under `dir` (hidden ones too), by relative path.
-fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                walk(base, &path, out);
-            } else {
-                out.insert(
-                    path.strip_prefix(base).unwrap().to_string_lossy().into_owned(),
-                    std::fs::read(&path).unwrap(),
-                );
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, dir, &mut out);
-    out
-}
 
 fn report(out: &Path, lang: &str) {
     cpm()

@@ -1,7 +1,7 @@
 //! The plan file (予実): parsing, one-line errors naming the line, CP932,
 //! and plan against actual worked out by hand on a small history.
 
-use assert_cmd::Command;
+use crate::commands::cpm;
 use cpm::dates::parse_month;
 use cpm::plan::{Metric, compare, parse};
 use predicates::prelude::*;
@@ -62,10 +62,6 @@ fn errors_name_the_line() {
         assert!(err.starts_with(message), "{text:?}: {err}");
         assert!(!err.contains('\n'), "one line: {err}");
     }
-}
-
-fn cpm() -> Command {
-    Command::cargo_bin("cpm").unwrap()
 }
 
 /// 2025-10 one new customer, 2025-11 two (one of whom comes back in

@@ -3,16 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+use crate::commands::{cpm, sample, tables};
 use predicates::prelude::*;
-
-fn cpm() -> Command {
-    Command::cargo_bin("cpm").unwrap()
-}
-
-fn sample() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("data/orders.csv")
-}
 
 fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
@@ -24,17 +16,6 @@ fn rows(path: &Path) -> Vec<Vec<String>> {
         .skip(1)
         .map(|l| l.split(',').map(str::to_string).collect())
         .collect()
-}
-
-fn tables(input: &Path, out: &Path, extra: &[&str]) {
-    cpm()
-        .args(["tables", "--input"])
-        .arg(input)
-        .arg("--out-dir")
-        .arg(out)
-        .args(extra)
-        .assert()
-        .success();
 }
 
 const LIFECYCLE_IDS: [&str; 6] = ["dormant", "vip", "at_risk", "winback", "newcomer", "active"];

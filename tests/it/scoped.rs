@@ -4,11 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
-
-fn cpm() -> Command {
-    Command::cargo_bin("cpm").unwrap()
-}
+use crate::commands::{cpm, run_tables, tables_as_of};
 
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     let path = dir.join(name);
@@ -27,28 +23,7 @@ pub const ORDERS: &str = "customer_id,order_date,amount,product,shop\n\
 fn tables(dir: &Path, args: &[&str]) -> (std::collections::BTreeMap<String, String>, String) {
     let input = write(dir, "orders.csv", ORDERS);
     let out = dir.join("out");
-    let _ = std::fs::remove_dir_all(&out);
-    let output = cpm()
-        .args(["tables", "--as-of", "2024-02-29", "--input"])
-        .arg(&input)
-        .arg("--out-dir")
-        .arg(&out)
-        .args(args)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    assert!(output.status.success(), "{stderr}");
-    let files = std::fs::read_dir(&out)
-        .unwrap()
-        .map(|e| {
-            let e = e.unwrap();
-            (
-                e.file_name().to_string_lossy().into_owned(),
-                std::fs::read_to_string(e.path()).unwrap(),
-            )
-        })
-        .collect();
-    (files, stderr)
+    run_tables(tables_as_of(&input, "2024-02-29", &out, args), &out).unwrap_or_else(|stderr| panic!("{stderr}"))
 }
 
 fn metric(data_quality: &str, name: &str) -> u64 {

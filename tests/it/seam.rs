@@ -3,49 +3,11 @@
 //! back into the files it was read from; a folder that is incomplete, from
 //! another version or wrong stops with one line naming the place.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
+use crate::commands::{cpm, files, report_fails, sample, tables};
 use crate::common::today;
-use assert_cmd::Command;
 use predicates::prelude::*;
-
-fn cpm() -> Command {
-    Command::cargo_bin("cpm").unwrap()
-}
-
-fn sample() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("data/orders.csv")
-}
-
-/// Every file under `dir`, by path relative to it.
-fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                walk(base, &path, out);
-            } else {
-                let name = path.strip_prefix(base).unwrap().to_string_lossy().into_owned();
-                out.insert(name, std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, dir, &mut out);
-    out
-}
-
-fn tables(input: &Path, out: &Path, flags: &[&str]) {
-    cpm()
-        .args(["tables", "--input"])
-        .arg(input)
-        .arg("--out-dir")
-        .arg(out)
-        .args(flags)
-        .assert()
-        .success();
-}
 
 /// `report --input` and `tables` + `report --tables` give the same folder.
 fn same_report(flags: &[&str], lang: &str) {
@@ -149,22 +111,6 @@ fn broken(edit_file: &str, edit: impl Fn(&str) -> String) -> (tempfile::TempDir,
     let text = std::fs::read_to_string(good.join(edit_file)).unwrap();
     std::fs::write(good.join(edit_file), edit(&text)).unwrap();
     (dir, good)
-}
-
-fn report_fails(tables_dir: &Path, message: &str) {
-    let out = tables_dir.parent().unwrap().join("out");
-    let assert = cpm()
-        .args(["report", "--tables"])
-        .arg(tables_dir)
-        .arg("--out-dir")
-        .arg(&out)
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains(message))
-        .stderr(predicate::str::contains("panicked").not());
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
-    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
-    assert!(!out.exists(), "nothing written for a bad tables folder");
 }
 
 #[test]
