@@ -47,7 +47,7 @@ pub enum Chart {
 
 impl Chart {
     /// The charts of the CPM report, in page order.
-    pub const CPM: [Chart; 8] = [
+    pub(crate) const CPM: [Chart; 8] = [
         Chart::Portfolio,
         Chart::Funnel,
         Chart::Trend,
@@ -59,13 +59,13 @@ impl Chart {
     ];
 
     /// The charts of the lifecycle report, in page order.
-    pub const LIFECYCLE: [Chart; 4] = [Chart::States, Chart::Transitions, Chart::Winback, Chart::Bridge];
+    pub(crate) const LIFECYCLE: [Chart; 4] = [Chart::States, Chart::Transitions, Chart::Winback, Chart::Bridge];
 
     /// The file stem of the chart in a report of `scheme_charts` (its place
     /// in the list gives the number: `01_portfolio`, `02_transitions`; a
     /// chart not in the list comes after them: the optional plan, then the
     /// optional breakdown and its trend, then the optional forecast).
-    pub fn file_stem(self, scheme_charts: &[Chart]) -> String {
+    pub(crate) fn file_stem(self, scheme_charts: &[Chart]) -> String {
         let n = scheme_charts.iter().position(|&c| c == self).map_or(
             scheme_charts.len()
                 + match self {
@@ -101,7 +101,7 @@ impl Chart {
     /// (empty without a plan); `by` the breakdown section (`None` without `--by`);
     /// `forecast` the forecast section (`None` without `--forecast`).
     #[allow(clippy::too_many_arguments)]
-    pub fn draw<DB: DrawingBackend>(
+    pub(crate) fn draw<DB: DrawingBackend>(
         self,
         root: DrawingArea<DB, Shift>,
         p: &Portfolio,

@@ -17,7 +17,7 @@ fn amount(m: Money) -> String {
 }
 
 /// `(term, definition)` pairs for the run's scheme, in reading order.
-pub fn definitions(config: &Config, lang: Lang) -> Vec<(String, String)> {
+pub(crate) fn definitions(config: &Config, lang: Lang) -> Vec<(String, String)> {
     match config.scheme {
         Scheme::Cpm => cpm(config, lang),
         Scheme::Lifecycle => lifecycle(config, lang),

@@ -7,7 +7,6 @@
 
 use std::sync::Once;
 
-use base64::Engine as _;
 use plotters::style::{FontStyle, register_font};
 
 /// IPAex Gothic 00401, from Debian's `fonts-ipaexfont-gothic`.
@@ -16,8 +15,8 @@ static IPAEX_GOTHIC: &[u8] = include_bytes!("../../assets/fonts/ipaexg.ttf");
 /// The family every chart names. The bitmap backend finds the embedded font
 /// under this exact string; the SVG backend writes it as the `font-family`
 /// of its `<text>` elements, so a browser uses IPAex Gothic when it has it
-/// (or [`font_face_css`] provides it) and a common Japanese sans otherwise.
-pub const FONT_FAMILY: &str = "IPAexGothic, 'IPAexゴシック', 'Hiragino Sans', 'Hiragino Kaku Gothic ProN', \
+/// and a common Japanese sans otherwise.
+pub(crate) const FONT_FAMILY: &str = "IPAexGothic, 'IPAexゴシック', 'Hiragino Sans', 'Hiragino Kaku Gothic ProN', \
      'Noto Sans CJK JP', 'Yu Gothic', Meiryo, sans-serif";
 
 /// Families registered besides [`FONT_FAMILY`], so that text drawn with
@@ -27,7 +26,7 @@ const ALIASES: [&str; 3] = ["sans-serif", "serif", "monospace"];
 /// Registers the embedded font for [`FONT_FAMILY`] and the generic families,
 /// normal and bold (IPAex has one weight: bold draws the same glyphs in a
 /// bitmap; an SVG viewer may embolden it). Cheap after the first call.
-pub fn ensure_fonts_registered() {
+pub(crate) fn ensure_fonts_registered() {
     static REGISTER: Once = Once::new();
     REGISTER.call_once(|| {
         for family in std::iter::once(FONT_FAMILY).chain(ALIASES) {
@@ -42,14 +41,6 @@ pub fn ensure_fonts_registered() {
     });
 }
 
-/// A CSS `@font-face` rule that provides the embedded font to SVG charts
-/// inlined in HTML (about 8 MB of base64: include it once per page, and only
-/// when the page must render on machines without Japanese fonts).
-pub fn font_face_css() -> String {
-    let data = base64::engine::general_purpose::STANDARD.encode(IPAEX_GOTHIC);
-    format!("@font-face{{font-family:'IPAexGothic';src:url(data:font/ttf;base64,{data}) format('truetype');}}")
-}
-
 /// Horizontal placement of one character of the embedded font at `px`
 /// (plotters' size: the font's ascent + descent in pixels): its advance and
 /// the left edge of its outline (`xMin`), in pixels. `None` when the font
@@ -59,7 +50,7 @@ pub fn font_face_css() -> String {
 /// which puts visible gaps into Japanese text (`ポート フォリ オ`);
 /// [`crate::report::charts`] uses this to place glyphs one by one on
 /// raster backends.
-pub fn glyph_x_metrics(c: char, px: f64) -> Option<(f64, f64)> {
+pub(crate) fn glyph_x_metrics(c: char, px: f64) -> Option<(f64, f64)> {
     let font = metrics()?;
     let gid = font.glyph_id(c)?;
     let scale = px / font.height_units;
@@ -67,8 +58,10 @@ pub fn glyph_x_metrics(c: char, px: f64) -> Option<(f64, f64)> {
     Some((f64::from(advance) * scale, f64::from(x_min) * scale))
 }
 
-/// Whether the embedded font has a glyph for `c` (not the missing-glyph box).
-pub fn has_glyph(c: char) -> bool {
+/// Whether the embedded font has a glyph for `c` (not the missing-glyph box):
+/// the tests' check that every character the charts use is in the font.
+#[cfg(test)]
+pub(crate) fn has_glyph(c: char) -> bool {
     metrics().and_then(|m| m.glyph_id(c)).is_some()
 }
 

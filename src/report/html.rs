@@ -9,7 +9,7 @@ use crate::tables::Tables;
 use crate::text::format::{percent, thousands};
 
 /// Escapes text for HTML element content and attribute values.
-pub fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -69,12 +69,12 @@ fn response_rates_note(config: &crate::config::Config, lang: crate::text::lang::
 }
 
 /// A chart as the page embeds it.
-pub struct EmbeddedChart {
+pub(crate) struct EmbeddedChart {
     pub png_base64: String,
 }
 
 /// The whole page, drawn from the report model and the tables.
-pub fn render(model: &ReportModel, tables: &Tables, charts: &[EmbeddedChart]) -> String {
+pub(crate) fn render(model: &ReportModel, tables: &Tables, charts: &[EmbeddedChart]) -> String {
     let mut h = String::new();
     page_head(&mut h, model, tables.run.input.as_str());
     front(&mut h, model, tables);

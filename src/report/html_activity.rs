@@ -20,14 +20,14 @@ fn head(name: &str, day: Option<crate::dates::Day>) -> String {
 
 /// Page one stays the cards and the portfolio; this section opens page
 /// two, with the definitions box under it rather than on a page of its own.
-pub const PRINT_STYLE: &str = r#"
+pub(crate) const PRINT_STYLE: &str = r#"
 @media print {
   section.activity + section.definitions { break-before: auto; page-break-before: auto; }
 }
 "#;
 
 /// The section as HTML (an `<h2>`, the sentence, the table and its notes).
-pub fn section(a: &ActivityTable) -> String {
+pub(crate) fn section(a: &ActivityTable) -> String {
     let mut h = String::from("<section class=\"table activity\">\n");
     let _ = writeln!(
         h,

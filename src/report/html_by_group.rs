@@ -14,7 +14,7 @@ use crate::text::format::{percent, points, thousands};
 use crate::text::lang::Lang;
 
 /// Both tables, to follow the breakdown chart.
-pub fn tables(by: &ByGroup, p: &Portfolio, lang: Lang) -> String {
+pub(crate) fn tables(by: &ByGroup, p: &Portfolio, lang: Lang) -> String {
     let mut h = rates_table(by, lang);
     h.push_str(&boxes_table(by, p, lang));
     h
@@ -144,7 +144,7 @@ fn boxes_table(by: &ByGroup, p: &Portfolio, lang: Lang) -> String {
 /// The trend's table: a row per acquisition month, the rate and first-time
 /// customers of the whole run and of each group drawn; provisional months
 /// marked.
-pub fn trend_table(trend: &GroupTrend, lang: Lang) -> String {
+pub(crate) fn trend_table(trend: &GroupTrend, lang: Lang) -> String {
     let mut h = String::new();
     let _ = write!(
         h,

@@ -47,7 +47,7 @@ fn row(r: &Row) -> String {
 }
 
 /// The table and the sentences after the forecast chart.
-pub fn tables(v: &ForecastView, lang: Lang) -> String {
+pub(crate) fn tables(v: &ForecastView, lang: Lang) -> String {
     let l = |ja: &'static str, en: &'static str| lang.pick(ja, en);
     let mut h = String::from("<table class=\"forecast\">\n<tr>");
     let _ = write!(

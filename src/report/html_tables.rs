@@ -14,7 +14,7 @@ use crate::text::format::{percent, points, signed, thousands};
 
 /// The handout: A4 landscape; page one the title, KPI cards and portfolio
 /// table; then one chart with its reading a page; tables never split.
-pub const PRINT_STYLE: &str = r#"
+pub(crate) const PRINT_STYLE: &str = r#"
 table.grid td.tier { color: #fff; font-weight: 700; text-align: center; }
 table.grid th.state { width: 5em; }
 table.grid td.sub, table.plan td.sub { color: var(--subtle); font-size: .85em; }
@@ -66,7 +66,7 @@ type Layout = (
 type Line<'a> = (&'a str, &'a dyn Fn(&crate::plan::PlanRow) -> String);
 
 /// The portfolio table at the report month-end (page one of the handout).
-pub fn portfolio_table(model: &ReportModel, tables: &Tables) -> String {
+pub(crate) fn portfolio_table(model: &ReportModel, tables: &Tables) -> String {
     let lang = model.lang;
     let l = |ja: &'static str, en: &'static str| lang.pick(ja, en);
     let p = &tables.portfolio;
@@ -156,7 +156,7 @@ pub fn portfolio_table(model: &ReportModel, tables: &Tables) -> String {
 
 /// 予実表 as the analyst lays it out: months across; for each metric its
 /// plan, actual and 計画比 (or the difference in points, for rates) down.
-pub fn plan_table(model: &ReportModel) -> String {
+pub(crate) fn plan_table(model: &ReportModel) -> String {
     if model.plan.is_empty() {
         return String::new();
     }

@@ -11,10 +11,10 @@ use crate::tables::{CUSTOMERS_HEADER, push_customer_row};
 use crate::text::lang::Lang;
 
 /// The list of every customer, for tagging in the MA tool.
-pub const ALL_CUSTOMERS: &str = "all_customers";
+pub(crate) const ALL_CUSTOMERS: &str = "all_customers";
 
 /// A list's text: one row per customer of `indexes` (into `p.customers`).
-pub fn list_csv(p: &Portfolio, indexes: impl IntoIterator<Item = usize>, lang: Lang) -> String {
+pub(crate) fn list_csv(p: &Portfolio, indexes: impl IntoIterator<Item = usize>, lang: Lang) -> String {
     let mut out = CUSTOMERS_HEADER.trim_end().as_bytes().to_vec();
     out.extend_from_slice(b",segment_name\n");
     for i in indexes {

@@ -1,22 +1,22 @@
 //! Everything the user sees: CSV tables, the terminal summary, charts and
 //! the HTML report. With `ingest`, the only part that writes files.
 
-pub mod chart_kind;
+pub(crate) mod chart_kind;
 pub mod charts;
 pub mod definitions;
-pub mod fonts;
-pub mod html;
-pub mod html_activity;
-pub mod html_by_group;
-pub mod html_forecast;
-pub mod html_tables;
-pub mod lists;
+pub(crate) mod fonts;
+pub(crate) mod html;
+pub(crate) mod html_activity;
+pub(crate) mod html_by_group;
+pub(crate) mod html_forecast;
+pub(crate) mod html_tables;
+pub(crate) mod lists;
 pub mod model;
 pub mod quality;
-pub mod scheme;
-pub mod summary;
-pub mod summary_groups;
-pub mod workbook;
+pub(crate) mod scheme;
+pub(crate) mod summary;
+pub(crate) mod summary_groups;
+pub(crate) mod workbook;
 
 use std::path::{Path, PathBuf};
 
@@ -40,20 +40,10 @@ fn chart_error(e: ChartError) -> Error {
 /// beside its place and swapped in whole; a report already there is kept as
 /// `YYYY-MM.previous/`. A folder that holds one of `inputs` is refused.
 /// Returns the folder and what happened to the one before.
-pub fn write_report(
-    tables: &Tables,
-    out_dir: &Path,
-    lang: Lang,
-    excel: ExcelEncoding,
-    inputs: &[&Path],
-) -> Result<(PathBuf, Previous)> {
-    write_report_with_plan(tables, None, None, out_dir, lang, excel, inputs)
-}
-
-/// [`write_report`], with plan against actual (予実) when a plan is given,
-/// and the forecast section (its files copied to `forecast/`) when a
-/// forecast is given.
-pub fn write_report_with_plan(
+///
+/// With plan against actual (予実) when a plan is given, and the forecast
+/// section (its files copied to `forecast/`) when a forecast is given.
+pub(crate) fn write_report_with_plan(
     tables: &Tables,
     plan: Option<&crate::plan::Plan>,
     forecast: Option<&crate::forecast::files::ForecastFiles>,

@@ -10,7 +10,7 @@ use crate::text::format::{percent, thousands};
 use crate::text::lang::Lang;
 
 /// Label and value pairs, in reading order.
-pub fn facts(q: &DataQuality, lang: Lang) -> Vec<(String, String)> {
+pub(crate) fn facts(q: &DataQuality, lang: Lang) -> Vec<(String, String)> {
     let l = |ja: &str, en: &str| lang.pick(ja, en).to_string();
     let n = |v: u64| thousands(i128::from(v));
     let mut out = vec![

@@ -13,7 +13,7 @@ use crate::engine::portfolio::Portfolio;
 use crate::text::lang::Lang;
 
 /// The parts of the report a scheme decides.
-pub trait SchemeReport: Sync {
+pub(crate) trait SchemeReport: Sync {
     /// The report model: cards, charts with their readings, actions, lists.
     fn model(&self, p: &Portfolio, config: &Config, lang: Lang) -> ReportModel;
     /// The terminal summary of the latest month-end.
@@ -26,13 +26,13 @@ pub trait SchemeReport: Sync {
 }
 
 /// The ten (or twelve, with 超優良) segments of Yazuya's CPM.
-pub struct Cpm;
+pub(crate) struct Cpm;
 
 /// The six-state D2C lifecycle.
-pub struct Lifecycle;
+pub(crate) struct Lifecycle;
 
 /// The report of the config's scheme.
-pub fn of(config: &Config) -> &'static dyn SchemeReport {
+pub(crate) fn of(config: &Config) -> &'static dyn SchemeReport {
     match config.scheme {
         Scheme::Cpm => &Cpm,
         Scheme::Lifecycle => &Lifecycle,

@@ -17,7 +17,7 @@ const CELL_W: usize = 11;
 
 /// The terminal summary of the tables' latest month-end, by their scheme,
 /// with the activity table (and with `--by`, a line per group after it).
-pub fn render(tables: &Tables, lang: Lang) -> String {
+pub(crate) fn render(tables: &Tables, lang: Lang) -> String {
     let mut out = crate::report::scheme::of(&tables.config).summary(&tables.portfolio, &tables.config, lang);
     let t = tables.portfolio.snapshot_days.len() - 1;
     out.push('\n');

@@ -18,12 +18,12 @@ use crate::text::format::{display_width, pad_left, pad_right, percent, points, t
 use crate::text::lang::Lang;
 
 /// Groups listed by name.
-pub const LINES: usize = 20;
+pub(crate) const LINES: usize = 20;
 const NAME_W: usize = 22;
 const CELL_W: usize = 12;
 
 /// The per-group lines (empty without `--by`).
-pub fn render(tables: &Tables, lang: Lang) -> String {
+pub(crate) fn render(tables: &Tables, lang: Lang) -> String {
     let (Some(b), Some(t)) = (&tables.breakdown, tables.portfolio.snapshot_days.len().checked_sub(1)) else {
         return String::new();
     };

@@ -108,7 +108,7 @@ fn simulate(as_of: Day) -> Vec<Customer> {
 }
 
 /// The fixture, built once per test run.
-pub fn portfolio() -> &'static Portfolio {
+pub(crate) fn portfolio() -> &'static Portfolio {
     static PORTFOLIO: std::sync::OnceLock<Portfolio> = std::sync::OnceLock::new();
     PORTFOLIO.get_or_init(build)
 }

@@ -27,7 +27,7 @@ fn color(v: &ForecastView, segment: usize) -> RGBColor {
     }
 }
 
-pub fn forecast_chart<DB: DrawingBackend>(
+pub(crate) fn forecast_chart<DB: DrawingBackend>(
     root: DrawingArea<DB, Shift>,
     view: Option<&ForecastView>,
     lang: Lang,

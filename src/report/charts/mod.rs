@@ -14,8 +14,6 @@
 //!
 //! [`Portfolio`]: crate::engine::portfolio::Portfolio
 
-use std::path::PathBuf;
-
 use plotters::coord::Shift;
 use plotters::drawing::DrawingAreaErrorKind;
 use plotters::prelude::*;
@@ -33,7 +31,7 @@ mod lifecycle_states;
 mod plan;
 mod portfolio_grid;
 mod sales_by_segment;
-pub mod style;
+pub(crate) mod style;
 pub mod text;
 mod transition_heatmap;
 mod trend;
@@ -62,7 +60,7 @@ pub(crate) use winback_flow::winback_flow;
 
 /// Why a chart could not be drawn or written.
 #[derive(Debug, thiserror::Error)]
-pub enum ChartError {
+pub(crate) enum ChartError {
     #[error("there is no snapshot number {index}: the portfolio has {count} snapshots")]
     NoSuchSnapshot { index: usize, count: usize },
     #[error("this chart needs the ten CPM segments, but the portfolio has {segments} segments")]
@@ -71,8 +69,10 @@ pub enum ChartError {
     NotLifecycle { segments: usize },
     #[error("could not draw the chart: {0}")]
     Draw(String),
+    /// Only the tests write a chart straight to a file.
+    #[cfg(test)]
     #[error("could not write the chart {}: {message}", path.display())]
-    Write { path: PathBuf, message: String },
+    Write { path: std::path::PathBuf, message: String },
 }
 
 impl<E: std::error::Error + Send + Sync> From<DrawingAreaErrorKind<E>> for ChartError {

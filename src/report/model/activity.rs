@@ -34,7 +34,7 @@ impl ActivityLine {
     }
 
     /// A value as the page prints it.
-    pub fn text(&self, v: Option<f64>) -> String {
+    pub(crate) fn text(&self, v: Option<f64>) -> String {
         v.map_or("-".to_string(), |v| thousands(v.round() as i128))
     }
 }
@@ -61,7 +61,7 @@ fn sales_units(m: &MonthActivity) -> f64 {
 }
 
 /// The activity table at snapshot `t`.
-pub fn table(tables: &Tables, t: usize, lang: Lang) -> ActivityTable {
+pub(crate) fn table(tables: &Tables, t: usize, lang: Lang) -> ActivityTable {
     let l = |ja: &str, en: &str| lang.pick(ja, en).to_string();
     let months = &tables.activity.months;
     let now = &months[t];

@@ -11,7 +11,7 @@ use crate::text::format::thousands;
 use crate::text::lang::Lang;
 
 /// Who a bridge follows: 現役 / 優良現役, or 休眠以外 / 優良(VIP).
-pub fn followed_name(b: &Bridge, lang: Lang) -> &'static str {
+pub(crate) fn followed_name(b: &Bridge, lang: Lang) -> &'static str {
     match (b.scheme, b.of) {
         (BridgeScheme::Cpm, BridgeOf::Active) => lang.pick("現役", "Active"),
         (BridgeScheme::Cpm, BridgeOf::LoyalActive) => lang.pick("優良現役", "Loyal (active)"),
@@ -22,7 +22,7 @@ pub fn followed_name(b: &Bridge, lang: Lang) -> &'static str {
 
 /// How a step's name is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StepNames {
+pub(crate) enum StepNames {
     /// Under a chart's bars.
     Short,
     /// A table's column, saying what moved where.
@@ -33,7 +33,7 @@ pub enum StepNames {
 
 /// The seven steps' names: start, new, come-backs, promotions, lapsed,
 /// demotions, end.
-pub fn step_names(scheme: BridgeScheme, how: StepNames, lang: Lang) -> [&'static str; 7] {
+pub(crate) fn step_names(scheme: BridgeScheme, how: StepNames, lang: Lang) -> [&'static str; 7] {
     use StepNames::{Long, Short, Word};
     match (scheme, how, lang) {
         (BridgeScheme::Cpm, Short, Lang::Ja) => ["前月末", "新規", "復帰", "昇格", "離脱", "降格", "今月末"],
@@ -84,7 +84,7 @@ pub fn step_names(scheme: BridgeScheme, how: StepNames, lang: Lang) -> [&'static
 }
 
 /// The steps as (name, value, sign: 0 total, 1 up, -1 down).
-pub fn steps(b: &Bridge, how: StepNames, lang: Lang) -> [(&'static str, u64, i8); 7] {
+pub(crate) fn steps(b: &Bridge, how: StepNames, lang: Lang) -> [(&'static str, u64, i8); 7] {
     let n = step_names(b.scheme, how, lang);
     [
         (n[0], b.start, 0),
@@ -129,7 +129,7 @@ pub fn sentence(b: &Bridge, lang: Lang) -> String {
 }
 
 /// The bridge section of a report (`None` without a previous month-end).
-pub fn section(p: &Portfolio, scheme: Scheme, t: usize, lang: Lang) -> Option<ChartSection> {
+pub(crate) fn section(p: &Portfolio, scheme: Scheme, t: usize, lang: Lang) -> Option<ChartSection> {
     let bridges: Vec<Bridge> = BridgeOf::ALL.iter().filter_map(|&of| bridge(p, t, of)).collect();
     if bridges.is_empty() {
         return None;

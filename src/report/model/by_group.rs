@@ -14,12 +14,12 @@ use crate::text::format::{percent, points, thousands};
 use crate::text::lang::Lang;
 
 /// Groups a chart or table shows by name; the rest are pooled as その他.
-pub const SHOWN_GROUPS: usize = 8;
+pub(crate) const SHOWN_GROUPS: usize = 8;
 /// Fewer first-time customers than this and a group's rate is not judged.
-pub const MIN_FIRST_TIMERS: u64 = 30;
+pub(crate) const MIN_FIRST_TIMERS: u64 = 30;
 /// The cohorts pooled: matured ones within this many months up to the
 /// latest matured month of the run.
-pub const WINDOW_MONTHS: i32 = 12;
+pub(crate) const WINDOW_MONTHS: i32 = 12;
 /// The normal quantile of a two-sided 95% interval.
 const Z95: f64 = 1.959_963_984_540_054;
 
@@ -108,12 +108,12 @@ pub struct ByGroup {
 }
 
 /// The label of the pooled rest.
-pub fn others_label(lang: Lang) -> &'static str {
+pub(crate) fn others_label(lang: Lang) -> &'static str {
     lang.pick("その他", "Others")
 }
 
 /// The breakdown section of `tables` (`None` without `--by`).
-pub fn build(tables: &Tables, t: usize, lang: Lang) -> Option<ByGroup> {
+pub(crate) fn build(tables: &Tables, t: usize, lang: Lang) -> Option<ByGroup> {
     let b = tables.breakdown.as_ref()?;
     let p = &tables.portfolio;
     let target = tables.config.conversion_target;

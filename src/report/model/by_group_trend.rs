@@ -11,10 +11,10 @@ use crate::text::format::{percent, points};
 use crate::text::lang::Lang;
 
 /// Acquisition months the trend shows (the latest ones).
-pub const TREND_MONTHS: usize = 24;
+pub(crate) const TREND_MONTHS: usize = 24;
 /// Matured months compared in the reading: the latest this many against
 /// the this many before them.
-pub const HALF: usize = 6;
+pub(crate) const HALF: usize = 6;
 
 /// One cohort of one group (or of the whole run).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -66,7 +66,7 @@ pub struct GroupTrend {
 }
 
 /// The trend of `tables`' breakdown, for the groups in `by`'s order.
-pub fn build(tables: &Tables, by: &ByGroup, lang: Lang) -> Option<GroupTrend> {
+pub(crate) fn build(tables: &Tables, by: &ByGroup, lang: Lang) -> Option<GroupTrend> {
     let b = tables.breakdown.as_ref()?;
     let whole = &tables.portfolio.conversion;
     let shown = &whole[whole.len().saturating_sub(TREND_MONTHS)..];
@@ -118,7 +118,7 @@ pub fn build(tables: &Tables, by: &ByGroup, lang: Lang) -> Option<GroupTrend> {
 
 /// A line's last [`HALF`] matured cohorts pooled, and the [`HALF`] before
 /// them: `(recent, before)` when each half has [`MIN_FIRST_TIMERS`] or more.
-pub fn halves(line: &TrendLine, matured: &[bool]) -> Option<(TrendPoint, TrendPoint)> {
+pub(crate) fn halves(line: &TrendLine, matured: &[bool]) -> Option<(TrendPoint, TrendPoint)> {
     let final_months: Vec<usize> = (0..matured.len()).filter(|&i| matured[i]).collect();
     if final_months.len() < 2 * HALF {
         return None;

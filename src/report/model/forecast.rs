@@ -15,9 +15,9 @@ use crate::text::format::{percent, thousands};
 use crate::text::lang::Lang;
 
 /// Months of history the chart shows before the forecast.
-pub const HISTORY_MONTHS: usize = 24;
+pub(crate) const HISTORY_MONTHS: usize = 24;
 /// The horizon the track record is read at (or the longest there is).
-pub const TRACK_HORIZON: usize = 6;
+pub(crate) const TRACK_HORIZON: usize = 6;
 
 /// One segment over the chart: its history and its forecast.
 #[derive(Debug, Clone, PartialEq)]
@@ -87,7 +87,7 @@ fn focus_segment(p: &Portfolio, scheme: Scheme) -> usize {
 
 /// The section for the report as of snapshot `t` (the forecast's start:
 /// checked by `forecast::files::check_against`).
-pub fn build(f: &ForecastFiles, p: &Portfolio, t: usize, scheme: Scheme, lang: Lang) -> ForecastView {
+pub(crate) fn build(f: &ForecastFiles, p: &Portfolio, t: usize, scheme: Scheme, lang: Lang) -> ForecastView {
     let window = t.saturating_sub(HISTORY_MONTHS - 1)..=t;
     let history_days = p.snapshot_days[window.clone()].to_vec();
     let line = |s: usize| Line {
@@ -284,7 +284,7 @@ fn interval_note(backtested: bool, lang: Lang) -> String {
 }
 
 /// Adds the section (and its chart) to a report model.
-pub fn apply(model: &mut super::ReportModel, tables: &crate::tables::Tables, f: &ForecastFiles) {
+pub(crate) fn apply(model: &mut super::ReportModel, tables: &crate::tables::Tables, f: &ForecastFiles) {
     let view = build(f, &tables.portfolio, model.t, model.scheme, model.lang);
     let scheme_charts: &[super::Chart] = match model.scheme {
         Scheme::Cpm => &super::Chart::CPM,

@@ -15,15 +15,15 @@ use crate::tables::Tables;
 use crate::text::format::{percent, points, signed, thousands};
 use crate::text::lang::Lang;
 
-pub mod activity;
+pub(crate) mod activity;
 pub mod bridge;
 pub mod by_group;
-pub mod by_group_trend;
+pub(crate) mod by_group_trend;
 mod cpm;
-pub mod forecast;
+pub(crate) mod forecast;
 mod lifecycle;
-pub mod plan;
-pub mod year_ago;
+pub(crate) mod plan;
+pub(crate) mod year_ago;
 
 /// One KPI card.
 #[derive(Debug, Clone, PartialEq)]
@@ -136,7 +136,7 @@ fn active(p: &Portfolio, t: usize) -> u64 {
 /// 優良, for the charts and readings drawn on ten segments (funnel, cohort
 /// ladder, sales). Per-customer states are left out (the charts do not
 /// use them).
-pub fn merge_super(p: &Portfolio) -> Portfolio {
+pub(crate) fn merge_super(p: &Portfolio) -> Portfolio {
     let Some(layout) = CpmLayout::of(&p.labels).filter(|l| l.has_super()) else {
         return Portfolio {
             customers: Vec::new(),
@@ -201,7 +201,7 @@ pub fn merge_super(p: &Portfolio) -> Portfolio {
 }
 
 /// The portfolio the ten-segment charts draw: itself, or with 超優良 merged.
-pub fn ten_segments(p: &Portfolio) -> Cow<'_, Portfolio> {
+pub(crate) fn ten_segments(p: &Portfolio) -> Cow<'_, Portfolio> {
     match CpmLayout::of(&p.labels) {
         Some(l) if l.has_super() => Cow::Owned(merge_super(p)),
         _ => Cow::Borrowed(p),

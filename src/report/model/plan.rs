@@ -10,7 +10,7 @@ use crate::text::format::{percent, points};
 use crate::text::lang::Lang;
 
 /// Adds the plan to a built model.
-pub fn apply(model: &mut ReportModel, tables: &Tables, plan: &Plan) {
+pub(crate) fn apply(model: &mut ReportModel, tables: &Tables, plan: &Plan) {
     let lang = model.lang;
     let rows = compare(&tables.portfolio, plan);
     let month = month_of(model.as_of);

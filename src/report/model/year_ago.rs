@@ -10,15 +10,15 @@ use crate::text::format::{points, signed};
 use crate::text::lang::Lang;
 
 /// Snapshots in a year.
-pub const YEAR: usize = 12;
+pub(crate) const YEAR: usize = 12;
 
 /// The snapshot a year before `t`, when the history reaches back that far.
-pub fn index(t: usize) -> Option<usize> {
+pub(crate) fn index(t: usize) -> Option<usize> {
     t.checked_sub(YEAR)
 }
 
 /// The cohort acquired twelve months before `c`, if it has customers.
-pub fn cohort<'a>(p: &'a Portfolio, c: &CohortConversion) -> Option<&'a CohortConversion> {
+pub(crate) fn cohort<'a>(p: &'a Portfolio, c: &CohortConversion) -> Option<&'a CohortConversion> {
     p.conversion
         .iter()
         .find(|o| o.cohort_month == c.cohort_month - YEAR as i32)
@@ -29,7 +29,7 @@ fn label(lang: Lang) -> &'static str {
 }
 
 /// "no data a year back", said plainly.
-pub fn missing(lang: Lang) -> String {
+pub(crate) fn missing(lang: Lang) -> String {
     lang.pick(
         "前年同月比: 1 年前のデータがありません",
         "vs a year ago: no data from a year back",
@@ -38,7 +38,7 @@ pub fn missing(lang: Lang) -> String {
 }
 
 /// `前年同月比 +120` for a count.
-pub fn count(now: u64, then: Option<u64>, lang: Lang) -> String {
+pub(crate) fn count(now: u64, then: Option<u64>, lang: Lang) -> String {
     then.map_or_else(
         || missing(lang),
         |then| format!("{} {}", label(lang), signed(i128::from(now) - i128::from(then))),
@@ -46,7 +46,7 @@ pub fn count(now: u64, then: Option<u64>, lang: Lang) -> String {
 }
 
 /// `前年同月比 +1.2pt` for a rate.
-pub fn rate(now: f64, then: Option<f64>, lang: Lang) -> String {
+pub(crate) fn rate(now: f64, then: Option<f64>, lang: Lang) -> String {
     then.map_or_else(
         || missing(lang),
         |then| format!("{} {}", label(lang), points(now - then)),
@@ -55,7 +55,7 @@ pub fn rate(now: f64, then: Option<f64>, lang: Lang) -> String {
 
 /// The KPI against the cohort acquired a year before: `前年同月比 +2.7pt
 /// (2024-09 獲得 25.1%)`.
-pub fn conversion(c: &CohortConversion, then: Option<&CohortConversion>, lang: Lang) -> String {
+pub(crate) fn conversion(c: &CohortConversion, then: Option<&CohortConversion>, lang: Lang) -> String {
     let month = format_month(c.cohort_month - YEAR as i32);
     match then {
         Some(o) => match lang {
@@ -81,7 +81,7 @@ pub fn conversion(c: &CohortConversion, then: Option<&CohortConversion>, lang: L
 
 /// The trend's 前年同月比: active and lapsed customers against the month-end
 /// a year before, or a plain note that the history is shorter.
-pub fn trend(p: &Portfolio, t: usize, lang: Lang) -> String {
+pub(crate) fn trend(p: &Portfolio, t: usize, lang: Lang) -> String {
     let lapsed = |s: usize| p.counts[s][crate::engine::segments::CPM_TIERS..].iter().sum::<u64>();
     let Some(y) = index(t) else {
         return lang
@@ -110,12 +110,12 @@ pub fn trend(p: &Portfolio, t: usize, lang: Lang) -> String {
 
 /// A change as a percentage of the earlier value: `+12.3%`, `-4.0%`,
 /// `±0.0%`; `None` when the earlier value is zero.
-pub fn change(now: f64, then: f64) -> Option<f64> {
+pub(crate) fn change(now: f64, then: f64) -> Option<f64> {
     (then != 0.0).then(|| (now - then) / then.abs())
 }
 
 /// [`change`] as text (`-` when it cannot be computed).
-pub fn change_text(change: Option<f64>) -> String {
+pub(crate) fn change_text(change: Option<f64>) -> String {
     match change {
         None => "-".to_string(),
         Some(c) => {

@@ -17,7 +17,7 @@ use crate::report::model::by_group_trend::{GroupTrend, TrendLine};
 use crate::tables::Tables;
 use crate::text::lang::Lang;
 
-pub fn breakdown(
+pub(crate) fn breakdown(
     ws: &mut Worksheet,
     name: &str,
     b: &ByGroup,

@@ -9,7 +9,7 @@ use crate::dates::{Day, date_from_day};
 use crate::text::format::display_width;
 
 /// The formats the sheets share.
-pub struct Formats {
+pub(crate) struct Formats {
     pub title: Format,
     pub header: Format,
     pub text: Format,
@@ -25,7 +25,7 @@ pub struct Formats {
 }
 
 impl Formats {
-    pub fn new() -> Formats {
+    pub(crate) fn new() -> Formats {
         let cell = || {
             Format::new()
                 .set_border(FormatBorder::Thin)
@@ -54,13 +54,13 @@ impl Formats {
 }
 
 /// `plotters` colour → Excel colour.
-pub fn rgb(c: plotters::style::RGBColor) -> Color {
+pub(crate) fn rgb(c: plotters::style::RGBColor) -> Color {
     Color::RGB((u32::from(c.0) << 16) | (u32::from(c.1) << 8) | u32::from(c.2))
 }
 
 /// One cell of a table row, with its format.
 #[derive(Clone, Copy)]
-pub enum Cell<'a> {
+pub(crate) enum Cell<'a> {
     Text(&'a str, &'a Format),
     Number(f64, &'a Format),
     Date(Day, &'a Format),
@@ -71,7 +71,7 @@ pub enum Cell<'a> {
 impl<'a> Cell<'a> {
     /// `v` as a count, or (with `shares`) as its share of `total` (0 when
     /// the total is 0).
-    pub fn count_or_share(v: u64, total: u64, shares: bool, f: &'a Formats) -> Cell<'a> {
+    pub(crate) fn count_or_share(v: u64, total: u64, shares: bool, f: &'a Formats) -> Cell<'a> {
         match (shares, total) {
             (false, _) => Cell::Number(v as f64, &f.count),
             (true, 0) => Cell::Number(0.0, &f.percent),
@@ -81,13 +81,13 @@ impl<'a> Cell<'a> {
 }
 
 /// A worksheet and the widths its columns need.
-pub struct Grid<'a> {
+pub(crate) struct Grid<'a> {
     pub ws: &'a mut Worksheet,
     widths: Vec<usize>,
 }
 
 impl<'a> Grid<'a> {
-    pub fn new(ws: &'a mut Worksheet, name: &str) -> Result<Grid<'a>, XlsxError> {
+    pub(crate) fn new(ws: &'a mut Worksheet, name: &str) -> Result<Grid<'a>, XlsxError> {
         ws.set_name(name)?;
         ws.set_landscape();
         ws.set_paper_size(9); // A4
@@ -103,19 +103,19 @@ impl<'a> Grid<'a> {
         self.widths[col] = self.widths[col].max(width);
     }
 
-    pub fn text(&mut self, row: u32, col: u16, text: &str, f: &Format) -> Result<(), XlsxError> {
+    pub(crate) fn text(&mut self, row: u32, col: u16, text: &str, f: &Format) -> Result<(), XlsxError> {
         self.need(col, display_width(text));
         self.ws.write_string_with_format(row, col, text, f)?;
         Ok(())
     }
 
     /// A title or note: written, but not counted in the column's width.
-    pub fn loose(&mut self, row: u32, col: u16, text: &str, f: &Format) -> Result<(), XlsxError> {
+    pub(crate) fn loose(&mut self, row: u32, col: u16, text: &str, f: &Format) -> Result<(), XlsxError> {
         self.ws.write_string_with_format(row, col, text, f)?;
         Ok(())
     }
 
-    pub fn number(&mut self, row: u32, col: u16, value: f64, f: &Format) -> Result<(), XlsxError> {
+    pub(crate) fn number(&mut self, row: u32, col: u16, value: f64, f: &Format) -> Result<(), XlsxError> {
         // Digits with separators, sign and a decimal or two.
         let digits = format!("{:.0}", value.abs()).len();
         self.need(col, digits + digits / 3 + 3);
@@ -123,13 +123,13 @@ impl<'a> Grid<'a> {
         Ok(())
     }
 
-    pub fn date(&mut self, row: u32, col: u16, day: Day, f: &Format) -> Result<(), XlsxError> {
+    pub(crate) fn date(&mut self, row: u32, col: u16, day: Day, f: &Format) -> Result<(), XlsxError> {
         self.need(col, 10);
         self.ws.write_datetime_with_format(row, col, date_from_day(day), f)?;
         Ok(())
     }
 
-    pub fn header(&mut self, row: u32, col: u16, names: &[&str], f: &Formats) -> Result<(), XlsxError> {
+    pub(crate) fn header(&mut self, row: u32, col: u16, names: &[&str], f: &Formats) -> Result<(), XlsxError> {
         for (i, name) in names.iter().enumerate() {
             self.text(row, col + i as u16, name, &f.header)?;
         }
@@ -137,7 +137,7 @@ impl<'a> Grid<'a> {
     }
 
     /// One cell at (`row`, `col`).
-    pub fn cell(&mut self, row: u32, col: u16, cell: Cell<'_>) -> Result<(), XlsxError> {
+    pub(crate) fn cell(&mut self, row: u32, col: u16, cell: Cell<'_>) -> Result<(), XlsxError> {
         match cell {
             Cell::Text(text, f) => self.text(row, col, text, f),
             Cell::Number(value, f) => self.number(row, col, value, f),
@@ -147,7 +147,7 @@ impl<'a> Grid<'a> {
     }
 
     /// A row of cells from (`row`, `left`) rightwards.
-    pub fn row(&mut self, row: u32, left: u16, cells: &[Cell<'_>]) -> Result<(), XlsxError> {
+    pub(crate) fn row(&mut self, row: u32, left: u16, cells: &[Cell<'_>]) -> Result<(), XlsxError> {
         for (i, &c) in cells.iter().enumerate() {
             self.cell(row, left + i as u16, c)?;
         }
@@ -156,7 +156,7 @@ impl<'a> Grid<'a> {
 
     /// A table: `header` at row `top` from column `left` (none when empty),
     /// then each of `rows` below it. Returns the row after the last.
-    pub fn table<'c>(
+    pub(crate) fn table<'c>(
         &mut self,
         top: u32,
         left: u16,
@@ -177,7 +177,7 @@ impl<'a> Grid<'a> {
     }
 
     /// Sets the widths (in characters, with a margin; at most 60).
-    pub fn finish(self) -> Result<(), XlsxError> {
+    pub(crate) fn finish(self) -> Result<(), XlsxError> {
         for (col, &w) in self.widths.iter().enumerate() {
             let w = (w.max(6) + 2).min(60);
             self.ws.set_column_width(col as u16, w as f64)?;

@@ -13,7 +13,7 @@ use crate::report::model::{CustomerList, ReportModel};
 use crate::tables::Tables;
 
 /// 予実: one row per planned month and metric; a chart per metric.
-pub fn plan(
+pub(crate) fn plan(
     ws: &mut Worksheet,
     name: &str,
     rows: &[PlanRow],
@@ -100,7 +100,7 @@ pub fn plan(
 }
 
 /// データ品質: what was read, used and left out, as numbers and dates.
-pub fn quality(
+pub(crate) fn quality(
     ws: &mut Worksheet,
     name: &str,
     tables: &Tables,
@@ -178,7 +178,7 @@ pub fn quality(
 }
 
 /// ルール: `rules.toml` line by line; a value that is a number is a number.
-pub fn rules(
+pub(crate) fn rules(
     ws: &mut Worksheet,
     name: &str,
     tables: &Tables,
@@ -226,7 +226,7 @@ pub fn rules(
 }
 
 /// A follow-up list: the columns of the list's CSV, ids as text.
-pub fn list(
+pub(crate) fn list(
     ws: &mut Worksheet,
     name: &str,
     tables: &Tables,

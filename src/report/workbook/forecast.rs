@@ -10,7 +10,7 @@ use crate::report::model::ReportModel;
 use crate::report::model::forecast::ForecastView;
 use crate::tables::Tables;
 
-pub fn forecast(
+pub(crate) fn forecast(
     ws: &mut Worksheet,
     name: &str,
     v: &ForecastView,

@@ -24,7 +24,7 @@ use crate::text::lang::Lang;
 
 /// The sheets of a workbook, in order (list sheets last, as the model has
 /// them).
-pub fn sheet_names(model: &ReportModel, toddler_days: i32, has_plan: bool) -> Vec<String> {
+pub(crate) fn sheet_names(model: &ReportModel, toddler_days: i32, has_plan: bool) -> Vec<String> {
     let lang = model.lang;
     let mut names: Vec<&str> = vec![
         lang.pick("サマリー", "Summary"),
@@ -78,7 +78,11 @@ fn list_sheet_name(file: &str, lang: Lang, toddler_days: i32) -> String {
 }
 
 /// The workbook's bytes.
-pub fn workbook_bytes(tables: &Tables, model: &ReportModel, plan: Option<&[PlanRow]>) -> Result<Vec<u8>, XlsxError> {
+pub(crate) fn workbook_bytes(
+    tables: &Tables,
+    model: &ReportModel,
+    plan: Option<&[PlanRow]>,
+) -> Result<Vec<u8>, XlsxError> {
     let names = sheet_names(model, tables.config.rules.toddler_days, plan.is_some());
     let mut wb = Workbook::new();
     let as_of = date_from_day(tables.portfolio.as_of);

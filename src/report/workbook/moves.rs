@@ -16,7 +16,7 @@ use crate::report::model::bridge::{StepNames, followed_name, steps};
 use crate::tables::Tables;
 
 /// 移動: the counts from row 2, the row shares below them.
-pub fn transitions(
+pub(crate) fn transitions(
     ws: &mut Worksheet,
     name: &str,
     tables: &Tables,
@@ -94,7 +94,7 @@ fn fill(color: u32) -> ChartFormat {
 
 /// 増減: the two bridges as one table (row 2: 現役, row 3: 優良現役), then
 /// for each its waterfall's data (base, total, up, down) and chart.
-pub fn bridge(
+pub(crate) fn bridge(
     ws: &mut Worksheet,
     name: &str,
     tables: &Tables,

@@ -17,12 +17,12 @@ use crate::report::model::{ReportModel, ten_segments};
 use crate::tables::Tables;
 use crate::text::lang::Lang;
 
-pub fn segment_name(p: &crate::engine::portfolio::Portfolio, s: usize, lang: Lang) -> &'static str {
+pub(crate) fn segment_name(p: &crate::engine::portfolio::Portfolio, s: usize, lang: Lang) -> &'static str {
     lang.pick(p.labels[s].ja, p.labels[s].en)
 }
 
 /// A header row: `first`, every segment's name, `last`.
-pub fn segment_header<'a>(
+pub(crate) fn segment_header<'a>(
     p: &crate::engine::portfolio::Portfolio,
     lang: Lang,
     first: &'a str,
@@ -48,13 +48,13 @@ fn fill(color: Color) -> ChartFormat {
 }
 
 /// Row where 推移's share block starts (its header), below the counts.
-pub fn trend_shares_top(p: &crate::engine::portfolio::Portfolio) -> u32 {
+pub(crate) fn trend_shares_top(p: &crate::engine::portfolio::Portfolio) -> u32 {
     p.snapshot_days.len() as u32 + 3
 }
 
 /// 推移: month-ends down, segment counts and 合計 from row 0; the shares
 /// below them (from [`trend_shares_top`]); the chart to the right.
-pub fn trend(
+pub(crate) fn trend(
     ws: &mut Worksheet,
     name: &str,
     tables: &Tables,
@@ -119,7 +119,7 @@ pub fn trend(
 }
 
 /// 転換率: one row per acquisition cohort; provisional cohorts marked.
-pub fn conversion(
+pub(crate) fn conversion(
     ws: &mut Worksheet,
     name: &str,
     tables: &Tables,
@@ -228,7 +228,7 @@ pub fn conversion(
 
 /// コホート: for each acquisition cohort, its members in 優良 (現役 or 離脱,
 /// 超優良 included) at month k after the first purchase, k = 0..=12.
-pub fn cohorts(
+pub(crate) fn cohorts(
     ws: &mut Worksheet,
     name: &str,
     tables: &Tables,
@@ -277,7 +277,7 @@ pub fn cohorts(
 /// end, and the total; to the right, the same by tier (現役 + 離脱) for the
 /// CPM scheme, and a stacked column chart by tier (by state in the
 /// lifecycle scheme), as pasted into slides.
-pub fn sales(
+pub(crate) fn sales(
     ws: &mut Worksheet,
     name: &str,
     tables: &Tables,

@@ -18,7 +18,7 @@ use crate::report::model::year_ago;
 use crate::tables::Tables;
 
 /// Row of the KPI table's header; the portfolio table starts after the KPIs.
-pub const KPI_HEADER_ROW: u32 = 3;
+pub(crate) const KPI_HEADER_ROW: u32 = 3;
 
 /// One KPI line: name, value, previous, a year ago, is a rate, target,
 /// plan metric and month.
@@ -181,7 +181,7 @@ fn kpis(tables: &Tables, model: &ReportModel) -> Vec<Kpi> {
     }
 }
 
-pub fn summary(
+pub(crate) fn summary(
     ws: &mut Worksheet,
     name: &str,
     tables: &Tables,
