@@ -14,6 +14,19 @@
 //! With polars, the engine needs no files: orders in as a `DataFrame` (any
 //! column names), the tables out as frames with the contract's columns.
 //!
+//! The public surface, on purpose: `pipeline::analyze_frame` (orders as a
+//! polars frame) and `pipeline::analyze` (an order file), the settings
+//! (`config::Config`, `config::Overrides`), the result `tables::Tables`
+//! with its frames (`snapshots_frame`, `transitions_frame`,
+//! `conversion_frame`, `segments_frame`, `ladder_frame`, `activity_frame`)
+//! and the folder form of the contract (`tables::read`,
+//! `tables::write_tables`), [`Error`] and [`Result`], the value types these
+//! carry (`dates::Day`, `money::Money`, `engine::portfolio::Portfolio` and
+//! its parts), and [`run`], the command line, for the binary. Whatever else
+//! is `pub` is so for the integration tests (`tests/it`), which check the
+//! engine, the readers and the report model piece by piece; everything
+//! else is `pub(crate)`, so that the compiler reports code nothing uses.
+//!
 //! ```
 //! use polars::prelude::*;
 //! use cpm::config::{Config, Overrides};
