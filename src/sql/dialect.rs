@@ -55,6 +55,11 @@ pub trait Dialect {
     fn trim(&self, text: &str, chars: &str) -> String {
         format!("TRIM({text}, {chars})")
     }
+    /// `text` without the characters of `chars` (a string expression) at
+    /// its start.
+    fn ltrim(&self, text: &str, chars: &str) -> String {
+        format!("LTRIM({text}, {chars})")
+    }
     /// Group `group` (1-based) of the first match of `pattern` in `text`, or
     /// NULL/empty when it did not take part; every group of `pattern` is
     /// capturing (`(`, never `(?:`).
@@ -64,6 +69,11 @@ pub trait Dialect {
     /// `CAST` that gives NULL instead of failing.
     fn try_cast(&self, expr: &str, ty: &str) -> String {
         format!("TRY_CAST({expr} AS {ty})")
+    }
+    /// Exact money from decimal text with at most twelve integer digits
+    /// (NULL when it is not a number).
+    fn narrow_money(&self, text: &str) -> String {
+        self.try_cast(text, self.money_type())
     }
     /// The type of an instant written with an offset.
     fn instant_type(&self) -> &'static str {

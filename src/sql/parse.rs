@@ -9,6 +9,15 @@
 //! then their pieces, then values and problems. Patterns use only `[0-9]`,
 //! bracket expressions and capturing groups, which the four dialects read
 //! alike (no backslash classes, no `(?:`).
+//!
+//! Most cells are plain: `2024-03-05` (what a DATE column gives as text),
+//! `2024-03-05 10:00:00`, `1480` or `1234.500000`. Those are read first by
+//! one pattern test and a cast (`quick`), and every column of the later
+//! layers is computed only for the other cells (`slow`): the cascade of
+//! patterns, a dozen extractions a cell, runs only for the other forms. A
+//! quick value is taken only when the cast succeeds; any other cell (a
+//! date that is not in the calendar, a year out of range) goes the long
+//! way, which names its problem. Either way gives the same value.
 
 use super::Ctx;
 
@@ -26,9 +35,37 @@ fn chars(ctx: &Ctx, codes: impl IntoIterator<Item = u32>) -> String {
 /// `text` trimmed of Unicode whitespace (`str::trim`, as cpm trims the
 /// `--by` and `--where` cells) or, with `bom`, also of U+FEFF (as cpm
 /// trims ids, dates and amounts).
+///
+/// Most cells begin and end with a visible ASCII character, which no trim
+/// removes: those are taken as they are (a trim of two dozen characters
+/// costs DuckDB several times the rest of the row).
 pub fn trimmed(ctx: &Ctx, text: &str, bom: bool) -> String {
+    format!(
+        "CASE WHEN SUBSTR({text}, 1, 1) BETWEEN '!' AND '~' AND RIGHT({text}, 1) BETWEEN '!' AND '~' THEN {text} \
+         ELSE {} END",
+        trim_all(ctx, text, bom)
+    )
+}
+
+/// [`trimmed`] without the shortcut (for cells already known not to be
+/// plain).
+fn trim_all(ctx: &Ctx, text: &str, bom: bool) -> String {
     let extra = if bom { vec![0xFEFF] } else { vec![] };
     ctx.d.trim(text, &chars(ctx, WHITESPACE.into_iter().chain(extra)))
+}
+
+/// Each column computed only for cells not read quickly (NULL for the
+/// others): a date column (`t...`) when `t_quick` is NULL, an amount
+/// column when `a_quick` is.
+fn slow(columns: Vec<(String, String)>) -> Vec<(String, String)> {
+    columns
+        .into_iter()
+        .map(|(name, expr)| {
+            let quick = if name.starts_with('t') { "t_quick" } else { "a_quick" };
+            let gated = format!("CASE WHEN {quick} IS NULL THEN {expr} END");
+            (name, gated)
+        })
+        .collect()
 }
 
 /// Full-width digits and punctuation to ASCII, as cpm maps them, then
@@ -86,15 +123,57 @@ fn int(ctx: &Ctx, text: &str) -> String {
     ctx.d.try_cast(&format!("NULLIF({text}, '')"), ctx.d.int_type())
 }
 
+/// A plain date, optionally with a time of day and no offset: the date is
+/// its first ten characters, as cpm reads it. (Java's `$` also matches
+/// before a final line break, which cpm trims: the first ten characters
+/// are still the date.)
+const QUICK_DATE: &str = "^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}:[0-9]{2}([.][0-9]{1,9})?)?$";
+/// A plain amount of at most twelve integer digits (never too large) and
+/// six decimals, or nine whose last three are zeros (a DECIMAL(38,9), read
+/// as the long way reads it). Before a final line break (Java's `$`) the
+/// cast either trims it, as cpm does, or fails and the long way reads it.
+const QUICK_AMOUNT: &str = "^-?[0-9]{1,12}([.][0-9]{1,6}(0{0,3}))?$";
+
+/// Layer 0: `t_quick` and `a_quick`, the value of a plain cell (NULL for
+/// any other: it is read the long way).
+pub fn quick(ctx: &Ctx) -> Vec<(String, String)> {
+    let d = ctx.d;
+    let years = format!(
+        "SUBSTR(t_text, 1, 4) BETWEEN '{}' AND '{}'",
+        crate::ingest::text::YEARS.start(),
+        crate::ingest::text::YEARS.end()
+    );
+    let clock = "(LENGTH(t_text) = 10 OR (SUBSTR(t_text, 12, 2) <= '23' AND SUBSTR(t_text, 15, 2) <= '59' \
+                 AND SUBSTR(t_text, 18, 2) <= '59'))";
+    vec![
+        (
+            "t_quick".into(),
+            format!(
+                "CASE WHEN {} AND {years} AND {clock} THEN {} END",
+                d.regex_matches("t_text", QUICK_DATE),
+                d.try_cast("SUBSTR(t_text, 1, 10)", "DATE"),
+            ),
+        ),
+        (
+            "a_quick".into(),
+            format!(
+                "CASE WHEN {} THEN {} END",
+                d.regex_matches("a_text", QUICK_AMOUNT),
+                d.narrow_money("a_text")
+            ),
+        ),
+    ]
+}
+
 /// Layer 1: the cells trimmed and in ASCII form (`t1`, `a1`).
 pub fn normalise(ctx: &Ctx) -> Vec<(String, String)> {
-    let t0 = trimmed(ctx, "t_text", true);
-    let a0 = trimmed(ctx, "a_text", true);
-    vec![
+    let t0 = trim_all(ctx, "t_text", true);
+    let a0 = trim_all(ctx, "a_text", true);
+    slow(vec![
         ("t0".into(), t0.clone()),
         (
             "t1".into(),
-            trimmed(
+            trim_all(
                 ctx,
                 &to_ascii(ctx, &t0, &[('年', '/'), ('月', '/'), ('日', ' ')]),
                 false,
@@ -103,7 +182,7 @@ pub fn normalise(ctx: &Ctx) -> Vec<(String, String)> {
         ("a0".into(), a0.clone()),
         (
             "a1".into(),
-            trimmed(
+            trim_all(
                 ctx,
                 &to_ascii(
                     ctx,
@@ -113,7 +192,7 @@ pub fn normalise(ctx: &Ctx) -> Vec<(String, String)> {
                 true,
             ),
         ),
-    ]
+    ])
 }
 
 /// Layer 2: the pieces of the date and of the amount.
@@ -136,10 +215,10 @@ pub fn pieces(ctx: &Ctx) -> Vec<(String, String)> {
         format!(
             "CASE WHEN {} THEN {} ELSE a1 END",
             ctx.d.regex_matches("a1", paren),
-            trimmed(ctx, &group(ctx, "a1", paren, 1), false)
+            trim_all(ctx, &group(ctx, "a1", paren, 1), false)
         ),
     ));
-    out
+    slow(out)
 }
 
 /// Layer 3 (dates): the time and offset from the rest of the date.
@@ -149,7 +228,7 @@ pub fn time_pieces(ctx: &Ctx) -> Vec<(String, String)> {
         .map(|(name, k)| (format!("t_{name}"), group(ctx, "t_t", TIME, *k)))
         .collect();
     out.push(("t_time".into(), ctx.d.regex_matches("t_t", TIME)));
-    out
+    slow(out)
 }
 
 /// Layer 3: the amount's pieces from `a2`.
@@ -159,7 +238,7 @@ pub fn amount_pieces(ctx: &Ctx) -> Vec<(String, String)> {
         .map(|(name, k)| (name.to_string(), group(ctx, "a2", AMOUNT, *k)))
         .collect();
     out.push(("b_shape".into(), ctx.d.regex_matches("a2", AMOUNT)));
-    out
+    slow(out)
 }
 
 /// Days in month `m` of year `y` (SQL integers), by the Gregorian rule.
@@ -175,7 +254,7 @@ fn month_days(y: &str, m: &str) -> String {
 /// offset).
 pub fn date_numbers(ctx: &Ctx) -> Vec<(String, String)> {
     let signed = "SUBSTR(t_off, 1, 1) IN ('+', '-')";
-    vec![
+    slow(vec![
         (
             "t_sg".into(),
             format!("CASE WHEN {signed} THEN SUBSTR(t_off, 1, 1) ELSE '' END"),
@@ -202,7 +281,7 @@ pub fn date_numbers(ctx: &Ctx) -> Vec<(String, String)> {
                 om = int(ctx, "t_om"),
             ),
         ),
-    ]
+    ])
 }
 
 /// Two digits of a number given as text of one or two digits.
@@ -214,7 +293,8 @@ fn two(text: &str) -> String {
 /// the shape, the calendar, the years.
 pub fn date_problem() -> String {
     format!(
-        "CASE WHEN t_text IS NULL OR t0 = '' THEN 'empty value' WHEN NOT t_ok THEN 'not a date' \
+        "CASE WHEN t_quick IS NOT NULL THEN NULL WHEN t_text IS NULL OR t0 = '' THEN 'empty value' \
+         WHEN NOT t_ok THEN 'not a date' \
          WHEN t_month < 1 OR t_month > 12 OR t_day < 1 OR t_day > {days} THEN 'no such calendar day' \
          WHEN t_year < {lo} OR t_year > {hi} THEN 'year out of range' END",
         days = month_days("t_year", "t_month"),
@@ -240,7 +320,7 @@ pub fn date_value(ctx: &Ctx) -> String {
         hh = two("t_hh"),
     );
     format!(
-        "CASE WHEN t_off = '' THEN {date} ELSE {local} END",
+        "CASE WHEN t_quick IS NOT NULL THEN t_quick WHEN t_off = '' THEN {date} ELSE {local} END",
         date = d.try_cast(&ymd, "DATE"),
         local = d.local_date(
             &d.try_cast(&instant, d.instant_type()),
@@ -259,7 +339,7 @@ fn too_many_decimals(ctx: &Ctx, frac: &str) -> String {
 /// The integer part without separators and leading zeros, and whether the
 /// amount (`int.frac`) is beyond what cpm holds (±9,223,372,036,854.775807).
 fn too_large(ctx: &Ctx, int_digits: &str, frac: &str) -> String {
-    let stripped = format!("LTRIM({int_digits}, '0')");
+    let stripped = ctx.d.ltrim(int_digits, "'0'");
     format!(
         "(LENGTH({stripped}) > 13 OR {value} > {max})",
         value = magnitude(ctx, int_digits, frac),
@@ -267,14 +347,19 @@ fn too_large(ctx: &Ctx, int_digits: &str, frac: &str) -> String {
     )
 }
 
-/// The exact value of `int.frac` (both digit strings, either empty).
+/// The exact value of `int.frac` (both digit strings, either empty). An
+/// integer part of at most twelve digits (the usual case) is read by the
+/// dialect's narrow cast.
 fn magnitude(ctx: &Ctx, int_digits: &str, frac: &str) -> String {
-    ctx.d.try_cast(
-        &format!(
-            "CONCAT(CASE WHEN LENGTH(LTRIM({int_digits}, '0')) > 13 THEN '0' WHEN {int_digits} = '' THEN '0' \
-             ELSE {int_digits} END, '.', SUBSTR(CONCAT({frac}, '000000'), 1, 6))"
-        ),
-        ctx.d.money_type(),
+    let stripped = ctx.d.ltrim(int_digits, "'0'");
+    let text = format!(
+        "CONCAT(CASE WHEN LENGTH({stripped}) > 13 OR {stripped} = '' THEN '0' ELSE {stripped} END, '.', \
+         SUBSTR(CONCAT({frac}, '000000'), 1, 6))"
+    );
+    format!(
+        "CASE WHEN LENGTH({stripped}) <= 12 THEN {narrow} ELSE {wide} END",
+        narrow = ctx.d.narrow_money(&text),
+        wide = ctx.d.try_cast(&text, ctx.d.money_type()),
     )
 }
 
@@ -282,7 +367,7 @@ fn magnitude(ctx: &Ctx, int_digits: &str, frac: &str) -> String {
 /// the marked form's), the digits, and the sign.
 pub fn amount_numbers(ctx: &Ctx) -> Vec<(String, String)> {
     let thousands = "^[0-9]{1,3}(,[0-9]{3})+$";
-    vec![
+    slow(vec![
         (
             "a_plain".into(),
             format!(
@@ -305,13 +390,14 @@ pub fn amount_numbers(ctx: &Ctx) -> Vec<(String, String)> {
              + CASE WHEN b_s2 = '-' THEN 1 ELSE 0 END = 1 OR (a_paren AND b_s1 = '-' AND b_s2 = '-'))"
                 .into(),
         ),
-    ]
+    ])
 }
 
 /// The amount problem (NULL when the cell is an amount).
 pub fn amount_problem(ctx: &Ctx) -> String {
     format!(
-        "CASE WHEN a_text IS NULL OR a0 = '' THEN 'empty value' WHEN a_plain THEN NULL \
+        "CASE WHEN a_quick IS NOT NULL THEN NULL WHEN a_text IS NULL OR a0 = '' THEN 'empty value' \
+         WHEN a_plain THEN NULL \
          WHEN NOT b_shape OR NOT b_int_ok OR (b_dot <> '' AND b_frac = '') THEN 'not an amount' \
          WHEN {many} THEN 'more than 6 decimals' WHEN {large} THEN 'amount too large' END",
         many = too_many_decimals(ctx, "b_frac"),
@@ -322,7 +408,7 @@ pub fn amount_problem(ctx: &Ctx) -> String {
 /// The amount of a cell without a problem, exact.
 pub fn amount_value(ctx: &Ctx) -> String {
     format!(
-        "CASE WHEN a_plain THEN CASE WHEN p_sign = '-' THEN -{p} ELSE {p} END \
+        "CASE WHEN a_quick IS NOT NULL THEN a_quick WHEN a_plain THEN CASE WHEN p_sign = '-' THEN -{p} ELSE {p} END \
          ELSE CASE WHEN b_negative THEN -{b} ELSE {b} END END",
         p = magnitude(ctx, "p_int", "p_frac"),
         b = magnitude(ctx, "b_digits", "b_frac"),

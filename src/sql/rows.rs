@@ -102,7 +102,7 @@ pub fn table(ctx: &Ctx) -> String {
     let query = format!(
         "WITH s AS (SELECT {c} AS c_text, {t} AS t_text, {a} AS a_text, {group} AS grp_value, {kept} AS kept{instant} \
          FROM {table}),\n\
-         {l1},\n{l2},\n{l3},\n{l4},\n{l5}\n\
+         {l0},\n{l1},\n{l2},\n{l3},\n{l4},\n{l5}\n\
          SELECT customer_id, CASE WHEN ok THEN {date_value} END AS order_date, \
          CASE WHEN ok THEN {amount_value} END AS amount, grp_value,\n\
          CASE WHEN NOT kept THEN 'excluded' WHEN ok THEN 'ok' ELSE {reason} END AS status,\n\
@@ -115,9 +115,10 @@ pub fn table(ctx: &Ctx) -> String {
         a = text(ctx, &cols.amount),
         kept = kept(ctx),
         table = ctx.source.table,
+        l0 = layer("l0", "s", &dated(parse::quick(ctx))),
         l1 = layer(
             "l1",
-            "s",
+            "l0",
             &[
                 vec![("customer_id".to_string(), parse::trimmed(ctx, "c_text", true))],
                 dated(parse::normalise(ctx)),

@@ -35,6 +35,10 @@ impl Dialect for Spark {
     fn trim(&self, text: &str, chars: &str) -> String {
         format!("TRIM(BOTH {chars} FROM {text})")
     }
+    fn ltrim(&self, text: &str, chars: &str) -> String {
+        // Spark's two-argument LTRIM takes the characters first.
+        format!("TRIM(LEADING {chars} FROM {text})")
+    }
     fn regex_group(&self, text: &str, pattern: &str, group: usize) -> String {
         format!("regexp_extract({text}, {}, {group})", self.literal(pattern))
     }

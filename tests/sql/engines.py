@@ -100,7 +100,8 @@ class SparkEngine:
         self.spark.sparkContext.setLogLevel("ERROR")
 
     def load(self, csv_path, date_type="DATE"):
-        df = self.spark.read.csv(str(csv_path), header=True)  # every column as text
+        # every column as text; a quoted cell may hold a line break
+        df = self.spark.read.csv(str(csv_path), header=True, multiLine=True)
         if date_type:
             df = df.withColumn("order_date", df["order_date"].cast(date_type))
             df = df.withColumn("amount", df["amount"].cast("DECIMAL(38,6)"))
