@@ -12,6 +12,24 @@ use crate::report::model::by_group::ByGroup;
 use crate::report::model::forecast::ForecastView;
 use crate::text::lang::Lang;
 
+/// What the charts are drawn from, for the snapshot `t`. `ten` is the
+/// portfolio on ten CPM segments (超優良 merged into 優良) for the charts
+/// drawn on ten: the same as `p` unless 超優良 is on. `plan` is plan against
+/// actual (empty without a plan); `by` the breakdown section (`None`
+/// without `--by`); `forecast` the forecast section (`None` without
+/// `--forecast`).
+#[derive(Clone, Copy)]
+pub(crate) struct ChartInputs<'a> {
+    pub p: &'a Portfolio,
+    pub ten: &'a Portfolio,
+    pub t: usize,
+    pub config: &'a Config,
+    pub lang: Lang,
+    pub plan: &'a [crate::plan::PlanRow],
+    pub by: Option<&'a ByGroup>,
+    pub forecast: Option<&'a ForecastView>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Chart {
     /// CPM: the 10-box (or 12-box) portfolio table.
@@ -95,24 +113,22 @@ impl Chart {
         format!("{n:02}_{name}")
     }
 
-    /// Draws the chart for the snapshot `t`. `ten` is the portfolio on ten
-    /// CPM segments (超優良 merged into 優良) for the charts drawn on ten:
-    /// the same as `p` unless 超優良 is on. `plan` is plan against actual
-    /// (empty without a plan); `by` the breakdown section (`None` without `--by`);
-    /// `forecast` the forecast section (`None` without `--forecast`).
-    #[allow(clippy::too_many_arguments)]
+    /// Draws the chart from `input` (see [`ChartInputs`]).
     pub(crate) fn draw<DB: DrawingBackend>(
         self,
         root: DrawingArea<DB, Shift>,
-        p: &Portfolio,
-        ten: &Portfolio,
-        t: usize,
-        config: &Config,
-        lang: Lang,
-        plan: &[crate::plan::PlanRow],
-        by: Option<&ByGroup>,
-        forecast: Option<&ForecastView>,
+        input: &ChartInputs<'_>,
     ) -> Result<(), ChartError> {
+        let ChartInputs {
+            p,
+            ten,
+            t,
+            config,
+            lang,
+            plan,
+            by,
+            forecast,
+        } = *input;
         match self {
             Chart::Portfolio => charts::portfolio_grid(root, p, t, lang),
             Chart::Funnel => charts::funnel(root, ten, t, lang),

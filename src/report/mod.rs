@@ -90,37 +90,21 @@ pub(crate) fn write_report_with_plan(
         crate::tables::write_file(&dir.join("forecast"), name, text)?;
     }
     let ten = scheme::of(config).chart_view(p);
+    let input = chart_kind::ChartInputs {
+        p,
+        ten: &ten,
+        t: model.t,
+        config,
+        lang,
+        plan: &model.plan,
+        by: model.breakdown.as_ref(),
+        forecast: model.forecast.as_ref(),
+    };
     let mut embedded = Vec::with_capacity(model.charts.len());
     for section in &model.charts {
-        let png = charts::render_png_bytes(SLIDE_SIZE, |root| {
-            section.chart.draw(
-                root,
-                p,
-                &ten,
-                model.t,
-                config,
-                lang,
-                &model.plan,
-                model.breakdown.as_ref(),
-                model.forecast.as_ref(),
-            )
-        })
-        .map_err(chart_error)?;
+        let png = charts::render_png_bytes(SLIDE_SIZE, |root| section.chart.draw(root, &input)).map_err(chart_error)?;
         crate::tables::write_bytes(&dir, &format!("{}.png", section.file), &png)?;
-        let svg = charts::render_svg(SLIDE_SIZE, |root| {
-            section.chart.draw(
-                root,
-                p,
-                &ten,
-                model.t,
-                config,
-                lang,
-                &model.plan,
-                model.breakdown.as_ref(),
-                model.forecast.as_ref(),
-            )
-        })
-        .map_err(chart_error)?;
+        let svg = charts::render_svg(SLIDE_SIZE, |root| section.chart.draw(root, &input)).map_err(chart_error)?;
         crate::tables::write_file(&dir, &format!("{}.svg", section.file), &svg)?;
         embedded.push(html::EmbeddedChart {
             png_base64: base64::engine::general_purpose::STANDARD.encode(&png),

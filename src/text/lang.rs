@@ -19,3 +19,17 @@ impl Lang {
         }
     }
 }
+
+/// `format!` with the template of the language: `by_lang!(lang, "{n} 人",
+/// "{n} customers", n = count)`. The arguments are written once and
+/// formatted once, into the chosen template; both templates see the same
+/// named (or positional) arguments, so each may put them in its own order.
+macro_rules! by_lang {
+    ($lang:expr, $ja:literal, $en:literal $(, $($args:tt)*)?) => {
+        match $lang {
+            $crate::text::lang::Lang::Ja => format!($ja $(, $($args)*)?),
+            $crate::text::lang::Lang::En => format!($en $(, $($args)*)?),
+        }
+    };
+}
+pub(crate) use by_lang;

@@ -2,6 +2,7 @@
 //! configured response rates) and the customer lists to act on.
 
 use super::*;
+use crate::text::lang::by_lang;
 
 /// Yazuya's playbook, as the book 『社長が知らない秘密の仕組み』 tells it: what to send each segment.
 fn communication(segment: usize, lang: Lang) -> &'static str {
@@ -67,6 +68,23 @@ fn last_chance(c: &CustomerState, toddler_days: i32) -> bool {
     c.purchase_days == 1 && since_first >= (toddler_days - 30).max(0) && since_first < toddler_days
 }
 
+/// Why a customer is on the "lapsed this month" list.
+fn newly_lapsed_why(prev_day: Option<Day>, as_of: Day, churn: i32, lang: Lang) -> String {
+    match prev_day {
+        Some(prev) => by_lang!(
+            lang,
+            "{} には現役で、{} に最後の購入から {} 日以上たったお客様。",
+            "Active on {}; on {}, {} days or more since their last purchase.",
+            format_day(prev),
+            format_day(as_of),
+            churn
+        ),
+        None => lang
+            .pick("前月のスナップショットがありません。", "No previous month-end.")
+            .to_string(),
+    }
+}
+
 pub(super) fn lists(p: &Portfolio, t: usize, config: &Config, lang: Lang, layout: CpmLayout) -> Vec<CustomerList> {
     let churn = config.rules.churn_days;
     let loyal_lapsed: Vec<usize> = layout.loyal(true).collect();
@@ -92,14 +110,11 @@ pub(super) fn lists(p: &Portfolio, t: usize, config: &Config, lang: Lang, layout
                 lang.pick("優良離脱客(最優先)", "Lapsed loyal customers (top priority)")
             }
             .to_string(),
-            why: match lang {
-                Lang::Ja => format!(
-                    "長く多く買ってくれたが、最後の購入から {churn} 日以上たったお客様。売り込みではなく、戻りたくなる理由を。"
-                ),
-                Lang::En => format!(
-                    "Long-standing big spenders with no purchase for {churn} days or more. Give them a reason to come back."
-                ),
-            },
+            why: by_lang!(
+                lang,
+                "長く多く買ってくれたが、最後の購入から {churn} 日以上たったお客様。売り込みではなく、戻りたくなる理由を。",
+                "Long-standing big spenders with no purchase for {churn} days or more. Give them a reason to come back."
+            ),
             customers: pick(&|c| loyal_lapsed.contains(&c.segment)),
         },
         CustomerList {
@@ -107,25 +122,7 @@ pub(super) fn lists(p: &Portfolio, t: usize, config: &Config, lang: Lang, layout
             title: lang
                 .pick("今月離脱に入ったお客様", "Customers who lapsed this month")
                 .to_string(),
-            why: match prev_day {
-                Some(prev) => match lang {
-                    Lang::Ja => format!(
-                        "{} には現役で、{} に最後の購入から {} 日以上たったお客様。",
-                        format_day(prev),
-                        format_day(p.as_of),
-                        churn
-                    ),
-                    Lang::En => format!(
-                        "Active on {}; on {}, {} days or more since their last purchase.",
-                        format_day(prev),
-                        format_day(p.as_of),
-                        churn
-                    ),
-                },
-                None => lang
-                    .pick("前月のスナップショットがありません。", "No previous month-end.")
-                    .to_string(),
-            },
+            why: newly_lapsed_why(prev_day, p.as_of, churn, lang),
             // 現役 at the previous month-end (from its segment then), 離脱 now.
             customers: pick(&|c| {
                 c.previous_segment.is_some_and(|s| layout.active().contains(&s)) && layout.lapsed().contains(&c.segment)
@@ -133,18 +130,13 @@ pub(super) fn lists(p: &Portfolio, t: usize, config: &Config, lang: Lang, layout
         },
         CustomerList {
             file: "first_last_chance",
-            title: match lang {
-                Lang::Ja => format!(
-                    "初回購入から {}〜{} 日の初回客(よちよち化の最後のチャンス)",
-                    (toddler - 30).max(0),
-                    toddler - 1
-                ),
-                Lang::En => format!(
-                    "First-time customers {}–{} days after their first purchase (last chance to become toddlers)",
-                    (toddler - 30).max(0),
-                    toddler - 1
-                ),
-            },
+            title: by_lang!(
+                lang,
+                "初回購入から {}〜{} 日の初回客(よちよち化の最後のチャンス)",
+                "First-time customers {}–{} days after their first purchase (last chance to become toddlers)",
+                (toddler - 30).max(0),
+                toddler - 1
+            ),
             why: lang
                 .pick(
                     "2 回目の購入がまだなく、転換期間の最後の 1 か月にいるお客様。",

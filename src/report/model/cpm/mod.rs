@@ -6,6 +6,7 @@ mod readings;
 use self::actions::{actions, lists};
 use self::readings::*;
 use super::*;
+use crate::text::lang::by_lang;
 
 impl crate::report::scheme::SchemeReport for crate::report::scheme::Cpm {
     fn model(&self, p: &Portfolio, config: &Config, lang: Lang) -> ReportModel {
@@ -26,100 +27,11 @@ fn build_cpm(full: &Portfolio, config: &Config, lang: Lang, layout: CpmLayout) -
     let p: &Portfolio = &merged;
     let t = p.snapshot_days.len() - 1;
     let k = kpi::cpm_at(full, t, config.rules.toddler_days);
-    let merged_note = |reading: String| {
-        if layout.has_super() {
-            format!(
-                "{reading}{}",
-                lang.pick(
-                    "(この図では超優良を優良に含めています。)",
-                    " (Super-loyal is counted as loyal in this chart.)"
-                )
-            )
-        } else {
-            reading
-        }
-    };
-    let l = |ja: &str, en: &str| lang.pick(ja, en).to_string();
     let month = month_label(p.snapshot_days[t], lang);
-    let title = match lang {
-        Lang::Ja => format!("CPM 月次レポート {month}"),
-        Lang::En => format!("CPM monthly report — {month}"),
-    };
+    let title = by_lang!(lang, "CPM 月次レポート {month}", "CPM monthly report — {month}");
     let cards = cards(full, &k, config, lang, layout);
-    let charts = vec![
-        ChartSection {
-            chart: Chart::Portfolio,
-            file: Chart::Portfolio.file_stem(&Chart::CPM),
-            title: if layout.has_super() {
-                l(
-                    "CPM ポートフォリオ(12 区分: 超優良あり)",
-                    "CPM portfolio (twelve segments, with super-loyal)",
-                )
-            } else {
-                l("CPM ポートフォリオ(10 区分)", "CPM portfolio (ten segments)")
-            },
-            reading: read_portfolio(full, &k, config, lang, layout),
-        },
-        ChartSection {
-            chart: Chart::Funnel,
-            file: Chart::Funnel.file_stem(&Chart::CPM),
-            title: l("育成ファネル", "Nurturing funnel"),
-            reading: merged_note(read_funnel(p, t, lang)),
-        },
-        ChartSection {
-            chart: Chart::Trend,
-            file: Chart::Trend.file_stem(&Chart::CPM),
-            title: l("区分別顧客数の推移", "Customers by segment over time"),
-            reading: format!("{}{}", read_trend(p, t, lang), year_ago::trend(p, t, lang)),
-        },
-        ChartSection {
-            chart: Chart::Conversion,
-            file: Chart::Conversion.file_stem(&Chart::CPM),
-            title: l(
-                "初回→よちよち転換率(獲得月別)",
-                "First-to-toddler conversion by acquisition month",
-            ),
-            reading: read_conversion(full, &k, config, lang),
-        },
-        ChartSection {
-            chart: Chart::Transitions,
-            file: Chart::Transitions.file_stem(&Chart::CPM),
-            title: l("今月の区分移動(前月末→今月末)", "This month's moves between segments"),
-            reading: read_transitions(p, t, lang),
-        },
-        ChartSection {
-            chart: Chart::CohortLadder,
-            file: Chart::CohortLadder.file_stem(&Chart::CPM),
-            title: l("獲得コホートの育成状況", "Cohort ladder"),
-            reading: merged_note(read_ladder(p, lang)),
-        },
-        ChartSection {
-            chart: Chart::Sales,
-            file: Chart::Sales.file_stem(&Chart::CPM),
-            title: l("区分別の売上", "Sales by segment"),
-            reading: merged_note(read_sales(p, t, lang)),
-        },
-    ];
-    let mut notes = Vec::new();
-    if let Some(s) = config.rules.super_loyal.filter(|_| layout.has_super()) {
-        let days = s.days.map_or(String::new(), |d| match lang {
-            Lang::Ja => format!("、在籍 {d} 日以上"),
-            Lang::En => format!(" and tenure >= {d} days"),
-        });
-        notes.push(match lang {
-            Lang::Ja => format!(
-                "超優良(super_active / super_lapsed)= 優良のうち累計 {}{days}。区分表・推移・移動の図は 12 区分、\
-                 育成ファネル・コホート・売上の図は超優良を優良に含めた 10 区分です。優良現役の比率は超優良を含みます。",
-                s.amount
-            ),
-            Lang::En => format!(
-                "Super-loyal (super_active / super_lapsed) = loyal customers with a total >= {}{days}. The portfolio, \
-                 trend and transition charts show twelve segments; the funnel, cohort ladder and sales charts count \
-                 super-loyal as loyal. The loyal share includes super-loyal.",
-                s.amount
-            ),
-        });
-    }
+    let charts = cpm_charts(full, p, &k, config, lang, layout);
+    let notes = super_loyal_note(config, lang, layout).into_iter().collect();
     ReportModel {
         lang,
         title,
@@ -141,11 +53,116 @@ fn build_cpm(full: &Portfolio, config: &Config, lang: Lang, layout: CpmLayout) -
     }
 }
 
-fn cards(full: &Portfolio, k: &CpmKpis, config: &Config, lang: Lang, layout: CpmLayout) -> Vec<Card> {
+/// The CPM charts and their readings, in page order (the bridge, plan,
+/// breakdown and forecast come later).
+fn cpm_charts(
+    full: &Portfolio,
+    p: &Portfolio,
+    k: &CpmKpis,
+    config: &Config,
+    lang: Lang,
+    layout: CpmLayout,
+) -> Vec<ChartSection> {
+    let t = k.t;
+    let merged_note = |reading: String| {
+        if layout.has_super() {
+            format!(
+                "{reading}{}",
+                lang.pick(
+                    "(この図では超優良を優良に含めています。)",
+                    " (Super-loyal is counted as loyal in this chart.)"
+                )
+            )
+        } else {
+            reading
+        }
+    };
+    let l = |ja: &str, en: &str| lang.pick(ja, en).to_string();
+    vec![
+        ChartSection {
+            chart: Chart::Portfolio,
+            file: Chart::Portfolio.file_stem(&Chart::CPM),
+            title: if layout.has_super() {
+                l(
+                    "CPM ポートフォリオ(12 区分: 超優良あり)",
+                    "CPM portfolio (twelve segments, with super-loyal)",
+                )
+            } else {
+                l("CPM ポートフォリオ(10 区分)", "CPM portfolio (ten segments)")
+            },
+            reading: read_portfolio(full, k, config, lang, layout),
+        },
+        ChartSection {
+            chart: Chart::Funnel,
+            file: Chart::Funnel.file_stem(&Chart::CPM),
+            title: l("育成ファネル", "Nurturing funnel"),
+            reading: merged_note(read_funnel(p, t, lang)),
+        },
+        ChartSection {
+            chart: Chart::Trend,
+            file: Chart::Trend.file_stem(&Chart::CPM),
+            title: l("区分別顧客数の推移", "Customers by segment over time"),
+            reading: format!("{}{}", read_trend(p, t, lang), year_ago::trend(p, t, lang)),
+        },
+        ChartSection {
+            chart: Chart::Conversion,
+            file: Chart::Conversion.file_stem(&Chart::CPM),
+            title: l(
+                "初回→よちよち転換率(獲得月別)",
+                "First-to-toddler conversion by acquisition month",
+            ),
+            reading: read_conversion(full, k, config, lang),
+        },
+        ChartSection {
+            chart: Chart::Transitions,
+            file: Chart::Transitions.file_stem(&Chart::CPM),
+            title: l("今月の区分移動(前月末→今月末)", "This month's moves between segments"),
+            reading: read_transitions(p, t, lang),
+        },
+        ChartSection {
+            chart: Chart::CohortLadder,
+            file: Chart::CohortLadder.file_stem(&Chart::CPM),
+            title: l("獲得コホートの育成状況", "Cohort ladder"),
+            reading: merged_note(read_ladder(p, lang)),
+        },
+        ChartSection {
+            chart: Chart::Sales,
+            file: Chart::Sales.file_stem(&Chart::CPM),
+            title: l("区分別の売上", "Sales by segment"),
+            reading: merged_note(read_sales(p, t, lang)),
+        },
+    ]
+}
+
+/// With 超優良 on: which charts show twelve segments and which merge 超優良
+/// into 優良.
+fn super_loyal_note(config: &Config, lang: Lang, layout: CpmLayout) -> Option<String> {
+    let s = config.rules.super_loyal.filter(|_| layout.has_super())?;
+    let days = s.days.map_or(String::new(), |d| match lang {
+        Lang::Ja => format!("、在籍 {d} 日以上"),
+        Lang::En => format!(" and tenure >= {d} days"),
+    });
+    Some(match lang {
+        Lang::Ja => format!(
+            "超優良(super_active / super_lapsed)= 優良のうち累計 {}{days}。区分表・推移・移動の図は 12 区分、\
+             育成ファネル・コホート・売上の図は超優良を優良に含めた 10 区分です。優良現役の比率は超優良を含みます。",
+            s.amount
+        ),
+        Lang::En => format!(
+            "Super-loyal (super_active / super_lapsed) = loyal customers with a total >= {}{days}. The portfolio, \
+             trend and transition charts show twelve segments; the funnel, cohort ladder and sales charts count \
+             super-loyal as loyal. The loyal share includes super-loyal.",
+            s.amount
+        ),
+    })
+}
+
+/// The KPI card: 初回→よちよち of the latest matured cohort, against the
+/// previous cohort, the cohort a year before and the target.
+fn conversion_card(full: &Portfolio, k: &CpmKpis, config: &Config, lang: Lang) -> Card {
     let l = |ja: &str, en: &str| lang.pick(ja, en).to_string();
     let target = config.conversion_target;
-    let ago = year_ago::index(k.t).map(|s| kpi::cpm_at(full, s, config.rules.toddler_days));
-    let conversion = match &k.conversion {
+    match &k.conversion {
         Some(c) => Card {
             title: format!(
                 "{} ({} {})",
@@ -178,7 +195,13 @@ fn cards(full: &Portfolio, k: &CpmKpis, config: &Config, lang: Lang, layout: Cpm
             target: Some(format!("{} {}", l("目標", "target"), percent(target))),
             on_track: None,
         },
-    };
+    }
+}
+
+fn cards(full: &Portfolio, k: &CpmKpis, config: &Config, lang: Lang, layout: CpmLayout) -> Vec<Card> {
+    let l = |ja: &str, en: &str| lang.pick(ja, en).to_string();
+    let ago = year_ago::index(k.t).map(|s| kpi::cpm_at(full, s, config.rules.toddler_days));
+    let conversion = conversion_card(full, k, config, lang);
     let share_target = config.loyal_share_target;
     let loyal = Card {
         title: if layout.has_super() {

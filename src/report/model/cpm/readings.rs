@@ -3,98 +3,68 @@
 //! the sales.
 
 use super::*;
+use crate::text::lang::by_lang;
 
 pub(super) fn read_portfolio(p: &Portfolio, k: &CpmKpis, config: &Config, lang: Lang, layout: CpmLayout) -> String {
     let loyal: u64 = layout.loyal(false).map(|s| p.counts[k.t][s]).sum();
-    let change = k
-        .active_prev
-        .map(|prev| signed(i128::from(k.active) - i128::from(prev)));
-    let text = match lang {
-        Lang::Ja => format!(
-            "現役顧客は {} 人{}、うち優良現役は {} 人(現役の {}、目標 {})。離脱顧客は {} 人です。",
-            thousands(i128::from(k.active)),
-            change.map_or(String::new(), |c| format!("(前月比 {c})")),
-            thousands(i128::from(loyal)),
-            percent(k.loyal_share),
-            percent(config.loyal_share_target),
-            thousands(i128::from(k.customers - k.active)),
-        ),
-        Lang::En => format!(
-            "{} active customers{}, of whom {} are loyal ({} of active; target {}). {} customers have lapsed.",
-            thousands(i128::from(k.active)),
-            change.map_or(String::new(), |c| format!(" ({c} vs last month)")),
-            thousands(i128::from(loyal)),
-            percent(k.loyal_share),
-            percent(config.loyal_share_target),
-            thousands(i128::from(k.customers - k.active)),
-        ),
-    };
+    let change = k.active_prev.map_or(String::new(), |prev| {
+        let c = signed(i128::from(k.active) - i128::from(prev));
+        by_lang!(lang, "(前月比 {c})", " ({c} vs last month)")
+    });
+    let text = by_lang!(
+        lang,
+        "現役顧客は {active} 人{change}、うち優良現役は {loyal} 人(現役の {share}、目標 {target})。離脱顧客は {lapsed} 人です。",
+        "{active} active customers{change}, of whom {loyal} are loyal ({share} of active; target {target}). {lapsed} customers have lapsed.",
+        active = thousands(i128::from(k.active)),
+        loyal = thousands(i128::from(loyal)),
+        share = percent(k.loyal_share),
+        target = percent(config.loyal_share_target),
+        lapsed = thousands(i128::from(k.customers - k.active)),
+    );
     if !layout.has_super() {
         return text;
     }
-    let sup = p.counts[k.t][layout.segment(Tier::Super, false)];
-    match lang {
-        Lang::Ja => format!("{text}優良現役のうち超優良は {} 人です。", thousands(i128::from(sup))),
-        Lang::En => format!(
-            "{text} Of the loyal active customers, {} are super-loyal.",
-            thousands(i128::from(sup))
-        ),
-    }
+    let sup = thousands(i128::from(p.counts[k.t][layout.segment(Tier::Super, false)]));
+    by_lang!(
+        lang,
+        "{text}優良現役のうち超優良は {sup} 人です。",
+        "{text} Of the loyal active customers, {sup} are super-loyal."
+    )
 }
 
 pub(super) fn read_funnel(p: &Portfolio, t: usize, lang: Lang) -> String {
     let c = |tier: Tier| thousands(i128::from(p.counts[t][cpm_segment(tier, false)]));
-    match lang {
-        Lang::Ja => format!(
-            "現役の初回 {} 人、よちよち {} 人、コツコツ {} 人、優良 {} 人(流行 {} 人は別枠)。",
-            c(Tier::First),
-            c(Tier::Toddler),
-            c(Tier::Steady),
-            c(Tier::Loyal),
-            c(Tier::Trendy)
-        ),
-        Lang::En => format!(
-            "Active: {} first-time, {} toddler, {} steady, {} loyal customers ({} trendy, shown apart).",
-            c(Tier::First),
-            c(Tier::Toddler),
-            c(Tier::Steady),
-            c(Tier::Loyal),
-            c(Tier::Trendy)
-        ),
-    }
+    by_lang!(
+        lang,
+        "現役の初回 {} 人、よちよち {} 人、コツコツ {} 人、優良 {} 人(流行 {} 人は別枠)。",
+        "Active: {} first-time, {} toddler, {} steady, {} loyal customers ({} trendy, shown apart).",
+        c(Tier::First),
+        c(Tier::Toddler),
+        c(Tier::Steady),
+        c(Tier::Loyal),
+        c(Tier::Trendy)
+    )
 }
 
 pub(super) fn read_trend(p: &Portfolio, t: usize, lang: Lang) -> String {
     let from = t.saturating_sub(23);
     let lapsed = |s: usize| p.counts[s][CPM_TIERS..].iter().sum::<u64>();
     let months = t - from + 1;
-    match lang {
-        Lang::Ja => format!(
-            "直近 {} か月で現役顧客は {} 人から {} 人へ({})、離脱顧客は {} 人から {} 人へ増えました。",
-            months,
-            thousands(i128::from(active(p, from))),
-            thousands(i128::from(active(p, t))),
-            signed(i128::from(active(p, t)) - i128::from(active(p, from))),
-            thousands(i128::from(lapsed(from))),
-            thousands(i128::from(lapsed(t))),
-        )
-        .replace(
-            "増えました",
-            if lapsed(t) >= lapsed(from) {
-                "増えました"
-            } else {
-                "減りました"
-            },
-        ),
-        Lang::En => format!(
-            "Over the last {} months active customers went from {} to {} ({}); lapsed customers from {} to {}.",
-            months,
-            thousands(i128::from(active(p, from))),
-            thousands(i128::from(active(p, t))),
-            signed(i128::from(active(p, t)) - i128::from(active(p, from))),
-            thousands(i128::from(lapsed(from))),
-            thousands(i128::from(lapsed(t))),
-        ),
+    let text = by_lang!(
+        lang,
+        "直近 {} か月で現役顧客は {} 人から {} 人へ({})、離脱顧客は {} 人から {} 人へ増えました。",
+        "Over the last {} months active customers went from {} to {} ({}); lapsed customers from {} to {}.",
+        months,
+        thousands(i128::from(active(p, from))),
+        thousands(i128::from(active(p, t))),
+        signed(i128::from(active(p, t)) - i128::from(active(p, from))),
+        thousands(i128::from(lapsed(from))),
+        thousands(i128::from(lapsed(t))),
+    );
+    if lapsed(t) >= lapsed(from) {
+        text
+    } else {
+        text.replace("増えました", "減りました")
     }
 }
 
@@ -117,26 +87,19 @@ pub(super) fn read_conversion(p: &Portfolio, k: &CpmKpis, config: &Config, lang:
         (None, Lang::Ja) => format!("、1 年前({ago_month})の獲得がないため前年同月比なし"),
         (None, Lang::En) => format!("; no cohort a year before ({ago_month}) to compare"),
     };
-    match lang {
-        Lang::Ja => format!(
-            "初回→よちよち転換率は {}({} 獲得の {} 人中 {} 人、目標 {}{}{ago})。",
-            percent(c.rate),
-            format_month(c.cohort_month),
-            thousands(i128::from(c.cohort_size)),
-            thousands(i128::from(c.converted)),
-            percent(target),
-            prev.map_or(String::new(), |d| format!("、前コホート比 {d}")),
-        ),
-        Lang::En => format!(
-            "First-to-toddler conversion is {} ({} of {} customers acquired in {}; target {}{}{ago}).",
-            percent(c.rate),
-            thousands(i128::from(c.converted)),
-            thousands(i128::from(c.cohort_size)),
-            format_month(c.cohort_month),
-            percent(target),
-            prev.map_or(String::new(), |d| format!("; {d} vs the previous cohort")),
-        ),
-    }
+    let prev = prev.map_or(String::new(), |d| {
+        by_lang!(lang, "、前コホート比 {d}", "; {d} vs the previous cohort")
+    });
+    by_lang!(
+        lang,
+        "初回→よちよち転換率は {rate}({month} 獲得の {size} 人中 {converted} 人、目標 {target}{prev}{ago})。",
+        "First-to-toddler conversion is {rate} ({converted} of {size} customers acquired in {month}; target {target}{prev}{ago}).",
+        rate = percent(c.rate),
+        month = format_month(c.cohort_month),
+        size = thousands(i128::from(c.cohort_size)),
+        converted = thousands(i128::from(c.converted)),
+        target = percent(target),
+    )
 }
 
 pub(super) fn read_transitions(p: &Portfolio, t: usize, lang: Lang) -> String {
@@ -154,24 +117,16 @@ pub(super) fn read_transitions(p: &Portfolio, t: usize, lang: Lang) -> String {
     let up = m.cells[fa][cpm_segment(Tier::Toddler, false)];
     let lapsed = m.cells[fa][cpm_segment(Tier::First, true)];
     let share = if base == 0 { 0.0 } else { up as f64 / base as f64 };
-    match lang {
-        Lang::Ja => format!(
-            "今月の新規顧客は {} 人。前月末の初回現役 {} 人のうち {} 人({})がよちよち現役へ進み、{} 人が初回離脱になりました(この比率は月次の移動で、獲得月別の転換率とは別の数字です)。",
-            thousands(i128::from(new)),
-            thousands(i128::from(base)),
-            thousands(i128::from(up)),
-            percent(share),
-            thousands(i128::from(lapsed)),
-        ),
-        Lang::En => format!(
-            "{} new customers this month. Of last month's {} active first-time customers, {} ({}) moved to toddler and {} lapsed (a month-over-month move, not the cohort conversion rate).",
-            thousands(i128::from(new)),
-            thousands(i128::from(base)),
-            thousands(i128::from(up)),
-            percent(share),
-            thousands(i128::from(lapsed)),
-        ),
-    }
+    by_lang!(
+        lang,
+        "今月の新規顧客は {} 人。前月末の初回現役 {} 人のうち {} 人({})がよちよち現役へ進み、{} 人が初回離脱になりました(この比率は月次の移動で、獲得月別の転換率とは別の数字です)。",
+        "{} new customers this month. Of last month's {} active first-time customers, {} ({}) moved to toddler and {} lapsed (a month-over-month move, not the cohort conversion rate).",
+        thousands(i128::from(new)),
+        thousands(i128::from(base)),
+        thousands(i128::from(up)),
+        percent(share),
+        thousands(i128::from(lapsed)),
+    )
 }
 
 /// Months ≈ 210 days: the seeds ask how many become 優良 within 210 days.
@@ -190,22 +145,15 @@ pub(super) fn read_ladder(p: &Portfolio, lang: Lang) -> String {
     let loyal = row[cpm_segment(Tier::Loyal, false)] + row[cpm_segment(Tier::Loyal, true)];
     let repeat: u64 = (1..CPM_TIERS).map(|tier| row[tier] + row[tier + CPM_TIERS]).sum();
     let per100 = |n: u64| n as f64 * 100.0 / c.size as f64;
-    match lang {
-        Lang::Ja => format!(
-            "{} に獲得した {} 人は、7 か月後(約 210 日)に 100 人あたり {:.1} 人がリピーター(よちよち以上)、{:.1} 人が優良になっています。",
-            format_month(c.cohort_month),
-            thousands(i128::from(c.size)),
-            per100(repeat),
-            per100(loyal)
-        ),
-        Lang::En => format!(
-            "Of the {} customers acquired in {}, 7 months later (about 210 days) {:.1} per 100 are repeaters (toddler or above) and {:.1} per 100 are loyal.",
-            thousands(i128::from(c.size)),
-            format_month(c.cohort_month),
-            per100(repeat),
-            per100(loyal)
-        ),
-    }
+    by_lang!(
+        lang,
+        "{month} に獲得した {size} 人は、7 か月後(約 210 日)に 100 人あたり {repeat:.1} 人がリピーター(よちよち以上)、{loyal:.1} 人が優良になっています。",
+        "Of the {size} customers acquired in {month}, 7 months later (about 210 days) {repeat:.1} per 100 are repeaters (toddler or above) and {loyal:.1} per 100 are loyal.",
+        month = format_month(c.cohort_month),
+        size = thousands(i128::from(c.size)),
+        repeat = per100(repeat),
+        loyal = per100(loyal),
+    )
 }
 
 pub(super) fn read_sales(p: &Portfolio, t: usize, lang: Lang) -> String {
@@ -216,18 +164,14 @@ pub(super) fn read_sales(p: &Portfolio, t: usize, lang: Lang) -> String {
         let then: i128 = p.sales[y].iter().sum();
         year_ago::change_text(year_ago::change(total as f64, then as f64))
     });
-    match lang {
-        Lang::Ja => format!(
-            "今月の売上 {} 円(返品控除後{})のうち、優良現役が {} を占めます。",
-            thousands(round_units(total)),
-            ago.map_or(String::new(), |c| format!("、前年同月比 {c}")),
-            percent(share)
-        ),
-        Lang::En => format!(
-            "Of this month's net sales of ¥{}{}, loyal active customers bought {}.",
-            thousands(round_units(total)),
-            ago.map_or(String::new(), |c| format!(" ({c} vs a year ago)")),
-            percent(share)
-        ),
-    }
+    let ago = ago.map_or(String::new(), |c| {
+        by_lang!(lang, "、前年同月比 {c}", " ({c} vs a year ago)")
+    });
+    by_lang!(
+        lang,
+        "今月の売上 {} 円(返品控除後{ago})のうち、優良現役が {} を占めます。",
+        "Of this month's net sales of ¥{}{ago}, loyal active customers bought {}.",
+        thousands(round_units(total)),
+        percent(share)
+    )
 }
