@@ -66,6 +66,7 @@ pub mod engine;
 pub(crate) mod error;
 pub(crate) mod forecast;
 pub(crate) mod generate;
+pub(crate) mod hash;
 pub mod ids;
 pub mod ingest;
 pub mod money;

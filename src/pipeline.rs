@@ -9,7 +9,7 @@ use crate::dates::Day;
 use crate::engine::activity::{self, Activity};
 use crate::engine::breakdown::{self, Breakdown};
 use crate::engine::portfolio::Portfolio;
-use crate::engine::timelines::{self, RowStats};
+use crate::engine::timelines::{self, RowStats, Timelines};
 use crate::engine::{grouped, snapshots};
 use crate::error::{Error, Result};
 use crate::ingest::attribute::Attribute;
@@ -42,10 +42,7 @@ pub struct Analysis {
 pub fn analyze(path: &Path, config: &Config, read: &ReadOptions, as_of: Option<Day>, today: Day) -> Result<Analysis> {
     let (rows, ingest, attribute) =
         ingest::read_rows_scoped(path, &config.columns, config.time_zone, read, &config.scope)?;
-    match attribute {
-        None => analyze_rows(rows, ingest, config, as_of, today),
-        Some(_) => analyze_grouped(rows.into_orders(), ingest, attribute, config, as_of, today),
-    }
+    analyze_rows(rows, ingest, attribute, config, as_of, today)
 }
 
 /// Analyses the order rows of a polars frame (any column names, as
@@ -76,7 +73,7 @@ pub fn analyze_orders(
     as_of: Option<Day>,
     today: Day,
 ) -> Result<Analysis> {
-    analyze_rows(Rows::from(orders), ingest, config, as_of, today)
+    analyze_rows(Rows::from(orders), ingest, None, config, as_of, today)
 }
 
 /// [`analyze_orders`] with a breakdown when `attribute` (one value per
@@ -89,105 +86,7 @@ pub fn analyze_grouped(
     as_of: Option<Day>,
     today: Day,
 ) -> Result<Analysis> {
-    let path = ingest.path.clone();
-    if orders.is_empty() {
-        return Err(Error::NoUsableRows(Box::new(ingest)));
-    }
-    let rows_after_today = orders.day.iter().filter(|&&d| d > today).count() as u64;
-    let first_row = *orders.day.iter().min().expect("not empty");
-    let latest_row = *orders.day.iter().max().expect("not empty");
-    let cutoff = as_of.unwrap_or(Day::MAX);
-    let earliest_purchase = orders
-        .day
-        .iter()
-        .zip(&orders.amount)
-        .filter(|&(&d, a)| !a.is_negative() && d <= cutoff)
-        .map(|(&d, _)| d)
-        .min()
-        .ok_or_else(|| no_purchase(&path, as_of))?;
-    let snapshot_days = snapshots::snapshot_days(earliest_purchase, latest_row, as_of)?;
-    let last = *snapshot_days.last().expect("snapshot_days is never empty");
-    let mut seen = vec![false; orders.ids.len()];
-    for (&c, &d) in orders.customer.iter().zip(&orders.day) {
-        if d <= last {
-            seen[c as usize] = true;
-        }
-    }
-    let customer_ids = seen.iter().filter(|&&s| s).count();
-    drop(seen);
-    // Each customer's group, while the rows are still in file order.
-    let groups = attribute.map(|a| {
-        let (of, labels) = breakdown::customer_groups(
-            orders.ids.len(),
-            &orders.customer,
-            &orders.day,
-            &orders.amount,
-            &a,
-            last,
-        );
-        // The column as the config names it (as `rules.toml` records it).
-        (config.scope.by.clone().unwrap_or(a.column), of, labels)
-    });
-    if let Some((column, _, labels)) = &groups {
-        let need = breakdown::memory_estimate(labels.len(), snapshot_days.len(), config.labels().len());
-        if need > breakdown::MAX_MEMORY {
-            return Err(Error::input(
-                &path,
-                format!(
-                    "--by {column}: {} groups over {} month-ends would need about {} GB for the groups' tables \
-                     (at most {} GB); break down by a column with fewer values (a column with a value per \
-                     customer or per order is not an attribute), or narrow the run with --where",
-                    labels.len(),
-                    snapshot_days.len(),
-                    need.div_ceil(1 << 30),
-                    breakdown::MAX_MEMORY >> 30
-                ),
-            ));
-        }
-    }
-    let (tl, rows) = timelines::build(orders, last);
-    let activity = activity::compute(
-        &tl,
-        &snapshot_days,
-        groups.as_ref().map(|(_, of, labels)| (of.as_slice(), labels.len())),
-    );
-    let toddler_days = config.rules.toddler_days;
-    let (portfolio, breakdown) = match groups {
-        None => (
-            snapshots::compute(tl, config.scheme_rules(), &snapshot_days, toddler_days),
-            None,
-        ),
-        Some((column, group_of, labels)) => {
-            let (whole, portfolios) = breakdown::compute_grouped(
-                tl,
-                config.scheme_rules(),
-                &snapshot_days,
-                toddler_days,
-                &group_of,
-                labels.len(),
-            );
-            let customer_group = whole.customers.iter().map(|c| group_of[c.customer as usize]).collect();
-            (
-                whole,
-                Some(Breakdown {
-                    column,
-                    groups: labels,
-                    portfolios,
-                    customer_group,
-                }),
-            )
-        }
-    };
-    Ok(Analysis {
-        ingest,
-        rows,
-        date_range: (first_row, latest_row),
-        customer_ids,
-        rows_after_today,
-        portfolio,
-        breakdown,
-        activity,
-    })
+    analyze_rows(Rows::from(orders), ingest, attribute, config, as_of, today)
 }
 
 /// What one pass over the rows' days and amounts finds.
@@ -237,10 +136,12 @@ impl DayFacts {
     }
 }
 
-/// Analyses rows as read.
+/// Analyses rows as read, broken down by `attribute` (one value per row)
+/// when given.
 pub(crate) fn analyze_rows(
     rows: Rows,
     ingest: IngestReport,
+    attribute: Option<Attribute>,
     config: &Config,
     as_of: Option<Day>,
     today: Day,
@@ -255,30 +156,50 @@ pub(crate) fn analyze_rows(
     let earliest_purchase = facts.earliest_purchase.ok_or_else(|| no_purchase(&path, as_of))?;
     let snapshot_days = snapshots::snapshot_days(earliest_purchase, latest_row, as_of)?;
     let last = *snapshot_days.last().expect("snapshot_days is never empty");
-    let Rows { customers, day, amount } = rows;
     let grouping_stage = crate::progress::spinner("grouping rows by customer");
-    let (tl, rows) = match customers {
-        Customers::Grouped(grouping) => grouped::build(grouping, day, amount, last),
-        Customers::Coded { ids, customer } => timelines::build(
-            Orders {
-                ids,
-                customer,
-                day,
-                amount,
-            },
-            last,
-        ),
-    };
+    let (tl, rows, groups) = timelines_and_groups(rows, attribute, last);
     drop(grouping_stage);
+    // The column as the config names it (as `rules.toml` records it).
+    let groups = groups.map(|(column, of, labels)| (config.scope.by.clone().unwrap_or(column), of, labels));
+    if let Some((column, _, labels)) = &groups {
+        check_group_memory(&path, column, labels.len(), snapshot_days.len(), config.labels().len())?;
+    }
     // Distinct customers with a row on or before the last snapshot.
     let customer_ids = tl.offsets.windows(2).filter(|w| w[1] > w[0]).count();
-    let activity = activity::compute(&tl, &snapshot_days, None);
+    let activity = activity::compute(
+        &tl,
+        &snapshot_days,
+        groups.as_ref().map(|(_, of, labels)| (of.as_slice(), labels.len())),
+    );
     let toddler_days = config.rules.toddler_days;
     let month_ends = crate::progress::spinner(format!(
         "portfolio at {} snapshot dates ({customer_ids} customers)",
         snapshot_days.len()
     ));
-    let portfolio = snapshots::compute(tl, config.scheme_rules(), &snapshot_days, toddler_days);
+    let (portfolio, breakdown) = match groups {
+        None => (
+            snapshots::compute(tl, config.scheme_rules(), &snapshot_days, toddler_days),
+            None,
+        ),
+        Some((column, group_of, labels)) => {
+            let (whole, portfolios) = breakdown::compute_grouped(
+                tl,
+                config.scheme_rules(),
+                &snapshot_days,
+                toddler_days,
+                &group_of,
+                labels.len(),
+            );
+            let customer_group = whole.customers.iter().map(|c| group_of[c.customer as usize]).collect();
+            let breakdown = Breakdown {
+                column,
+                groups: labels,
+                portfolios,
+                customer_group,
+            };
+            (whole, Some(breakdown))
+        }
+    };
     drop(month_ends);
     Ok(Analysis {
         ingest,
@@ -287,9 +208,65 @@ pub(crate) fn analyze_rows(
         customer_ids,
         rows_after_today: facts.rows_after_today,
         portfolio,
-        breakdown: None,
+        breakdown,
         activity,
     })
+}
+
+/// Each customer's group: the attribute's column, the group index per
+/// customer code and the labels (see `breakdown::groups_of`).
+type Groups = (String, Vec<u32>, Vec<String>);
+
+/// The timelines of the rows dated on or before `last`, and with an
+/// attribute each customer's group. Rows still grouped by id hash are
+/// grouped in their partitions, where each customer's group is decided in
+/// cache too; coded rows by a counting sort, after a pass for the groups.
+fn timelines_and_groups(rows: Rows, attribute: Option<Attribute>, last: Day) -> (Timelines, RowStats, Option<Groups>) {
+    let Rows { customers, day, amount } = rows;
+    match (customers, attribute) {
+        (Customers::Grouped(grouping), None) => {
+            let (tl, stats) = grouped::build(grouping, day, amount, last);
+            (tl, stats, None)
+        }
+        (Customers::Grouped(grouping), Some(a)) => {
+            let (tl, stats, (first, best)) = grouped::build_with_attribute(grouping, day, amount, a.codes, last);
+            let (of, labels) = breakdown::groups_of(&first, &best, &a.values);
+            (tl, stats, Some((a.column, of, labels)))
+        }
+        (Customers::Coded { ids, customer }, attribute) => {
+            let groups = attribute.map(|a| {
+                let (of, labels) = breakdown::customer_groups(ids.len(), &customer, &day, &amount, &a, last);
+                (a.column, of, labels)
+            });
+            let orders = Orders {
+                ids,
+                customer,
+                day,
+                amount,
+            };
+            let (tl, stats) = timelines::build(orders, last);
+            (tl, stats, groups)
+        }
+    }
+}
+
+/// The groups' tables must fit in memory: a column with a value per
+/// customer or per order is refused with advice.
+fn check_group_memory(path: &Path, column: &str, groups: usize, months: usize, segments: usize) -> Result<()> {
+    let need = breakdown::memory_estimate(groups, months, segments);
+    if need > breakdown::MAX_MEMORY {
+        return Err(Error::input(
+            path,
+            format!(
+                "--by {column}: {groups} groups over {months} month-ends would need about {} GB for the groups' tables \
+                 (at most {} GB); break down by a column with fewer values (a column with a value per \
+                 customer or per order is not an attribute), or narrow the run with --where",
+                need.div_ceil(1 << 30),
+                breakdown::MAX_MEMORY >> 30
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// The error for an input with no purchase row on or before the as-of date.

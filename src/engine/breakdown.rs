@@ -52,6 +52,45 @@ impl Breakdown {
     }
 }
 
+/// Each customer's first purchase day so far and the best value of that
+/// day (spec section 9): the largest amount, then the smallest value code
+/// (codes follow byte order); blank values never win. The rows may come in
+/// any order: the result does not depend on it.
+pub(crate) struct FirstDay {
+    /// Per customer: the first purchase day seen ([`Day::MAX`]: none yet).
+    pub(crate) first: Vec<Day>,
+    /// Per customer: the winning value code of that day ([`BLANK`]: none).
+    pub(crate) best: Vec<u32>,
+    best_amount: Vec<Money>,
+}
+
+impl FirstDay {
+    pub(crate) fn new(customers: usize) -> FirstDay {
+        FirstDay {
+            first: vec![Day::MAX; customers],
+            best: vec![BLANK; customers],
+            best_amount: vec![Money::ZERO; customers],
+        }
+    }
+
+    /// Takes in a purchase row (`amount >= 0`, dated on or before the
+    /// cutoff) of customer `c` with value code `v`.
+    #[inline]
+    pub(crate) fn see(&mut self, c: usize, d: Day, a: Money, v: u32) {
+        if d < self.first[c] {
+            self.first[c] = d;
+            self.best[c] = BLANK;
+        } else if d > self.first[c] {
+            return;
+        }
+        let best = self.best[c];
+        if v != BLANK && (best == BLANK || a > self.best_amount[c] || (a == self.best_amount[c] && v < best)) {
+            self.best[c] = v;
+            self.best_amount[c] = a;
+        }
+    }
+}
+
 /// Each customer's group (spec section 9): the group index per customer
 /// code ([`NO_GROUP`] for customers without a purchase on or before
 /// `cutoff`), and the group labels in byte order.
@@ -66,42 +105,32 @@ pub(crate) fn customer_groups(
     attribute: &Attribute,
     cutoff: Day,
 ) -> (Vec<u32>, Vec<String>) {
-    // Per customer: first purchase day so far, and the best row of that day
-    // (largest amount, then smallest value; blanks never win).
-    let mut first = vec![Day::MAX; customers];
-    let mut best = vec![BLANK; customers];
-    let mut best_amount = vec![Money::ZERO; customers];
+    let mut seen = FirstDay::new(customers);
     for (i, ((&c, &d), &a)) in customer.iter().zip(day).zip(amount).enumerate() {
-        if a.is_negative() || d > cutoff {
-            continue;
-        }
-        let c = c as usize;
-        if d < first[c] {
-            first[c] = d;
-            best[c] = BLANK;
-        } else if d > first[c] {
-            continue;
-        }
-        let v = attribute.codes[i];
-        if v != BLANK && (best[c] == BLANK || a > best_amount[c] || (a == best_amount[c] && v < best[c])) {
-            best[c] = v;
-            best_amount[c] = a;
+        if !a.is_negative() && d <= cutoff {
+            seen.see(c as usize, d, a, attribute.codes[i]);
         }
     }
-    drop(best_amount);
+    groups_of(&seen.first, &seen.best, &attribute.values)
+}
+
+/// The groups of customers whose first purchase day is `first` (per
+/// customer code, [`Day::MAX`] for none) and whose winning value code that
+/// day is `best` (an index into `values`, or [`BLANK`]): the group index per
+/// customer ([`NO_GROUP`] without a purchase) and the labels in byte order.
+pub(crate) fn groups_of(first: &[Day], best: &[u32], values: &[String]) -> (Vec<u32>, Vec<String>) {
     // Labels: the values that are someone's group, and `(none)`, in byte
     // order (a value spelled `(none)` is that group).
-    let mut used = vec![false; attribute.values.len()];
+    let mut used = vec![false; values.len()];
     let mut none = false;
-    for (&b, &f) in best.iter().zip(&first) {
+    for (&b, &f) in best.iter().zip(first) {
         match (f, b) {
             (Day::MAX, _) => {}
             (_, BLANK) => none = true,
             (_, v) => used[v as usize] = true,
         }
     }
-    let mut labels: Vec<&str> = attribute
-        .values
+    let mut labels: Vec<&str> = values
         .iter()
         .zip(&used)
         .filter(|(_, u)| **u)
@@ -113,15 +142,14 @@ pub(crate) fn customer_groups(
     labels.sort_unstable_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
     labels.dedup();
     let position = |label: &str| labels.binary_search_by(|l| l.as_bytes().cmp(label.as_bytes())).ok();
-    let index_of: Vec<u32> = attribute
-        .values
+    let index_of: Vec<u32> = values
         .iter()
         .map(|v| position(v).map_or(NO_GROUP, |i| i as u32))
         .collect();
     let none_index = position(NONE_GROUP).map_or(NO_GROUP, |i| i as u32);
     let groups = best
         .iter()
-        .zip(&first)
+        .zip(first)
         .map(|(&b, &f)| match (f, b) {
             (Day::MAX, _) => NO_GROUP,
             (_, BLANK) => none_index,
@@ -153,9 +181,70 @@ enum GroupPart {
     Partial(Box<Part>),
 }
 
+/// Up to this many groups, each worker keeps a part per group and walks
+/// its customers in file order ([`few_groups`]); past it, customers are
+/// walked in group order ([`many_groups`]), so that memory does not grow by
+/// workers × groups.
+const FEW_GROUPS: usize = 64;
+
+/// Customers per block of [`few_groups`]: their timelines stay in cache
+/// while each group's members among them are walked.
+const BLOCK: usize = 4096;
+
 /// The whole run's part and every group's portfolio (without per-customer
 /// rows: those are the whole run's).
 fn grouped(walk: &Walk<'_>, group_of: &[u32], n_groups: usize) -> (Part, Vec<Portfolio>) {
+    if n_groups <= FEW_GROUPS {
+        few_groups(walk, group_of, n_groups)
+    } else {
+        many_groups(walk, group_of, n_groups)
+    }
+}
+
+/// [`grouped`] for a few groups: each worker walks a range of customers in
+/// code order (so their timelines are read in memory order), a block at a
+/// time, each group's members of the block into that group's part. The
+/// whole run lists its customers by group, then in order of first
+/// appearance, as `segments.csv`.
+fn few_groups(walk: &Walk<'_>, group_of: &[u32], n_groups: usize) -> (Part, Vec<Portfolio>) {
+    let per_worker: Vec<Vec<Part>> = crate::parallel::map_ranges(group_of.len(), |range| {
+        let mut parts: Vec<Part> = (0..n_groups).map(|_| walk.empty()).collect();
+        let mut members: Vec<Vec<usize>> = vec![Vec::new(); n_groups];
+        for begin in range.clone().step_by(BLOCK) {
+            let end = (begin + BLOCK).min(range.end);
+            for c in begin..end {
+                let g = group_of[c];
+                if g != NO_GROUP {
+                    members[g as usize].push(c);
+                }
+            }
+            for (part, list) in parts.iter_mut().zip(members.iter_mut()) {
+                walk.extend(part, list.drain(..));
+            }
+        }
+        parts
+    });
+    let mut groups: Vec<Part> = (0..n_groups).map(|_| walk.empty()).collect();
+    for parts in per_worker {
+        for (group, part) in groups.iter_mut().zip(parts) {
+            group.merge(part);
+        }
+    }
+    let mut whole = walk.empty();
+    let mut portfolios = Vec::with_capacity(n_groups);
+    for mut group in groups {
+        whole.tally.merge(&group.tally);
+        whole.cohorts.merge(&group.cohorts);
+        whole.customers.append(&mut group.customers);
+        portfolios.push(walk.finish(group, Default::default()));
+    }
+    (whole, portfolios)
+}
+
+/// [`grouped`] for many groups: customers ordered by group (a counting
+/// sort), each worker walking a range of that order and finishing each
+/// group it holds whole.
+fn many_groups(walk: &Walk<'_>, group_of: &[u32], n_groups: usize) -> (Part, Vec<Portfolio>) {
     let empty = || walk.part(0..0);
     let finish_group = |part: Part| walk.finish(part, Default::default());
     // Customers ordered by group (counting sort); `starts[g]..starts[g + 1]`.
@@ -323,4 +412,59 @@ pub fn sum(groups: &[Portfolio]) -> Option<Portfolio> {
         .collect();
     whole.ladder = ladder.into_values().collect();
     Some(whole)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Config, Overrides};
+    use crate::orders::Orders;
+
+    /// Both ways of walking the groups give the same whole run and the
+    /// same group portfolios, customers listed alike (several blocks per
+    /// worker, customers without a group among them).
+    #[test]
+    fn few_and_many_groups_walk_alike() {
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % n
+        };
+        let ids: Vec<String> = (0..12_000).map(|c| format!("C{c}")).collect();
+        let start = crate::dates::parse_iso_day("2023-01-01").unwrap();
+        let rows: Vec<(usize, Day, Money)> = (0..40_000)
+            .map(|_| {
+                let amount = next(9_000) as i64 - 500;
+                (
+                    next(12_000) as usize,
+                    start + next(700) as Day,
+                    Money(amount * 1_000_000),
+                )
+            })
+            .collect();
+        let orders = Orders::from_rows(rows.iter().map(|(c, d, a)| (ids[*c].as_str(), *d, *a)));
+        let n_groups = 7;
+        let group_of: Vec<u32> = (0..orders.ids.len())
+            .map(|_| match next(10) {
+                0 => NO_GROUP,
+                _ => next(n_groups as u64) as u32,
+            })
+            .collect();
+        let snapshots = crate::engine::snapshots::snapshot_days(start, start + 700, None).unwrap();
+        let (tl, _) = crate::engine::timelines::build(orders, *snapshots.last().unwrap());
+        let lifecycle = Config::parse_file("scheme = \"lifecycle\"\n[lifecycle]\nvip_top_share = 0.2\n").unwrap();
+        for file in [Default::default(), lifecycle] {
+            let config = Config::resolve(&file, &Overrides::default()).unwrap();
+            let walk = Walk::new(&tl, config.scheme_rules(), &snapshots, config.rules.toddler_days);
+            let (few_whole, few) = few_groups(&walk, &group_of, n_groups);
+            let (many_whole, many) = many_groups(&walk, &group_of, n_groups);
+            assert_eq!(few, many);
+            assert!(few_whole.customers.len() > 9_000);
+            let few_whole = walk.finish(few_whole, Default::default());
+            let many_whole = walk.finish(many_whole, Default::default());
+            assert_eq!(few_whole, many_whole);
+        }
+    }
 }

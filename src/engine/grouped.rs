@@ -14,6 +14,7 @@
 use std::sync::Mutex;
 
 use crate::dates::Day;
+use crate::engine::breakdown::FirstDay;
 use crate::engine::timelines::{RowStats, Timelines, sort_ranges};
 use crate::money::Money;
 use crate::orders::{Grouping, Ranked};
@@ -25,6 +26,9 @@ struct Piece {
     day: Vec<Day>,
     amount: Vec<Money>,
     stats: RowStats,
+    /// With an attribute: each local customer's first purchase day and
+    /// its winning value.
+    first: Option<FirstDay>,
 }
 
 /// A raw pointer that workers write through, each to a range no other writes.
@@ -47,6 +51,37 @@ impl<T> Shared<T> {
 /// Groups the rows dated on or before `cutoff` by customer. `grouping` must
 /// hold every row of `day` and `amount` (no row without an id).
 pub fn build(grouping: Grouping, day: Vec<Day>, amount: Vec<Money>, cutoff: Day) -> (Timelines, RowStats) {
+    let (tl, stats, _) = build_inner(grouping, day, amount, None, cutoff);
+    (tl, stats)
+}
+
+/// [`build`], and on the way each customer's first purchase day and its
+/// winning value of `attribute` (one value code per row, spec section 9),
+/// decided per partition in cache rather than by a pass over the rows at
+/// random customers: `(first, best)` per customer code — the first
+/// purchase day ([`Day::MAX`] for none) and the winning value code
+/// ([`crate::orders::BLANK`] for none).
+pub fn build_with_attribute(
+    grouping: Grouping,
+    day: Vec<Day>,
+    amount: Vec<Money>,
+    attribute: Vec<u32>,
+    cutoff: Day,
+) -> (Timelines, RowStats, (Vec<Day>, Vec<u32>)) {
+    assert_eq!(attribute.len(), day.len(), "one value per row");
+    let (tl, stats, first) = build_inner(grouping, day, amount, Some(attribute), cutoff);
+    (tl, stats, first.expect("asked for"))
+}
+
+type FirstOfCustomers = Option<(Vec<Day>, Vec<u32>)>;
+
+fn build_inner(
+    grouping: Grouping,
+    day: Vec<Day>,
+    amount: Vec<Money>,
+    attribute: Option<Vec<u32>>,
+    cutoff: Day,
+) -> (Timelines, RowStats, FirstOfCustomers) {
     assert_eq!(grouping.rows(), day.len(), "one day per row");
     assert_eq!(day.len(), amount.len(), "one amount per row");
     assert!(grouping.missing().is_empty(), "every row has an id");
@@ -59,40 +94,21 @@ pub fn build(grouping: Grouping, day: Vec<Day>, amount: Vec<Money>, cutoff: Day)
         part,
     } = grouping.into_ranked();
     let parts = locals.len();
-    // Every row's day and amount into its partition, in row order, one list
-    // per range of rows as for the local numbers: a sequential pass instead
-    // of a gather at random from each partition.
     let chunk = chunk.max(1);
-    let per_range: Vec<Vec<Vec<Payload>>> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..day.len())
-            .step_by(chunk)
-            .enumerate()
-            .map(|(k, begin)| {
-                let end = (begin + chunk).min(day.len());
-                let (part, day, amount, locals) = (&part[begin..end], &day[begin..end], &amount[begin..end], &locals);
-                s.spawn(move || {
-                    let mut out: Vec<Vec<Payload>> = locals.iter().map(|l| Vec::with_capacity(l[k].len())).collect();
-                    for ((&p, &d), &a) in part.iter().zip(day).zip(amount) {
-                        out[p as usize].push(Payload { day: d, amount: a.0 });
-                    }
-                    out
-                })
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().expect("payload thread")).collect()
-    });
-    drop((part, day, amount));
-    let mut payloads: Vec<Vec<Vec<Payload>>> = (0..parts).map(|_| Vec::with_capacity(per_range.len())).collect();
-    for range in per_range {
-        for (p, list) in range.into_iter().enumerate() {
-            payloads[p].push(list);
-        }
-    }
-    let queue: Vec<Mutex<PartitionRows>> = locals.into_iter().zip(payloads).map(Mutex::new).collect();
+    let with_values = attribute.is_some();
+    let (payloads, values) = scatter(&part, &day, &amount, attribute.as_deref(), &locals, chunk);
+    drop((part, day, amount, attribute));
+    let queue: Vec<Mutex<PartitionRows>> = locals
+        .into_iter()
+        .zip(payloads)
+        .zip(values)
+        .map(|((l, p), v)| Mutex::new((l, p, v)))
+        .collect();
     let mut pieces: Vec<Option<Piece>> = (0..parts).map(|_| None).collect();
     for (p, piece) in crate::parallel::queue(parts, |p| {
-        let (locals, payload) = std::mem::take(&mut *queue[p].lock().expect("no worker panicked"));
-        group_partition(locals, payload, bases[p + 1] - bases[p], cutoff)
+        let (locals, payload, values) = std::mem::take(&mut *queue[p].lock().expect("no worker panicked"));
+        let values = with_values.then_some(values);
+        group_partition(locals, payload, values, bases[p + 1] - bases[p], cutoff)
     }) {
         pieces[p] = Some(piece);
     }
@@ -102,6 +118,79 @@ pub fn build(grouping: Grouping, day: Vec<Day>, amount: Vec<Money>, cutoff: Day)
         .map(|p| p.expect("every partition grouped"))
         .collect();
 
+    assemble(pieces, &rank, &bases, ids, with_values)
+}
+
+/// Per partition, per range of rows: one list of items.
+type ByPartition<T> = Vec<Vec<Vec<T>>>;
+
+/// Payloads and value codes of one range of rows, one list per partition.
+type RangeRows = (Vec<Vec<Payload>>, Vec<Vec<u32>>);
+
+/// Every row's day and amount (and value code, with an attribute) handed
+/// to its partition: per partition, one list per range of `chunk` rows.
+fn scatter(
+    part: &[u16],
+    day: &[Day],
+    amount: &[Money],
+    attribute: Option<&[u32]>,
+    locals: &[Vec<Vec<u32>>],
+    chunk: usize,
+) -> (ByPartition<Payload>, ByPartition<u32>) {
+    let parts = locals.len();
+    // Every row's day and amount into its partition, in row order, one list
+    // per range of rows as for the local numbers: a sequential pass instead
+    // of a gather at random from each partition.
+    let per_range: Vec<RangeRows> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..day.len())
+            .step_by(chunk)
+            .enumerate()
+            .map(|(k, begin)| {
+                let end = (begin + chunk).min(day.len());
+                let (part, day, amount, locals) = (&part[begin..end], &day[begin..end], &amount[begin..end], locals);
+                let values = attribute.map(|a| &a[begin..end]);
+                s.spawn(move || {
+                    let mut out: Vec<Vec<Payload>> = locals.iter().map(|l| Vec::with_capacity(l[k].len())).collect();
+                    for ((&p, &d), &a) in part.iter().zip(day).zip(amount) {
+                        out[p as usize].push(Payload { day: d, amount: a.0 });
+                    }
+                    let mut out_values: Vec<Vec<u32>> = Vec::new();
+                    if let Some(values) = values {
+                        out_values = locals.iter().map(|l| Vec::with_capacity(l[k].len())).collect();
+                        for (&p, &v) in part.iter().zip(values) {
+                            out_values[p as usize].push(v);
+                        }
+                    }
+                    (out, out_values)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().expect("payload thread")).collect()
+    });
+    let mut payloads: Vec<Vec<Vec<Payload>>> = (0..parts).map(|_| Vec::with_capacity(per_range.len())).collect();
+    let mut values: Vec<Vec<Vec<u32>>> = (0..parts).map(|_| Vec::new()).collect();
+    for (range, range_values) in per_range {
+        for (p, list) in range.into_iter().enumerate() {
+            payloads[p].push(list);
+        }
+        for (p, list) in range_values.into_iter().enumerate() {
+            values[p].push(list);
+        }
+    }
+    (payloads, values)
+}
+
+/// The partitions' pieces copied into one timeline per customer, in
+/// first-appearance order (`rank`, `bases` as in [`Ranked`]), with each
+/// customer's first purchase day and value when `with_values`.
+fn assemble(
+    mut pieces: Vec<Piece>,
+    rank: &[u32],
+    bases: &[usize],
+    ids: crate::ids::CustomerIds,
+    with_values: bool,
+) -> (Timelines, RowStats, FirstOfCustomers) {
+    let parts = pieces.len();
     // Customers in first-appearance order: offsets from each one's count.
     let customers = ids.len();
     let mut offsets = vec![0usize; customers + 1];
@@ -117,6 +206,19 @@ pub fn build(grouping: Grouping, day: Vec<Day>, amount: Vec<Money>, cutoff: Day)
     }
     let used = offsets[customers];
     stats.rows_used = used as u64;
+    let first = with_values.then(|| {
+        let mut first = vec![Day::MAX; customers];
+        let mut best = vec![crate::orders::BLANK; customers];
+        for (p, piece) in pieces.iter_mut().enumerate() {
+            let seen = piece.first.take().expect("decided with the values");
+            for (l, (&f, &b)) in seen.first.iter().zip(&seen.best).enumerate() {
+                let code = rank[bases[p] + l] as usize;
+                first[code] = f;
+                best[code] = b;
+            }
+        }
+        (first, best)
+    });
 
     let mut day_out: Vec<Day> = vec![0; used];
     let mut amount_out: Vec<Money> = vec![Money::ZERO; used];
@@ -148,11 +250,13 @@ pub fn build(grouping: Grouping, day: Vec<Day>, amount: Vec<Money>, cutoff: Day)
             amount: amount_out,
         },
         stats,
+        first,
     )
 }
 
-/// One partition's rows: local numbers and payloads, one list per range of rows.
-type PartitionRows = (Vec<Vec<u32>>, Vec<Vec<Payload>>);
+/// One partition's rows: local numbers, payloads and (with an attribute)
+/// value codes, one list per range of rows.
+type PartitionRows = (Vec<Vec<u32>>, Vec<Vec<Payload>>, Vec<Vec<u32>>);
 
 /// A row's day and amount, packed (12 bytes).
 #[derive(Clone, Copy)]
@@ -164,8 +268,26 @@ struct Payload {
 
 /// Groups one partition's rows by local customer number (`locals` of them):
 /// `partition` holds the rows' local numbers, `payload` their days and
-/// amounts, in the same order.
-fn group_partition(partition: Vec<Vec<u32>>, payload: Vec<Vec<Payload>>, locals: usize, cutoff: Day) -> Piece {
+/// amounts, `values` their value codes (with an attribute), in the same
+/// order.
+fn group_partition(
+    partition: Vec<Vec<u32>>,
+    payload: Vec<Vec<Payload>>,
+    values: Option<Vec<Vec<u32>>>,
+    locals: usize,
+    cutoff: Day,
+) -> Piece {
+    let first = values.map(|values| {
+        let mut seen = FirstDay::new(locals);
+        let rows = partition.iter().flatten().zip(payload.iter().flatten());
+        for ((&local, row), &v) in rows.zip(values.iter().flatten()) {
+            let (d, a) = (row.day, Money(row.amount));
+            if !a.is_negative() && d <= cutoff {
+                seen.see(local as usize, d, a, v);
+            }
+        }
+        seen
+    });
     let mut stats = RowStats::default();
     let mut offsets = vec![0u32; locals + 1];
     let entries: usize = partition.iter().map(Vec::len).sum();
@@ -213,5 +335,6 @@ fn group_partition(partition: Vec<Vec<u32>>, payload: Vec<Vec<Payload>>, locals:
         day: piece_day,
         amount: piece_amount,
         stats,
+        first,
     }
 }

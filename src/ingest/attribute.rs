@@ -13,7 +13,9 @@ use polars::prelude::*;
 
 use crate::error::{Error, Result};
 
+use super::columns::StrChunks;
 use super::filter::{Matcher, trim_value};
+use crate::orders::attribute::Cells;
 pub use crate::orders::attribute::{Attribute, BLANK};
 
 /// What a run reads besides the three order columns: the breakdown column
@@ -40,7 +42,23 @@ fn as_text(column: &Column) -> PolarsResult<StringChunked> {
 /// Reads `column` as an attribute.
 pub fn read_attribute(column: &Column) -> PolarsResult<Attribute> {
     let text = as_text(column)?;
-    Ok(Attribute::from_cells(column.name().as_str(), text.iter()))
+    Ok(Attribute::from_cells(
+        column.name().as_str(),
+        &TextCells(StrChunks::new(&text)),
+    ))
+}
+
+/// A text column's cells, chunk by chunk.
+struct TextCells<'a>(StrChunks<'a>);
+
+impl<'a> Cells<'a> for TextCells<'a> {
+    fn rows(&self) -> usize {
+        self.0.rows()
+    }
+
+    fn each(&self, range: std::ops::Range<usize>, mut f: impl FnMut(Option<&'a str>)) {
+        self.0.each(range, |_, cell| f(cell));
+    }
 }
 
 /// Applies filter `k` of `matcher` to `column`, clearing `keep[row]` for the

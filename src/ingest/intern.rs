@@ -8,37 +8,10 @@
 
 use std::hash::Hasher;
 
+pub use crate::hash::FxHasher;
 use crate::ids::CustomerIds;
 pub use crate::ids::Interner;
 pub use crate::orders::grouping::{Grouping, NO_CODE, NO_PARTITION, Ranked};
-
-/// FxHash-style mixing: ids are short, and a DoS-resistant hash buys nothing
-/// for a file the user gave us.
-#[derive(Default, Clone, Copy)]
-pub struct FxHasher(u64);
-
-const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
-            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(SEED);
-        }
-        for &b in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(SEED);
-        }
-    }
-
-    fn write_u8(&mut self, i: u8) {
-        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(SEED);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
 
 /// Two independent hashes of an id: 96 bits in all. Ids are taken as
 /// equal when both agree; for ten million distinct ids the chance of any

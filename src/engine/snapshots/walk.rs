@@ -63,9 +63,27 @@ impl<'a> Walk<'a> {
 
     /// The part of these customers (codes, in the order their rows go).
     pub(crate) fn part(&self, customers: impl ExactSizeIterator<Item = usize>) -> Part {
+        let mut part = self.empty();
+        part.customers.reserve(customers.len());
+        self.extend(&mut part, customers);
+        part
+    }
+
+    /// A part of no customer.
+    pub(crate) fn empty(&self) -> Part {
+        let n_months = self.snapshots.len();
+        Part {
+            tally: Tally::new(self.rules.labels().len(), n_months),
+            cohorts: CohortCounter::new(month_of(self.snapshots[0]), n_months, self.toddler_days),
+            customers: Vec::new(),
+        }
+    }
+
+    /// Adds these customers to `part` (their states after its own).
+    pub(crate) fn extend(&self, part: &mut Part, customers: impl Iterator<Item = usize>) {
         match self.rules {
-            SchemeRules::Cpm(r) => self.part_by(r, customers),
-            SchemeRules::Lifecycle(r) => self.part_by(r, customers),
+            SchemeRules::Cpm(r) => self.extend_by(r, part, customers),
+            SchemeRules::Lifecycle(r) => self.extend_by(r, part, customers),
         }
     }
 
@@ -85,16 +103,10 @@ impl<'a> Walk<'a> {
         *self.snapshots.last().expect("at least one snapshot")
     }
 
-    fn part_by<C: Classifier>(&self, rules: &C, customers: impl ExactSizeIterator<Item = usize>) -> Part {
+    fn extend_by<C: Classifier>(&self, rules: &C, part: &mut Part, customers: impl Iterator<Item = usize>) {
         let n_seg = rules.labels().len();
         let n_months = self.snapshots.len();
         let as_of = self.as_of();
-        let first_month = month_of(self.snapshots[0]);
-        let mut part = Part {
-            tally: Tally::new(n_seg, n_months),
-            cohorts: CohortCounter::new(first_month, n_months, self.toddler_days),
-            customers: Vec::with_capacity(customers.len()),
-        };
         let mut local = Vec::with_capacity(8);
         let mut lifted = Vec::with_capacity(8);
         let mut sales: Vec<(usize, i128)> = Vec::with_capacity(16);
@@ -121,7 +133,6 @@ impl<'a> Walk<'a> {
             let previous = previous_segment(held, n_months, n_seg);
             part.customers.push(customer_state(c, &f, segment, previous, as_of));
         }
-        part
     }
 }
 

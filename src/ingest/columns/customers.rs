@@ -4,7 +4,7 @@
 
 use polars::prelude::*;
 
-use super::{BadCell, as_strings, bad};
+use super::{BadCell, StrChunks, as_strings, bad};
 use crate::ingest::intern::{Grouping, IdSource, group_ids};
 use crate::ingest::text::CellProblem;
 
@@ -35,25 +35,12 @@ pub fn read_customers(column: Column, bad_cells: &mut Vec<BadCell>) -> PolarsRes
     Ok(grouping)
 }
 
-/// Polars' array type behind a string column.
-type StrArray = <StringType as PolarsDataType>::Array;
-
-/// A string column's ids, chunk by chunk: Parquet row groups arrive as
-/// separate chunks, indexed here rather than rechunked (a full copy).
-struct ChunkedIds<'a> {
-    arrays: Vec<&'a StrArray>,
-    starts: Vec<usize>,
-}
+/// A string column's ids, chunk by chunk (see [`StrChunks`]).
+struct ChunkedIds<'a>(StrChunks<'a>);
 
 impl<'a> ChunkedIds<'a> {
     fn new(strings: &'a StringChunked) -> Self {
-        let arrays: Vec<&StrArray> = strings.downcast_iter().collect();
-        let mut starts = Vec::with_capacity(arrays.len() + 1);
-        starts.push(0usize);
-        for a in &arrays {
-            starts.push(starts.last().expect("starts at 0") + a.len());
-        }
-        ChunkedIds { arrays, starts }
+        ChunkedIds(StrChunks::new(strings))
     }
 
     fn id(value: Option<&str>) -> Option<&str> {
@@ -63,29 +50,15 @@ impl<'a> ChunkedIds<'a> {
 
 impl IdSource for ChunkedIds<'_> {
     fn rows(&self) -> usize {
-        *self.starts.last().expect("starts at 0")
+        self.0.rows()
     }
 
     fn get(&self, row: usize) -> Option<&str> {
-        let k = self.starts.partition_point(|&start| start <= row) - 1;
-        Self::id(self.arrays[k].get(row - self.starts[k]))
+        Self::id(self.0.get(row))
     }
 
     fn each(&self, range: std::ops::Range<usize>, mut f: impl FnMut(usize, Option<&str>)) {
-        let mut k = self
-            .starts
-            .partition_point(|&start| start <= range.start)
-            .saturating_sub(1);
-        let mut row = range.start;
-        while row < range.end && k < self.arrays.len() {
-            let (array, start) = (self.arrays[k], self.starts[k]);
-            let take = (range.end - row).min(array.len() - (row - start));
-            for value in array.iter().skip(row - start).take(take) {
-                f(row, Self::id(value));
-                row += 1;
-            }
-            k += 1;
-        }
+        self.0.each(range, |row, value| f(row, Self::id(value)));
     }
 }
 

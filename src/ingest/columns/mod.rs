@@ -68,3 +68,53 @@ fn unreadable(column: &Column, expected: &'static str, bad_cells: &mut Vec<BadCe
     bad_cells.extend((0..column.len()).map(|row| bad(column, row, problem, expected)));
     true
 }
+
+/// Polars' array type behind a string column.
+type StrArray = <StringType as PolarsDataType>::Array;
+
+/// A string column chunk by chunk: Parquet row groups arrive as separate
+/// chunks, indexed here rather than rechunked (a full copy).
+pub(crate) struct StrChunks<'a> {
+    arrays: Vec<&'a StrArray>,
+    starts: Vec<usize>,
+}
+
+impl<'a> StrChunks<'a> {
+    pub(crate) fn new(strings: &'a StringChunked) -> Self {
+        let arrays: Vec<&StrArray> = strings.downcast_iter().collect();
+        let mut starts = Vec::with_capacity(arrays.len() + 1);
+        starts.push(0usize);
+        for a in &arrays {
+            starts.push(starts.last().expect("starts at 0") + a.len());
+        }
+        StrChunks { arrays, starts }
+    }
+
+    pub(crate) fn rows(&self) -> usize {
+        *self.starts.last().expect("starts at 0")
+    }
+
+    /// The cell of `row` as written (`None`: null).
+    pub(crate) fn get(&self, row: usize) -> Option<&'a str> {
+        let k = self.starts.partition_point(|&start| start <= row) - 1;
+        self.arrays[k].get(row - self.starts[k])
+    }
+
+    /// Calls `f(row, cell)` for every row in `range`, in order.
+    pub(crate) fn each(&self, range: std::ops::Range<usize>, mut f: impl FnMut(usize, Option<&'a str>)) {
+        let mut k = self
+            .starts
+            .partition_point(|&start| start <= range.start)
+            .saturating_sub(1);
+        let mut row = range.start;
+        while row < range.end && k < self.arrays.len() {
+            let (array, start) = (self.arrays[k], self.starts[k]);
+            let take = (range.end - row).min(array.len() - (row - start));
+            for value in array.iter().skip(row - start).take(take) {
+                f(row, value);
+                row += 1;
+            }
+            k += 1;
+        }
+    }
+}
