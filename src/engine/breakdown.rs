@@ -212,8 +212,7 @@ fn few_groups(walk: &Walk<'_>, group_of: &[u32], n_groups: usize) -> (Part, Vec<
         let mut members: Vec<Vec<usize>> = vec![Vec::new(); n_groups];
         for begin in range.clone().step_by(BLOCK) {
             let end = (begin + BLOCK).min(range.end);
-            for c in begin..end {
-                let g = group_of[c];
+            for (&g, c) in group_of[begin..end].iter().zip(begin..) {
                 if g != NO_GROUP {
                     members[g as usize].push(c);
                 }

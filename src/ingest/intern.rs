@@ -142,12 +142,27 @@ pub fn group_ids(source: &impl IdSource) -> Grouping {
         }
     }
 
-    // Pass 2 (parallel over partitions): number each partition's distinct
-    // ids in row order, keeping each one's first row.
+    let (first_rows, locals) = number_partitions(&mut partitions, workers);
+    drop(partitions);
+    let mut ranked = rank(locals, first_rows, source);
+    ranked.part = part;
+    ranked.chunk = chunk;
+    drop(stage);
+    Grouping::new(rows, ranked, missing)
+}
+
+/// Each partition's first rows of its distinct ids, and its rows' local
+/// numbers (one list per range of pass 1).
+type Numbered = (Vec<Vec<u32>>, Vec<Vec<Vec<u32>>>);
+
+/// Pass 2 of [`group_ids`] (parallel over partitions): numbers each
+/// partition's distinct ids in row order, keeping each one's first row.
+fn number_partitions(partitions: &mut [Partition], workers: usize) -> Numbered {
+    let parts = partitions.len();
     let per = parts.div_ceil(workers).max(1);
     // The hashes and rows are not needed after that: each entry shrinks to
-    // its local number (4 bytes instead of 16), the rows being in `part`.
-    let (first_rows, locals): (Vec<Vec<u32>>, Vec<Vec<Vec<u32>>>) = std::thread::scope(|s| {
+    // its local number (4 bytes instead of 16), each row's partition being kept by pass 1.
+    std::thread::scope(|s| {
         let handles: Vec<_> = partitions
             .chunks_mut(per)
             .map(|group| {
@@ -170,13 +185,7 @@ pub fn group_ids(source: &impl IdSource) -> Grouping {
             .into_iter()
             .flat_map(|h| h.join().expect("grouping thread"))
             .unzip()
-    });
-    drop(partitions);
-    let mut ranked = rank(locals, first_rows, source);
-    ranked.part = part;
-    ranked.chunk = chunk;
-    drop(stage);
-    Grouping::new(rows, ranked, missing)
+    })
 }
 
 /// Ranks the slots by first row and copies their ids in that order.

@@ -15,28 +15,8 @@ pub fn read_amounts(column: &Column, bad_cells: &mut Vec<BadCell>) -> PolarsResu
     if unreadable(column, AMOUNT_EXPECTED, bad_cells) {
         return Ok(vec![Money::ZERO; column.len()]);
     }
-    if dtype == DataType::UInt64 {
-        // Past i64 the value is too large, not empty (a cast would make it null).
-        let (amounts, problems) = convert(column.u64()?, Money::ZERO, |v| {
-            i64::try_from(v)
-                .ok()
-                .and_then(Money::from_units)
-                .ok_or(CellProblem::TooLarge)
-        });
-        for (row, problem) in problems {
-            bad_cells.push(bad(column, row, problem, AMOUNT_EXPECTED));
-        }
-        return Ok(amounts);
-    }
     if dtype.is_integer() {
-        let ints = column.cast(&DataType::Int64)?;
-        let (amounts, problems) = convert(ints.i64()?, Money::ZERO, |v| {
-            Money::from_units(v).ok_or(CellProblem::TooLarge)
-        });
-        for (row, problem) in problems {
-            bad_cells.push(bad(column, row, problem, AMOUNT_EXPECTED));
-        }
-        return Ok(amounts);
+        return read_integers(column, bad_cells);
     }
     let n = column.len();
     let mut amounts = Vec::with_capacity(n);
@@ -51,31 +31,12 @@ pub fn read_amounts(column: &Column, bad_cells: &mut Vec<BadCell>) -> PolarsResu
         // Read as the shortest decimal of the float32 itself: a float32 0.1
         // is 0.1, not the 0.10000000149011612 of its float64 widening.
         for (row, v) in column.f32()?.iter().enumerate() {
-            push(
-                row,
-                v.ok_or(CellProblem::Empty).and_then(|v| {
-                    let text = format!("{v}");
-                    if !v.is_finite() || text.contains('e') {
-                        Err(CellProblem::NotAnAmount)
-                    } else {
-                        Money::parse_plain(&text).ok_or(CellProblem::TooManyDecimals)
-                    }
-                }),
-            );
+            push(row, v.ok_or(CellProblem::Empty).and_then(float32_to_money));
         }
     } else if dtype.is_float() {
         let floats = column.cast(&DataType::Float64)?;
         for (row, v) in floats.f64()?.iter().enumerate() {
-            push(
-                row,
-                v.ok_or(CellProblem::Empty).and_then(|v| {
-                    if !v.is_finite() {
-                        Err(CellProblem::NotAnAmount)
-                    } else {
-                        Money::from_f64(v).ok_or(CellProblem::TooManyDecimals)
-                    }
-                }),
-            );
+            push(row, v.ok_or(CellProblem::Empty).and_then(float64_to_money));
         }
     } else if let DataType::Decimal(_, scale) = dtype {
         let decimals = column.decimal()?;
@@ -91,6 +52,45 @@ pub fn read_amounts(column: &Column, bad_cells: &mut Vec<BadCell>) -> PolarsResu
         }
     }
     Ok(amounts)
+}
+
+/// An integer column's amounts, converted in parallel (see `convert`).
+fn read_integers(column: &Column, bad_cells: &mut Vec<BadCell>) -> PolarsResult<Vec<Money>> {
+    let (amounts, problems) = if column.dtype() == &DataType::UInt64 {
+        // Past i64 the value is too large, not empty (a cast would make it null).
+        convert(column.u64()?, Money::ZERO, |v| {
+            i64::try_from(v)
+                .ok()
+                .and_then(Money::from_units)
+                .ok_or(CellProblem::TooLarge)
+        })
+    } else {
+        let ints = column.cast(&DataType::Int64)?;
+        convert(ints.i64()?, Money::ZERO, |v| {
+            Money::from_units(v).ok_or(CellProblem::TooLarge)
+        })
+    };
+    for (row, problem) in problems {
+        bad_cells.push(bad(column, row, problem, AMOUNT_EXPECTED));
+    }
+    Ok(amounts)
+}
+
+fn float32_to_money(v: f32) -> Result<Money, CellProblem> {
+    let text = format!("{v}");
+    if !v.is_finite() || text.contains('e') {
+        Err(CellProblem::NotAnAmount)
+    } else {
+        Money::parse_plain(&text).ok_or(CellProblem::TooManyDecimals)
+    }
+}
+
+fn float64_to_money(v: f64) -> Result<Money, CellProblem> {
+    if !v.is_finite() {
+        Err(CellProblem::NotAnAmount)
+    } else {
+        Money::from_f64(v).ok_or(CellProblem::TooManyDecimals)
+    }
 }
 
 fn decimal_to_money(value: i128, scale: usize) -> Result<Money, CellProblem> {
