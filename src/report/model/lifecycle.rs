@@ -1,6 +1,7 @@
 //! The report model of the six-state lifecycle scheme (spec section 8).
 
 use super::*;
+use crate::text::lang::by_lang;
 
 impl crate::report::scheme::SchemeReport for crate::report::scheme::Lifecycle {
     fn model(&self, p: &Portfolio, config: &Config, lang: Lang) -> ReportModel {
@@ -19,10 +20,11 @@ fn build_lifecycle(p: &Portfolio, config: &Config, lang: Lang) -> ReportModel {
     let l = |ja: &str, en: &str| lang.pick(ja, en).to_string();
     let n = |v: u64| thousands(i128::from(v));
     let month = month_label(p.snapshot_days[t], lang);
-    let title = match lang {
-        Lang::Ja => format!("ライフサイクル月次レポート {month}"),
-        Lang::En => format!("Lifecycle monthly report — {month}"),
-    };
+    let title = by_lang!(
+        lang,
+        "ライフサイクル月次レポート {month}",
+        "Lifecycle monthly report — {month}"
+    );
     let vs_last = |now: u64, prev: Option<u64>| {
         prev.map_or("-".into(), |prev| {
             format!(
@@ -89,43 +91,28 @@ fn build_lifecycle(p: &Portfolio, config: &Config, lang: Lang) -> ReportModel {
     let c = |s: usize| n(p.counts[t][s]);
     let all: u64 = p.counts[t].iter().sum();
     let not_dormant = all - p.counts[t][DORMANT];
-    let states_reading = match lang {
-        Lang::Ja => format!(
-            "休眠以外の顧客は {} 人(全体の {})。内訳は優良(VIP) {} 人、休眠予備軍 {} 人、復活 {} 人、新規 {} 人、継続 {} 人。休眠は {} 人です。",
-            n(not_dormant),
-            percent(if all == 0 { 0.0 } else { not_dormant as f64 / all as f64 }),
-            c(VIP),
-            c(AT_RISK),
-            c(WINBACK),
-            c(NEWCOMER),
-            c(ACTIVE),
-            c(DORMANT)
-        ),
-        Lang::En => format!(
-            "{} customers are not dormant ({} of all): {} VIP, {} at risk, {} winback, {} newcomers, {} active. {} are dormant.",
-            n(not_dormant),
-            percent(if all == 0 { 0.0 } else { not_dormant as f64 / all as f64 }),
-            c(VIP),
-            c(AT_RISK),
-            c(WINBACK),
-            c(NEWCOMER),
-            c(ACTIVE),
-            c(DORMANT)
-        ),
-    };
+    let states_reading = by_lang!(
+        lang,
+        "休眠以外の顧客は {} 人(全体の {})。内訳は優良(VIP) {} 人、休眠予備軍 {} 人、復活 {} 人、新規 {} 人、継続 {} 人。休眠は {} 人です。",
+        "{} customers are not dormant ({} of all): {} VIP, {} at risk, {} winback, {} newcomers, {} active. {} are dormant.",
+        n(not_dormant),
+        percent(if all == 0 { 0.0 } else { not_dormant as f64 / all as f64 }),
+        c(VIP),
+        c(AT_RISK),
+        c(WINBACK),
+        c(NEWCOMER),
+        c(ACTIVE),
+        c(DORMANT)
+    );
     let not_dormant_at = |s: usize| p.counts[s].iter().sum::<u64>() - p.counts[s][DORMANT];
     let states_reading = match (year_ago::index(t), lang) {
         (None, Lang::Ja) => format!("{states_reading}1 年前の月末がまだないため、前年同月比は出せません。"),
         (None, Lang::En) => {
             format!("{states_reading} There is no month-end a year back yet, so no year-on-year comparison.")
         }
-        (Some(y), Lang::Ja) => format!(
+        (Some(y), _) => by_lang!(
+            lang,
             "{states_reading}前年同月末({})比では、休眠以外 {} 人、休眠 {} 人です。",
-            format_day(p.snapshot_days[y]),
-            signed(i128::from(not_dormant) - i128::from(not_dormant_at(y))),
-            signed(i128::from(p.counts[t][DORMANT]) - i128::from(p.counts[y][DORMANT]))
-        ),
-        (Some(y), Lang::En) => format!(
             "{states_reading} Against a year ago ({}): not dormant {}, dormant {}.",
             format_day(p.snapshot_days[y]),
             signed(i128::from(not_dormant) - i128::from(not_dormant_at(y))),
@@ -154,14 +141,9 @@ fn build_lifecycle(p: &Portfolio, config: &Config, lang: Lang) -> ReportModel {
             "前月のスナップショットがないため、復活の流れはまだありません。",
             "No previous month-end: no flows yet.",
         ),
-        (Some(w), Lang::Ja) => format!(
+        (Some(w), _) => by_lang!(
+            lang,
             "今月の復活は {} 人(うち休眠から {} 人)。直近 12 か月では復活 {} 人に対し、休眠入りが {} 人でした。",
-            n(w),
-            n(k.winbacks_from_dormant.unwrap_or(0)),
-            n(back12),
-            n(down12)
-        ),
-        (Some(w), Lang::En) => format!(
             "{} winbacks this month ({} from dormant). Over the last 12 months {} customers came back and {} went dormant.",
             n(w),
             n(k.winbacks_from_dormant.unwrap_or(0)),
@@ -279,22 +261,15 @@ fn read_transitions(p: &Portfolio, t: usize, config: &Config, lang: Lang) -> Str
         a.lost as f64 / a.base as f64
     });
     let share = config.lifecycle.vip_top_share.percent_text();
-    let mut text = match lang {
-        Lang::Ja => format!(
-            "今月の初購入は {} 人。前月末の休眠予備軍 {} 人のうち {} 人({pct})が休眠に入り、{} 人が購入して戻りました。",
-            n(first),
-            n(a.base),
-            n(a.lost),
-            n(a.back)
-        ),
-        Lang::En => format!(
-            "{} first purchases this month. Of last month's {} at-risk customers, {} ({pct}) went dormant and {} bought again.",
-            n(first),
-            n(a.base),
-            n(a.lost),
-            n(a.back)
-        ),
-    };
+    let mut text = by_lang!(
+        lang,
+        "今月の初購入は {} 人。前月末の休眠予備軍 {} 人のうち {} 人({pct})が休眠に入り、{} 人が購入して戻りました。",
+        "{} first purchases this month. Of last month's {} at-risk customers, {} ({pct}) went dormant and {} bought again.",
+        n(first),
+        n(a.base),
+        n(a.lost),
+        n(a.back)
+    );
     if a.top_share > 0 {
         text += &match lang {
             Lang::Ja => format!(
@@ -379,33 +354,24 @@ fn lifecycle_lists(p: &Portfolio, config: &Config, lang: Lang) -> Vec<CustomerLi
         CustomerList {
             file: "at_risk",
             title: lang.pick("休眠予備軍(最優先)", "At risk (top priority)").to_string(),
-            why: match lang {
-                Lang::Ja => format!(
-                    "最終購入から {}〜{} 日。休眠に入る前にフォローを。",
-                    r.active_days + 1,
-                    r.dormant_days
-                ),
-                Lang::En => format!(
-                    "{}–{} days since their last purchase: follow up before they go dormant.",
-                    r.active_days + 1,
-                    r.dormant_days
-                ),
-            },
+            why: by_lang!(
+                lang,
+                "最終購入から {}〜{} 日。休眠に入る前にフォローを。",
+                "{}–{} days since their last purchase: follow up before they go dormant.",
+                r.active_days + 1,
+                r.dormant_days
+            ),
             customers: pick(AT_RISK),
         },
         CustomerList {
             file: "winback",
             title: lang.pick("復活したお客様", "Customers who came back").to_string(),
-            why: match lang {
-                Lang::Ja => format!(
-                    "{} 日を超える空白のあとに購入したお客様。歓迎と習慣化を。",
-                    r.dormant_days
-                ),
-                Lang::En => format!(
-                    "Bought again after more than {} days away: welcome them back.",
-                    r.dormant_days
-                ),
-            },
+            why: by_lang!(
+                lang,
+                "{} 日を超える空白のあとに購入したお客様。歓迎と習慣化を。",
+                "Bought again after more than {} days away: welcome them back.",
+                r.dormant_days
+            ),
             customers: pick(WINBACK),
         },
         CustomerList {

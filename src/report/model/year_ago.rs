@@ -7,7 +7,7 @@
 use crate::dates::format_month;
 use crate::engine::portfolio::{CohortConversion, Portfolio};
 use crate::text::format::{points, signed};
-use crate::text::lang::Lang;
+use crate::text::lang::{Lang, by_lang};
 
 /// Snapshots in a year.
 pub(crate) const YEAR: usize = 12;
@@ -58,24 +58,19 @@ pub(crate) fn rate(now: f64, then: Option<f64>, lang: Lang) -> String {
 pub(crate) fn conversion(c: &CohortConversion, then: Option<&CohortConversion>, lang: Lang) -> String {
     let month = format_month(c.cohort_month - YEAR as i32);
     match then {
-        Some(o) => match lang {
-            Lang::Ja => format!(
-                "{} {}({month} 獲得 {})",
-                label(lang),
-                points(c.rate - o.rate),
-                crate::text::format::percent(o.rate)
-            ),
-            Lang::En => format!(
-                "{} {} ({month} cohort: {})",
-                label(lang),
-                points(c.rate - o.rate),
-                crate::text::format::percent(o.rate)
-            ),
-        },
-        None => match lang {
-            Lang::Ja => format!("前年同月比: 1 年前({month})に獲得した顧客がいません"),
-            Lang::En => format!("vs a year ago: no customers were acquired in {month}"),
-        },
+        Some(o) => by_lang!(
+            lang,
+            "{} {}({month} 獲得 {})",
+            "{} {} ({month} cohort: {})",
+            label(lang),
+            points(c.rate - o.rate),
+            crate::text::format::percent(o.rate)
+        ),
+        None => by_lang!(
+            lang,
+            "前年同月比: 1 年前({month})に獲得した顧客がいません",
+            "vs a year ago: no customers were acquired in {month}"
+        ),
     }
 }
 
@@ -92,20 +87,14 @@ pub(crate) fn trend(p: &Portfolio, t: usize, lang: Lang) -> String {
             .to_string();
     };
     let d = |now: u64, then: u64| signed(i128::from(now) - i128::from(then));
-    match lang {
-        Lang::Ja => format!(
-            "前年同月末({})比では、現役 {} 人、離脱 {} 人です。",
-            crate::dates::format_day(p.snapshot_days[y]),
-            d(super::active(p, t), super::active(p, y)),
-            d(lapsed(t), lapsed(y))
-        ),
-        Lang::En => format!(
-            " Against a year ago ({}): active {}, lapsed {}.",
-            crate::dates::format_day(p.snapshot_days[y]),
-            d(super::active(p, t), super::active(p, y)),
-            d(lapsed(t), lapsed(y))
-        ),
-    }
+    by_lang!(
+        lang,
+        "前年同月末({})比では、現役 {} 人、離脱 {} 人です。",
+        " Against a year ago ({}): active {}, lapsed {}.",
+        crate::dates::format_day(p.snapshot_days[y]),
+        d(super::active(p, t), super::active(p, y)),
+        d(lapsed(t), lapsed(y))
+    )
 }
 
 /// A change as a percentage of the earlier value: `+12.3%`, `-4.0%`,
