@@ -251,7 +251,7 @@ fn from_logs(p: &[f64; 4], modified: bool) -> BgNbd {
 /// Minimises `f` from `start`; restarts twice from the best point, as the
 /// simplex can stall on the likelihood's long ridges (a restart that
 /// returns its start would return it again: then the rest are skipped).
-fn nelder_mead(f: impl Fn(&[f64; 4]) -> f64, start: [f64; 4], max_evals: usize) -> [f64; 4] {
+pub(crate) fn nelder_mead(f: impl Fn(&[f64; 4]) -> f64, start: [f64; 4], max_evals: usize) -> [f64; 4] {
     let mut best = start;
     for _ in 0..3 {
         let next = simplex(&f, best, max_evals);

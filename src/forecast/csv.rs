@@ -134,14 +134,21 @@ pub fn model_toml(f: &Forecast, months: usize, new_customers: &str, seed: u64) -
         Some(m) => {
             let _ = writeln!(
                 out,
-                "# {} fitted by maximum likelihood at the origin (time in weeks)\n\
-                 model = \"{}\"\nr = {}\nalpha = {}\na = {}\nb = {}",
+                "# {} fitted by maximum likelihood at the origin (time in weeks){}\n\
+                 model = \"{}\"\nr = {}\nalpha = {}\na = {}\nb = {}\nk = {}",
                 if m.modified { "MBG/NBD" } else { "BG/NBD" },
+                if f.model.k > 1 {
+                    "; gaps between purchases Erlang-k (every k-th event of the customer's rate is a purchase: \
+                     BG/CNBD-k), k by maximum likelihood"
+                } else {
+                    "; k = 1: exponential gaps (k by maximum likelihood)"
+                },
                 if m.modified { "mbgnbd" } else { "bgnbd" },
                 m.r,
                 m.alpha,
                 m.a,
-                m.b
+                m.b,
+                f.model.k
             );
         }
         None => {
@@ -149,11 +156,13 @@ pub fn model_toml(f: &Forecast, months: usize, new_customers: &str, seed: u64) -
         }
     }
     let _ = writeln!(out, "rate_factor = {}", f.model.rate_factor);
-    if let Some((day, tried)) = &f.model.check {
+    if let Some((days, tried)) = &f.model.check {
+        let days: Vec<String> = days.iter().map(|d| format_day(*d)).collect();
         let _ = writeln!(
             out,
-            "# Chosen by the error of a forecast from {} over the 3 months after it (segment wMAPE + purchase-day MAPE):",
-            format_day(*day)
+            "# Chosen by the errors of forecasts from {} up to the start (segment wMAPE + purchase-day MAPE, \
+             each origin's, then their mean); plain BG/NBD unless another did better from every one of them:",
+            days.join(", ")
         );
         for t in tried {
             let variant = if t.modified { "MBG/NBD" } else { "BG/NBD" };
@@ -162,7 +171,13 @@ pub fn model_toml(f: &Forecast, months: usize, new_customers: &str, seed: u64) -
             } else {
                 ""
             };
-            let _ = writeln!(out, "#   {variant}{adjusted}: {:.1}%", 100.0 * t.error);
+            let each: Vec<String> = t.errors.iter().map(|e| format!("{:.1}%", 100.0 * e)).collect();
+            let _ = writeln!(
+                out,
+                "#   {variant}{adjusted}: {} (mean {:.1}%)",
+                each.join(", "),
+                100.0 * t.error
+            );
         }
     }
     let _ = writeln!(

@@ -17,6 +17,7 @@ pub mod files;
 pub mod history;
 pub mod interval;
 pub mod model;
+pub mod regular;
 pub mod rng;
 pub mod simulate;
 pub mod state;
@@ -265,6 +266,7 @@ pub fn forecast_plain(
         origin,
         month_ends: month_ends.clone(),
         model: model.params,
+        k: model.k,
         rate_factor: model.rate_factor,
         new_per_month: new_per_month.clone(),
         new_spend: history::newcomer_spend(&customers, origin),

@@ -14,6 +14,7 @@ use crate::engine::segments::{Classifier, Facts};
 use crate::money::Money;
 
 use super::bgnbd::{BgNbd, Summary};
+use super::regular;
 use super::rng::Rng;
 use super::state::{Customer, in_parallel};
 
@@ -39,6 +40,9 @@ pub struct Plan<'a> {
     pub month_ends: Vec<Day>,
     /// `None`: no one in the history bought twice, so no one will.
     pub model: Option<BgNbd>,
+    /// Events per purchase: Erlang-k gaps ([`super::regular`]); 1 is
+    /// BG/NBD's exponential gaps.
+    pub k: u32,
     /// Multiplies every purchase rate (1 = the model as fitted).
     pub rate_factor: f64,
     /// New customers in each coming month.
@@ -157,6 +161,9 @@ impl Worker<'_, '_> {
         let Some(m) = self.plan.model else { return };
         let c = &path.start;
         let factor = self.plan.rate_factor;
+        if self.plan.k > 1 {
+            return self.draw_regular(path, &m, rng);
+        }
         if path.existing {
             let s = Summary {
                 x: c.purchase_days - 1,
@@ -178,6 +185,26 @@ impl Worker<'_, '_> {
                 return;
             }
             walk(c.first, lambda / 7.0, p, self.end(), rng, &mut self.events);
+        }
+    }
+
+    /// [`Worker::draw`] with Erlang-k gaps.
+    fn draw_regular(&mut self, path: &Path, m: &BgNbd, rng: &mut Rng) {
+        let (c, end) = (&path.start, self.end());
+        let timing = regular::Timing {
+            model: *m,
+            k: self.plan.k,
+            factor: self.plan.rate_factor,
+        };
+        if path.existing {
+            let s = Summary {
+                x: c.purchase_days - 1,
+                t_x: f64::from(c.last - c.first) / 7.0,
+                t: f64::from(self.plan.origin - c.first) / 7.0,
+            };
+            timing.draw_existing(&s, self.plan.origin, end, rng, &mut self.events);
+        } else {
+            timing.draw_new(c.first, end, rng, &mut self.events);
         }
     }
 
@@ -203,7 +230,15 @@ impl Worker<'_, '_> {
                 let day = lo + pick as Day;
                 self.changed.clear();
                 self.changed.push(day);
-                if let Some(m) = self.plan.model {
+                if let Some(m) = self.plan.model.filter(|_| self.plan.k > 1) {
+                    let t = f64::from(day - c.first) / 7.0;
+                    let timing = regular::Timing {
+                        model: m,
+                        k: self.plan.k,
+                        factor: self.plan.rate_factor,
+                    };
+                    timing.draw_converted(t, day, self.end(), rng, &mut self.changed);
+                } else if let Some(m) = self.plan.model {
                     let t = f64::from(day - c.first) / 7.0;
                     let lambda = rng.gamma(m.r + 1.0) / (m.alpha + t) * self.plan.rate_factor;
                     // Survived the drop-out chances before this purchase
