@@ -53,6 +53,12 @@ impl Formula {
         Ok(formula)
     }
 
+    /// The terms: whether each is subtracted, and its factor columns (the
+    /// SQL of `cpm sql` computes the same terms).
+    pub fn terms(&self) -> &[(bool, Vec<String>)] {
+        &self.terms
+    }
+
     /// The operand columns, each once, in order of appearance.
     pub fn columns(&self) -> Vec<&str> {
         let mut out: Vec<&str> = Vec::new();

@@ -1,7 +1,8 @@
 //! `data_quality`: the `metric,value` summary `cpm tables --lenient`
 //! writes beside the tables, from `work_rows`: rows read, used (dated on or
 //! before the as-of date) and after it, rejected (by reason, as
-//! `rows_rejected_<reason>`), left out by a filter, returns, duplicates,
+//! `rows_rejected_<reason>`), left out by a filter, cancelled lines and
+//! guest orders (rows and amount), returns, duplicates,
 //! the date range and customers. A table has no header line, so
 //! `header_line` is empty.
 
@@ -18,11 +19,10 @@ pub fn table(ctx: &Ctx) -> String {
         ("rows_rejected", "CAST(rows_rejected AS {s})".into()),
         ("rows_after_as_of", "CAST(rows_read - rows_used AS {s})".into()),
         ("excluded_by_filter", "CAST(excluded AS {s})".into()),
-        // No cancel column nor guest ids in the SQL yet.
-        ("cancelled", "'0'".into()),
-        ("cancelled_total", "'0'".into()),
-        ("guest_orders", "'0'".into()),
-        ("guest_orders_total", "'0'".into()),
+        ("cancelled", "CAST(cancelled AS {s})".into()),
+        ("cancelled_total", "CAST(cancelled_total AS {s})".into()),
+        ("guest_orders", "CAST(guest_orders AS {s})".into()),
+        ("guest_orders_total", "CAST(guest_orders_total AS {s})".into()),
         ("rows_after_today", "CAST(rows_after_today AS {s})".into()),
         ("return_rows", "CAST(return_rows AS {s})".into()),
         ("returns_total", "CAST(returns_total AS {s})".into()),
@@ -55,8 +55,9 @@ pub fn table(ctx: &Ctx) -> String {
         .chain(std::iter::once(format!(
             "SELECT CONCAT('rows_rejected_', status) AS metric, CAST(COUNT(*) AS {s}) AS value FROM {rows} \
              CROSS JOIN (SELECT MAX(last_snap) AS last_snap FROM m) z \
-             WHERE z.last_snap IS NOT NULL AND status NOT IN ('ok', 'excluded') GROUP BY status",
-            rows = ctx.work("rows")
+             WHERE z.last_snap IS NOT NULL AND status NOT IN {kept} GROUP BY status",
+            rows = ctx.work("rows"),
+            kept = super::cart::NOT_REJECTED,
         )))
         .collect::<Vec<_>>()
         .join("\nUNION ALL ");
@@ -74,7 +75,11 @@ pub fn table(ctx: &Ctx) -> String {
          WHERE {used} GROUP BY r.customer_id, r.d, r.amount) x),\n\
          cip AS (SELECT COUNT(*) AS customers_in_portfolio FROM {segments}),\n\
          st AS (SELECT COUNT(*) AS all_rows, SUM(CASE WHEN status = 'excluded' THEN 1 ELSE 0 END) AS excluded, \
-         SUM(CASE WHEN status NOT IN ('ok', 'excluded') THEN 1 ELSE 0 END) AS rows_rejected FROM {work_rows}),\n\
+         SUM(CASE WHEN status NOT IN {kept} THEN 1 ELSE 0 END) AS rows_rejected, \
+         SUM(CASE WHEN status = 'cancelled' THEN 1 ELSE 0 END) AS cancelled, \
+         SUM(CASE WHEN status = 'cancelled' THEN amount ELSE 0 END) AS cancelled_total, \
+         SUM(CASE WHEN status = 'guest' THEN 1 ELSE 0 END) AS guest_orders, \
+         SUM(CASE WHEN status = 'guest' THEN amount ELSE 0 END) AS guest_orders_total FROM {work_rows}),\n\
          m AS (SELECT * FROM a CROSS JOIN dup CROSS JOIN cip CROSS JOIN st)\n\
          SELECT metric, value FROM ({rows}) q",
         epoch = d.epoch_day("order_date"),
@@ -83,6 +88,7 @@ pub fn table(ctx: &Ctx) -> String {
         today = d.epoch_day("CURRENT_DATE"),
         segments = ctx.out("segments"),
         work_rows = ctx.work("rows"),
+        kept = super::cart::NOT_REJECTED,
     );
     d.create_table(&ctx.out("data_quality"), &query)
 }

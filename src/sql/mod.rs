@@ -15,6 +15,7 @@
 
 pub mod activity;
 pub mod bigquery;
+pub mod cart;
 pub mod command;
 pub mod conversion;
 pub mod cpm;
@@ -214,7 +215,7 @@ pub fn generate(config: &Config, d: &dyn Dialect, source: &Source) -> Result<Vec
         ),
         (
             "data_quality",
-            "rows read, used and after the as-of date, returns, duplicates",
+            "rows read, used and after the as-of date, rejected, cancelled, guest orders, returns, duplicates",
             data_quality::table(&ctx),
         ),
         (
@@ -273,9 +274,28 @@ fn header(ctx: &Ctx, name: &str, what: &str) -> String {
         table = ctx.source.table,
         c = cols.customer,
         t = cols.date,
-        a = cols.amount,
+        a = cart::amount_name(ctx),
         rules = crate::config::rules_file::rules_line(ctx.config),
     );
+    let scope = &ctx.config.scope;
+    if let Some(cancel) = &scope.cancel {
+        out.push_str(&format!(
+            "-- Left out and counted: lines whose {cancel:?} is one of {} (trimmed, any letter case).\n",
+            scope
+                .cancel_values
+                .iter()
+                .map(|v| format!("{v:?}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    if let Some(guests) = &scope.guest_ids {
+        let ids: Vec<String> = guests.iter().map(|g| format!("{g:?}")).collect();
+        out.push_str(&format!(
+            "-- Left out and counted: guest orders, customer id one of {}.\n",
+            ids.join(", ")
+        ));
+    }
     if name == "run" || name == "stage" {
         out.push_str(
             "-- Cost: the orders table is scanned once, into work_rows (one row per order row, parsed, with its\n\

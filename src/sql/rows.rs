@@ -7,7 +7,7 @@
 //! counts the others as `cpm tables --lenient` does, and `cpm_rejects`
 //! lists the rejected ones, so that no row vanishes.
 
-use super::{Ctx, parse};
+use super::{Ctx, cart, parse};
 
 /// The text of column `name` (NULL stays NULL).
 fn text(ctx: &Ctx, name: &str) -> String {
@@ -44,7 +44,7 @@ fn kept(ctx: &Ctx) -> String {
 }
 
 /// `SELECT *, a AS x, b AS y FROM prev` as CTE `name`.
-fn layer(name: &str, prev: &str, columns: &[(String, String)]) -> String {
+pub fn layer(name: &str, prev: &str, columns: &[(String, String)]) -> String {
     let cols: Vec<String> = columns.iter().map(|(n, e)| format!("{e} AS {n}")).collect();
     format!("{name} AS (SELECT *, {} FROM {prev})", cols.join(", "))
 }
@@ -70,14 +70,6 @@ pub fn table(ctx: &Ctx) -> String {
         Some(by) => attribute(ctx, by),
         None => "''".into(),
     };
-    let instant = if stamps {
-        format!(
-            ", {} AS t_date",
-            d.local_date(&d.column(&cols.date), ctx.config.time_zone.name(), true)
-        )
-    } else {
-        String::new()
-    };
     let (date_problem, date_value) = if stamps {
         (
             format!(
@@ -91,59 +83,123 @@ pub fn table(ctx: &Ctx) -> String {
     } else {
         (parse::date_problem(), parse::date_value(ctx))
     };
-    let problems = [
+    let amounts = cart::amount_problems(ctx);
+    let mut problems = vec![
         (
             "c_problem".to_string(),
             "CASE WHEN c_text IS NULL OR customer_id = '' THEN 'empty value' END".to_string(),
         ),
         ("t_problem".to_string(), date_problem),
-        ("a_problem".to_string(), parse::amount_problem(ctx)),
     ];
+    problems.push(("a_problem".to_string(), parse::amount_problem(ctx)));
+    // The source's columns, read once; with an amount formula, its other
+    // operands are read first (cart), then the main reading as here.
+    let mut source = vec![
+        ("c_text".to_string(), text(ctx, &cols.customer)),
+        ("t_text".to_string(), text(ctx, &cols.date)),
+        ("grp_value".to_string(), group),
+        ("kept".to_string(), kept(ctx)),
+    ];
+    if stamps {
+        source.push((
+            "t_date".into(),
+            d.local_date(&d.column(&cols.date), ctx.config.time_zone.name(), true),
+        ));
+    }
+    source.extend(cart::source_columns(ctx));
+    let names: Vec<String> = source.iter().map(|(n, _)| n.clone()).collect();
+    let operands = cart::operand_ctes(ctx, "s0", &names);
+    let first = if operands.is_empty() { "s" } else { "s0" };
+    let select: Vec<String> = source.iter().map(|(n, e)| format!("{e} AS {n}")).collect();
+    let mut ctes = vec![format!(
+        "{first} AS (SELECT {} FROM {})",
+        select.join(", "),
+        ctx.source.table
+    )];
+    ctes.extend(operands);
+    ctes.push(layer("l0", "s", &dated(parse::quick(ctx))));
+    ctes.push(layer(
+        "l1",
+        "l0",
+        &[
+            vec![("customer_id".to_string(), parse::trimmed(ctx, "c_text", true))],
+            dated(parse::normalise(ctx)),
+        ]
+        .concat(),
+    ));
+    ctes.push(layer("l2", "l1", &dated(parse::pieces(ctx))));
+    ctes.push(layer(
+        "l3",
+        "l2",
+        &[parse::amount_pieces(ctx), dated(parse::time_pieces(ctx))].concat(),
+    ));
+    ctes.push(layer(
+        "l4",
+        "l3",
+        &[parse::amount_numbers(ctx), dated(parse::date_numbers(ctx))].concat(),
+    ));
+    ctes.push(layer("l5", "l4", &problems));
+    let (formula, last) = cart::formula_ctes(ctx, "l5");
+    ctes.extend(formula);
     let query = format!(
-        "WITH s AS (SELECT {c} AS c_text, {t} AS t_text, {a} AS a_text, {group} AS grp_value, {kept} AS kept{instant} \
-         FROM {table}),\n\
-         {l0},\n{l1},\n{l2},\n{l3},\n{l4},\n{l5}\n\
-         SELECT customer_id, CASE WHEN ok THEN {date_value} END AS order_date, \
-         CASE WHEN ok THEN {amount_value} END AS amount, grp_value,\n\
-         CASE WHEN NOT kept THEN 'excluded' WHEN ok THEN 'ok' ELSE {reason} END AS status,\n\
-         CASE WHEN NOT kept OR ok THEN NULL WHEN c_problem IS NOT NULL THEN {cc} WHEN t_problem IS NOT NULL THEN {tc} \
-         ELSE {ac} END AS problem_column,\n\
-         COALESCE(c_problem, t_problem, a_problem) AS problem, c_text, t_text, a_text\n\
-         FROM (SELECT *, (c_problem IS NULL AND t_problem IS NULL AND a_problem IS NULL) AS ok FROM l5) r",
-        c = text(ctx, &cols.customer),
-        t = text(ctx, &cols.date),
-        a = text(ctx, &cols.amount),
-        kept = kept(ctx),
-        table = ctx.source.table,
-        l0 = layer("l0", "s", &dated(parse::quick(ctx))),
-        l1 = layer(
-            "l1",
-            "l0",
-            &[
-                vec![("customer_id".to_string(), parse::trimmed(ctx, "c_text", true))],
-                dated(parse::normalise(ctx)),
-            ]
-            .concat()
-        ),
-        l2 = layer("l2", "l1", &dated(parse::pieces(ctx))),
-        l3 = layer(
-            "l3",
-            "l2",
-            &[parse::amount_pieces(ctx), dated(parse::time_pieces(ctx))].concat()
-        ),
-        l4 = layer(
-            "l4",
-            "l3",
-            &[parse::amount_numbers(ctx), dated(parse::date_numbers(ctx))].concat()
-        ),
-        l5 = layer("l5", "l4", &problems),
-        amount_value = parse::amount_value(ctx),
-        reason = code("COALESCE(c_problem, t_problem, a_problem)"),
-        cc = d.literal(&cols.customer),
-        tc = d.literal(&cols.date),
-        ac = d.literal(&cols.amount),
+        "WITH {ctes}\n{select}",
+        ctes = ctes.join(",\n"),
+        select = final_select(ctx, &amounts, &date_value, &last),
     );
     d.create_table(&ctx.work("rows"), &query)
+}
+
+/// The rows with their status: a row whose formula cannot be computed is
+/// rejected first (cpm stops on it), then the filters, cancelled lines,
+/// guest orders, and the bad cells in cpm's order (customer, date, the
+/// amount or each operand).
+fn final_select(ctx: &Ctx, amounts: &[(String, String, String)], date_value: &str, last: &str) -> String {
+    let d = ctx.d;
+    let cols = &ctx.config.columns;
+    let formula = cart::formula(ctx);
+    let f_problem = if formula.is_some() {
+        "f_problem"
+    } else {
+        "CAST(NULL AS STRING)"
+    };
+    let f_problem = f_problem.replace("STRING", d.string_type());
+    let mut cells = vec![
+        ("c_problem".to_string(), cols.customer.clone(), "c_text".to_string()),
+        ("t_problem".to_string(), cols.date.clone(), "t_text".to_string()),
+    ];
+    cells.extend(amounts.iter().cloned());
+    let problem_list: Vec<&str> = cells.iter().map(|(p, _, _)| p.as_str()).collect();
+    let mut column = format!(
+        "CASE WHEN {f_problem} IS NOT NULL THEN {}",
+        d.literal(&cart::amount_name(ctx))
+    );
+    let mut value = format!("CASE WHEN {f_problem} IS NOT NULL THEN {}", cart::amount_cells(ctx));
+    for (problem, name, cell) in &cells {
+        column.push_str(&format!(" WHEN {problem} IS NOT NULL THEN {}", d.literal(name)));
+        value.push_str(&format!(" WHEN {problem} IS NOT NULL THEN {cell}"));
+    }
+    format!(
+        "SELECT customer_id, CASE WHEN ok THEN {date_value} END AS order_date, \
+         CASE WHEN ok OR status IN ('cancelled', 'guest') THEN {amount} END AS amount, grp_value, status,\n\
+         CASE WHEN status IN {kept} THEN NULL ELSE {column} END END AS problem_column,\n\
+         CASE WHEN status IN {kept} THEN NULL ELSE {value} END END AS problem_value,\n\
+         problem, c_text, t_text, {cells} AS a_text\n\
+         FROM (SELECT *, CASE WHEN {f_problem} IS NOT NULL THEN 'bad_amount' WHEN NOT kept THEN 'excluded' \
+         WHEN {cancelled} THEN 'cancelled' WHEN {guest} THEN 'guest' WHEN ok THEN 'ok' ELSE {reason} END AS status \
+         FROM (SELECT *, ({none} AND {f_problem} IS NULL) AS ok, COALESCE({f_problem}, {problems}) AS problem FROM {last}) r) r",
+        amount = cart::amount(ctx),
+        kept = cart::NOT_REJECTED,
+        cells = cart::amount_cells(ctx),
+        cancelled = cart::cancelled(ctx),
+        guest = cart::guest(ctx),
+        reason = code("problem"),
+        none = problem_list
+            .iter()
+            .map(|p| format!("{p} IS NULL"))
+            .collect::<Vec<_>>()
+            .join(" AND "),
+        problems = problem_list.join(", "),
+    )
 }
 
 /// `cpm_rejects`: the rows cpm would reject, as `rejects.csv` lists them
@@ -153,14 +209,13 @@ pub fn rejects(ctx: &Ctx) -> String {
     let query = format!(
         "SELECT CONCAT('row ', CAST(ROW_NUMBER() OVER (ORDER BY c_text, t_text, a_text) AS {s})) AS place, \
          problem_column AS {column}, \
-         COALESCE(CASE problem_column WHEN {cc} THEN c_text WHEN {tc} THEN t_text ELSE a_text END, '') AS {value}, \
+         COALESCE(problem_value, '') AS {value}, \
          status AS reason, problem, c_text AS customer_text, t_text AS date_text, a_text AS amount_text\n\
-         FROM {rows} WHERE status NOT IN ('ok', 'excluded')",
+         FROM {rows} WHERE status NOT IN {kept}",
         s = ctx.d.string_type(),
         column = ctx.d.quoted("column"),
         value = ctx.d.quoted("value"),
-        cc = ctx.d.literal(&ctx.config.columns.customer),
-        tc = ctx.d.literal(&ctx.config.columns.date),
+        kept = cart::NOT_REJECTED,
         rows = ctx.work("rows"),
     );
     ctx.d.create_table(&ctx.out("rejects"), &query)

@@ -39,7 +39,8 @@ fn check(engines: &str, suite: &str) {
 fn duckdb_bigquery_snowflake_sql_equals_cpm_tables() {
     // Sample × six rule sets, five edge-case files × rule sets × three as-of
     // dates, instants with offsets, 300 random histories (30 for the
-    // transpiled dialects); for DuckDB also the report rendered from the
+    // transpiled dialects), a cart export (cancel flags, guest ids, an
+    // amount formula); for DuckDB also the report rendered from the
     // exported tables, equal to the one from cpm's tables.
     check("duckdb,bigquery,snowflake", "ci");
 }
@@ -97,6 +98,51 @@ fn every_dialect_writes_run_sql_and_rules() {
         );
         let rules = std::fs::read_to_string(out.join("rules.toml")).unwrap();
         assert!(rules.contains("churn_days = 180"), "{rules}");
+    }
+}
+
+#[test]
+fn cart_settings_reach_the_sql() {
+    // Executed by check.py; here: every dialect writes the cancel column,
+    // the guest ids, the operands and the formula into the SQL, not zeros.
+    let dir = tempfile::tempdir().unwrap();
+    for dialect in ["bigquery", "snowflake", "spark", "duckdb"] {
+        let out = dir.path().join(dialect);
+        let status = Command::new(env!("CARGO_BIN_EXE_cpm"))
+            .args(["sql", "--dialect", dialect, "--table", "shop.orders"])
+            .args(["--cancel-col", "キャンセル", "--cancel-values", "1, Cancelled"])
+            .args(["--guest-ids", "\"\",0", "--amount", "数量*単価-値引", "--out"])
+            .arg(&out)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let run = std::fs::read_to_string(out.join("run.sql")).unwrap();
+        let q = |name: &str| match dialect {
+            "bigquery" | "spark" => format!("`{name}`"),
+            _ => format!("\"{name}\""),
+        };
+        for column in ["キャンセル", "数量", "単価", "値引"] {
+            assert!(
+                run.contains(&format!("CAST({} AS", q(column))),
+                "{dialect}: {column} read"
+            );
+        }
+        assert!(
+            run.contains("IN ('1', 'cancelled')"),
+            "{dialect}: values trimmed, in lower case"
+        );
+        assert!(run.contains("IN ('', '0')"), "{dialect}: guest ids");
+        assert!(
+            run.contains("amount 数量*単価-値引)"),
+            "{dialect}: the header names the formula"
+        );
+        assert!(run.contains("'the product has more than 6 decimals'"), "{dialect}");
+        assert!(
+            !run.contains("'cancelled' AS metric, '0'"),
+            "{dialect}: counted, not zero"
+        );
+        let rules = std::fs::read_to_string(out.join("rules.toml")).unwrap();
+        assert!(rules.contains("amount_formula = \"数量*単価-値引\""), "{rules}");
     }
 }
 

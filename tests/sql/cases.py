@@ -233,3 +233,103 @@ def bad_cells():
              ("R ", "2024-03-12", "5"), ("R", "2024-03-13", "6"), ("S\u3000", "2024-03-13", "7"), ("\tT", "2024-03-14", "8"),
              ("U\ufeff", "2024-03-14", "9"), ("U", "2024-03-15", "10")]
     return rows
+
+
+# --- a cart export (README "A Japanese cart export"): a cancel flag in
+# various spellings, guest ids (the empty id too), the amount from 数量, 単価
+# and 値引 (`--amount`), bad operand cells; read as text with --lenient
+CART_HEADER = ["会員ID", "受注日", "数量", "単価", "値引", "キャンセル", "店舗", "小計"]
+CART_CONFIGS = {
+    # the default cancel values (1, true, キャンセル, cancelled, ...), formula with a product and a subtraction
+    "cart": '[columns]\ncustomer = "会員ID"\ndate = "受注日"\namount_formula = "数量*単価-値引"\n'
+            'cancel = "キャンセル"\nguest_ids = ["", "0", "guest"]\n',
+    # own cancel values (letter case ignored, a value with a blank), the amount column; a three-factor term
+    "cart_values": '[columns]\ncustomer = "会員ID"\ndate = "受注日"\namount = "小計"\n'
+                   'cancel = "キャンセル"\ncancel_values = ["済", "CANCELLED", " 取消 "]\nguest_ids = [""]\n',
+    "cart_three": '[columns]\ncustomer = "会員ID"\ndate = "受注日"\namount_formula = "数量 * 単価 * 値引 + 小計 - 単価"\n'
+                  'guest_ids = ["0"]\n',
+    "cart_lifecycle": 'scheme = "lifecycle"\n[columns]\ncustomer = "会員ID"\ndate = "受注日"\n'
+                      'amount_formula = "数量*単価-値引"\ncancel = "キャンセル"\ncancel_values = [1, "true"]\n'
+                      'guest_ids = ["", "0"]\n',
+}
+
+
+def cart_rows():
+    """Rows of CART_HEADER; the comments say what each is under the "cart" config."""
+    return [
+        ("M1", "2024-01-05", "2", "1500", "100", "0", "公式", "2900"),          # used: 2900
+        ("M1", "2024-02-10", "1", "1,500", "0", "", "公式", "1500"),            # used: 1500 (thousands separator)
+        ("M2", "2024-01-20", "3", "1000", "0", "1", "楽天", "3000"),            # cancelled: 3000
+        ("M2", "2024-03-02", "1", "2000", "0", " TRUE ", "楽天", "2000"),       # cancelled (trimmed, case): 2000
+        ("M2", "2024-03-03", "1", "2000", "0", "Cancelled", "楽天", "2000"),    # cancelled: 2000
+        ("M2", "2024-03-04", "1", "10", "0", "ＴＲＵＥ", "楽天", "10"),          # full-width: not a cancel value, used: 10
+        ("M2", "2024-03-05", "1", "20", "0", "false", "楽天", "20"),            # used: 20
+        ("", "2024-01-07", "1", "500", "0", "0", "公式", "500"),               # guest (empty id): 500
+        ("\u3000", "2024-01-08", "1", "600", "0", "", "公式", "600"),          # guest (blank id): 600
+        ("0", "2024-02-07", "2", "700", "0", "", "公式", "1400"),              # guest: 1400
+        ("0", "2024-02-08", "2", "700", "0", "キャンセル", "公式", "1400"),     # cancelled and guest: cancelled, 1400
+        (" guest ", "2024-02-09", "1", "300", "0", "", "公式", "300"),         # guest (trimmed): 300
+        ("GUEST", "2024-02-09", "1", "40", "0", "", "公式", "40"),             # a customer (ids keep their case): 40
+        ("0", "bad date", "1", "900", "0", "", "公式", "900"),                 # guest, its date not checked: 900
+        ("M3", "2024-02-11", "x", "700", "0", "", "公式", "x"),                # rejected: 数量 not an amount
+        ("M3", "2024-02-12", "1", "", "0", "", "公式", ""),                    # rejected: 単価 empty
+        ("M3", "2024-02-13", "1", "700", "1.2.3", "", "公式", "1.2.3"),        # rejected: 値引 not an amount
+        ("M3", "2024-02-14", "x", "700", "100", "1", "公式", "x"),             # cancelled, 数量 bad = 0: -100
+        ("M3", "2024-03-11", "1.5", "0.5", "0", "", "公式", "0.75"),           # used: 0.75
+        ("M3", "2024-03-12", "0.001", "0.001", "0", "", "公式", "0.000001"),  # used: 0.000001
+        ("M4", "2024-03-15", "-1", "1500", "0", "", "楽天", "-1500"),          # used, a return: -1500
+        ("M4", "2024-01-15", "2", "¥1,000", "▲100", "", "楽天", "2100"),       # used: 2000 - (-100) = 2100
+        ("\ufeff", "2024-02-20", "1", "100", "0", "", "公式", "100"),          # rejected: empty id (a BOM is no guest id)
+        ("M5", "2024-02-21", "1", "100", "0", "yes", "公式", "100"),           # cancelled (default values): 100
+        ("M5", "2024-02-22", "1", "100", "0", "済", "公式", "100"),            # cancelled: 100
+        ("M5", "2024-04-02", "1", "100", "0", "", "公式", "100"),              # after the as-of date
+    ]
+
+
+# data_quality of cart_rows() under CART_CONFIGS["cart"] with --lenient and
+# --as-of 2024-03-31, worked out by hand from the comments above
+CART_QUALITY = {
+    "rows_read": "26",
+    "rows_used": "9",  # M1 x2, M2's ＴＲＵＥ and false, GUEST, M3's 0.75 and 0.000001, M4 x2
+    "rows_rejected": "4",
+    "rows_rejected_bad_amount": "2",
+    "rows_rejected_empty": "2",
+    "rows_after_as_of": "1",  # M5 in April
+    "excluded_by_filter": "0",
+    "cancelled": "7",  # 3000 + 2000 + 2000 + 1400 - 100 + 100 + 100
+    "cancelled_total": "8500",
+    "guest_orders": "5",  # 500 + 600 + 1400 + 300 + 900
+    "guest_orders_total": "3700",
+    "return_rows": "1",
+    "returns_total": "-1500",
+    "purchases_total": "6570.750001",  # 2900 + 1500 + 10 + 20 + 40 + 0.75 + 0.000001 + 2100
+    "customers": "5",  # M1, M2, GUEST, M3, M4
+}
+
+
+# rows whose formula cpm cannot compute exactly (cpm stops on the first):
+# the SQL rejects each, whatever else holds for it (here a guest's)
+INEXACT_CONFIG = '[columns]\ncustomer = "会員ID"\ndate = "受注日"\namount_formula = "数量*単価+値引"\nguest_ids = ["0"]\n'
+
+
+def inexact_rows():
+    return [
+        ("E1", "2024-01-05", "0.0001", "0.0001", "0", "", "公式", ""),           # 1e-8: more than 6 decimals
+        ("E2", "2024-01-06", "9999999", "9999999", "0", "", "公式", ""),         # 99999980000001 > 9223372036854.775807
+        ("E3", "2024-01-07", "3000000", "3000000", "9000000000000", "", "公式", ""),  # 9e12 + 9e12: the sum
+        ("0", "2024-01-08", "0.001", "0.0001", "0", "", "公式", ""),             # a guest's, still rejected
+        ("E4", "2024-01-09", "0.5", "0.5", "1", "", "公式", ""),                 # 1.25: used
+    ]
+
+
+INEXACT_QUALITY = {
+    "rows_read": "5", "rows_used": "1", "rows_rejected": "4", "rows_rejected_bad_amount": "4",
+    "guest_orders": "0", "guest_orders_total": "0", "purchases_total": "1.25",
+}
+INEXACT_REJECTS = [  # (column, value, reason, problem)
+    ("数量*単価+値引", "数量=0.0001, 単価=0.0001, 値引=0", "bad_amount", "the product has more than 6 decimals"),
+    ("数量*単価+値引", "数量=9999999, 単価=9999999, 値引=0", "bad_amount", "the product is too large to sum exactly"),
+    ("数量*単価+値引", "数量=3000000, 単価=3000000, 値引=9000000000000", "bad_amount",
+     "the amount is too large to sum exactly"),
+    ("数量*単価+値引", "数量=0.001, 単価=0.0001, 値引=0", "bad_amount", "the product has more than 6 decimals"),
+]

@@ -36,7 +36,8 @@ KINDS = {  # column -> how it is compared (with --by, a leading `group` column a
     "data_quality": "str value",
 }
 # data_quality's values by metric; header_line is a file's line (empty for a table)
-METRIC_KINDS = {"returns_total": "dec", "purchases_total": "dec", "returns_share": "float"}
+METRIC_KINDS = {"returns_total": "dec", "purchases_total": "dec", "returns_share": "float",
+                "cancelled_total": "dec", "guest_orders_total": "dec"}
 FLOAT_TOL = 1e-12
 
 
@@ -129,8 +130,9 @@ def diff(want, got, key):
 
 
 class Runner:
-    def __init__(self, cpm, work):
+    def __init__(self, cpm, work, only=None):
         self.cpm = cpm
+        self.only = only  # run only the checks whose label contains this
         self.work = pathlib.Path(work)
         self.n = 0
         self.failures = []
@@ -140,6 +142,8 @@ class Runner:
         """`args`: --by/--where/--where-not, given to both commands; `text`:
         the orders table holds every column as text (bad cells included),
         compared with `cpm tables --lenient` and its rejects.csv."""
+        if self.only and self.only not in label:
+            return True
         self.n += 1
         d = self.work / f"case{self.n}"
         d.mkdir()
@@ -191,6 +195,8 @@ class Runner:
         """The way back: the SQL's tables exported as CSV (DuckDB's COPY) with
         rules.toml render, through `cpm report --tables`, the same report as
         cpm's own tables folder."""
+        if self.only and self.only not in label:
+            return True
         # cpm's tables made in this case's folder, so that both reports name the same config file
         self.tables.pop((str(csv_path), config, as_of, tuple(args), False), None)
         if not self.case(engine, "duckdb", label, csv_path, config, as_of, args=args):
@@ -223,6 +229,58 @@ class Runner:
             return self.fail(label, f"the report from the SQL's tables differs from cpm's: {a[0]} {b[0]}")
         return True
 
+    def expect(self, engine, dialect, label, csv_path, config, as_of, quality, rejects=None):
+        """The SQL's data_quality (and, when given, its rejected rows) equal
+        values worked out by hand; `cpm tables --lenient` gives the same
+        data_quality, or, with `rejects`, stops on the first of those rows."""
+        if self.only and self.only not in label:
+            return True
+        self.n += 1
+        d = self.work / f"case{self.n}"
+        d.mkdir()
+        cfg = d / "cpm.toml"
+        cfg.write_text(config, encoding="utf-8")
+        extra = ["--as-of", as_of] if as_of else []
+        run = subprocess.run([self.cpm, "tables", "--input", str(csv_path), "--config", str(cfg), "--out-dir",
+                              str(d / "t"), "--lenient"] + extra, capture_output=True, text=True)
+        if rejects is None:
+            if run.returncode != 0:
+                return self.fail(label, f"cpm tables failed: {run.stderr}")
+            with open(d / "t" / "data_quality.csv", newline="", encoding="utf-8") as f:
+                got = dict(list(csv.reader(f))[1:])
+            problem = self.metrics("cpm tables", quality, got)
+            if problem:
+                return self.fail(label, problem)
+        elif run.returncode != 1 or rejects[0][3] not in run.stderr:
+            return self.fail(label, f"cpm tables should stop on {rejects[0]}: {run.returncode} {run.stderr}")
+        sql = subprocess.run([self.cpm, "sql", "--dialect", dialect, "--table", "orders", "--config", str(cfg),
+                              "--out", str(d / "s")] + extra, capture_output=True, text=True)
+        if sql.returncode != 0:
+            return self.fail(label, f"cpm sql failed: {sql.stderr}")
+        engine.load(csv_path, date_type=None)
+        try:
+            engine.run((d / "s" / "run.sql").read_text(encoding="utf-8"))
+        except Exception as e:
+            return self.fail(label, f"{dialect}: {e}")
+        _, rows = engine.table("cpm_data_quality")
+        problem = self.metrics(dialect, quality, {m: "" if v is None else str(v) for m, v in rows})
+        if problem:
+            return self.fail(label, problem)
+        if rejects is not None:
+            _, rows = engine.table("cpm_rejects")
+            got = sorted(tuple("" if v is None else str(v) for v in r[1:5]) for r in rows)
+            if got != sorted(rejects):
+                return self.fail(label, f"{dialect}: rejects {got}\n  expected {sorted(rejects)}")
+        return True
+
+    @staticmethod
+    def metrics(who, want, got):
+        for metric, value in want.items():
+            kind = "dec" if metric.endswith("_total") else "str"
+            if metric not in got or parse(kind, got[metric]) != parse(kind, value):
+                return f"{who}: {metric} = {got.get(metric)!r}, worked out by hand: {value!r}"
+        return None
+
     def fail(self, label, message):
         self.failures.append(f"FAIL {label}\n  {message}")
         print(self.failures[-1], flush=True)
@@ -233,6 +291,13 @@ def write_csv(path, rows):
     with open(path, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["customer_id", "order_date", "amount", "channel", "product"][: len(rows[0])])
+        w.writerows(rows)
+
+
+def write_table(path, header, rows):
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(header)
         w.writerows(rows)
 
 
@@ -254,9 +319,10 @@ def main():
     ap.add_argument("--suite", choices=["ci", "full", "small"], default="ci")
     ap.add_argument("--random", type=int, default=None, help="random histories (default: 300 for ci/full)")
     ap.add_argument("--seed", type=int, default=15)
+    ap.add_argument("--only", help="run only the checks whose label contains this text (e.g. cart)")
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="cpm-sql-check-")
-    runner = Runner(os.path.abspath(args.cpm), work)
+    runner = Runner(os.path.abspath(args.cpm), work, args.only)
     data = pathlib.Path(work) / "data"
     data.mkdir()
     edges = {}
@@ -272,6 +338,10 @@ def main():
     sample_shuffled = shuffled(sample, data / "orders_shuffled.csv", 2)
     bad = data / "bad_cells.csv"
     write_csv(bad, cases.bad_cells())
+    cart = data / "cart.csv"
+    write_table(cart, cases.CART_HEADER, cases.cart_rows())
+    inexact = data / "inexact.csv"
+    write_table(inexact, cases.CART_HEADER, cases.inexact_rows())
     n_random = args.random if args.random is not None else (0 if args.suite == "small" else 300)
     for engine_name in args.engines.split(","):
         if engine_name == "spark":
@@ -328,6 +398,18 @@ def main():
             runner.case(engine, dialect, f"{dialect} bad cells by channel {cfg}", groups, cases.CONFIGS[cfg],
                         "2024-06-30", text=True, args=["--by", "channel"])
         runner.case(engine, dialect, f"{dialect} sample as text", sample, cases.CONFIGS["cpm"], None, text=True)
+        # a cart export (cancel flags, guest ids, an amount formula), as text
+        for cfg in list(cases.CART_CONFIGS) if not small else ["cart_three"]:
+            for as_of in ("2024-03-31", None) if not small else ("2024-03-31",):
+                runner.case(engine, dialect, f"{dialect} cart {cfg} as_of={as_of}", cart, cases.CART_CONFIGS[cfg],
+                            as_of, text=True)
+        for extra in (["--where-not", "店舗=楽天"], ["--by", "店舗"]) if not small else ():
+            runner.case(engine, dialect, f"{dialect} cart {extra}", cart, cases.CART_CONFIGS["cart"], "2024-03-31",
+                        text=True, args=extra)
+        runner.expect(engine, dialect, f"{dialect} cart counts worked out by hand", cart, cases.CART_CONFIGS["cart"],
+                      "2024-03-31", cases.CART_QUALITY)
+        runner.expect(engine, dialect, f"{dialect} formulas cpm cannot compute", inexact, cases.INEXACT_CONFIG, "2024-01-31",
+                      cases.INEXACT_QUALITY, cases.INEXACT_REJECTS)
         rng = random.Random(args.seed + 1)
         count = n_random // 3 if engine_name == "duckdb" else n_random // 30
         for i in range(count):
