@@ -16,8 +16,9 @@
 //! their other cells are not checked, as for a filter. cpm stops on a row
 //! whose formula cannot be computed exactly (a product with more than six
 //! decimals, or beyond the range summed exactly); the SQL never stops, so
-//! it rejects that row (`bad_amount`, named by the formula) whatever its
-//! other cells, which `cpm_rejects` lists.
+//! it rejects that row (`bad_amount`, named by the formula, with the
+//! problems cpm's reader knows: `more than 6 decimals`, `amount too
+//! large`) whatever its other cells, which `cpm_rejects` lists.
 
 use super::rows::layer;
 use super::{Ctx, parse};
@@ -127,94 +128,111 @@ fn read_amount(ctx: &Ctx) -> String {
     )
 }
 
-/// The formula's layers over `prev` (the main reading's last layer): the
-/// product of each term factor by factor, each step checked as cpm checks
-/// it, then the sum (`f_amount`) and the first failure (`f_problem`).
-pub fn formula_ctes(ctx: &Ctx, prev: &str) -> (Vec<String>, String) {
-    let Some(f) = formula(ctx) else {
-        return (Vec::new(), prev.to_string());
-    };
-    let d = ctx.d;
-    let columns = f.columns();
-    let value = |name: &str| -> String {
-        match columns.iter().position(|c| *c == name) {
+/// A formula's terms, with the column holding each operand's value.
+struct Terms<'a> {
+    formula: &'a Formula,
+    columns: Vec<&'a str>,
+}
+
+impl Terms<'_> {
+    /// The value (0 for a bad cell) of operand `name`: `fv1` for the first
+    /// (the main reading), `o<k>_value` for the others.
+    fn value(&self, name: &str) -> String {
+        match self.columns.iter().position(|c| *c == name) {
             Some(0) | None => "fv1".to_string(),
             Some(k) => format!("o{}_value", k + 1),
         }
-    };
-    let mut ctes = vec![layer("fv", prev, &[("fv1".into(), read_amount(ctx))])];
-    let mut from = "fv".to_string();
-    let terms = f.terms();
-    // p<t>_<j>: term t's product of its first j + 1 factors; e<t>_<j>: why
-    // step j failed.
-    let product = |t: usize, j: usize| -> String {
+    }
+
+    /// Term t's product of its first j + 1 factors (`p<t>_<j>`).
+    fn product(&self, t: usize, j: usize) -> String {
         if j == 0 {
-            value(&terms[t].1[0])
+            self.value(&self.formula.terms()[t].1[0])
         } else {
             format!("p{t}_{j}")
         }
+    }
+
+    /// Step j of term t, checked as cpm checks it: why it fails
+    /// (`e<t>_<j>`, NULL when it does not) and the product (0 when it does).
+    fn step(&self, ctx: &Ctx, t: usize, j: usize) -> [(String, String); 2] {
+        let d = ctx.d;
+        let (a, b) = (self.product(t, j - 1), self.value(&self.formula.terms()[t].1[j]));
+        // The sub-millionth digits of x (an exact six-place decimal): a
+        // product has at most six decimals when theirs is a whole millionth.
+        let micros = |x: &str| format!("MOD(CAST({x} * 1000000 AS {}), 1000000)", d.int_type());
+        let exact = format!("CAST({a} * {b} AS {})", d.money_type());
+        let why = format!(
+            "CASE WHEN MOD({} * {}, 1000000) <> 0 THEN 'more than 6 decimals' \
+             WHEN ABS({exact}) > {max} THEN 'amount too large' END",
+            micros(&a),
+            micros(&b),
+            max = d.exact(MAX),
+        );
+        let product = format!("CASE WHEN ({why}) IS NULL THEN {exact} ELSE {} END", d.exact("0"));
+        [(format!("e{t}_{j}"), why), (format!("p{t}_{j}"), product)]
+    }
+
+    /// The sum of the terms, and the first failure: a step's, in cpm's
+    /// order (term by term, factor by factor), or the sum's range.
+    fn sum(&self, ctx: &Ctx) -> [(String, String); 2] {
+        let d = ctx.d;
+        let terms = self.formula.terms();
+        let signed: Vec<String> = terms
+            .iter()
+            .enumerate()
+            .map(|(t, (negative, fs))| {
+                format!(
+                    "{} {}",
+                    if *negative { "-" } else { "+" },
+                    self.product(t, fs.len() - 1)
+                )
+            })
+            .collect();
+        let sum = format!("CAST(0 {} AS {})", signed.join(" "), d.money_type());
+        let mut failures: Vec<String> = terms
+            .iter()
+            .enumerate()
+            .flat_map(|(t, (_, fs))| (1..fs.len()).map(move |j| format!("e{t}_{j}")))
+            .collect();
+        failures.push(format!(
+            "CASE WHEN {sum} > {} OR {sum} < {} THEN 'amount too large' END",
+            d.exact(MAX),
+            d.exact(MIN)
+        ));
+        let problem = format!("COALESCE({}, CAST(NULL AS {}))", failures.join(", "), d.string_type());
+        [("f_amount".into(), sum), ("f_problem".into(), problem)]
+    }
+}
+
+/// The formula's layers over `prev` (the main reading's last layer): the
+/// first operand's value (`fv1`), the products of all terms one factor a
+/// layer, then the sum (`f_amount`) and the first failure (`f_problem`).
+/// Returns them and the last layer's name (`prev` without a formula).
+pub fn formula_ctes(ctx: &Ctx, prev: &str) -> (Vec<String>, String) {
+    let Some(formula) = formula(ctx) else {
+        return (Vec::new(), prev.to_string());
     };
-    // The sub-millionth digits of x (an exact six-place decimal).
-    let micros = |x: &str| format!("MOD(CAST({x} * 1000000 AS {}), 1000000)", d.int_type());
-    let longest = terms.iter().map(|(_, fs)| fs.len()).max().unwrap_or(1);
+    let terms = Terms {
+        formula,
+        columns: formula.columns(),
+    };
+    let mut ctes = vec![layer("fv", prev, &[("fv1".into(), read_amount(ctx))])];
+    let mut from = "fv".to_string();
+    let longest = formula.terms().iter().map(|(_, fs)| fs.len()).max().unwrap_or(1);
     for j in 1..longest {
-        let mut step = Vec::new();
-        for (t, (_, factors)) in terms.iter().enumerate() {
-            if let Some(factor) = factors.get(j) {
-                let (a, b) = (product(t, j - 1), value(factor));
-                let exact = format!("CAST({a} * {b} AS {})", d.money_type());
-                let why = format!(
-                    "CASE WHEN MOD({} * {}, 1000000) <> 0 THEN 'the product has more than 6 decimals' \
-                     WHEN ABS({exact}) > {max} THEN 'the product is too large to sum exactly' END",
-                    micros(&a),
-                    micros(&b),
-                    max = d.exact(MAX),
-                );
-                step.push((format!("e{t}_{j}"), why.clone()));
-                step.push((
-                    format!("p{t}_{j}"),
-                    format!("CASE WHEN ({why}) IS NULL THEN {exact} ELSE {} END", d.exact("0")),
-                ));
-            }
-        }
+        let step: Vec<(String, String)> = formula
+            .terms()
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, fs))| fs.len() > j)
+            .flat_map(|(t, _)| terms.step(ctx, t, j))
+            .collect();
         let name = format!("f{j}");
         ctes.push(layer(&name, &from, &step));
         from = name;
     }
-    let sum = terms
-        .iter()
-        .enumerate()
-        .map(|(t, (negative, factors))| {
-            format!(
-                "{} {}",
-                if *negative { "-" } else { "+" },
-                product(t, factors.len() - 1)
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(" ");
-    let sum = format!("CAST(0 {sum} AS {})", d.money_type());
-    let mut failures: Vec<String> = terms
-        .iter()
-        .enumerate()
-        .flat_map(|(t, (_, factors))| (1..factors.len()).map(move |j| format!("e{t}_{j}")))
-        .collect();
-    failures.push(format!(
-        "CASE WHEN {sum} > {} OR {sum} < {} THEN 'the amount is too large to sum exactly' END",
-        d.exact(MAX),
-        d.exact(MIN)
-    ));
-    ctes.push(layer(
-        "fs",
-        &from,
-        &[
-            ("f_amount".into(), sum),
-            (
-                "f_problem".into(),
-                format!("COALESCE({}, CAST(NULL AS {}))", failures.join(", "), d.string_type()),
-            ),
-        ],
-    ));
+    ctes.push(layer("fs", &from, &terms.sum(ctx)));
     (ctes, "fs".into())
 }
 

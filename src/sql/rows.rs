@@ -57,20 +57,36 @@ fn code(problem: &str) -> String {
     )
 }
 
-pub fn table(ctx: &Ctx) -> String {
+/// The columns read from the orders table: the customer, date and group
+/// cells, whether the filters keep the row, (with --timestamps) the date
+/// of the instant, and the cart's (`cart::source_columns`).
+fn source(ctx: &Ctx) -> Vec<(String, String)> {
     let d = ctx.d;
     let cols = &ctx.config.columns;
-    let stamps = ctx.source.timestamps;
-    // With --timestamps the date column is an instant: dated by the
-    // warehouse in the configured time zone, not read as text.
-    let dated = |v: Vec<(String, String)>| -> Vec<(String, String)> {
-        v.into_iter().filter(|(n, _)| !(stamps && n.starts_with('t'))).collect()
-    };
     let group = match &ctx.config.scope.by {
         Some(by) => attribute(ctx, by),
         None => "''".into(),
     };
-    let (date_problem, date_value) = if stamps {
+    let mut source = vec![
+        ("c_text".to_string(), text(ctx, &cols.customer)),
+        ("t_text".to_string(), text(ctx, &cols.date)),
+        ("grp_value".to_string(), group),
+        ("kept".to_string(), kept(ctx)),
+    ];
+    if ctx.source.timestamps {
+        source.push((
+            "t_date".into(),
+            d.local_date(&d.column(&cols.date), ctx.config.time_zone.name(), true),
+        ));
+    }
+    source.extend(cart::source_columns(ctx));
+    source
+}
+
+/// The date's problem and value: read from text, or (with --timestamps)
+/// the instant's date, only its year checked.
+fn date_reading(ctx: &Ctx) -> (String, String) {
+    if ctx.source.timestamps {
         (
             format!(
                 "CASE WHEN t_date IS NULL THEN 'empty value' WHEN EXTRACT(YEAR FROM t_date) < {} \
@@ -82,31 +98,28 @@ pub fn table(ctx: &Ctx) -> String {
         )
     } else {
         (parse::date_problem(), parse::date_value(ctx))
+    }
+}
+
+pub fn table(ctx: &Ctx) -> String {
+    let stamps = ctx.source.timestamps;
+    // With --timestamps the date column is an instant: dated by the
+    // warehouse in the configured time zone, not read as text.
+    let dated = |v: Vec<(String, String)>| -> Vec<(String, String)> {
+        v.into_iter().filter(|(n, _)| !(stamps && n.starts_with('t'))).collect()
     };
-    let amounts = cart::amount_problems(ctx);
-    let mut problems = vec![
+    let (date_problem, date_value) = date_reading(ctx);
+    let problems = [
         (
             "c_problem".to_string(),
             "CASE WHEN c_text IS NULL OR customer_id = '' THEN 'empty value' END".to_string(),
         ),
         ("t_problem".to_string(), date_problem),
+        ("a_problem".to_string(), parse::amount_problem(ctx)),
     ];
-    problems.push(("a_problem".to_string(), parse::amount_problem(ctx)));
     // The source's columns, read once; with an amount formula, its other
     // operands are read first (cart), then the main reading as here.
-    let mut source = vec![
-        ("c_text".to_string(), text(ctx, &cols.customer)),
-        ("t_text".to_string(), text(ctx, &cols.date)),
-        ("grp_value".to_string(), group),
-        ("kept".to_string(), kept(ctx)),
-    ];
-    if stamps {
-        source.push((
-            "t_date".into(),
-            d.local_date(&d.column(&cols.date), ctx.config.time_zone.name(), true),
-        ));
-    }
-    source.extend(cart::source_columns(ctx));
+    let source = source(ctx);
     let names: Vec<String> = source.iter().map(|(n, _)| n.clone()).collect();
     let operands = cart::operand_ctes(ctx, "s0", &names);
     let first = if operands.is_empty() { "s" } else { "s0" };
@@ -144,9 +157,9 @@ pub fn table(ctx: &Ctx) -> String {
     let query = format!(
         "WITH {ctes}\n{select}",
         ctes = ctes.join(",\n"),
-        select = final_select(ctx, &amounts, &date_value, &last),
+        select = final_select(ctx, &cart::amount_problems(ctx), &date_value, &last),
     );
-    d.create_table(&ctx.work("rows"), &query)
+    ctx.d.create_table(&ctx.work("rows"), &query)
 }
 
 /// The rows with their status: a row whose formula cannot be computed is
