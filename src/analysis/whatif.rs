@@ -125,12 +125,12 @@ fn conversion_rows(a: &Portfolio, b: &Portfolio) -> (Option<KpiRow>, Vec<(String
 }
 
 /// Every rule setting as `(key, value)`, for listing what changed (the
-/// settings table less the column names).
+/// settings table less the column names and how the file is read).
 fn settings(c: &Config) -> Vec<(String, String)> {
     use crate::config::settings::Section;
     crate::config::settings::values(c)
         .into_iter()
-        .filter(|(s, _)| s.section != Section::Columns)
+        .filter(|(s, _)| !matches!(s.section, Section::Columns | Section::Read))
         .map(|(s, v)| (s.key.to_string(), v.map_or("-".to_string(), |v| v.text())))
         .collect()
 }

@@ -2,7 +2,7 @@
 //! `whatif` (who moves under other thresholds).
 
 use super::args::{CalibrateArgs, WhatifArgs};
-use super::common::{config, load_config, overrides, read_options, today};
+use super::common::{config, load_config, overrides, today};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::output::file::{check_free, refuse_input, write_new};
@@ -25,7 +25,7 @@ pub(super) fn calibrate(args: &CalibrateArgs) -> Result<()> {
         &args.input.input,
         &config.columns,
         config.time_zone,
-        &read_options(run),
+        &config.read,
         &filters_only(&config),
     )?;
     let end = orders
@@ -81,6 +81,17 @@ pub(super) fn whatif(args: &WhatifArgs) -> Result<()> {
     for setting in &args.set {
         changed.set(setting)?;
     }
+    // Both runs read the file once, as the flags and the file say.
+    if let Some(name) = changed
+        .values
+        .keys()
+        .find(|k| k.starts_with("read.") && flags.values.get(*k) != changed.values.get(*k))
+    {
+        return Err(Error::Usage(format!(
+            "--set {name}: whatif compares rules on the orders as read once; set how the file is read \
+             with its flag or in cpm.toml's [read] table"
+        )));
+    }
     let mut after = Config::resolve(&file, &changed)?;
     after.source = source;
     if let Some(out) = &args.out {
@@ -92,7 +103,7 @@ pub(super) fn whatif(args: &WhatifArgs) -> Result<()> {
         &args.input.input,
         &before.columns,
         before.time_zone,
-        &read_options(run),
+        &before.read,
         &filters_only(&before),
     )?;
     let result = crate::analysis::whatif::run(orders, ingest, &before, &after, run.as_of, today())?;

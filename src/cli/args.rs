@@ -7,19 +7,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::config::settings::{Kind, SETTINGS};
+use crate::config::settings::{Kind, SETTINGS, Section, Setting, Value};
 use crate::dates::{Day, MonthIndex, parse_iso_day, parse_month};
 use crate::text::lang::Lang;
-
-/// CSV text encodings, as the flag names them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum EncodingArg {
-    #[value(name = "utf-8", alias = "utf8")]
-    Utf8,
-    /// Shift_JIS as Windows and Excel write it (CP932).
-    #[value(name = "shift_jis", aliases = ["sjis", "cp932", "shift-jis"])]
-    ShiftJis,
-}
 
 /// How `cpm tables` writes its tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
@@ -31,33 +21,52 @@ pub enum TableFormat {
     Parquet,
 }
 
-/// CSV delimiters, as the flag names them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DelimiterArg {
-    #[value(alias = ",")]
-    Comma,
-    #[value(alias = "\\t")]
-    Tab,
-    #[value(alias = ";")]
-    Semicolon,
-}
-
-impl DelimiterArg {
-    pub fn byte(self) -> u8 {
-        match self {
-            DelimiterArg::Comma => b',',
-            DelimiterArg::Tab => b'\t',
-            DelimiterArg::Semicolon => b';',
-        }
-    }
-}
-
 /// The flags of every setting that has one, derived from the settings
 /// table: values as given (checked by the setting's kind, so a bad value is
 /// a usage error), by qualified name.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SettingFlags {
     pub values: std::collections::BTreeMap<String, String>,
+}
+
+/// [`SettingFlags`] less the `[read]` settings: for `cpm sql`, which reads
+/// no order file.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RuleFlags(pub SettingFlags);
+
+/// Whether a setting's flag is one of the rules' (not how a file is read).
+fn is_rule(s: &Setting) -> bool {
+    s.section != Section::Read
+}
+
+impl RuleFlags {
+    /// The flags as config overrides.
+    pub fn overrides(&self) -> crate::config::Overrides {
+        self.0.overrides()
+    }
+}
+
+impl clap::FromArgMatches for RuleFlags {
+    fn from_arg_matches(matches: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        let mut flags = RuleFlags::default();
+        flags.update_from_arg_matches(matches)?;
+        Ok(flags)
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &clap::ArgMatches) -> Result<(), clap::Error> {
+        self.0.read(matches, is_rule);
+        Ok(())
+    }
+}
+
+impl clap::Args for RuleFlags {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        setting_args(cmd, is_rule)
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        Self::augment_args(cmd)
+    }
 }
 
 impl SettingFlags {
@@ -78,43 +87,67 @@ impl clap::FromArgMatches for SettingFlags {
     }
 
     fn update_from_arg_matches(&mut self, matches: &clap::ArgMatches) -> Result<(), clap::Error> {
-        for s in SETTINGS {
-            if let Some(flag) = s.flag
-                && let Some(value) = matches.get_one::<String>(flag)
-            {
-                self.values.insert(s.name(), value.clone());
-            }
-        }
+        self.read(matches, |_| true);
         Ok(())
     }
 }
 
+impl SettingFlags {
+    /// The values of the flags of the settings `which` takes.
+    fn read(&mut self, matches: &clap::ArgMatches, which: fn(&Setting) -> bool) {
+        for s in SETTINGS.iter().filter(|s| which(s)) {
+            let Some(flag) = s.flag else { continue };
+            if s.kind == Kind::Switch {
+                // A bare flag turns it on; without it the file decides.
+                if matches.get_flag(flag) {
+                    self.values.insert(s.name(), "true".into());
+                }
+            } else if let Some(value) = matches.get_one::<String>(flag) {
+                self.values.insert(s.name(), value.clone());
+            }
+        }
+    }
+}
+
+/// The flags of the settings `which` takes, from the settings table.
+fn setting_args(cmd: clap::Command, which: fn(&Setting) -> bool) -> clap::Command {
+    let args = SETTINGS.iter().filter(|s| which(s)).filter_map(|s| {
+        let flag = s.flag?;
+        let kind = s.kind;
+        let default = match s.default {
+            Some(d) if kind != Kind::Switch => format!(" [default: {d}]"),
+            _ => String::new(),
+        };
+        let arg = clap::Arg::new(flag)
+            .long(flag)
+            .help(format!("{}{default}", s.help))
+            .help_heading(s.section.heading());
+        if kind == Kind::Switch {
+            return Some(arg.action(clap::ArgAction::SetTrue));
+        }
+        let arg = arg.allow_negative_numbers(true).value_name(match kind {
+            Kind::Whole { .. } => "N",
+            Kind::Amount | Kind::AmountOrOff => "AMOUNT",
+            Kind::Share | Kind::Fraction => "SHARE",
+            Kind::Text => "NAME",
+            Kind::List => "V1,V2",
+            Kind::TimeZone => "ZONE",
+            Kind::Scheme => "SCHEME",
+            Kind::Encoding => "ENCODING",
+            Kind::Delimiter => "DELIMITER",
+            Kind::Switch => unreachable!("a switch takes no value"),
+        });
+        Some(match kind {
+            Kind::Scheme => arg.value_parser(["cpm", "lifecycle"]),
+            _ => arg.value_parser(move |text: &str| kind.parse(text).map(|_| text.to_string())),
+        })
+    });
+    cmd.args(args)
+}
+
 impl clap::Args for SettingFlags {
     fn augment_args(cmd: clap::Command) -> clap::Command {
-        let args = SETTINGS.iter().filter_map(|s| {
-            let flag = s.flag?;
-            let default = s.default.map_or(String::new(), |d| format!(" [default: {d}]"));
-            let kind = s.kind;
-            let arg = clap::Arg::new(flag)
-                .long(flag)
-                .help(format!("{}{default}", s.help))
-                .help_heading(s.section.heading())
-                .allow_negative_numbers(true)
-                .value_name(match kind {
-                    Kind::Whole { .. } => "N",
-                    Kind::Amount | Kind::AmountOrOff => "AMOUNT",
-                    Kind::Share | Kind::Fraction => "SHARE",
-                    Kind::Text => "NAME",
-                    Kind::List => "V1,V2",
-                    Kind::TimeZone => "ZONE",
-                    Kind::Scheme => "SCHEME",
-                });
-            Some(match kind {
-                Kind::Scheme => arg.value_parser(["cpm", "lifecycle"]),
-                _ => arg.value_parser(move |text: &str| kind.parse(text).map(|_| text.to_string())),
-            })
-        });
-        cmd.args(args)
+        setting_args(cmd, |_| true)
     }
 
     fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
@@ -214,12 +247,28 @@ pub struct InitArgs {
     /// Replace --out if it exists.
     #[arg(long)]
     pub force: bool,
-    /// CSV text encoding [default: detect].
-    #[arg(long, value_enum)]
-    pub encoding: Option<EncodingArg>,
-    /// CSV delimiter [default: detect].
-    #[arg(long, value_enum)]
-    pub delimiter: Option<DelimiterArg>,
+    /// Text encoding of a CSV export: detect, utf-8 or shift_jis (CP932) [default: detect].
+    #[arg(long, value_parser = encoding_arg, value_name = "ENCODING")]
+    pub encoding: Option<crate::ingest::csv::Encoding>,
+    /// Field delimiter of a CSV export: detect, comma, tab or semicolon [default: detect].
+    #[arg(long, value_parser = delimiter_arg, value_name = "DELIMITER")]
+    pub delimiter: Option<u8>,
+}
+
+/// `--encoding` of `cpm init`, read as the `read.encoding` setting reads it.
+fn encoding_arg(text: &str) -> Result<crate::ingest::csv::Encoding, String> {
+    match Kind::Encoding.parse(text)? {
+        Value::Encoding(Some(e)) => Ok(e),
+        _ => Err("cpm init detects the encoding when --encoding is not given".into()),
+    }
+}
+
+/// `--delimiter` of `cpm init`, read as the `read.delimiter` setting reads it.
+fn delimiter_arg(text: &str) -> Result<u8, String> {
+    match Kind::Delimiter.parse(text)? {
+        Value::Delimiter(Some(d)) => Ok(d),
+        _ => Err("cpm init detects the delimiter when --delimiter is not given".into()),
+    }
 }
 
 /// Where the orders come from and which rules apply.
@@ -241,18 +290,9 @@ pub struct RunArgs {
     /// Snapshot through this date (YYYY-MM-DD): the month-ends before it, then the date itself.
     #[arg(long, value_parser = day_arg, value_name = "YYYY-MM-DD")]
     pub as_of: Option<Day>,
-    /// The settings of the settings table (columns, thresholds), as flags.
+    /// The settings of the settings table (reading, columns, thresholds), as flags.
     #[command(flatten)]
     pub settings: SettingFlags,
-    /// CSV text encoding [default: detect].
-    #[arg(long, value_enum)]
-    pub encoding: Option<EncodingArg>,
-    /// CSV delimiter [default: detect].
-    #[arg(long, value_enum)]
-    pub delimiter: Option<DelimiterArg>,
-    /// Skip bad rows (counted by reason and written to a rejects file) instead of stopping at the first.
-    #[arg(long)]
-    pub lenient: bool,
     /// Break every table down by a customer attribute: the value of COLUMN on each customer's first purchase day (e.g. channel).
     #[arg(long, value_name = "COLUMN")]
     pub by: Option<String>,
@@ -304,7 +344,8 @@ pub struct ReportArgs {
     #[arg(long, value_parser = month_arg, value_name = "YYYY-MM|last", conflicts_with = "as_of")]
     pub month: Option<MonthArg>,
     /// Fail (exit 1, nothing written) when the data stops a few days short of a month-end,
-    /// as an export cut early does, instead of reporting the month before with a warning.
+    /// as an export cut early does, instead of reporting the month before with a warning
+    /// (the `read.strict_month` setting).
     #[arg(long)]
     pub strict_month: bool,
     /// Where the report folder YYYY-MM/ is written.

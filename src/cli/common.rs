@@ -7,8 +7,6 @@ use super::args::{InputArgs, RunArgs};
 use crate::config::{Config, ConfigFile, ConfigSource, Overrides};
 use crate::dates::Day;
 use crate::error::{Error, Result};
-use crate::ingest::ReadOptions;
-use crate::ingest::csv::Encoding;
 use crate::ingest::text::CellProblem;
 use crate::tables::Tables;
 
@@ -50,26 +48,6 @@ pub(super) fn config(args: &RunArgs) -> Result<Config> {
     let mut config = Config::resolve(&file, &overrides(args))?;
     config.source = source;
     Ok(config)
-}
-
-/// The reader's encoding for the flag's.
-pub(super) fn encoding(e: super::args::EncodingArg) -> Encoding {
-    match e {
-        super::args::EncodingArg::Utf8 => Encoding::Utf8,
-        super::args::EncodingArg::ShiftJis => Encoding::ShiftJis,
-    }
-}
-
-/// How to read the order file.
-pub(super) fn read_options(args: &RunArgs) -> ReadOptions {
-    ReadOptions {
-        encoding: args.encoding.map(|e| match e {
-            super::args::EncodingArg::Utf8 => Encoding::Utf8,
-            super::args::EncodingArg::ShiftJis => Encoding::ShiftJis,
-        }),
-        delimiter: args.delimiter.map(|d| d.byte()),
-        lenient: args.lenient,
-    }
 }
 
 /// The one line saying which columns were taken by their usual names.
@@ -129,7 +107,7 @@ pub(super) fn today() -> Day {
 /// [`Rejects`]) and the counts printed, before the error.
 pub(super) fn analyse(input: &Path, args: &RunArgs, as_of: Option<Day>, rejects_to: Rejects<'_>) -> Result<Tables> {
     let config = config(args)?;
-    match crate::pipeline::analyze(input, &config, &read_options(args), as_of, today()) {
+    match crate::pipeline::analyze(input, &config, &config.read, as_of, today()) {
         Ok(analysis) => {
             if let Some(line) = recognised_line(&analysis.ingest.recognised) {
                 eprintln!("{line}");

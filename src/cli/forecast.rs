@@ -75,7 +75,6 @@ fn new_customers_text(n: NewCustomers) -> String {
 
 pub(super) fn forecast(args: &ForecastArgs) -> Result<()> {
     let config = super::common::config(&args.input.run)?;
-    let read = super::common::read_options(&args.input.run);
     let as_of = args.input.run.as_of;
     if config.scheme != Scheme::Cpm && args.scenario.is_some() {
         return Err(Error::Config(
@@ -84,7 +83,8 @@ pub(super) fn forecast(args: &ForecastArgs) -> Result<()> {
         ));
     }
     tables::ensure_dir(&args.out_dir)?;
-    let (orders, ingest) = crate::ingest::read_orders(&args.input.input, &config.columns, config.time_zone, &read)?;
+    let (orders, ingest) =
+        crate::ingest::read_orders(&args.input.input, &config.columns, config.time_zone, &config.read)?;
     let path = ingest.path.clone();
     let latest_row = orders.day.iter().copied().max();
     let cutoff = as_of.unwrap_or(Day::MAX);

@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 
 use super::args::InitArgs;
-use crate::config::settings::{SETTINGS, Section, quoted};
+use crate::config::settings::{SETTINGS, Section, Value, quoted};
 use crate::error::Result;
 use crate::ingest::ReadOptions;
 use crate::ingest::survey::{Survey, survey};
@@ -14,8 +14,8 @@ use crate::output::file::write_new;
 
 pub(super) fn init(args: &InitArgs) -> Result<()> {
     let options = ReadOptions {
-        encoding: args.encoding.map(super::common::encoding),
-        delimiter: args.delimiter.map(|d| d.byte()),
+        encoding: args.encoding,
+        delimiter: args.delimiter,
         lenient: true,
     };
     let s = survey(&args.input, &options)?;
@@ -61,6 +61,8 @@ pub fn config_text(s: &Survey, input: &str) -> String {
 fn line(s: &Survey, setting: &crate::config::settings::Setting) -> String {
     let key = setting.key;
     let found = match setting.name().as_str() {
+        "read.encoding" => s.encoding.map(|e| Value::Encoding(Some(e)).toml()),
+        "read.delimiter" => s.delimiter.map(|d| Value::Delimiter(Some(d)).toml()),
         "columns.customer" => Some(quoted(&s.columns[0])),
         "columns.date" => Some(quoted(&s.columns[1])),
         "columns.amount" => Some(quoted(&s.columns[2])),

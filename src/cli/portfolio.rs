@@ -56,9 +56,9 @@ pub(super) fn report(args: &ReportArgs) -> Result<()> {
                 Some(MonthArg::Month(m)) => Some(last_day_of_month(m)),
                 Some(MonthArg::Last) | None => args.run.as_of,
             };
-            let t = analyse(input, &args.run, as_of, Rejects::Beside(&args.out_dir))?;
+            let t = analyse(input, &report_run(args), as_of, Rejects::Beside(&args.out_dir))?;
             if as_of.is_none() {
-                check_month_complete(&t, args.strict_month)?;
+                check_month_complete(&t, t.config.strict_month)?;
             }
             t
         }
@@ -96,6 +96,16 @@ pub(super) fn report(args: &ReportArgs) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// The run's flags, with `--strict-month` as the `read.strict_month`
+/// setting it is.
+fn report_run(args: &ReportArgs) -> super::args::RunArgs {
+    let mut run = args.run.clone();
+    if args.strict_month {
+        run.settings.values.insert("read.strict_month".into(), "true".into());
+    }
+    run
 }
 
 /// `--plan`, else `[run] plan` of the config file.
@@ -157,7 +167,7 @@ fn check_month_complete(t: &Tables, strict: bool) -> Result<()> {
         crate::dates::format_day(last)
     );
     if strict {
-        return Err(Error::Refused(format!("{message} (--strict-month)")));
+        return Err(Error::Refused(format!("{message} (--strict-month, read.strict_month)")));
     }
     eprintln!("warning: {message}");
     Ok(())

@@ -5,7 +5,8 @@
 //! settings table: `where` takes a list, and the filters of file and flags
 //! add up rather than one winning.
 
-use super::{ConfigFile, Overrides, RunFile, unknown};
+use super::parse::unknown;
+use super::{ConfigFile, Overrides, RunFile};
 use crate::error::{Error, Result};
 use crate::ingest::attribute::Scope;
 use crate::ingest::filter::{Filter, merge};
@@ -25,7 +26,7 @@ const KEYS: [&str; 9] = [
 
 /// The `[run]` table of a config file (or a `rules.toml`).
 pub(super) fn run_file(inner: &toml::Table) -> Result<RunFile> {
-    let text = |k: &str| inner.get(k).and_then(super::toml_text);
+    let text = |k: &str| inner.get(k).and_then(super::parse::toml_text);
     for k in inner.keys() {
         if !KEYS.contains(&k.as_str()) {
             return Err(unknown(&format!("run.{k}")));

@@ -5,17 +5,16 @@
 //! all derived from [`SETTINGS`]; adding a threshold is one row here plus
 //! its use in the engine (and the field of [`Config`] that carries it).
 
-use chrono_tz::Tz;
-
-use super::{Config, Scheme};
-use crate::engine::lifecycle::Share;
-use crate::money::Money;
+use super::Config;
+pub use super::value::{Kind, Value, quoted};
 
 /// Where a setting lives in the config file (`[cpm]`, ...).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Section {
     /// Top-level keys (no table).
     Top,
+    /// How the order file is read (encoding, delimiter, bad rows).
+    Read,
     Columns,
     Cpm,
     Lifecycle,
@@ -24,8 +23,9 @@ pub enum Section {
 }
 
 impl Section {
-    pub const ALL: [Section; 6] = [
+    pub const ALL: [Section; 7] = [
         Section::Top,
+        Section::Read,
         Section::Columns,
         Section::Cpm,
         Section::Lifecycle,
@@ -37,6 +37,7 @@ impl Section {
     pub fn table(self) -> Option<&'static str> {
         match self {
             Section::Top => None,
+            Section::Read => Some("read"),
             Section::Columns => Some("columns"),
             Section::Cpm => Some("cpm"),
             Section::Lifecycle => Some("lifecycle"),
@@ -49,6 +50,7 @@ impl Section {
     pub fn heading(self) -> &'static str {
         match self {
             Section::Top => "Rules",
+            Section::Read => "Reading the order file",
             Section::Columns => "Columns",
             Section::Cpm => "CPM rules (Yazuya's CPM, the default scheme)",
             Section::Lifecycle => "Lifecycle rules (the six-state D2C lifecycle, --scheme lifecycle)",
@@ -56,154 +58,6 @@ impl Section {
             Section::ResponseRates => "DM response rates",
         }
     }
-}
-
-/// What a setting's value is, with its allowed range.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// A whole number in `min..=max`.
-    Whole { min: i64, max: i64, unit: &'static str },
-    /// An exact decimal amount, at least 0.
-    Amount,
-    /// An exact decimal amount, or `off` (unset).
-    AmountOrOff,
-    /// An exact decimal from 0 to 1 with at most six decimals.
-    Share,
-    /// A fraction from 0 to 1 (a planning figure, not a threshold).
-    Fraction,
-    /// Non-empty text (a column name).
-    Text,
-    /// Values separated by commas, written like a CSV record (`""` is the
-    /// blank value), as `--where` takes them.
-    List,
-    /// An IANA time zone name.
-    TimeZone,
-    /// `cpm` or `lifecycle`.
-    Scheme,
-}
-
-/// A setting's value, checked against its [`Kind`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum Value {
-    Whole(i64),
-    Amount(Money),
-    Off,
-    Share(Share),
-    Fraction(f64),
-    Text(String),
-    /// Trimmed values, in the order given.
-    List(Vec<String>),
-    TimeZone(Tz),
-    Scheme(Scheme),
-}
-
-impl Kind {
-    /// What the value must be, for messages ("must be ...").
-    pub fn expected(self) -> String {
-        match self {
-            Kind::Whole { min, max, unit } => format!("a whole number of {unit} from {min} to {max}"),
-            Kind::Amount => "a decimal amount such as 70000 (at least 0, at most 6 decimals)".into(),
-            Kind::AmountOrOff => "a decimal amount such as 200000, or off".into(),
-            Kind::Share => "a decimal from 0 to 1 with at most six decimals, e.g. 0.01".into(),
-            Kind::Fraction => "a fraction from 0 to 1, e.g. 0.2".into(),
-            Kind::Text => "a non-empty name".into(),
-            Kind::List => "values separated by commas, e.g. 1,キャンセル (\"\" for the blank value)".into(),
-            Kind::TimeZone => "an IANA time zone name such as Asia/Tokyo".into(),
-            Kind::Scheme => "cpm or lifecycle".into(),
-        }
-    }
-
-    /// Parses and range-checks a value given as text (a flag, `--set`, or a
-    /// config file's value as text).
-    pub fn parse(self, text: &str) -> Result<Value, String> {
-        let t = text.trim();
-        let bad = || format!("must be {}, got {text:?}", self.expected());
-        match self {
-            Kind::Whole { min, max, .. } => {
-                let n: i64 = t.parse().map_err(|_| bad())?;
-                if (min..=max).contains(&n) {
-                    Ok(Value::Whole(n))
-                } else {
-                    Err(bad())
-                }
-            }
-            Kind::Amount => match Money::parse_plain(t) {
-                Some(m) if !m.is_negative() => Ok(Value::Amount(m)),
-                _ => Err(bad()),
-            },
-            Kind::AmountOrOff if t == "off" => Ok(Value::Off),
-            Kind::AmountOrOff => match Money::parse_plain(t) {
-                Some(m) if !m.is_negative() => Ok(Value::Amount(m)),
-                _ => Err(bad()),
-            },
-            Kind::Share => Share::parse(t).map(Value::Share).ok_or_else(bad),
-            Kind::Fraction => match t.parse::<f64>() {
-                Ok(f) if (0.0..=1.0).contains(&f) => Ok(Value::Fraction(f)),
-                _ => Err(bad()),
-            },
-            Kind::Text if t.is_empty() => Err(bad()),
-            Kind::Text => Ok(Value::Text(text.to_string())),
-            Kind::List => crate::ingest::filter::parse_values(text)
-                .map(Value::List)
-                .map_err(|e| format!("{}: {e}", bad())),
-            Kind::TimeZone => t.parse::<Tz>().map(Value::TimeZone).map_err(|_| bad()),
-            Kind::Scheme => match t {
-                "cpm" => Ok(Value::Scheme(Scheme::Cpm)),
-                "lifecycle" => Ok(Value::Scheme(Scheme::Lifecycle)),
-                _ => Err(bad()),
-            },
-        }
-    }
-}
-
-impl Value {
-    /// As people read it (rules line, what changed): `70000`, `0.01`, `off`.
-    pub fn text(&self) -> String {
-        match self {
-            Value::Whole(n) => n.to_string(),
-            Value::Amount(m) => m.to_string(),
-            Value::Off => "off".into(),
-            Value::Share(s) => s.to_string(),
-            Value::Fraction(f) => f.to_string(),
-            Value::Text(t) => t.clone(),
-            Value::List(values) => crate::ingest::filter::list_text(values),
-            Value::TimeZone(tz) => tz.name().to_string(),
-            Value::Scheme(s) => s.id().to_string(),
-        }
-    }
-
-    /// As a TOML value that reads back as the same setting.
-    pub fn toml(&self) -> String {
-        match self {
-            Value::Whole(n) => n.to_string(),
-            // Whole amounts as integers, others as exact decimal strings.
-            Value::Amount(m) if m.0 % crate::money::SCALE == 0 => (m.0 / crate::money::SCALE).to_string(),
-            Value::Share(s) => s.to_string(),
-            Value::Fraction(f) => {
-                let text = format!("{f}");
-                if text.contains('.') { text } else { format!("{text}.0") }
-            }
-            other => quoted(&other.text()),
-        }
-    }
-}
-
-/// A TOML basic string, escaped.
-pub fn quoted(text: &str) -> String {
-    let mut out = String::from("\"");
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// One setting.
@@ -258,6 +112,48 @@ pub static SETTINGS: &[Setting] = &[
         help: "Segment scheme: cpm (the ten segments of Yazuya's CPM) or lifecycle (the six-state D2C lifecycle)",
         ja: "区分方式",
         get: |c| Some(Value::Scheme(c.scheme)),
+    },
+    Setting {
+        section: Section::Read,
+        key: "encoding",
+        kind: Kind::Encoding,
+        default: Some("detect"),
+        flag: Some("encoding"),
+        help: "Text encoding of a CSV order file: detect (a BOM, else UTF-8, else Shift_JIS), utf-8 or shift_jis (CP932)",
+        ja: "文字コード",
+        get: |c| Some(Value::Encoding(c.read.encoding)),
+    },
+    Setting {
+        section: Section::Read,
+        key: "delimiter",
+        kind: Kind::Delimiter,
+        default: Some("detect"),
+        flag: Some("delimiter"),
+        help: "Field delimiter of a CSV order file: detect (from the header line), comma, tab or semicolon",
+        ja: "区切り文字",
+        get: |c| Some(Value::Delimiter(c.read.delimiter)),
+    },
+    Setting {
+        section: Section::Read,
+        key: "lenient",
+        kind: Kind::Switch,
+        default: Some("false"),
+        flag: Some("lenient"),
+        help: "Skip bad rows (counted by reason and written to a rejects file) instead of stopping at the first",
+        ja: "不正な行を飛ばす",
+        get: |c| Some(Value::Switch(c.read.lenient)),
+    },
+    Setting {
+        section: Section::Read,
+        key: "strict_month",
+        kind: Kind::Switch,
+        default: Some("false"),
+        // `cpm report --strict-month`: the only command it concerns.
+        flag: None,
+        help: "cpm report: fail (exit 1, nothing written) when the data stops a few days short of a month-end, \
+               as an export cut early does, instead of reporting the month before with a warning",
+        ja: "月末前に途切れたデータを拒否する",
+        get: |c| Some(Value::Switch(c.strict_month)),
     },
     Setting {
         section: Section::Columns,

@@ -47,7 +47,7 @@ pub struct SqlArgs {
     pub config: Option<PathBuf>,
     /// The settings of the settings table (columns, thresholds), as flags.
     #[command(flatten)]
-    pub settings: crate::cli::args::SettingFlags,
+    pub settings: crate::cli::args::RuleFlags,
 }
 
 /// Writes the SQL for `args` with the config file read by `load`.

@@ -228,6 +228,10 @@ fn init_writes_a_config_that_reproduces_the_run() {
     assert_eq!(
         set,
         [
+            // Read as found, so that a cron line needs no --encoding.
+            "[read]",
+            "encoding = \"shift_jis\"",
+            "delimiter = \"comma\"",
             "[columns]",
             "customer = \"会員ID\"",
             "date = \"受注日時\"",

@@ -3,7 +3,7 @@
 
 use clap::Parser;
 use cpm::cli::args::{Cli, Command};
-use cpm::config::settings::SETTINGS;
+use cpm::config::settings::{Kind, SETTINGS};
 use cpm::config::{Config, ConfigFile, Overrides};
 
 /// A valid value other than the default for every setting (hand-picked so
@@ -11,6 +11,10 @@ use cpm::config::{Config, ConfigFile, Overrides};
 const VALUES: &[(&str, &str)] = &[
     ("time_zone", "Europe/Paris"),
     ("scheme", "lifecycle"),
+    ("read.encoding", "shift_jis"),
+    ("read.delimiter", "semicolon"),
+    ("read.lenient", "true"),
+    ("read.strict_month", "true"),
     ("columns.customer", "会員ID"),
     ("columns.date", "受注日"),
     ("columns.amount", "小計(税込)"),
@@ -53,7 +57,10 @@ fn from_flags(pairs: &[(String, String)]) -> Option<Config> {
     for (name, value) in pairs {
         let s = SETTINGS.iter().find(|s| &s.name() == name).unwrap();
         argv.push(format!("--{}", s.flag?));
-        argv.push(value.clone());
+        // An on/off setting's flag is bare: given, it is on.
+        if s.kind != Kind::Switch {
+            argv.push(value.clone());
+        }
     }
     let Command::Summary(args) = Cli::try_parse_from(argv).unwrap().command else {
         unreachable!()
@@ -105,6 +112,51 @@ fn every_setting_has_a_test_value_and_they_agree_three_ways() {
     }
 }
 
+/// The `[read]` settings: a config file's `true` (bare TOML boolean or
+/// text), the flag and `--set` give the same reading options, and
+/// `cpm report --strict-month` is the `read.strict_month` setting.
+#[test]
+fn reading_settings_from_file_flag_and_set() {
+    let file = Config::parse_file("[read]\nencoding = \"cp932\"\ndelimiter = \"tab\"\nlenient = true\n").unwrap();
+    let by_file = Config::resolve(&file, &Overrides::default()).unwrap();
+    assert_eq!(by_file.read.encoding, Some(cpm::ingest::csv::Encoding::ShiftJis));
+    assert_eq!(by_file.read.delimiter, Some(b'\t'));
+    assert!(by_file.read.lenient);
+    assert!(!by_file.strict_month);
+    let argv = [
+        "cpm",
+        "summary",
+        "-i",
+        "x.csv",
+        "--encoding",
+        "sjis",
+        "--delimiter",
+        "tab",
+        "--lenient",
+    ];
+    let Command::Summary(args) = Cli::try_parse_from(argv).unwrap().command else {
+        unreachable!()
+    };
+    let by_flag = Config::resolve(&ConfigFile::default(), &args.input.run.settings.overrides()).unwrap();
+    assert_eq!(by_flag, by_file);
+    let by_set = from_set(&[
+        ("encoding".into(), "shift_jis".into()),
+        ("read.delimiter".into(), "tab".into()),
+        ("lenient".into(), "true".into()),
+    ]);
+    assert_eq!(by_set, by_file);
+    // The defaults: detect both, stop at the first bad row.
+    let d = Config::default();
+    assert_eq!(
+        (d.read.encoding, d.read.delimiter, d.read.lenient, d.strict_month),
+        (None, None, false, false)
+    );
+    // `cpm sql` reads no order file: no reading flags.
+    let sql = ["cpm", "sql", "--dialect", "duckdb", "--table", "t", "--out", "o"];
+    assert!(Cli::try_parse_from(sql).is_ok());
+    assert!(Cli::try_parse_from(sql.iter().chain(&["--lenient"])).is_err());
+}
+
 #[test]
 fn flags_win_over_the_file_and_the_file_over_defaults() {
     let file = Config::parse_file("[cpm]\nchurn_days = 180\ntoddler_days = 60\n").unwrap();
@@ -142,6 +194,12 @@ fn range_errors_and_unknown_keys_are_clear() {
         "[cpm]\nchurn_days = true\n",
         "[cpm]\nsuper_loyal_days = 365\n",
         "[cpm]\nsuper_loyal_amount = 60000\n",
+        "[read]\nlenint = true\n",
+        "[raed]\nlenient = true\n",
+        "[read]\nlenient = 1\n",
+        "[read]\nencoding = \"latin1\"\n",
+        "[read]\ndelimiter = \"|\"\n",
+        "lenient = true\n",
     ];
     let out: Vec<String> = cases
         .iter()
@@ -171,4 +229,24 @@ fn help_groups_the_settings_by_section() {
         .assert()
         .success();
     assert!(!String::from_utf8_lossy(&assert.get_output().stdout).contains("--churn-days"));
+}
+
+/// `cpm whatif` reads the orders once for both rule sets: a changed
+/// reading setting would change nothing, so it is refused by name.
+#[test]
+fn whatif_refuses_a_changed_reading_setting() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("o.csv"),
+        "customer_id,order_date,amount\nA,2026-09-05,1000\n",
+    )
+    .unwrap();
+    let assert = assert_cmd::Command::cargo_bin("cpm")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["whatif", "--input", "o.csv", "--set", "lenient=true"])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(stderr.contains("--set read.lenient"), "{stderr}");
 }
