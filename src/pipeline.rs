@@ -40,8 +40,23 @@ pub struct Analysis {
 /// Reads `path` and analyses its orders, scoped and broken down as the
 /// config says.
 pub fn analyze(path: &Path, config: &Config, read: &ReadOptions, as_of: Option<Day>, today: Day) -> Result<Analysis> {
+    analyze_after_read(path, config, read, as_of, today, |_| {})
+}
+
+/// [`analyze`], calling `after_read` with what was read before the
+/// analysis starts (so that a warning about the file comes first, not
+/// after minutes of work).
+pub fn analyze_after_read(
+    path: &Path,
+    config: &Config,
+    read: &ReadOptions,
+    as_of: Option<Day>,
+    today: Day,
+    after_read: impl FnOnce(&IngestReport),
+) -> Result<Analysis> {
     let (rows, ingest, attribute) =
         ingest::read_rows_scoped(path, &config.columns, config.time_zone, read, &config.scope)?;
+    after_read(&ingest);
     analyze_rows(rows, ingest, attribute, config, as_of, today)
 }
 

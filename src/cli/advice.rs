@@ -28,6 +28,7 @@ pub(super) fn calibrate(args: &CalibrateArgs) -> Result<()> {
         &config.read,
         &filters_only(&config),
     )?;
+    super::common::say_what_was_read(&ingest);
     let end = orders
         .day
         .iter()
@@ -106,6 +107,7 @@ pub(super) fn whatif(args: &WhatifArgs) -> Result<()> {
         &before.read,
         &filters_only(&before),
     )?;
+    super::common::say_what_was_read(&ingest);
     let result = crate::analysis::whatif::run(orders, ingest, &before, &after, run.as_of, today())?;
     print!("{}", result.text(args.lang));
     if let Some(out) = &args.out {

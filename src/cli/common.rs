@@ -73,6 +73,17 @@ pub(super) fn recognised_line(recognised: &[(crate::ingest::recognise::Role, Str
     ))
 }
 
+/// Right after reading, before the analysis: the columns taken by their
+/// usual names, and the warning for an unconfigured cancel-like column.
+pub(super) fn say_what_was_read(ingest: &crate::ingest::IngestReport) {
+    if let Some(line) = recognised_line(&ingest.recognised) {
+        eprintln!("{line}");
+    }
+    if let Some(s) = &ingest.suspect_cancel {
+        eprintln!("{}", suspect_cancel_warning(s));
+    }
+}
+
 /// The warning for a column that looks like a cancel flag and is not one
 /// of the run's settings: its rows were counted as purchases.
 pub(super) fn suspect_cancel_warning(s: &crate::ingest::exclude::SuspectCancel) -> String {
@@ -107,16 +118,8 @@ pub(super) fn today() -> Day {
 /// [`Rejects`]) and the counts printed, before the error.
 pub(super) fn analyse(input: &Path, args: &RunArgs, as_of: Option<Day>, rejects_to: Rejects<'_>) -> Result<Tables> {
     let config = config(args)?;
-    match crate::pipeline::analyze(input, &config, &config.read, as_of, today()) {
-        Ok(analysis) => {
-            if let Some(line) = recognised_line(&analysis.ingest.recognised) {
-                eprintln!("{line}");
-            }
-            if let Some(s) = &analysis.ingest.suspect_cancel {
-                eprintln!("{}", suspect_cancel_warning(s));
-            }
-            Ok(Tables::of(analysis, &config))
-        }
+    match crate::pipeline::analyze_after_read(input, &config, &config.read, as_of, today(), say_what_was_read) {
+        Ok(analysis) => Ok(Tables::of(analysis, &config)),
         Err(Error::NoUsableRows(ingest)) => {
             if !ingest.rejected.is_empty() {
                 let mut by_reason = std::collections::BTreeMap::<&str, u64>::new();

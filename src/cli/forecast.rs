@@ -85,6 +85,7 @@ pub(super) fn forecast(args: &ForecastArgs) -> Result<()> {
     tables::ensure_dir(&args.out_dir)?;
     let (orders, ingest) =
         crate::ingest::read_orders(&args.input.input, &config.columns, config.time_zone, &config.read)?;
+    super::common::say_what_was_read(&ingest);
     let path = ingest.path.clone();
     let latest_row = orders.day.iter().copied().max();
     let cutoff = as_of.unwrap_or(Day::MAX);

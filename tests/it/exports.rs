@@ -130,6 +130,44 @@ fn cancelled_and_guest_lines_are_left_out_and_counted() {
     );
 }
 
+/// The cancel-flag warning is given once, right after the file is read:
+/// before the report's own lines, and even when the analysis then fails.
+#[test]
+fn the_cancel_warning_comes_right_after_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("export.csv"), sjis(&export(|_| true))).unwrap();
+    let report = |extra: &[&str]| {
+        let out = cpm()
+            .current_dir(dir.path())
+            .args([
+                "report",
+                "--input",
+                "export.csv",
+                "--out-dir",
+                "r",
+                "--guest-ids",
+                "\"\"",
+            ])
+            .args(COLUMNS)
+            .args(extra)
+            .output()
+            .unwrap();
+        (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    let (code, stderr) = report(&["--as-of", "2026-11-30"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(stderr.matches("cancellation flag").count(), 1, "{stderr}");
+    let warning = stderr.find("warning: column 'キャンセル'").expect("the warning");
+    let quality = stderr.find("データ品質").expect("the data-quality lines");
+    let wrote = stderr.find("wrote ").expect("the closing note");
+    assert!(warning < quality && quality < wrote, "{stderr}");
+    // No purchase on or before the as-of date: the analysis fails after reading.
+    let (code, stderr) = report(&["--as-of", "2026-09-30"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_eq!(stderr.matches("cancellation flag").count(), 1, "{stderr}");
+    assert!(stderr.find("cancellation flag") < stderr.find("error:"), "{stderr}");
+}
+
 #[test]
 fn the_config_file_gives_the_same_run_as_the_flags() {
     let dir = tempfile::tempdir().unwrap();
