@@ -35,6 +35,9 @@ pub struct Analysis {
     pub breakdown: Option<Breakdown>,
     /// Purchase days, buyers and sales per snapshot month (with `--by`, per group too).
     pub activity: Activity,
+    /// With `--keep-cols`: each column's value for each customer of
+    /// `portfolio` (in its order), from their latest row.
+    pub kept: Vec<Attribute>,
 }
 
 /// Reads `path` and analyses its orders, scoped and broken down as the
@@ -155,7 +158,7 @@ impl DayFacts {
 /// when given.
 pub(crate) fn analyze_rows(
     rows: Rows,
-    ingest: IngestReport,
+    mut ingest: IngestReport,
     attribute: Option<Attribute>,
     config: &Config,
     as_of: Option<Day>,
@@ -171,6 +174,9 @@ pub(crate) fn analyze_rows(
     let earliest_purchase = facts.earliest_purchase.ok_or_else(|| no_purchase(&path, as_of))?;
     let snapshot_days = snapshots::snapshot_days(earliest_purchase, latest_row, as_of)?;
     let last = *snapshot_days.last().expect("snapshot_days is never empty");
+    // Only with --keep-cols: each row's customer code and date, for the latest values.
+    let kept_columns = std::mem::take(&mut ingest.kept);
+    let (rows, kept_rows) = rows_for_kept(rows, !kept_columns.is_empty());
     let grouping_stage = crate::progress::spinner("grouping rows by customer");
     let (tl, rows, groups) = timelines_and_groups(rows, attribute, last);
     drop(grouping_stage);
@@ -216,6 +222,12 @@ pub(crate) fn analyze_rows(
         }
     };
     drop(month_ends);
+    let kept = match kept_rows {
+        Some((customer, day)) => {
+            crate::engine::kept::latest_values(&customer, &day, last, &kept_columns, &config.scope.keep, &portfolio)
+        }
+        None => Vec::new(),
+    };
     Ok(Analysis {
         ingest,
         rows,
@@ -225,7 +237,20 @@ pub(crate) fn analyze_rows(
         portfolio,
         breakdown,
         activity,
+        kept,
     })
+}
+
+/// With `keep`, the rows with a customer code per row and a copy of those
+/// codes and the rows' dates (the kept columns' latest values need them);
+/// else the rows as they are.
+fn rows_for_kept(rows: Rows, keep: bool) -> (Rows, Option<(Vec<u32>, Vec<Day>)>) {
+    if !keep {
+        return (rows, None);
+    }
+    let orders = rows.into_orders();
+    let copy = (orders.customer.clone(), orders.day.clone());
+    (Rows::from(orders), Some(copy))
 }
 
 /// Each customer's group: the attribute's column, the group index per

@@ -209,9 +209,35 @@ impl Values {
                 .map(|f| crate::ingest::formula::Formula::parse(&f))
                 .transpose()
                 .map_err(Error::Config)?,
+            keep: keep_columns(self.list("columns.keep").unwrap_or_default())?,
             ..scope::resolve(file, flags)?
         })
     }
+}
+
+/// The `--keep-cols` columns: each once, and none named like a column the
+/// lists already have (an MA tool would see two columns of one name).
+fn keep_columns(keep: Vec<String>) -> Result<Vec<String>> {
+    let taken: Vec<&str> = crate::tables::CUSTOMERS_HEADER
+        .trim_end()
+        .split(',')
+        .chain([crate::report::lists::SEGMENT_NAME])
+        .collect();
+    for (i, name) in keep.iter().enumerate() {
+        if name.is_empty() {
+            return Err(Error::Config("columns.keep: a column name is empty".into()));
+        }
+        if keep[..i].contains(name) {
+            return Err(Error::Config(format!("columns.keep names '{name}' twice")));
+        }
+        if taken.contains(&name.as_str()) {
+            return Err(Error::Config(format!(
+                "columns.keep: '{name}' is a column the lists already have ({}); rename it in the export",
+                taken.join(", ")
+            )));
+        }
+    }
+    Ok(keep)
 }
 
 impl Config {

@@ -226,6 +226,17 @@ pub static SETTINGS: &[Setting] = &[
         get: |c| c.scope.guest_ids.clone().map(Value::List),
     },
     Setting {
+        section: Section::Columns,
+        key: "keep",
+        kind: Kind::List,
+        default: None,
+        flag: Some("keep-cols"),
+        help: "Columns to carry into the follow-up lists and all_customers.csv: each customer's value from their \
+               latest row where it is not blank (e.g. 氏名,メール,電話)",
+        ja: "リストに加える列",
+        get: |c| (!c.scope.keep.is_empty()).then(|| Value::List(c.scope.keep.clone())),
+    },
+    Setting {
         section: Section::Cpm,
         key: "churn_days",
         kind: Kind::Whole {

@@ -9,6 +9,7 @@ pub mod breakdown;
 pub mod bridge;
 pub(crate) mod conversion;
 pub mod grouped;
+pub(crate) mod kept;
 pub(crate) mod kpi;
 pub(crate) mod lifecycle;
 pub mod portfolio;

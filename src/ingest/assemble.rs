@@ -56,6 +56,12 @@ pub(super) fn read_source(
         }
     };
 
+    // Read before the order columns are taken out of the source.
+    let mut kept = roles
+        .keep
+        .iter()
+        .map(|name| attribute::read_attribute(&source.peek(path, name)?).map_err(|e| Error::input(path, e.to_string())))
+        .collect::<Result<Vec<_>>>()?;
     let mut bad_cells: Vec<BadCell> = Vec::new();
     let (grouping, day, amount) = parse_columns(path, &mut source, &roles, tz, scope, &mut bad_cells)?;
     let mut report = first_report(path, &source, height, scope, suspect_cancel, roles.recognised.clone());
@@ -80,6 +86,7 @@ pub(super) fn read_source(
     };
     let Some(keep) = keep else {
         check_sum(path, &amount)?;
+        report.kept = kept;
         let rows = Rows {
             customers: Customers::Grouped(grouping),
             day,
@@ -95,9 +102,10 @@ pub(super) fn read_source(
         amount,
     };
     orders.retain(&keep);
-    if let Some(a) = attribute.as_mut() {
+    for a in attribute.iter_mut().chain(&mut kept) {
         a.retain(&keep);
     }
+    report.kept = kept;
     check_sum(path, &orders.amount)?;
     Ok((Rows::from(orders), report, attribute))
 }
@@ -171,6 +179,7 @@ fn first_report(
         guest_orders: exclude::Counted::default(),
         suspect_cancel,
         recognised,
+        kept: Vec::new(),
     }
 }
 

@@ -33,6 +33,9 @@ pub struct Scope {
     /// The amount as a formula of columns (`--amount 数量*単価`), instead
     /// of the amount column.
     pub amount_formula: Option<super::formula::Formula>,
+    /// Columns whose values the lists carry (`--keep-cols`): each
+    /// customer's from their latest row (empty: none, nothing read).
+    pub keep: Vec<String>,
 }
 
 fn as_text(column: &Column) -> PolarsResult<StringChunked> {

@@ -26,6 +26,8 @@ pub(super) struct Roles {
     pub filters: Vec<String>,
     /// Columns taken by their usual names, the configured ones being absent.
     pub recognised: Vec<(Role, String)>,
+    /// The `--keep-cols` columns, in their order.
+    pub keep: Vec<String>,
 }
 
 /// Finds the columns of `columns` and `scope` among `names`, in the order
@@ -68,6 +70,11 @@ pub(super) fn resolve(path: &Path, names: &[String], columns: &Columns, scope: &
         .iter()
         .map(|f| lookup(path, names, &f.column, if f.keep { "--where" } else { "--where-not" }))
         .collect::<Result<Vec<_>>>()?;
+    let keep = scope
+        .keep
+        .iter()
+        .map(|k| lookup(path, names, k, "--keep-cols"))
+        .collect::<Result<Vec<_>>>()?;
     Ok(Roles {
         customer,
         date,
@@ -76,6 +83,7 @@ pub(super) fn resolve(path: &Path, names: &[String], columns: &Columns, scope: &
         by,
         filters,
         recognised,
+        keep,
     })
 }
 

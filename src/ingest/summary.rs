@@ -45,6 +45,9 @@ pub struct IngestReport {
     pub suspect_cancel: Option<exclude::SuspectCancel>,
     /// Columns taken by their usual names, the default ones being absent.
     pub recognised: Vec<(Role, String)>,
+    /// The `--keep-cols` columns, one code per row kept (empty without
+    /// them); the analysis takes them to each customer's latest values.
+    pub kept: Vec<crate::orders::Attribute>,
 }
 
 impl IngestReport {
@@ -64,6 +67,7 @@ impl IngestReport {
             guest_orders: exclude::Counted::default(),
             suspect_cancel: None,
             recognised: Vec::new(),
+            kept: Vec::new(),
         }
     }
 }

@@ -73,12 +73,12 @@ pub(crate) fn write_report_with_plan(
     crate::tables::write_tables(&dir.join("tables"), tables)?;
     for list in &model.lists {
         let name = format!("{}.csv", list.file);
-        let text = lists::list_csv(p, list.customers.iter().copied(), lang);
+        let text = lists::list_csv(p, &tables.kept, list.customers.iter().copied(), lang);
         let bytes = excel::encode(&text, excel, &format!("lists/{name}"))?;
         crate::tables::write_bytes(&dir.join("lists"), &name, &bytes)?;
     }
     let all = format!("{}.csv", lists::ALL_CUSTOMERS);
-    let text = lists::list_csv(p, 0..p.customers.len(), lang);
+    let text = lists::list_csv(p, &tables.kept, 0..p.customers.len(), lang);
     let bytes = excel::encode(&text, excel, &format!("lists/{all}"))?;
     crate::tables::write_bytes(&dir.join("lists"), &all, &bytes)?;
     if !tables.rejects.is_empty() {

@@ -9,6 +9,7 @@ mod cells;
 pub mod data_quality;
 mod frames;
 pub mod groups;
+mod kept;
 mod parquet;
 pub(crate) mod read;
 mod read_groups;
@@ -16,6 +17,7 @@ mod read_quality;
 mod record;
 mod write;
 
+pub(crate) use kept::value as kept_value;
 pub(crate) use parquet::write_parquet_tables;
 pub use read::read;
 pub use write::*;
@@ -38,6 +40,8 @@ pub(crate) const ACTIVITY: &str = "activity.csv";
 pub(crate) const DATA_QUALITY: &str = "data_quality.csv";
 pub(crate) const REJECTS: &str = "rejects.csv";
 pub(crate) const RULES: &str = "rules.toml";
+/// With `--keep-cols`: `customer_id` and the kept columns, per customer.
+pub(crate) const CUSTOMERS_KEEP: &str = "customers_keep.csv";
 
 /// The tables as Parquet files (`cpm tables --format parquet`): one for
 /// each table of the CSV contract.
@@ -51,7 +55,7 @@ pub(crate) const PARQUET_TABLES: [&str; 6] = [
 ];
 
 /// Every file a tables folder may hold.
-pub(crate) const FILES: [&str; 15] = [
+pub(crate) const FILES: [&str; 16] = [
     SNAPSHOTS,
     TRANSITIONS,
     CONVERSION,
@@ -61,6 +65,7 @@ pub(crate) const FILES: [&str; 15] = [
     DATA_QUALITY,
     REJECTS,
     RULES,
+    CUSTOMERS_KEEP,
     PARQUET_TABLES[0],
     PARQUET_TABLES[1],
     PARQUET_TABLES[2],
@@ -86,6 +91,9 @@ pub struct Tables {
     pub config: Config,
     /// What the run read: the order file's name and the as-of date.
     pub run: RunInfo,
+    /// With `--keep-cols`: each column's value for each customer of
+    /// `portfolio`, in its order (`customers_keep.csv`).
+    pub kept: Vec<crate::orders::Attribute>,
 }
 
 impl Tables {
@@ -104,6 +112,7 @@ impl Tables {
             rejects: analysis.ingest.rejected,
             config: config.clone(),
             run,
+            kept: analysis.kept,
         }
     }
 }

@@ -50,5 +50,6 @@ pub(crate) fn write_parquet_tables(dir: &Path, tables: &Tables) -> Result<()> {
     if !tables.rejects.is_empty() {
         write_file(dir, REJECTS, &rejects_csv(&tables.rejects))?;
     }
-    Ok(())
+    // Text like data_quality.csv: the kept values are text as read.
+    super::write::write_kept(dir, tables)
 }

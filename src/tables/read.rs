@@ -43,6 +43,7 @@ pub fn read(dir: &Path) -> Result<Tables> {
     let rejects = read_rejects(dir)?;
     let mut quality = read_quality(dir, &rejects)?;
     quality.filters = config.scope.filters.iter().map(|f| f.describe()).collect();
+    let kept = super::kept::read(dir, &portfolio, &config.scope.keep)?;
     Ok(Tables {
         portfolio,
         breakdown,
@@ -51,6 +52,7 @@ pub fn read(dir: &Path) -> Result<Tables> {
         rejects,
         config,
         run,
+        kept,
     })
 }
 

@@ -347,5 +347,17 @@ pub fn write_tables(dir: &Path, tables: &Tables) -> Result<()> {
     if !tables.rejects.is_empty() {
         write_file(dir, REJECTS, &rejects_csv(&tables.rejects))?;
     }
-    Ok(())
+    write_kept(dir, tables)
+}
+
+/// `customers_keep.csv`, with `--keep-cols` only.
+pub(super) fn write_kept(dir: &Path, tables: &Tables) -> Result<()> {
+    if tables.kept.is_empty() {
+        return Ok(());
+    }
+    write_file(
+        dir,
+        super::CUSTOMERS_KEEP,
+        &super::kept::csv(&tables.portfolio, &tables.kept),
+    )
 }

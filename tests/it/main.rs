@@ -20,6 +20,7 @@ mod frames;
 mod fuzz_regressions;
 mod grouping;
 mod ingest_files;
+mod kept;
 mod lifecycle;
 mod month_end;
 mod naive;

@@ -22,6 +22,7 @@ const VALUES: &[(&str, &str)] = &[
     ("columns.cancel", "キャンセル"),
     ("columns.cancel_values", "1,\"キャンセル, 済\""),
     ("columns.guest_ids", "\"\",0"),
+    ("columns.keep", "氏名,メール"),
     ("cpm.churn_days", "180"),
     ("cpm.toddler_days", "60"),
     ("cpm.loyal_days", "200"),

@@ -225,7 +225,8 @@ pub(crate) fn rules(
     g.finish()
 }
 
-/// A follow-up list: the columns of the list's CSV, ids as text.
+/// A follow-up list: the columns of the list's CSV (with `--keep-cols`,
+/// those columns last), ids as text.
 pub(crate) fn list(
     ws: &mut Worksheet,
     name: &str,
@@ -238,7 +239,7 @@ pub(crate) fn list(
     let l = |ja: &'static str, en: &'static str| lang.pick(ja, en);
     let p = &tables.portfolio;
     let mut g = Grid::new(ws, name)?;
-    let header = [
+    let mut header = vec![
         l("顧客ID", "Customer id"),
         l("区分", "Segment"),
         l("初回購入日", "First purchase"),
@@ -249,14 +250,15 @@ pub(crate) fn list(
         l("購入日数", "Purchase days"),
         l("前月の区分", "Previous segment"),
     ];
-    let rows = list.customers.iter().map(|&c| {
-        let c = &p.customers[c];
+    header.extend(tables.kept.iter().map(|a| a.column.as_str()));
+    let rows = list.customers.iter().map(|&i| {
+        let c = &p.customers[i];
         let previous = match c.previous_segment {
             Some(s) if s < p.labels.len() => lang.pick(p.labels[s].ja, p.labels[s].en),
             Some(_) => l("新規", "new"),
             None => "",
         };
-        vec![
+        let mut cells = vec![
             Cell::Text(p.customer_id(c), &f.text),
             Cell::Text(lang.pick(p.labels[c.segment].ja, p.labels[c.segment].en), &f.text),
             Cell::Date(c.first_purchase, &f.date),
@@ -266,10 +268,17 @@ pub(crate) fn list(
             Cell::Number(crate::money::micros_to_units(i128::from(c.total.0)), &f.money),
             Cell::Number(f64::from(c.purchase_days), &f.count),
             Cell::Text(previous, &f.text),
-        ]
+        ];
+        cells.extend(
+            tables
+                .kept
+                .iter()
+                .map(|a| Cell::Text(crate::tables::kept_value(a, i), &f.text)),
+        );
+        cells
     });
     g.table(0, 0, &header, rows, f)?;
     g.ws.set_freeze_panes(1, 1)?;
-    g.ws.autofilter(0, 0, (list.customers.len() as u32).max(1), 8)?;
+    g.ws.autofilter(0, 0, (list.customers.len() as u32).max(1), (header.len() - 1) as u16)?;
     g.finish()
 }
