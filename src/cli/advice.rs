@@ -117,11 +117,12 @@ pub(super) fn whatif(args: &WhatifArgs) -> Result<()> {
     Ok(())
 }
 
-/// The config's filters without its breakdown column: calibrate and whatif
-/// work on the whole (scoped) run.
+/// The config's filters without its breakdown column and kept columns:
+/// calibrate and whatif work on the whole (scoped) run and write no lists.
 fn filters_only(config: &Config) -> crate::ingest::attribute::Scope {
     crate::ingest::attribute::Scope {
         by: None,
+        keep: Vec::new(),
         ..config.scope.clone()
     }
 }

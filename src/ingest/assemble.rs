@@ -57,11 +57,7 @@ pub(super) fn read_source(
     };
 
     // Read before the order columns are taken out of the source.
-    let mut kept = roles
-        .keep
-        .iter()
-        .map(|name| attribute::read_attribute(&source.peek(path, name)?).map_err(|e| Error::input(path, e.to_string())))
-        .collect::<Result<Vec<_>>>()?;
+    let mut kept = read_kept(path, &mut source, &roles.keep)?;
     let mut bad_cells: Vec<BadCell> = Vec::new();
     let (grouping, day, amount) = parse_columns(path, &mut source, &roles, tz, scope, &mut bad_cells)?;
     let mut report = first_report(path, &source, height, scope, suspect_cancel, roles.recognised.clone());
@@ -108,6 +104,14 @@ pub(super) fn read_source(
     report.kept = kept;
     check_sum(path, &orders.amount)?;
     Ok((Rows::from(orders), report, attribute))
+}
+
+/// The `--keep-cols` columns, as text (nothing read without them).
+fn read_kept(path: &Path, source: &mut Source, names: &[String]) -> Result<Vec<Attribute>> {
+    names
+        .iter()
+        .map(|name| attribute::read_attribute(&source.peek(path, name)?).map_err(|e| Error::input(path, e.to_string())))
+        .collect()
 }
 
 /// The three order columns, one at a time (each column's frame is dropped

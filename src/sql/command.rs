@@ -71,6 +71,15 @@ pub fn run(
     };
     let mut config = Config::resolve(&file, &overrides)?;
     config.source = source;
+    // The SQL writes no customers_keep.csv: its rules.toml must not ask for one.
+    if !config.scope.keep.is_empty() {
+        eprintln!(
+            "note: the SQL does not compute the kept columns (columns.keep: {}); the lists drawn from its tables \
+             have none (run cpm report --input for them)",
+            config.scope.keep.join(", ")
+        );
+        config.scope.keep.clear();
+    }
     let as_of = args
         .as_of
         .as_deref()

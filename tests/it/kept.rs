@@ -155,8 +155,37 @@ fn the_tables_render_the_same_lists_and_the_config_key_is_the_flag() {
     assert!(names.contains(&"all_customers.csv".to_string()));
     for name in &names {
         let of = |root: &str| std::fs::read(dir.path().join(root).join("2026-11/lists").join(name)).unwrap();
-        assert_eq!(of("r"), of("t"), "{name}: --input and --tables");
         assert_eq!(of("r"), of("c"), "{name}: flag and config key");
+    }
+    // The whole report folder, workbook and tables included, from either.
+    let files = |root: &Path| {
+        let mut out = Vec::new();
+        let mut dirs = vec![root.to_path_buf()];
+        while let Some(d) = dirs.pop() {
+            for e in std::fs::read_dir(&d).unwrap() {
+                let path = e.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else {
+                    out.push((
+                        path.strip_prefix(root).unwrap().to_path_buf(),
+                        std::fs::read(&path).unwrap(),
+                    ));
+                }
+            }
+        }
+        out.sort();
+        out
+    };
+    let (by_input, by_tables) = (
+        files(&dir.path().join("r/2026-11")),
+        files(&dir.path().join("t/2026-11")),
+    );
+    assert!(by_input.iter().any(|(p, _)| p.ends_with("customers_keep.csv")));
+    assert_eq!(by_input.len(), by_tables.len());
+    for ((a, x), (b, y)) in by_input.iter().zip(&by_tables) {
+        assert_eq!(a, b);
+        assert!(x == y, "{}: --input and --tables differ", a.display());
     }
 }
 
