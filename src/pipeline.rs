@@ -241,10 +241,13 @@ pub(crate) fn analyze_rows(
     })
 }
 
+/// Each row's customer code and date, in file order.
+type KeptRows = (Vec<u32>, Vec<Day>);
+
 /// With `keep`, the rows with a customer code per row and a copy of those
 /// codes and the rows' dates (the kept columns' latest values need them);
 /// else the rows as they are.
-fn rows_for_kept(rows: Rows, keep: bool) -> (Rows, Option<(Vec<u32>, Vec<Day>)>) {
+fn rows_for_kept(rows: Rows, keep: bool) -> (Rows, Option<KeptRows>) {
     if !keep {
         return (rows, None);
     }

@@ -21,7 +21,12 @@ pub(crate) const ALL_CUSTOMERS: &str = "all_customers";
 
 /// A list's text: one row per customer of `indexes` (into `p.customers`),
 /// then the `--keep-cols` columns (`kept`, values Excel-safe).
-pub(crate) fn list_csv(p: &Portfolio, kept: &[Attribute], indexes: impl IntoIterator<Item = usize>, lang: Lang) -> String {
+pub(crate) fn list_csv(
+    p: &Portfolio,
+    kept: &[Attribute],
+    indexes: impl IntoIterator<Item = usize>,
+    lang: Lang,
+) -> String {
     let mut out = CUSTOMERS_HEADER.trim_end().as_bytes().to_vec();
     out.push(b',');
     out.extend_from_slice(SEGMENT_NAME.as_bytes());
