@@ -325,9 +325,25 @@ fn simplex(f: &impl Fn(&[f64; 4]) -> f64, start: [f64; 4], max_evals: usize) -> 
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::forecast::rng::Rng;
+
+    /// `n` random customer summaries, grouped: ages of 1 to `max_days`
+    /// days and up to `max_x - 1` repeat purchases (in weeks, whole days).
+    pub(crate) fn random_summaries(seed: u64, n: usize, max_days: u64, max_x: u64) -> Vec<(Summary, f64)> {
+        let mut rng = Rng::stream(seed, 0, 0, 0);
+        group((0..n).map(|_| {
+            let t = (rng.below(max_days) + 1) as f64 / 7.0;
+            let x = rng.below(max_x) as u32;
+            let t_x = if x == 0 {
+                0.0
+            } else {
+                (rng.uniform() * t * 7.0).floor() / 7.0
+            };
+            Summary { x, t_x, t }
+        }))
+    }
 
     #[test]
     fn ln_gamma_matches_factorials() {
@@ -378,17 +394,7 @@ mod tests {
 
     #[test]
     fn the_prepared_likelihood_is_the_same_number() {
-        let mut rng = Rng::stream(5, 0, 0, 0);
-        let data = group((0..3000).map(|_| {
-            let t = (rng.below(400) + 1) as f64 / 7.0;
-            let x = rng.below(6) as u32;
-            let t_x = if x == 0 {
-                0.0
-            } else {
-                (rng.uniform() * t * 7.0).floor() / 7.0
-            };
-            Summary { x, t_x, t }
-        }));
+        let data = random_summaries(5, 3000, 400, 6);
         let prepared = Prepared::new(&data);
         for modified in [false, true] {
             for (r, alpha, a, b) in [(0.25, 4.0, 0.8, 2.5), (1.3, 12.5, 0.15, 0.14), (3.0, 0.5, 5.0, 0.9)] {

@@ -365,17 +365,7 @@ mod tests {
 
     #[test]
     fn k_one_is_bgnbd() {
-        let mut rng = Rng::stream(11, 0, 0, 0);
-        let data = group((0..2000).map(|_| {
-            let t = (rng.below(300) + 1) as f64 / 7.0;
-            let x = rng.below(5) as u32;
-            let t_x = if x == 0 {
-                0.0
-            } else {
-                (rng.uniform() * t * 7.0).floor() / 7.0
-            };
-            Summary { x, t_x, t }
-        }));
+        let data = crate::forecast::bgnbd::tests::random_summaries(11, 2000, 300, 5);
         for modified in [false, true] {
             for (r, alpha, a, b) in [(0.25, 4.0, 0.8, 2.5), (1.3, 12.5, 0.15, 0.14)] {
                 let m = bg(r, alpha, a, b, modified);
