@@ -192,35 +192,11 @@ pub(crate) fn analyze_rows(
         &snapshot_days,
         groups.as_ref().map(|(_, of, labels)| (of.as_slice(), labels.len())),
     );
-    let toddler_days = config.rules.toddler_days;
     let month_ends = crate::progress::spinner(format!(
         "portfolio at {} snapshot dates ({customer_ids} customers)",
         snapshot_days.len()
     ));
-    let (portfolio, breakdown) = match groups {
-        None => (
-            snapshots::compute(tl, config.scheme_rules(), &snapshot_days, toddler_days),
-            None,
-        ),
-        Some((column, group_of, labels)) => {
-            let (whole, portfolios) = breakdown::compute_grouped(
-                tl,
-                config.scheme_rules(),
-                &snapshot_days,
-                toddler_days,
-                &group_of,
-                labels.len(),
-            );
-            let customer_group = whole.customers.iter().map(|c| group_of[c.customer as usize]).collect();
-            let breakdown = Breakdown {
-                column,
-                groups: labels,
-                portfolios,
-                customer_group,
-            };
-            (whole, Some(breakdown))
-        }
-    };
+    let (portfolio, breakdown) = portfolios(tl, groups, config, &snapshot_days);
     drop(month_ends);
     let kept = match kept_rows {
         Some((customer, day)) => {
@@ -239,6 +215,41 @@ pub(crate) fn analyze_rows(
         activity,
         kept,
     })
+}
+
+/// The portfolio at every snapshot date; with groups, also each group's
+/// (the whole run then is their sum) and each customer's group.
+fn portfolios(
+    tl: Timelines,
+    groups: Option<Groups>,
+    config: &Config,
+    snapshot_days: &[Day],
+) -> (Portfolio, Option<Breakdown>) {
+    let toddler_days = config.rules.toddler_days;
+    match groups {
+        None => (
+            snapshots::compute(tl, config.scheme_rules(), snapshot_days, toddler_days),
+            None,
+        ),
+        Some((column, group_of, labels)) => {
+            let (whole, portfolios) = breakdown::compute_grouped(
+                tl,
+                config.scheme_rules(),
+                snapshot_days,
+                toddler_days,
+                &group_of,
+                labels.len(),
+            );
+            let customer_group = whole.customers.iter().map(|c| group_of[c.customer as usize]).collect();
+            let breakdown = Breakdown {
+                column,
+                groups: labels,
+                portfolios,
+                customer_group,
+            };
+            (whole, Some(breakdown))
+        }
+    }
 }
 
 /// Each row's customer code and date, in file order.

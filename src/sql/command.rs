@@ -63,23 +63,7 @@ pub fn run(
         ))
     })?;
     let (file, source) = load(args.config.as_deref())?;
-    let overrides = crate::config::Overrides {
-        by: args.by.clone(),
-        where_: args.where_.clone(),
-        where_not: args.where_not.clone(),
-        ..args.settings.overrides()
-    };
-    let mut config = Config::resolve(&file, &overrides)?;
-    config.source = source;
-    // The SQL writes no customers_keep.csv: its rules.toml must not ask for one.
-    if !config.scope.keep.is_empty() {
-        eprintln!(
-            "note: the SQL does not compute the kept columns (columns.keep: {}); the lists drawn from its tables \
-             have none (run cpm report --input for them)",
-            config.scope.keep.join(", ")
-        );
-        config.scope.keep.clear();
-    }
+    let config = resolve(args, &file, source)?;
     let as_of = args
         .as_of
         .as_deref()
@@ -105,26 +89,7 @@ pub fn run(
     for f in &files {
         crate::tables::write_file(&out, &f.name, &f.text)?;
     }
-    let header = format!(
-        "The rules the SQL in this folder computes with (cpm {}, `cpm sql --dialect {}` on {}).\n\
-         The same rules for `cpm tables`: cpm tables --config rules.toml --input FILE --out-dir DIR",
-        env!("CARGO_PKG_VERSION"),
-        d.name(),
-        args.table
-    );
-    // The [run] table carries --by and the filters, which `cpm report
-    // --tables` reads; without --as-of, the date is the data's.
-    let rules = match as_of {
-        Some(as_of) => {
-            let run = RunInfo {
-                input: args.table.clone(),
-                as_of,
-            };
-            config_toml(&config, &header, Some(&run), &|_| None)
-        }
-        None => config_toml_open_as_of(&config, &header, &args.table),
-    };
-    crate::tables::write_file(&out, crate::tables::RULES, &rules)?;
+    crate::tables::write_file(&out, crate::tables::RULES, &rules_toml(args, &config, d.name(), as_of))?;
     staged.commit(false)?;
     eprintln!(
         "wrote {}: run.sql (creates {}) and rules.toml",
@@ -136,4 +101,54 @@ pub fn run(
             .join(", ")
     );
     Ok(())
+}
+
+/// The settings of the file and the flags, less the kept columns (with a
+/// note): the SQL writes no customers_keep.csv, so its rules.toml must not
+/// ask for one.
+fn resolve(
+    args: &SqlArgs,
+    file: &crate::config::ConfigFile,
+    source: Option<crate::config::ConfigSource>,
+) -> Result<Config> {
+    let overrides = crate::config::Overrides {
+        by: args.by.clone(),
+        where_: args.where_.clone(),
+        where_not: args.where_not.clone(),
+        ..args.settings.overrides()
+    };
+    let mut config = Config::resolve(file, &overrides)?;
+    config.source = source;
+    if !config.scope.keep.is_empty() {
+        eprintln!(
+            "note: the SQL does not compute the kept columns (columns.keep: {}); the lists drawn from its tables \
+             have none (run cpm report --input for them)",
+            config.scope.keep.join(", ")
+        );
+        config.scope.keep.clear();
+    }
+    Ok(config)
+}
+
+/// `rules.toml`: the rules the SQL computes with. Its [run] table carries
+/// --by and the filters, which `cpm report --tables` reads; without
+/// --as-of, the date is the data's.
+fn rules_toml(args: &SqlArgs, config: &Config, dialect: &str, as_of: Option<crate::dates::Day>) -> String {
+    let header = format!(
+        "The rules the SQL in this folder computes with (cpm {}, `cpm sql --dialect {}` on {}).\n\
+         The same rules for `cpm tables`: cpm tables --config rules.toml --input FILE --out-dir DIR",
+        env!("CARGO_PKG_VERSION"),
+        dialect,
+        args.table
+    );
+    match as_of {
+        Some(as_of) => {
+            let run = RunInfo {
+                input: args.table.clone(),
+                as_of,
+            };
+            config_toml(config, &header, Some(&run), &|_| None)
+        }
+        None => config_toml_open_as_of(config, &header, &args.table),
+    }
 }

@@ -6,14 +6,13 @@
 //! the date range and customers. A table has no header line, so
 //! `header_line` is empty.
 
-use super::Ctx;
 use super::stage::source_rows;
+use super::{Ctx, Dialect};
 
-pub fn table(ctx: &Ctx) -> String {
-    let d = ctx.d;
-    let s = d.string_type();
-    let used = "r.d <= k.last_snap";
-    let metrics: [(&str, String); 23] = [
+/// Each metric and its value as an expression over `m`, `{s}` standing
+/// for the dialect's string type.
+fn metrics(d: &dyn Dialect) -> [(&'static str, String); 23] {
+    [
         ("rows_read", "CAST(all_rows AS {s})".into()),
         ("rows_used", "CAST(rows_used AS {s})".into()),
         ("rows_rejected", "CAST(rows_rejected AS {s})".into()),
@@ -43,8 +42,14 @@ pub fn table(ctx: &Ctx) -> String {
         ("header_line", "''".into()),
         ("lines_before_header", "'0'".into()),
         ("blank_lines", "'0'".into()),
-    ];
-    let rows = metrics
+    ]
+}
+
+pub fn table(ctx: &Ctx) -> String {
+    let d = ctx.d;
+    let s = d.string_type();
+    let used = "r.d <= k.last_snap";
+    let rows = metrics(d)
         .iter()
         .map(|(name, value)| {
             format!(

@@ -140,108 +140,17 @@ fn check_prefix(prefix: &str) -> Result<()> {
 /// and `run.sql` with all of them in order.
 pub fn generate(config: &Config, d: &dyn Dialect, source: &Source) -> Result<Vec<SqlFile>> {
     check_prefix(&source.prefix)?;
-    if source.table.trim().is_empty() || source.table.contains([';', '\n', '\r']) {
-        return Err(Error::Usage(format!(
-            "--table must name the orders table (e.g. shop.orders), got {:?}",
-            source.table
-        )));
-    }
+    check_table(&source.table)?;
     let ctx = Ctx { d, config, source };
-    let mut stage = vec![rows::table(&ctx), stage::calendar(&ctx)];
-    if ctx.by() {
-        stage.push(stage::groups(&ctx));
-    }
-    stage.push(stage::days(&ctx));
-    stage.push(stage::events(&ctx));
-    match config.scheme {
-        Scheme::Cpm => {
-            stage.push(stage::points(&ctx, &|r| cpm::classify(&ctx, r), &cpm::breaks(&ctx)));
-            stage.push(stage::monthly(&ctx));
-            stage.push(stage::held_from_monthly(&ctx));
-        }
-        Scheme::Lifecycle => {
-            stage.push(stage::points(
-                &ctx,
-                &|r| lifecycle::classify(&ctx, r),
-                &lifecycle::breaks(&ctx),
-            ));
-            stage.push(stage::monthly(&ctx));
-            stage.push(lifecycle::alive(&ctx));
-            if !config.lifecycle.vip_top_share.is_zero() {
-                stage.push(lifecycle::thresholds(&ctx));
-            }
-            stage.push(lifecycle::held(&ctx));
-        }
-    }
-    let cleanup: String = WORK_TABLES
-        .iter()
-        .map(|w| format!("DROP TABLE IF EXISTS {};\n", ctx.work(w)))
-        .collect();
-    let bodies = [
-        (
-            "stage",
-            "work tables: snapshot dates, purchase days, change points, month-end values",
-            stage.join("\n"),
-        ),
-        (
-            "snapshots",
-            "customers, share, sales and cumulative sales per month-end and segment",
-            format!("{}\n{}", snapshots::counts(&ctx), snapshots::table(&ctx)),
-        ),
-        (
-            "transitions",
-            "month-over-month transitions (new = first present)",
-            transitions::table(&ctx),
-        ),
-        (
-            "conversion",
-            "初回→よちよち conversion by acquisition month, with maturity",
-            conversion::table(&ctx),
-        ),
-        (
-            "segments",
-            "every customer at the as-of date: segment, facts, segment a month-end before",
-            segments::table(&ctx),
-        ),
-        (
-            "ladder",
-            "the cohort ladder: each cohort's segments 0 to 12 month-ends on",
-            ladder::table(&ctx),
-        ),
-        (
-            "activity",
-            "purchase days, buyers and net sales per month-end",
-            activity::table(&ctx),
-        ),
-        (
-            "data_quality",
-            "rows read, used and after the as-of date, rejected, cancelled, guest orders, returns, duplicates",
-            data_quality::table(&ctx),
-        ),
-        (
-            "rejects",
-            "the rows cpm would reject (empty or unreadable cells), with the reason",
-            rows::rejects(&ctx),
-        ),
-        ("cleanup", "drops the work tables", cleanup),
-    ];
-    let mut files: Vec<SqlFile> = bodies
+    let mut files: Vec<SqlFile> = bodies(&ctx)
         .iter()
         .map(|(name, what, body)| SqlFile {
             name: format!("{name}.sql"),
             text: format!("{}{body}", header(&ctx, name, what)),
         })
         .collect();
-    let mut run = header(&ctx, "run", "everything, in order: run this file");
-    run.push_str(&d.preamble(config.time_zone.name()));
-    for f in &files {
-        run.push('\n');
-        run.push_str(&f.text);
-    }
-    files.push(SqlFile {
-        name: "run.sql".into(),
-        text: run,
-    });
+    let run = run_file(&ctx, &files);
+    files.push(run);
     files.push(SqlFile {
         name: "export.sql".into(),
         text: format!(
@@ -255,6 +164,118 @@ pub fn generate(config: &Config, d: &dyn Dialect, source: &Source) -> Result<Vec
         ),
     });
     Ok(files)
+}
+
+fn check_table(table: &str) -> Result<()> {
+    if table.trim().is_empty() || table.contains([';', '\n', '\r']) {
+        return Err(Error::Usage(format!(
+            "--table must name the orders table (e.g. shop.orders), got {table:?}"
+        )));
+    }
+    Ok(())
+}
+
+/// The work tables of `stage.sql`, in the order they are built: the rows,
+/// the snapshot dates, the groups, the purchase days, the change points and
+/// the month-end values of the scheme.
+fn stage_steps(ctx: &Ctx) -> Vec<String> {
+    let mut stage = vec![rows::table(ctx), stage::calendar(ctx)];
+    if ctx.by() {
+        stage.push(stage::groups(ctx));
+    }
+    stage.push(stage::days(ctx));
+    stage.push(stage::events(ctx));
+    match ctx.config.scheme {
+        Scheme::Cpm => {
+            stage.push(stage::points(ctx, &|r| cpm::classify(ctx, r), &cpm::breaks(ctx)));
+            stage.push(stage::monthly(ctx));
+            stage.push(stage::held_from_monthly(ctx));
+        }
+        Scheme::Lifecycle => {
+            stage.push(stage::points(
+                ctx,
+                &|r| lifecycle::classify(ctx, r),
+                &lifecycle::breaks(ctx),
+            ));
+            stage.push(stage::monthly(ctx));
+            stage.push(lifecycle::alive(ctx));
+            if !ctx.config.lifecycle.vip_top_share.is_zero() {
+                stage.push(lifecycle::thresholds(ctx));
+            }
+            stage.push(lifecycle::held(ctx));
+        }
+    }
+    stage
+}
+
+/// Each file of `run.sql` in order: its name, what it makes, its body.
+fn bodies(ctx: &Ctx) -> [(&'static str, &'static str, String); 10] {
+    let cleanup: String = WORK_TABLES
+        .iter()
+        .map(|w| format!("DROP TABLE IF EXISTS {};\n", ctx.work(w)))
+        .collect();
+    [
+        (
+            "stage",
+            "work tables: snapshot dates, purchase days, change points, month-end values",
+            stage_steps(ctx).join("\n"),
+        ),
+        (
+            "snapshots",
+            "customers, share, sales and cumulative sales per month-end and segment",
+            format!("{}\n{}", snapshots::counts(ctx), snapshots::table(ctx)),
+        ),
+        (
+            "transitions",
+            "month-over-month transitions (new = first present)",
+            transitions::table(ctx),
+        ),
+        (
+            "conversion",
+            "初回→よちよち conversion by acquisition month, with maturity",
+            conversion::table(ctx),
+        ),
+        (
+            "segments",
+            "every customer at the as-of date: segment, facts, segment a month-end before",
+            segments::table(ctx),
+        ),
+        (
+            "ladder",
+            "the cohort ladder: each cohort's segments 0 to 12 month-ends on",
+            ladder::table(ctx),
+        ),
+        (
+            "activity",
+            "purchase days, buyers and net sales per month-end",
+            activity::table(ctx),
+        ),
+        (
+            "data_quality",
+            "rows read, used and after the as-of date, rejected, cancelled, guest orders, returns, duplicates",
+            data_quality::table(ctx),
+        ),
+        (
+            "rejects",
+            "the rows cpm would reject (empty or unreadable cells), with the reason",
+            rows::rejects(ctx),
+        ),
+        ("cleanup", "drops the work tables", cleanup),
+    ]
+}
+
+/// `run.sql`: the dialect's preamble, then every file in order.
+fn run_file(ctx: &Ctx, files: &[SqlFile]) -> SqlFile {
+    let mut run = header(ctx, "run", "everything, in order: run this file");
+    run.push_str(&ctx.d.preamble(ctx.config.time_zone.name()));
+    for f in files {
+        run.push('\n');
+        run.push_str(&f.text);
+    }
+    SqlFile {
+        name: "run.sql".into(),
+        text: run,
+    }
 }
 
 /// The comment at the top of every file.
