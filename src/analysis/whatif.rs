@@ -14,7 +14,7 @@ use crate::error::Result;
 use crate::ingest::{IngestReport, Orders};
 use crate::pipeline::{Analysis, analyze_orders};
 use crate::text::format::{pad_left, pad_right, percent, points, signed, thousands};
-use crate::text::lang::Lang;
+use crate::text::lang::{Lang, by_lang};
 
 /// Width of the segment-name column of the terminal tables.
 const SEGMENT_WIDTH: usize = 22;
@@ -338,20 +338,14 @@ impl WhatIf {
         let _ = writeln!(
             out,
             "{}",
-            match lang {
-                Lang::Ja => format!(
-                    "区分が変わる顧客: {} 人(全 {} 人の {})",
-                    thousands(i128::from(moved)),
-                    thousands(i128::from(all)),
-                    percent(if all == 0 { 0.0 } else { moved as f64 / all as f64 })
-                ),
-                Lang::En => format!(
-                    "Customers changing segment: {} of {} ({})",
-                    thousands(i128::from(moved)),
-                    thousands(i128::from(all)),
-                    percent(if all == 0 { 0.0 } else { moved as f64 / all as f64 })
-                ),
-            }
+            by_lang!(
+                lang,
+                "区分が変わる顧客: {} 人(全 {} 人の {})",
+                "Customers changing segment: {} of {} ({})",
+                thousands(i128::from(moved)),
+                thousands(i128::from(all)),
+                percent(if all == 0 { 0.0 } else { moved as f64 / all as f64 })
+            )
         );
         let mut cells: Vec<(u64, usize, usize)> = Vec::new();
         for (i, row) in self.moves.iter().enumerate() {

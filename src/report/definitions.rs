@@ -29,7 +29,49 @@ fn cpm(config: &Config, lang: Lang) -> Vec<(String, String)> {
     let (t, ld, la, churn) = (r.toddler_days, r.loyal_days, amount(r.loyal_amount), r.churn_days);
     let target = percent(config.conversion_target);
     let ja = lang == Lang::Ja;
-    let mut out: Vec<(String, String)> = if ja {
+    let mut out = tiers(t, ld, &la, ja);
+    if let Some(s) = &r.super_loyal {
+        let days = s.days.map_or(String::new(), |d| {
+            if ja {
+                format!("、かつ在籍期間 {d} 日以上")
+            } else {
+                format!(" and a tenure of {d} days or more")
+            }
+        });
+        out.push(if ja {
+            (
+                "超優良".into(),
+                format!("優良のうち、累計購入額 {} 円以上{days}のお客様。", amount(s.amount)),
+            )
+        } else {
+            (
+                "Super-loyal (超優良)".into(),
+                format!(
+                    "Loyal customers with cumulative purchases of {} or more{days}.",
+                    amount(s.amount)
+                ),
+            )
+        });
+    }
+    out.push(if ja {
+        (
+            "現役・離脱".into(),
+            format!("最後の購入から {churn} 日未満なら現役、{churn} 日以上なら離脱。"),
+        )
+    } else {
+        (
+            "Active / lapsed (現役・離脱)".into(),
+            format!("Active while the last purchase is less than {churn} days ago; lapsed from {churn} days."),
+        )
+    });
+    out.push(kpi(t, &target, ja, false));
+    out
+}
+
+/// The five CPM tiers, with the run's tenure (`t`, `ld` days) and amount
+/// (`la`) thresholds.
+fn tiers(t: i32, ld: i32, la: &str, ja: bool) -> Vec<(String, String)> {
+    if ja {
         vec![
             ("初回".into(), "購入した日が 1 日だけのお客様(在籍期間 0 日)。".into()),
             (
@@ -71,43 +113,7 @@ fn cpm(config: &Config, lang: Lang) -> Vec<(String, String)> {
                 format!("Tenure of {ld} days or more and cumulative purchases of {la} or more."),
             ),
         ]
-    };
-    if let Some(s) = &r.super_loyal {
-        let days = s.days.map_or(String::new(), |d| {
-            if ja {
-                format!("、かつ在籍期間 {d} 日以上")
-            } else {
-                format!(" and a tenure of {d} days or more")
-            }
-        });
-        out.push(if ja {
-            (
-                "超優良".into(),
-                format!("優良のうち、累計購入額 {} 円以上{days}のお客様。", amount(s.amount)),
-            )
-        } else {
-            (
-                "Super-loyal (超優良)".into(),
-                format!(
-                    "Loyal customers with cumulative purchases of {} or more{days}.",
-                    amount(s.amount)
-                ),
-            )
-        });
     }
-    out.push(if ja {
-        (
-            "現役・離脱".into(),
-            format!("最後の購入から {churn} 日未満なら現役、{churn} 日以上なら離脱。"),
-        )
-    } else {
-        (
-            "Active / lapsed (現役・離脱)".into(),
-            format!("Active while the last purchase is less than {churn} days ago; lapsed from {churn} days."),
-        )
-    });
-    out.push(kpi(t, &target, ja, false));
-    out
 }
 
 /// The headline KPI, named once (初回→2回目 in the lifecycle scheme, which

@@ -7,6 +7,7 @@ use super::model::ReportModel;
 use crate::dates::format_day;
 use crate::tables::Tables;
 use crate::text::format::{percent, thousands};
+use crate::text::lang::by_lang;
 
 /// Escapes text for HTML element content and attribute values.
 pub(crate) fn escape(text: &str) -> String {
@@ -56,16 +57,13 @@ th .sub { color: var(--subtle); font-weight: 400; font-size: .8em; }
 /// rules (the book's 20/10/5/1% unless configured otherwise).
 fn response_rates_note(config: &crate::config::Config, lang: crate::text::lang::Lang) -> String {
     let [first, toddler, trendy, steady, loyal] = config.response_rates.by_tier.map(percent);
-    match lang {
-        crate::text::lang::Lang::Ja => format!(
-            "反応率は区分の段階別の計画値(優良 {loyal}・コツコツ {steady}・流行 {trendy}・よちよち {toddler}・初回 {first})で、\
-             離脱区分にも同じ率を当てています。実際の離脱客の反応は低めです。"
-        ),
-        crate::text::lang::Lang::En => format!(
-            "Response rates are planning figures by tier (loyal {loyal}, steady {steady}, trendy {trendy}, toddler {toddler}, \
+    by_lang!(
+        lang,
+        "反応率は区分の段階別の計画値(優良 {loyal}・コツコツ {steady}・流行 {trendy}・よちよち {toddler}・初回 {first})で、\
+             離脱区分にも同じ率を当てています。実際の離脱客の反応は低めです。",
+        "Response rates are planning figures by tier (loyal {loyal}, steady {steady}, trendy {trendy}, toddler {toddler}, \
              first-time {first}), applied to lapsed segments too; lapsed customers usually respond less."
-        ),
-    }
+    )
 }
 
 /// A chart as the page embeds it.

@@ -11,7 +11,7 @@ use super::model::by_group_trend::{GroupTrend, TrendPoint};
 use crate::dates::format_month;
 use crate::engine::portfolio::Portfolio;
 use crate::text::format::{percent, points, thousands};
-use crate::text::lang::Lang;
+use crate::text::lang::{Lang, by_lang};
 
 /// Both tables, to follow the breakdown chart.
 pub(crate) fn tables(by: &ByGroup, p: &Portfolio, lang: Lang) -> String {
@@ -62,16 +62,12 @@ fn rates_table(by: &ByGroup, lang: Lang) -> String {
     let _ = writeln!(
         h,
         "</table>\n<p class=\"note\">{}</p>",
-        match lang {
-            Lang::Ja => format!(
-                "全 {} グループ。初回客 {MIN_FIRST_TIMERS} 人未満のグループは順位を付けていません。元データは tables/conversion.csv(group 列)。",
-                by.rates.len()
-            ),
-            Lang::En => format!(
-                "All {} groups. Groups with fewer than {MIN_FIRST_TIMERS} first-time customers are not ranked. Source: tables/conversion.csv (group column).",
-                by.rates.len()
-            ),
-        }
+        by_lang!(
+            lang,
+            "全 {} グループ。初回客 {MIN_FIRST_TIMERS} 人未満のグループは順位を付けていません。元データは tables/conversion.csv(group 列)。",
+            "All {} groups. Groups with fewer than {MIN_FIRST_TIMERS} first-time customers are not ranked. Source: tables/conversion.csv (group column).",
+            by.rates.len()
+        )
     );
     h
 }
@@ -83,10 +79,12 @@ fn boxes_table(by: &ByGroup, p: &Portfolio, lang: Lang) -> String {
     let _ = writeln!(
         h,
         "<h3>{}</h3>\n<p class=\"reading\">{}</p>\n<table class=\"by-group boxes\">\n<tr><th>{}</th>",
-        match lang {
-            Lang::Ja => format!("{} 別のポートフォリオ(今月末)", by.column),
-            Lang::En => format!("Portfolio by {} (this month-end)", by.column),
-        },
+        by_lang!(
+            lang,
+            "{} 別のポートフォリオ(今月末)",
+            "Portfolio by {} (this month-end)",
+            by.column
+        ),
         escape(&by.boxes_reading),
         escape(&by.column),
     );
@@ -124,18 +122,13 @@ fn boxes_table(by: &ByGroup, p: &Portfolio, lang: Lang) -> String {
         let _ = writeln!(
             h,
             "<p class=\"note\">{}</p>",
-            match lang {
-                Lang::Ja => format!(
-                    "今月末の顧客が多い {} グループを表示し、ほか {} グループは「その他」に合算しています。",
-                    by.boxes.len() - 1,
-                    by.pooled_boxes
-                ),
-                Lang::En => format!(
-                    "The {} groups with the most customers at this month-end; {} more are pooled as \"Others\".",
-                    by.boxes.len() - 1,
-                    by.pooled_boxes
-                ),
-            }
+            by_lang!(
+                lang,
+                "今月末の顧客が多い {} グループを表示し、ほか {} グループは「その他」に合算しています。",
+                "The {} groups with the most customers at this month-end; {} more are pooled as \"Others\".",
+                by.boxes.len() - 1,
+                by.pooled_boxes
+            )
         );
     }
     h
@@ -184,13 +177,16 @@ pub(crate) fn trend_table(trend: &GroupTrend, lang: Lang) -> String {
     let _ = writeln!(
         h,
         "</table>\n<p class=\"note\">{}</p>",
-        match (lang, trend.left_out) {
-            (Lang::Ja, 0) => "転換率(かっこ内は初回客)。暫定＝観測期間が終わっていないコホート。元データは tables/conversion.csv(group 列)。".to_string(),
-            (Lang::Ja, k) => format!(
-                "転換率(かっこ内は初回客)。暫定＝観測期間が終わっていないコホート。ほか {k} グループは省略。元データは tables/conversion.csv(group 列)。"
-            ),
-            (Lang::En, 0) => "Rate (first-time customers in brackets). Provisional = window still open. Source: tables/conversion.csv (group column).".to_string(),
-            (Lang::En, k) => format!(
+        match trend.left_out {
+            0 => lang
+                .pick(
+                    "転換率(かっこ内は初回客)。暫定＝観測期間が終わっていないコホート。元データは tables/conversion.csv(group 列)。",
+                    "Rate (first-time customers in brackets). Provisional = window still open. Source: tables/conversion.csv (group column).",
+                )
+                .to_string(),
+            k => by_lang!(
+                lang,
+                "転換率(かっこ内は初回客)。暫定＝観測期間が終わっていないコホート。ほか {k} グループは省略。元データは tables/conversion.csv(group 列)。",
                 "Rate (first-time customers in brackets). Provisional = window still open; {k} more groups not shown. Source: tables/conversion.csv (group column)."
             ),
         }

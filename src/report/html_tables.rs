@@ -8,9 +8,11 @@ use std::fmt::Write as _;
 use super::html::escape;
 use super::model::ReportModel;
 use crate::dates::format_month;
+use crate::engine::portfolio::Portfolio;
 use crate::engine::segments::CpmLayout;
 use crate::tables::Tables;
 use crate::text::format::{percent, points, signed, thousands};
+use crate::text::lang::Lang;
 
 /// The handout: A4 landscape; page one the title, KPI cards and portfolio
 /// table; then one chart with its reading a page; tables never split.
@@ -70,9 +72,36 @@ pub(crate) fn portfolio_table(model: &ReportModel, tables: &Tables) -> String {
     let lang = model.lang;
     let l = |ja: &'static str, en: &'static str| lang.pick(ja, en);
     let p = &tables.portfolio;
-    let t = model.t;
-    let total: u64 = p.counts[t].iter().sum();
-    let (columns, rows, colors): Layout = match CpmLayout::of(&p.labels) {
+    let (columns, rows, colors) = layout(p, lang);
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        "<h2>{}</h2>\n<table class=\"grid\">\n<thead><tr><th></th><th></th>",
+        l("ポートフォリオ(今月末)", "Portfolio at the month-end")
+    );
+    for (name, c) in columns.iter().zip(&colors) {
+        let _ = write!(
+            h,
+            "<td class=\"tier\" style=\"background:rgb({},{},{})\">{}</td>",
+            c.0,
+            c.1,
+            c.2,
+            escape(name)
+        );
+    }
+    let _ = writeln!(h, "<th class=\"num\">{}</th></tr></thead>", l("合計", "Total"));
+    for (state, segments) in rows {
+        h += &state_rows(p, model.t, state, &segments, lang);
+    }
+    h.push_str("</table>\n");
+    h
+}
+
+/// The table's columns, rows and colours: the CPM tiers across with 現役
+/// above 離脱, or the lifecycle states across in one row.
+fn layout(p: &Portfolio, lang: Lang) -> Layout {
+    let l = |ja: &'static str, en: &'static str| lang.pick(ja, en);
+    match CpmLayout::of(&p.labels) {
         Some(layout) => (
             (0..layout.tiers)
                 .map(|c| crate::report::charts::style::tier_name(c, lang).to_string())
@@ -92,65 +121,53 @@ pub(crate) fn portfolio_table(model: &ReportModel, tables: &Tables) -> String {
                 .map(crate::report::charts::style::lifecycle_color)
                 .collect(),
         ),
-    };
+    }
+}
+
+/// A row of the table's three lines: the customers, share of all and change
+/// since last month of each of `segments`, then of their sum.
+fn state_rows(p: &Portfolio, t: usize, state: &str, segments: &[usize], lang: Lang) -> String {
+    let l = |ja: &'static str, en: &'static str| lang.pick(ja, en);
+    let total: u64 = p.counts[t].iter().sum();
     let mut h = String::new();
-    let _ = write!(
+    let now: u64 = segments.iter().map(|&s| p.counts[t][s]).sum();
+    let change = |segs: &[usize]| {
+        t.checked_sub(1).map_or("-".to_string(), |prev| {
+            signed(
+                segs.iter()
+                    .map(|&s| p.counts[t][s] as i128 - p.counts[prev][s] as i128)
+                    .sum(),
+            )
+        })
+    };
+    let share = |n: u64| percent(if total == 0 { 0.0 } else { n as f64 / total as f64 });
+    let cells = |f: &dyn Fn(usize) -> String, all: String| {
+        let mut r: String = segments
+            .iter()
+            .map(|&s| format!("<td class=\"num\">{}</td>", f(s)))
+            .collect();
+        r += &format!("<td class=\"num\"><strong>{all}</strong></td>");
+        r
+    };
+    let _ = writeln!(
         h,
-        "<h2>{}</h2>\n<table class=\"grid\">\n<thead><tr><th></th><th></th>",
-        l("ポートフォリオ(今月末)", "Portfolio at the month-end")
+        "<tr><th class=\"state\" rowspan=\"3\">{}</th><td class=\"sub\">{}</td>{}</tr>",
+        escape(state),
+        l("人数", "Customers"),
+        cells(&|s| thousands(i128::from(p.counts[t][s])), thousands(i128::from(now)))
     );
-    for (name, c) in columns.iter().zip(&colors) {
-        let _ = write!(
-            h,
-            "<td class=\"tier\" style=\"background:rgb({},{},{})\">{}</td>",
-            c.0,
-            c.1,
-            c.2,
-            escape(name)
-        );
-    }
-    let _ = writeln!(h, "<th class=\"num\">{}</th></tr></thead>", l("合計", "Total"));
-    for (state, segments) in rows {
-        let now: u64 = segments.iter().map(|&s| p.counts[t][s]).sum();
-        let change = |segs: &[usize]| {
-            t.checked_sub(1).map_or("-".to_string(), |prev| {
-                signed(
-                    segs.iter()
-                        .map(|&s| p.counts[t][s] as i128 - p.counts[prev][s] as i128)
-                        .sum(),
-                )
-            })
-        };
-        let share = |n: u64| percent(if total == 0 { 0.0 } else { n as f64 / total as f64 });
-        let cells = |f: &dyn Fn(usize) -> String, all: String| {
-            let mut r: String = segments
-                .iter()
-                .map(|&s| format!("<td class=\"num\">{}</td>", f(s)))
-                .collect();
-            r += &format!("<td class=\"num\"><strong>{all}</strong></td>");
-            r
-        };
-        let _ = writeln!(
-            h,
-            "<tr><th class=\"state\" rowspan=\"3\">{}</th><td class=\"sub\">{}</td>{}</tr>",
-            escape(state),
-            l("人数", "Customers"),
-            cells(&|s| thousands(i128::from(p.counts[t][s])), thousands(i128::from(now)))
-        );
-        let _ = writeln!(
-            h,
-            "<tr><td class=\"sub\">{}</td>{}</tr>",
-            l("構成比", "Share"),
-            cells(&|s| share(p.counts[t][s]), share(now))
-        );
-        let _ = writeln!(
-            h,
-            "<tr><td class=\"sub\">{}</td>{}</tr>",
-            l("前月比", "vs last month"),
-            cells(&|s| change(&[s]), change(&segments))
-        );
-    }
-    h.push_str("</table>\n");
+    let _ = writeln!(
+        h,
+        "<tr><td class=\"sub\">{}</td>{}</tr>",
+        l("構成比", "Share"),
+        cells(&|s| share(p.counts[t][s]), share(now))
+    );
+    let _ = writeln!(
+        h,
+        "<tr><td class=\"sub\">{}</td>{}</tr>",
+        l("前月比", "vs last month"),
+        cells(&|s| change(&[s]), change(segments))
+    );
     h
 }
 

@@ -7,7 +7,7 @@ use crate::dates::format_day;
 use crate::money::round_units;
 use crate::tables::data_quality::DataQuality;
 use crate::text::format::{percent, thousands};
-use crate::text::lang::Lang;
+use crate::text::lang::{Lang, by_lang};
 
 /// Label and value pairs, in reading order.
 pub(crate) fn facts(q: &DataQuality, lang: Lang) -> Vec<(String, String)> {
@@ -18,48 +18,7 @@ pub(crate) fn facts(q: &DataQuality, lang: Lang) -> Vec<(String, String)> {
         (l("集計に使った行", "Rows used"), n(q.rows_used)),
         (l("不正な行(除外)", "Rows rejected"), n(q.rows_rejected)),
     ];
-    for ((reason, column), count) in &q.rejected_by_column {
-        let what = if column.is_empty() {
-            reason.to_string()
-        } else {
-            format!("{reason} ({column})")
-        };
-        out.push((format!("  {}: {what}", l("理由", "reason")), n(*count)));
-    }
-    out.extend([(
-        format!(
-            "{} {} {}",
-            l("基準日", "Rows after the as-of date"),
-            format_day(q.as_of),
-            l("より後の行(除外)", "(excluded)")
-        ),
-        n(q.rows_excluded),
-    )]);
-    if q.excluded_by_filter > 0 || !q.filters.is_empty() {
-        out.push((
-            format!(
-                "{} ({})",
-                l("絞り込みで除外した行", "Rows excluded by filter"),
-                q.filters.join(" ")
-            ),
-            n(q.excluded_by_filter),
-        ));
-    }
-    for (counted, ja, en) in [
-        (q.cancelled, "キャンセル行(除外)", "Cancelled lines (excluded)"),
-        (q.guest_orders, "ゲスト注文(除外)", "Guest orders (excluded)"),
-    ] {
-        if counted.rows > 0 {
-            let total = thousands(round_units(counted.total));
-            let value = lang
-                .pick(
-                    &format!("{}(金額 {total})", n(counted.rows)),
-                    &format!("{} (amount {total})", n(counted.rows)),
-                )
-                .to_string();
-            out.push((l(ja, en), value));
-        }
-    }
+    out.extend(left_out(q, lang));
     out.extend([
         (l("返品・キャンセル行", "Return rows"), n(q.return_rows)),
         (
@@ -87,18 +46,7 @@ pub(crate) fn facts(q: &DataQuality, lang: Lang) -> Vec<(String, String)> {
             n(q.customers_in_portfolio),
         ),
     ]);
-    if let Some(line) = q.header_line.filter(|&l| l > 1) {
-        let skipped = q.lines_before_header.len();
-        let titles = q.lines_before_header.join(" / ");
-        let value = match lang {
-            Lang::Ja => format!("{line}行目(上の{skipped}行を読み飛ばし: {titles})"),
-            Lang::En => format!(
-                "line {line} ({skipped} line{} above it skipped: {titles})",
-                if skipped == 1 { "" } else { "s" }
-            ),
-        };
-        out.push((l("見出し行", "Header"), value));
-    }
+    out.extend(header(q, lang));
     if q.rows_after_today > 0 {
         out.push((
             l("今日より後の日付の行", "Rows dated after today"),
@@ -109,6 +57,67 @@ pub(crate) fn facts(q: &DataQuality, lang: Lang) -> Vec<(String, String)> {
         out.push((l("空行(読み飛ばし)", "Blank lines (skipped)"), n(q.blank_lines)));
     }
     out
+}
+
+/// The rows left out of the figures: rejected (by reason and column), dated
+/// after the as-of date, excluded by a filter, cancelled and guest orders.
+fn left_out(q: &DataQuality, lang: Lang) -> Vec<(String, String)> {
+    let l = |ja: &str, en: &str| lang.pick(ja, en).to_string();
+    let n = |v: u64| thousands(i128::from(v));
+    let mut out = Vec::new();
+    for ((reason, column), count) in &q.rejected_by_column {
+        let what = if column.is_empty() {
+            reason.to_string()
+        } else {
+            format!("{reason} ({column})")
+        };
+        out.push((format!("  {}: {what}", l("理由", "reason")), n(*count)));
+    }
+    out.push((
+        format!(
+            "{} {} {}",
+            l("基準日", "Rows after the as-of date"),
+            format_day(q.as_of),
+            l("より後の行(除外)", "(excluded)")
+        ),
+        n(q.rows_excluded),
+    ));
+    if q.excluded_by_filter > 0 || !q.filters.is_empty() {
+        out.push((
+            format!(
+                "{} ({})",
+                l("絞り込みで除外した行", "Rows excluded by filter"),
+                q.filters.join(" ")
+            ),
+            n(q.excluded_by_filter),
+        ));
+    }
+    for (counted, ja, en) in [
+        (q.cancelled, "キャンセル行(除外)", "Cancelled lines (excluded)"),
+        (q.guest_orders, "ゲスト注文(除外)", "Guest orders (excluded)"),
+    ] {
+        if counted.rows > 0 {
+            let total = thousands(round_units(counted.total));
+            let value = by_lang!(lang, "{}(金額 {total})", "{} (amount {total})", n(counted.rows));
+            out.push((l(ja, en), value));
+        }
+    }
+    out
+}
+
+/// Where the header was found, when lines above it were skipped.
+fn header(q: &DataQuality, lang: Lang) -> Option<(String, String)> {
+    let line = q.header_line.filter(|&l| l > 1)?;
+    let skipped = q.lines_before_header.len();
+    let titles = q.lines_before_header.join(" / ");
+    let value = match lang {
+        Lang::Ja => format!("{line}行目(上の{skipped}行を読み飛ばし: {titles})"),
+        Lang::En => format!(
+            "line {line} ({skipped} line{} above it skipped: {titles})",
+            if skipped == 1 { "" } else { "s" }
+        ),
+    };
+    Some((lang.pick("見出し行", "Header").to_string(), value))
 }
 
 /// One line per fact, for the terminal.

@@ -6,11 +6,11 @@ use std::fmt::Write as _;
 use crate::config::Config;
 use crate::dates::{format_day, format_month};
 use crate::engine::kpi;
-use crate::engine::portfolio::Portfolio;
+use crate::engine::portfolio::{CohortConversion, Portfolio};
 use crate::engine::segments::CPM_TIER_NAMES;
 use crate::tables::Tables;
 use crate::text::format::{pad_left, pad_right, percent, points, signed, thousands};
-use crate::text::lang::Lang;
+use crate::text::lang::{Lang, by_lang};
 
 const LABEL_W: usize = 14;
 const CELL_W: usize = 11;
@@ -75,17 +75,34 @@ fn activity_lines(a: &crate::report::model::activity::ActivityTable) -> String {
     out
 }
 
-/// The CPM table: five (or six) tiers across, 現役 above 離脱.
+/// The CPM summary: five (or six) tiers across, 現役 above 離脱.
 pub(crate) fn render_cpm(p: &Portfolio, config: &Config, lang: Lang) -> String {
-    let layout = config.rules.layout();
-    let tiers = layout.tiers;
     let t = p.snapshot_days.len() - 1;
-    let prev = t.checked_sub(1);
-    let all: u64 = p.counts[t].iter().sum();
-    let mut out = String::new();
     let title = lang.pick("CPM ポートフォリオ", "CPM portfolio");
-    let _ = write!(out, "{title} {}", format_day(p.snapshot_days[t]));
-    if let Some(s) = prev {
+    assemble(
+        p,
+        config,
+        lang,
+        title,
+        &cpm_table(p, config, t, lang),
+        &cpm_kpi_lines(p, config, t, lang),
+    )
+}
+
+/// The lifecycle summary (spec section 8): the six states, one line each.
+pub(crate) fn render_lifecycle(p: &Portfolio, config: &Config, lang: Lang) -> String {
+    let t = p.snapshot_days.len() - 1;
+    let title = lang.pick("ライフサイクル(6 区分)", "Lifecycle (six states)");
+    let kpis = lifecycle_kpi_lines(p, config, t, lang);
+    assemble(p, config, lang, title, &lifecycle_table(p, t, lang), &kpis)
+}
+
+/// One path for both schemes: the month-end's heading, the scheme's table,
+/// a blank line, its KPI lines, then the rules of the run.
+fn assemble(p: &Portfolio, config: &Config, lang: Lang, title: &str, table: &str, kpis: &str) -> String {
+    let t = p.snapshot_days.len() - 1;
+    let mut out = format!("{title} {}", format_day(p.snapshot_days[t]));
+    if let Some(s) = t.checked_sub(1) {
         let _ = write!(
             out,
             "  ({} {})",
@@ -94,48 +111,39 @@ pub(crate) fn render_cpm(p: &Portfolio, config: &Config, lang: Lang) -> String {
         );
     }
     out.push('\n');
-
-    let mut header = pad_right("", LABEL_W);
-    for (ja, en) in &CPM_TIER_NAMES[..tiers] {
-        header += &pad_left(lang.pick(ja, en), CELL_W);
-    }
-    header += &pad_left(lang.pick("合計", "Total"), CELL_W);
-    out += &header;
+    out += table;
     out.push('\n');
+    out += kpis;
+    out.push_str(&rules_lines(config, lang));
+    out
+}
 
-    for (lapsed, (state_ja, state_en)) in [(false, ("現役", "Active")), (true, ("離脱", "Lapsed"))] {
-        let seg = |tier: usize| tier + if lapsed { tiers } else { 0 };
-        let row_total = |t: usize| -> u64 { (0..tiers).map(|k| p.counts[t][seg(k)]).sum() };
-        let mut counts_line = pad_right(
-            &format!("{} {}", lang.pick(state_ja, state_en), lang.pick("人数", "count")),
-            LABEL_W,
-        );
-        let mut share_line = pad_right(&format!("  {}", lang.pick("構成比", "share")), LABEL_W);
-        let mut change_line = pad_right(&format!("  {}", lang.pick("前月比", "change")), LABEL_W);
-        for k in 0..tiers {
-            let now = p.counts[t][seg(k)];
-            counts_line += &pad_left(&thousands(i128::from(now)), CELL_W);
-            share_line += &pad_left(&share(now, all), CELL_W);
-            change_line += &pad_left(
-                &prev.map_or("-".into(), |s| {
-                    signed(i128::from(now) - i128::from(p.counts[s][seg(k)]))
-                }),
-                CELL_W,
-            );
-        }
-        counts_line += &pad_left(&thousands(i128::from(row_total(t))), CELL_W);
-        share_line += &pad_left(&share(row_total(t), all), CELL_W);
-        change_line += &pad_left(
-            &prev.map_or("-".into(), |s| {
-                signed(i128::from(row_total(t)) - i128::from(row_total(s)))
-            }),
-            CELL_W,
-        );
-        for line in [counts_line, share_line, change_line] {
-            out += line.trim_end();
-            out.push('\n');
-        }
+/// The three figures of a segment (or a sum of segments) in both tables:
+/// customers, share of all, and the change since last month (`-` without one).
+fn figures(now: u64, all: u64, before: Option<u64>) -> [String; 3] {
+    [
+        thousands(i128::from(now)),
+        share(now, all),
+        before.map_or("-".into(), |b| signed(i128::from(now) - i128::from(b))),
+    ]
+}
+
+/// The CPM grid: the tiers across, a state's counts, shares and changes
+/// down, the total customers, and the 超優良 rule when it is on.
+fn cpm_table(p: &Portfolio, config: &Config, t: usize, lang: Lang) -> String {
+    let layout = config.rules.layout();
+    let tiers = layout.tiers;
+    let mut out = pad_right("", LABEL_W);
+    for (ja, en) in &CPM_TIER_NAMES[..tiers] {
+        out += &pad_left(lang.pick(ja, en), CELL_W);
     }
+    out += &pad_left(lang.pick("合計", "Total"), CELL_W);
+    out.push('\n');
+    for (first, state) in [(0, lang.pick("現役", "Active")), (tiers, lang.pick("離脱", "Lapsed"))] {
+        let segments: Vec<usize> = (first..first + tiers).collect();
+        out += &state_lines(p, t, state, &segments, lang);
+    }
+    let all: u64 = p.counts[t].iter().sum();
     let _ = writeln!(
         out,
         "{} {}",
@@ -143,40 +151,66 @@ pub(crate) fn render_cpm(p: &Portfolio, config: &Config, lang: Lang) -> String {
         thousands(i128::from(all))
     );
     if let Some(s) = config.rules.super_loyal.filter(|_| layout.has_super()) {
-        let days = s.days.map_or(String::new(), |d| match lang {
-            Lang::Ja => format!("、在籍 {d} 日以上"),
-            Lang::En => format!(", tenure >= {d} days"),
+        let days = s.days.map_or(String::new(), |d| {
+            by_lang!(lang, "、在籍 {d} 日以上", ", tenure >= {d} days")
         });
         let _ = writeln!(
             out,
             "{}",
-            match lang {
-                Lang::Ja => format!("超優良 = 優良のうち累計 {} 以上{days}(12 区分)", amount_text(s.amount)),
-                Lang::En => format!(
-                    "Super-loyal = loyal customers with a total >= {}{days} (twelve segments)",
-                    amount_text(s.amount)
-                ),
-            }
+            by_lang!(
+                lang,
+                "超優良 = 優良のうち累計 {} 以上{days}(12 区分)",
+                "Super-loyal = loyal customers with a total >= {}{days} (twelve segments)",
+                amount_text(s.amount)
+            )
         );
     }
-    out.push('\n');
+    out
+}
 
+/// A state's rows of the CPM grid: counts, shares and changes of its
+/// segments, then of their sum.
+fn state_lines(p: &Portfolio, t: usize, state: &str, segments: &[usize], lang: Lang) -> String {
+    let all: u64 = p.counts[t].iter().sum();
+    let count_at = |s: usize, segs: &[usize]| -> u64 { segs.iter().map(|&k| p.counts[s][k]).sum() };
+    let mut lines = [
+        pad_right(&format!("{state} {}", lang.pick("人数", "count")), LABEL_W),
+        pad_right(&format!("  {}", lang.pick("構成比", "share")), LABEL_W),
+        pad_right(&format!("  {}", lang.pick("前月比", "change")), LABEL_W),
+    ];
+    for segs in segments.iter().map(std::slice::from_ref).chain([segments]) {
+        let before = t.checked_sub(1).map(|s| count_at(s, segs));
+        for (line, cell) in lines.iter_mut().zip(figures(count_at(t, segs), all, before)) {
+            *line += &pad_left(&cell, CELL_W);
+        }
+    }
+    let mut out = String::new();
+    for line in lines {
+        out += line.trim_end();
+        out.push('\n');
+    }
+    out
+}
+
+/// The CPM KPIs: 初回→よちよち of the latest matured cohort and the 優良現役
+/// share of active customers, each against its target.
+fn cpm_kpi_lines(p: &Portfolio, config: &Config, t: usize, lang: Lang) -> String {
     let k = kpi::cpm_at(p, t, config.rules.toddler_days);
     let target = config.conversion_target;
+    let mut out = String::new();
     match &k.conversion {
         Some(c) => {
-            let _ = write!(
-                out,
-                "{} {} {}: {} ({}/{}; {} {}, {})",
-                lang.pick("初回→よちよち転換率", "First-to-toddler conversion"),
-                format_month(c.cohort_month),
-                lang.pick("獲得コホート", "cohort"),
-                percent(c.rate),
-                thousands(i128::from(c.converted)),
-                thousands(i128::from(c.cohort_size)),
+            let against = format!(
+                "; {} {}, {}",
                 lang.pick("目標", "target"),
                 percent(target),
                 points(c.rate - target)
+            );
+            out += &conversion_line(
+                lang.pick("初回→よちよち転換率", "First-to-toddler conversion"),
+                c,
+                &against,
+                lang,
             );
             if let Some(prev) = &k.conversion_prev {
                 let _ = write!(
@@ -191,20 +225,16 @@ pub(crate) fn render_cpm(p: &Portfolio, config: &Config, lang: Lang) -> String {
                 "; {}",
                 crate::report::model::year_ago::conversion(c, crate::report::model::year_ago::cohort(p, c), lang)
             );
-            out.push('\n');
         }
         None => {
-            let _ = writeln!(
-                out,
-                "{}",
-                lang.pick(
-                    "初回→よちよち転換率: 確定したコホートがまだありません(初回購入から転換期間が経過していません)",
-                    "First-to-toddler conversion: no cohort has matured yet"
-                )
-            );
+            out += lang.pick(
+                "初回→よちよち転換率: 確定したコホートがまだありません(初回購入から転換期間が経過していません)",
+                "First-to-toddler conversion: no cohort has matured yet",
+            )
         }
     }
-    let loyal_name = if layout.has_super() {
+    out.push('\n');
+    let loyal_name = if config.rules.layout().has_super() {
         lang.pick(
             "優良現役(超優良を含む)の現役比率",
             "Loyal (incl. super-loyal) share of active customers",
@@ -221,54 +251,40 @@ pub(crate) fn render_cpm(p: &Portfolio, config: &Config, lang: Lang) -> String {
         percent(config.loyal_share_target),
         points(k.loyal_share - config.loyal_share_target)
     );
-    out.push_str(&rules_lines(config, lang));
     out
 }
 
-/// The lifecycle scheme (spec section 8): the six states as rows.
-/// The six states, one line each.
-pub(crate) fn render_lifecycle(p: &Portfolio, config: &Config, lang: Lang) -> String {
-    use crate::engine::lifecycle::{DORMANT, threshold_by_sorting};
-    let t = p.snapshot_days.len() - 1;
-    let prev = t.checked_sub(1);
+/// `NAME MONTH cohort: RATE (CONVERTED/SIZE…)`, the start of the headline
+/// KPI's line in both schemes; `more` goes inside the brackets.
+fn conversion_line(name: &str, c: &CohortConversion, more: &str, lang: Lang) -> String {
+    format!(
+        "{name} {} {}: {} ({}/{}{more})",
+        format_month(c.cohort_month),
+        lang.pick("獲得コホート", "cohort"),
+        percent(c.rate),
+        thousands(i128::from(c.converted)),
+        thousands(i128::from(c.cohort_size)),
+    )
+}
+
+/// The six states down, their counts, shares and changes across.
+fn lifecycle_table(p: &Portfolio, t: usize, lang: Lang) -> String {
+    const NAME_W: usize = 18;
     let all: u64 = p.counts[t].iter().sum();
-    let mut out = String::new();
-    let _ = write!(
-        out,
-        "{} {}",
-        lang.pick("ライフサイクル(6 区分)", "Lifecycle (six states)"),
-        format_day(p.snapshot_days[t])
-    );
-    if let Some(s) = prev {
-        let _ = write!(
-            out,
-            "  ({} {})",
-            lang.pick("前月比は", "change vs"),
-            format_day(p.snapshot_days[s])
-        );
+    let mut out = pad_right("", NAME_W);
+    for head in [
+        lang.pick("人数", "count"),
+        lang.pick("構成比", "share"),
+        lang.pick("前月比", "change"),
+    ] {
+        out += &pad_left(head, CELL_W);
     }
     out.push('\n');
-    const NAME_W: usize = 18;
-    let _ = writeln!(
-        out,
-        "{}{}{}{}",
-        pad_right("", NAME_W),
-        pad_left(lang.pick("人数", "count"), CELL_W),
-        pad_left(lang.pick("構成比", "share"), CELL_W),
-        pad_left(lang.pick("前月比", "change"), CELL_W)
-    );
     for (s, label) in p.labels.iter().enumerate() {
-        let now = p.counts[t][s];
-        let line = format!(
-            "{}{}{}{}",
-            pad_right(lang.pick(label.ja, label.en), NAME_W),
-            pad_left(&thousands(i128::from(now)), CELL_W),
-            pad_left(&share(now, all), CELL_W),
-            pad_left(
-                &prev.map_or("-".into(), |u| signed(i128::from(now) - i128::from(p.counts[u][s]))),
-                CELL_W
-            )
-        );
+        let mut line = pad_right(lang.pick(label.ja, label.en), NAME_W);
+        for cell in figures(p.counts[t][s], all, t.checked_sub(1).map(|u| p.counts[u][s])) {
+            line += &pad_left(&cell, CELL_W);
+        }
         out += line.trim_end();
         out.push('\n');
     }
@@ -278,8 +294,14 @@ pub(crate) fn render_lifecycle(p: &Portfolio, config: &Config, lang: Lang) -> St
         pad_right(lang.pick("合計", "Total"), NAME_W),
         pad_left(&thousands(i128::from(all)), CELL_W)
     );
-    out.push('\n');
+    out
+}
+
+/// The lifecycle KPIs: the engaged states, this month's winbacks, the
+/// top-share VIP line, and 初回→2回目 of the latest matured cohort.
+fn lifecycle_kpi_lines(p: &Portfolio, config: &Config, t: usize, lang: Lang) -> String {
     let k = kpi::lifecycle_at(p, t, config.rules.toddler_days);
+    let mut out = String::new();
     let _ = writeln!(
         out,
         "{}: {} ({}){}",
@@ -301,71 +323,56 @@ pub(crate) fn render_lifecycle(p: &Portfolio, config: &Config, lang: Lang) -> St
             "{}: {}{}",
             lang.pick("今月の復活", "Winbacks this month"),
             thousands(i128::from(n)),
-            k.winbacks_from_dormant.map_or(String::new(), |d| match lang {
-                Lang::Ja => format!("(うち休眠から {})", thousands(i128::from(d))),
-                Lang::En => format!(" ({} from dormant)", thousands(i128::from(d))),
-            })
+            k.winbacks_from_dormant.map_or(String::new(), |d| by_lang!(
+                lang,
+                "(うち休眠から {})",
+                " ({} from dormant)",
+                thousands(i128::from(d))
+            ))
         );
     }
-    let rules = &config.lifecycle;
-    if !rules.vip_top_share.is_zero() {
-        let mut totals: Vec<crate::money::Money> = p
-            .customers
-            .iter()
-            .filter(|c| c.segment != DORMANT)
-            .map(|c| c.total)
-            .collect();
-        let n = totals.len() as u64;
-        let top_k = rules.vip_top_share.top_k(n);
-        if let Some(threshold) = threshold_by_sorting(rules.vip_top_share, &mut totals) {
-            let _ = writeln!(
-                out,
-                "{}",
-                match lang {
-                    Lang::Ja => format!(
-                        "累計上位 {} の VIP 線: 累計 {} 以上(休眠以外 {} 人の上位 {} 人、同額を含む)",
-                        rules.vip_top_share.percent_text(),
-                        amount_text(threshold),
-                        thousands(i128::from(n)),
-                        thousands(i128::from(top_k))
-                    ),
-                    Lang::En => format!(
-                        "Top-{} VIP line: total >= {} (top {} of {} non-dormant customers, ties included)",
-                        rules.vip_top_share.percent_text(),
-                        amount_text(threshold),
-                        thousands(i128::from(top_k)),
-                        thousands(i128::from(n))
-                    ),
-                }
-            );
-        }
-    }
+    out += &vip_line(p, config, lang);
     match &k.conversion {
-        Some(c) => {
-            let _ = writeln!(
-                out,
-                "{} {} {}: {} ({}/{})",
-                lang.pick("初回→2回目転換率", "First-to-second conversion"),
-                format_month(c.cohort_month),
-                lang.pick("獲得コホート", "cohort"),
-                percent(c.rate),
-                thousands(i128::from(c.converted)),
-                thousands(i128::from(c.cohort_size)),
-            );
-        }
+        Some(c) => out += &conversion_line(lang.pick("初回→2回目転換率", "First-to-second conversion"), c, "", lang),
         None => {
-            let _ = writeln!(
-                out,
-                "{}",
-                lang.pick(
-                    "初回→2回目転換率: 確定したコホートがまだありません",
-                    "First-to-second conversion: no cohort has matured yet"
-                )
-            );
+            out += lang.pick(
+                "初回→2回目転換率: 確定したコホートがまだありません",
+                "First-to-second conversion: no cohort has matured yet",
+            )
         }
     }
-    out.push_str(&rules_lines(config, lang));
+    out.push('\n');
     out
+}
+
+/// The total from which the top-share rule makes a customer VIP, with the
+/// count it is taken over (empty when the rule is off or no one is ranked).
+fn vip_line(p: &Portfolio, config: &Config, lang: Lang) -> String {
+    use crate::engine::lifecycle::{DORMANT, threshold_by_sorting};
+    let share = config.lifecycle.vip_top_share;
+    if share.is_zero() {
+        return String::new();
+    }
+    let mut totals: Vec<crate::money::Money> = p
+        .customers
+        .iter()
+        .filter(|c| c.segment != DORMANT)
+        .map(|c| c.total)
+        .collect();
+    let n = totals.len() as u64;
+    let top_k = share.top_k(n);
+    let Some(threshold) = threshold_by_sorting(share, &mut totals) else {
+        return String::new();
+    };
+    by_lang!(
+        lang,
+        "累計上位 {share} の VIP 線: 累計 {line} 以上(休眠以外 {n} 人の上位 {k} 人、同額を含む)\n",
+        "Top-{share} VIP line: total >= {line} (top {k} of {n} non-dormant customers, ties included)\n",
+        share = share.percent_text(),
+        line = amount_text(threshold),
+        n = thousands(i128::from(n)),
+        k = thousands(i128::from(top_k))
+    )
 }
 
 /// The rules of the run and where they came from (both schemes).

@@ -15,7 +15,7 @@ use crate::engine::lifecycle::DORMANT;
 use crate::engine::segments::CpmLayout;
 use crate::tables::Tables;
 use crate::text::format::{display_width, pad_left, pad_right, percent, points, thousands};
-use crate::text::lang::Lang;
+use crate::text::lang::{Lang, by_lang};
 
 /// Groups listed by name.
 pub(crate) const LINES: usize = 20;
@@ -42,19 +42,53 @@ pub(crate) fn render(tables: &Tables, lang: Lang) -> String {
     let _ = writeln!(
         out,
         "\n{}",
-        match lang {
-            Lang::Ja => format!(
-                "{} 別(今月末の顧客数の多い順、全 {} グループ;転換率は {window} の確定コホート)",
-                b.column,
-                b.groups.len()
-            ),
-            Lang::En => format!(
-                "By {} (most customers at the month-end first; {} groups; conversion over the matured cohorts of {window})",
-                b.column,
-                b.groups.len()
-            ),
-        }
+        by_lang!(
+            lang,
+            "{} 別(今月末の顧客数の多い順、全 {} グループ;転換率は {window} の確定コホート)",
+            "By {} (most customers at the month-end first; {} groups; conversion over the matured cohorts of {window})",
+            b.column,
+            b.groups.len()
+        )
     );
+    let _ = writeln!(out, "{}", head_line(layout, lang).trim_end());
+    for &g in order.iter().take(LINES) {
+        let counts = b.portfolios[g].counts.get(t).cloned().unwrap_or_default();
+        let rate = by.rates.iter().find(|r| r.label == b.groups[g]);
+        let mut line = pad_right(&clip(&b.groups[g], NAME_W - 1), NAME_W);
+        line += &count_cells(&counts, layout);
+        line += &rate_cells(rate, by.target, lang);
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+    if order.len() > LINES {
+        let _ = writeln!(
+            out,
+            "{}",
+            by_lang!(
+                lang,
+                "ほか {} グループ(すべて tables/snapshots.csv・conversion.csv の group 列)",
+                "{} more groups (all in tables/snapshots.csv and conversion.csv, group column)",
+                order.len() - LINES
+            )
+        );
+    }
+    if by.rates.iter().any(|r| !r.judged) {
+        let _ = writeln!(
+            out,
+            "{}",
+            by_lang!(
+                lang,
+                "判断外 = 初回客 {MIN_FIRST_TIMERS} 人未満で、転換率を比べるには少なすぎるグループ",
+                "too small = fewer than {MIN_FIRST_TIMERS} first-time customers: not judged"
+            )
+        );
+    }
+    out
+}
+
+/// The column heads: the group, its customers and active customers (not
+/// dormant, in the lifecycle scheme), the CPM scheme's loyal share, then
+/// the KPI's columns.
+fn head_line(layout: Option<CpmLayout>, lang: Lang) -> String {
     let l = |ja: &'static str, en: &'static str| lang.pick(ja, en);
     let mut head = pad_right(l("グループ", "Group"), NAME_W);
     let active_name = match layout {
@@ -70,58 +104,29 @@ pub(crate) fn render(tables: &Tables, lang: Lang) -> String {
     for h in [l("初回客", "First"), l("転換率", "Conv."), l("95%区間", "95% int.")] {
         head += &pad_left(h, CELL_W);
     }
-    head += &pad_left(l("目標比", "vs target"), CELL_W + 2);
-    let _ = writeln!(out, "{}", head.trim_end());
-    for &g in order.iter().take(LINES) {
-        let counts = b.portfolios[g].counts.get(t).cloned().unwrap_or_default();
-        let rate = by.rates.iter().find(|r| r.label == b.groups[g]);
-        let mut line = pad_right(&clip(&b.groups[g], NAME_W - 1), NAME_W);
-        let active: u64 = match layout {
-            Some(l) => l.active().map(|s| counts.get(s).copied().unwrap_or(0)).sum(),
-            None => counts.iter().sum::<u64>() - counts.get(DORMANT).copied().unwrap_or(0),
+    head + &pad_left(l("目標比", "vs target"), CELL_W + 2)
+}
+
+/// A group's customers and active customers at the month-end (`counts`, by
+/// segment), and with the CPM segments the 優良現役 share of active.
+fn count_cells(counts: &[u64], layout: Option<CpmLayout>) -> String {
+    let count = |s: usize| counts.get(s).copied().unwrap_or(0);
+    let all: u64 = counts.iter().sum();
+    let active: u64 = match layout {
+        Some(l) => l.active().map(count).sum(),
+        None => all - count(DORMANT),
+    };
+    let mut cells = pad_left(&thousands(i128::from(all)), CELL_W) + &pad_left(&thousands(i128::from(active)), CELL_W);
+    if let Some(l) = layout {
+        let loyal: u64 = l.loyal(false).map(count).sum();
+        let share = if active == 0 {
+            "-".to_string()
+        } else {
+            percent(loyal as f64 / active as f64)
         };
-        line += &pad_left(&thousands(i128::from(size(g))), CELL_W);
-        line += &pad_left(&thousands(i128::from(active)), CELL_W);
-        if let Some(l) = layout {
-            let loyal: u64 = l.loyal(false).map(|s| counts.get(s).copied().unwrap_or(0)).sum();
-            let share = if active == 0 {
-                "-".to_string()
-            } else {
-                percent(loyal as f64 / active as f64)
-            };
-            line += &pad_left(&share, CELL_W);
-        }
-        line += &rate_cells(rate, by.target, lang);
-        let _ = writeln!(out, "{}", line.trim_end());
+        cells += &pad_left(&share, CELL_W);
     }
-    if order.len() > LINES {
-        let _ = writeln!(
-            out,
-            "{}",
-            match lang {
-                Lang::Ja => format!(
-                    "ほか {} グループ(すべて tables/snapshots.csv・conversion.csv の group 列)",
-                    order.len() - LINES
-                ),
-                Lang::En => format!(
-                    "{} more groups (all in tables/snapshots.csv and conversion.csv, group column)",
-                    order.len() - LINES
-                ),
-            }
-        );
-    }
-    if by.rates.iter().any(|r| !r.judged) {
-        let _ = writeln!(
-            out,
-            "{}",
-            match lang {
-                Lang::Ja =>
-                    format!("判断外 = 初回客 {MIN_FIRST_TIMERS} 人未満で、転換率を比べるには少なすぎるグループ"),
-                Lang::En => format!("too small = fewer than {MIN_FIRST_TIMERS} first-time customers: not judged"),
-            }
-        );
-    }
-    out
+    cells
 }
 
 /// First-time customers, rate, interval and gap (or the small-group mark).

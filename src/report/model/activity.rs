@@ -9,7 +9,7 @@ use crate::engine::activity::MonthActivity;
 use crate::money::round_units;
 use crate::tables::Tables;
 use crate::text::format::thousands;
-use crate::text::lang::Lang;
+use crate::text::lang::{Lang, by_lang};
 
 /// One line of the table; values in counts or currency units.
 #[derive(Debug, Clone, PartialEq)]
@@ -96,16 +96,12 @@ pub(crate) fn table(tables: &Tables, t: usize, lang: Lang) -> ActivityTable {
          Net sales are after returns.",
     )];
     if !is_month_end(now.month_end) {
-        notes.push(match lang {
-            Lang::Ja => format!(
-                "今月は {} までの途中の数字です(前月・前年同月は月全体)。",
-                format_day(now.month_end)
-            ),
-            Lang::En => format!(
-                "This month runs only to {} (last month and a year ago are whole months).",
-                format_day(now.month_end)
-            ),
-        });
+        notes.push(by_lang!(
+            lang,
+            "今月は {} までの途中の数字です(前月・前年同月は月全体)。",
+            "This month runs only to {} (last month and a year ago are whole months).",
+            format_day(now.month_end)
+        ));
     }
     if ago.is_none() {
         notes.push(l(
@@ -140,10 +136,7 @@ fn reading(now: &MonthActivity, last: Option<&MonthActivity>, ago: Option<&Month
     let vs = |f: &dyn Fn(&MonthActivity) -> f64| -> Vec<String> {
         let said = |then: &MonthActivity, ja: &str, en: &str| {
             let c = year_ago::change_text(year_ago::change(f(now), f(then)));
-            match lang {
-                Lang::Ja => format!("{ja} {c}"),
-                Lang::En => format!("{c} {en}"),
-            }
+            by_lang!(lang, "{ja} {c}", "{c} {en}")
         };
         let mut parts = Vec::new();
         parts.extend(last.map(|m| said(m, "前月比", "vs last month")));
@@ -173,13 +166,10 @@ fn reading(now: &MonthActivity, last: Option<&MonthActivity>, ago: Option<&Month
     } else {
         ""
     };
-    match lang {
-        Lang::Ja => format!(
-            "今月の売上は {yen} 円{sales}、購入日数は {n_days}{days}、購入者は {buyers} 人、平均購入単価は {aov} 円です。{missing}"
-        ),
-        Lang::En => format!(
-            "Net sales this month: ¥{yen}{sales}. Purchase days: {n_days}{days}; {buyers} customers bought; \
+    by_lang!(
+        lang,
+        "今月の売上は {yen} 円{sales}、購入日数は {n_days}{days}、購入者は {buyers} 人、平均購入単価は {aov} 円です。{missing}",
+        "Net sales this month: ¥{yen}{sales}. Purchase days: {n_days}{days}; {buyers} customers bought; \
              average order value ¥{aov}.{missing}"
-        ),
-    }
+    )
 }

@@ -11,7 +11,7 @@ use crate::engine::portfolio::Portfolio;
 use crate::engine::segments::CpmLayout;
 use crate::tables::Tables;
 use crate::text::format::{percent, points, thousands};
-use crate::text::lang::Lang;
+use crate::text::lang::{Lang, by_lang};
 
 /// Groups a chart or table shows by name; the rest are pooled as その他.
 pub(crate) const SHOWN_GROUPS: usize = 8;
@@ -240,60 +240,44 @@ fn read_rates(
     let span = format!("{}〜{}", format_month(from), format_month(to));
     let judged: Vec<&GroupRate> = rates.iter().filter(|r| r.judged).collect();
     let Some(largest) = judged.first() else {
-        return match lang {
-            Lang::Ja => format!(
-                "{span} の確定コホートでは、どの {column} も初回客が {MIN_FIRST_TIMERS} 人未満で、転換率を比べるには少なすぎます。"
-            ),
-            Lang::En => format!(
-                "In the matured cohorts of {span}, every {column} has fewer than {MIN_FIRST_TIMERS} first-time customers: too few to compare."
-            ),
-        };
+        return by_lang!(
+            lang,
+            "{span} の確定コホートでは、どの {column} も初回客が {MIN_FIRST_TIMERS} 人未満で、転換率を比べるには少なすぎます。",
+            "In the matured cohorts of {span}, every {column} has fewer than {MIN_FIRST_TIMERS} first-time customers: too few to compare."
+        );
     };
     let (rate, gap, n) = (
         percent(largest.rate),
         points(largest.rate - target),
         thousands(i128::from(largest.first_timers)),
     );
-    let mut s = match lang {
-        Lang::Ja => format!(
-            "{column}「{}」の新規は転換率 {rate}(目標比 {gap}、{span} の初回客 {n} 人)で、最大のグループです。",
-            largest.label
-        ),
-        Lang::En => format!(
-            "New customers from {column} \"{}\" convert at {rate} ({gap} against target; {n} first-time customers of {span}), the largest group.",
-            largest.label
-        ),
-    };
+    let mut s = by_lang!(
+        lang,
+        "{column}「{}」の新規は転換率 {rate}(目標比 {gap}、{span} の初回客 {n} 人)で、最大のグループです。",
+        "New customers from {column} \"{}\" convert at {rate} ({gap} against target; {n} first-time customers of {span}), the largest group.",
+        largest.label
+    );
     let best = judged.iter().min_by_key(|r| r.rank).expect("judged is not empty");
     let worst = judged.iter().max_by_key(|r| r.rank).expect("judged is not empty");
     if judged.len() >= 2 {
-        s.push_str(&match lang {
-            Lang::Ja => format!(
-                "比べられる {} グループのうち最高は「{}」の {}、最低は「{}」の {} です。",
-                judged.len(),
-                best.label,
-                percent(best.rate),
-                worst.label,
-                percent(worst.rate)
-            ),
-            Lang::En => format!(
-                " Of the {} groups large enough to compare, \"{}\" is highest at {} and \"{}\" lowest at {}.",
-                judged.len(),
-                best.label,
-                percent(best.rate),
-                worst.label,
-                percent(worst.rate)
-            ),
-        });
+        s.push_str(&by_lang!(
+            lang,
+            "比べられる {} グループのうち最高は「{}」の {}、最低は「{}」の {} です。",
+            " Of the {} groups large enough to compare, \"{}\" is highest at {} and \"{}\" lowest at {}.",
+            judged.len(),
+            best.label,
+            percent(best.rate),
+            worst.label,
+            percent(worst.rate)
+        ));
     }
     let small = rates.len() - judged.len();
     if small > 0 {
-        s.push_str(&match lang {
-            Lang::Ja => format!("初回客 {MIN_FIRST_TIMERS} 人未満の {small} グループは判断していません。"),
-            Lang::En => {
-                format!(" {small} groups with fewer than {MIN_FIRST_TIMERS} first-time customers are not judged.")
-            }
-        });
+        s.push_str(&by_lang!(
+            lang,
+            "初回客 {MIN_FIRST_TIMERS} 人未満の {small} グループは判断していません。",
+            " {small} groups with fewer than {MIN_FIRST_TIMERS} first-time customers are not judged."
+        ));
     }
     s
 }
@@ -308,27 +292,23 @@ fn read_boxes(column: &str, boxes: &[GroupBoxes], pooled: usize, lang: Lang) -> 
     if largest.loyal_share.is_none() {
         // The lifecycle states have no active/lapsed split: customers.
         let n = thousands(i128::from(largest.active));
-        let mut s = match lang {
-            Lang::Ja => format!("顧客が最も多い {column} は「{}」の {n} 人です。", largest.label),
-            Lang::En => format!("The {column} with the most customers is \"{}\": {n}.", largest.label),
-        };
+        let mut s = by_lang!(
+            lang,
+            "顧客が最も多い {column} は「{}」の {n} 人です。",
+            "The {column} with the most customers is \"{}\": {n}.",
+            largest.label
+        );
         s.push_str(&pooled_note(pooled, lang));
         return s;
     }
-    let mut s = match lang {
-        Lang::Ja => format!(
-            "現役が最も多い {column} は「{}」の {} 人(離脱 {} 人)です。",
-            largest.label,
-            thousands(i128::from(largest.active)),
-            thousands(i128::from(largest.lapsed))
-        ),
-        Lang::En => format!(
-            "The {column} with the most active customers is \"{}\": {} active, {} lapsed.",
-            largest.label,
-            thousands(i128::from(largest.active)),
-            thousands(i128::from(largest.lapsed))
-        ),
-    };
+    let mut s = by_lang!(
+        lang,
+        "現役が最も多い {column} は「{}」の {} 人(離脱 {} 人)です。",
+        "The {column} with the most active customers is \"{}\": {} active, {} lapsed.",
+        largest.label,
+        thousands(i128::from(largest.active)),
+        thousands(i128::from(largest.lapsed))
+    );
     let shares: Vec<(&GroupBoxes, f64)> = named
         .iter()
         .filter(|g| g.active > 0)
@@ -337,31 +317,27 @@ fn read_boxes(column: &str, boxes: &[GroupBoxes], pooled: usize, lang: Lang) -> 
     if shares.len() >= 2 {
         let best = shares.iter().max_by(|x, y| x.1.total_cmp(&y.1)).expect("two shares");
         let worst = shares.iter().min_by(|x, y| x.1.total_cmp(&y.1)).expect("two shares");
-        s.push_str(&match lang {
-            Lang::Ja => format!(
-                "優良現役の比率は「{}」が最も高く {}、「{}」が最も低く {} です。",
-                best.0.label,
-                percent(best.1),
-                worst.0.label,
-                percent(worst.1)
-            ),
-            Lang::En => format!(
-                " The loyal share of active is highest for \"{}\" ({}) and lowest for \"{}\" ({}).",
-                best.0.label,
-                percent(best.1),
-                worst.0.label,
-                percent(worst.1)
-            ),
-        });
+        s.push_str(&by_lang!(
+            lang,
+            "優良現役の比率は「{}」が最も高く {}、「{}」が最も低く {} です。",
+            " The loyal share of active is highest for \"{}\" ({}) and lowest for \"{}\" ({}).",
+            best.0.label,
+            percent(best.1),
+            worst.0.label,
+            percent(worst.1)
+        ));
     }
     s.push_str(&pooled_note(pooled, lang));
     s
 }
 
 fn pooled_note(pooled: usize, lang: Lang) -> String {
-    match (pooled, lang) {
-        (0, _) => String::new(),
-        (_, Lang::Ja) => format!("ほか {pooled} グループは「その他」にまとめています。"),
-        (_, Lang::En) => format!(" {pooled} more groups are pooled as \"Others\"."),
+    if pooled == 0 {
+        return String::new();
     }
+    by_lang!(
+        lang,
+        "ほか {pooled} グループは「その他」にまとめています。",
+        " {pooled} more groups are pooled as \"Others\"."
+    )
 }

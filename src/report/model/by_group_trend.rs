@@ -8,7 +8,7 @@ use super::by_group::{ByGroup, MIN_FIRST_TIMERS, SHOWN_GROUPS};
 use crate::dates::{MonthIndex, format_month};
 use crate::tables::Tables;
 use crate::text::format::{percent, points};
-use crate::text::lang::Lang;
+use crate::text::lang::{Lang, by_lang};
 
 /// Acquisition months the trend shows (the latest ones).
 pub(crate) const TREND_MONTHS: usize = 24;
@@ -148,34 +148,23 @@ fn read(column: &str, months: &[MonthIndex], matured: &[bool], lines: &[TrendLin
         .filter_map(|l| halves(l, matured).map(|(r, b)| (l, r, b)))
         .collect();
     let Some((largest, recent, before)) = moves.first() else {
-        return match lang {
-            Lang::Ja => format!(
-                "{span} の獲得月別。比べられるだけの確定コホート(直近 {HALF} か月とその前の {HALF} か月、各 {MIN_FIRST_TIMERS} 人以上)のある {column} はまだありません。"
-            ),
-            Lang::En => format!(
-                "By acquisition month, {span}. No {column} has enough matured cohorts yet to compare (the last {HALF} months and the {HALF} before, {MIN_FIRST_TIMERS} or more customers each)."
-            ),
-        };
+        return by_lang!(
+            lang,
+            "{span} の獲得月別。比べられるだけの確定コホート(直近 {HALF} か月とその前の {HALF} か月、各 {MIN_FIRST_TIMERS} 人以上)のある {column} はまだありません。",
+            "By acquisition month, {span}. No {column} has enough matured cohorts yet to compare (the last {HALF} months and the {HALF} before, {MIN_FIRST_TIMERS} or more customers each)."
+        );
     };
     let gap = |p: &TrendPoint| points(p.rate - target);
-    let mut s = match lang {
-        Lang::Ja => format!(
-            "{column}「{}」の転換率は直近 {HALF} か月の確定コホートで {}(目標比 {})、その前の {HALF} か月は {} でした({})。",
-            largest.label,
-            percent(recent.rate),
-            gap(recent),
-            percent(before.rate),
-            points(recent.rate - before.rate)
-        ),
-        Lang::En => format!(
-            "For {column} \"{}\", the last {HALF} matured cohorts convert at {} ({} against target), the {HALF} before at {} ({}).",
-            largest.label,
-            percent(recent.rate),
-            gap(recent),
-            percent(before.rate),
-            points(recent.rate - before.rate)
-        ),
-    };
+    let mut s = by_lang!(
+        lang,
+        "{column}「{}」の転換率は直近 {HALF} か月の確定コホートで {}(目標比 {})、その前の {HALF} か月は {} でした({})。",
+        "For {column} \"{}\", the last {HALF} matured cohorts convert at {} ({} against target), the {HALF} before at {} ({}).",
+        largest.label,
+        percent(recent.rate),
+        gap(recent),
+        percent(before.rate),
+        points(recent.rate - before.rate)
+    );
     if moves.len() >= 2 {
         let change = |m: &&(&TrendLine, TrendPoint, TrendPoint)| m.1.rate - m.2.rate;
         let up = moves
@@ -186,22 +175,15 @@ fn read(column: &str, months: &[MonthIndex], matured: &[bool], lines: &[TrendLin
             .iter()
             .min_by(|x, y| change(x).total_cmp(&change(y)))
             .expect("two");
-        s.push_str(&match lang {
-            Lang::Ja => format!(
-                "前の {HALF} か月からの変化は「{}」が最も良く({})、「{}」が最も悪い({})です。",
-                up.0.label,
-                points(change(&up)),
-                down.0.label,
-                points(change(&down))
-            ),
-            Lang::En => format!(
-                " Against the {HALF} months before, \"{}\" moved best ({}) and \"{}\" worst ({}).",
-                up.0.label,
-                points(change(&up)),
-                down.0.label,
-                points(change(&down))
-            ),
-        });
+        s.push_str(&by_lang!(
+            lang,
+            "前の {HALF} か月からの変化は「{}」が最も良く({})、「{}」が最も悪い({})です。",
+            " Against the {HALF} months before, \"{}\" moved best ({}) and \"{}\" worst ({}).",
+            up.0.label,
+            points(change(&up)),
+            down.0.label,
+            points(change(&down))
+        ));
     }
     s
 }

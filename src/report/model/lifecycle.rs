@@ -14,17 +14,39 @@ impl crate::report::scheme::SchemeReport for crate::report::scheme::Lifecycle {
 }
 
 fn build_lifecycle(p: &Portfolio, config: &Config, lang: Lang) -> ReportModel {
-    use crate::engine::lifecycle::{ACTIVE, AT_RISK, DORMANT, NEWCOMER, VIP, WINBACK};
     let t = p.snapshot_days.len() - 1;
     let k = kpi::lifecycle_at(p, t, config.rules.toddler_days);
+    let month = month_label(p.snapshot_days[t], lang);
+    SchemeParts {
+        scheme: Scheme::Lifecycle,
+        title: by_lang!(
+            lang,
+            "ライフサイクル月次レポート {month}",
+            "Lifecycle monthly report — {month}"
+        ),
+        cards: cards(p, t, &k, config, lang),
+        charts: charts(p, t, &k, config, lang),
+        actions: lifecycle_actions(p, t, lang),
+        lists: lifecycle_lists(p, config, lang),
+        notes: vec![
+            lang.pick(
+                "6 区分のライフサイクルは、CPM の 10 区分(初回〜優良・現役/離脱)とは別の分け方です。各状態の意味は「区分の定義」にあります。",
+                "The six lifecycle states are a different split from the ten CPM segments (first-time to loyal, active/lapsed). \
+                 What each state means is under \"What the segments mean\".",
+            )
+            .to_string(),
+        ],
+        customers: k.customers,
+        kpis: Kpis::Lifecycle(k),
+    }
+    .into_model(p, t, lang)
+}
+
+/// The KPI cards: the engaged share, VIP customers, this month's winbacks
+/// and the customers at risk, each against last month and a year ago.
+fn cards(p: &Portfolio, t: usize, k: &LifecycleKpis, config: &Config, lang: Lang) -> Vec<Card> {
     let l = |ja: &str, en: &str| lang.pick(ja, en).to_string();
     let n = |v: u64| thousands(i128::from(v));
-    let month = month_label(p.snapshot_days[t], lang);
-    let title = by_lang!(
-        lang,
-        "ライフサイクル月次レポート {month}",
-        "Lifecycle monthly report — {month}"
-    );
     let vs_last = |now: u64, prev: Option<u64>| {
         prev.map_or("-".into(), |prev| {
             format!(
@@ -37,7 +59,8 @@ fn build_lifecycle(p: &Portfolio, config: &Config, lang: Lang) -> ReportModel {
     let engaged_prev = k.engaged_share_prev(p);
     let ago = year_ago::index(t).map(|s| kpi::lifecycle_at(p, s, config.rules.toddler_days));
     let ago_share = ago.as_ref().map(|a| a.engaged_share());
-    let cards = vec![
+    let winbacks = k.winbacks.zip(k.winbacks_prev);
+    vec![
         Card {
             title: l(
                 "継続系の比率(優良・復活・新規・継続)",
@@ -62,22 +85,15 @@ fn build_lifecycle(p: &Portfolio, config: &Config, lang: Lang) -> ReportModel {
         Card {
             title: l("今月の復活", "Winbacks this month"),
             value: k.winbacks.map_or("-".into(), n),
-            change: match (k.winbacks, k.winbacks_prev) {
-                (Some(w), Some(prev)) => vs_last(w, Some(prev)),
-                _ => "-".into(),
-            },
+            change: winbacks.map_or("-".into(), |(w, prev)| vs_last(w, Some(prev))),
             year_on_year: match k.winbacks {
                 Some(w) => year_ago::count(w, ago.as_ref().and_then(|a| a.winbacks), lang),
                 None => year_ago::missing(lang),
             },
-            target: k.winbacks_from_dormant.map(|d| match lang {
-                Lang::Ja => format!("うち休眠から {}", n(d)),
-                Lang::En => format!("{} from dormant", n(d)),
-            }),
-            on_track: match (k.winbacks, k.winbacks_prev) {
-                (Some(w), Some(prev)) => Some(w >= prev),
-                _ => None,
-            },
+            target: k
+                .winbacks_from_dormant
+                .map(|d| by_lang!(lang, "うち休眠から {}", "{} from dormant", n(d))),
+            on_track: winbacks.map(|(w, prev)| w >= prev),
         },
         Card {
             title: l("休眠予備軍(離脱の入口)", "At risk (the way out)"),
@@ -87,7 +103,44 @@ fn build_lifecycle(p: &Portfolio, config: &Config, lang: Lang) -> ReportModel {
             target: None,
             on_track: k.at_risk_prev.map(|prev| k.at_risk <= prev),
         },
-    ];
+    ]
+}
+
+/// The lifecycle charts and their readings, in page order.
+fn charts(p: &Portfolio, t: usize, k: &LifecycleKpis, config: &Config, lang: Lang) -> Vec<ChartSection> {
+    let section = |chart: Chart, ja: &str, en: &str, reading: String| ChartSection {
+        chart,
+        file: chart.file_stem(&Chart::LIFECYCLE),
+        title: lang.pick(ja, en).to_string(),
+        reading,
+    };
+    vec![
+        section(
+            Chart::States,
+            "状態別の顧客数の推移(6 区分)",
+            "Customers by state over time (six states)",
+            read_states(p, t, lang),
+        ),
+        section(
+            Chart::Transitions,
+            "今月の状態移動(前月末→今月末)",
+            "This month's moves between states",
+            read_transitions(p, t, config, lang),
+        ),
+        section(
+            Chart::Winback,
+            "復活と休眠入り",
+            "Winbacks and customers going dormant",
+            read_winbacks(p, t, k, lang),
+        ),
+    ]
+}
+
+/// The states chart's sentence: the month-end's states, and the change
+/// from a year before.
+fn read_states(p: &Portfolio, t: usize, lang: Lang) -> String {
+    use crate::engine::lifecycle::{ACTIVE, AT_RISK, DORMANT, NEWCOMER, VIP, WINBACK};
+    let n = |v: u64| thousands(i128::from(v));
     let c = |s: usize| n(p.counts[t][s]);
     let all: u64 = p.counts[t].iter().sum();
     let not_dormant = all - p.counts[t][DORMANT];
@@ -105,12 +158,13 @@ fn build_lifecycle(p: &Portfolio, config: &Config, lang: Lang) -> ReportModel {
         c(DORMANT)
     );
     let not_dormant_at = |s: usize| p.counts[s].iter().sum::<u64>() - p.counts[s][DORMANT];
-    let states_reading = match (year_ago::index(t), lang) {
-        (None, Lang::Ja) => format!("{states_reading}1 年前の月末がまだないため、前年同月比は出せません。"),
-        (None, Lang::En) => {
-            format!("{states_reading} There is no month-end a year back yet, so no year-on-year comparison.")
-        }
-        (Some(y), _) => by_lang!(
+    match year_ago::index(t) {
+        None => by_lang!(
+            lang,
+            "{states_reading}1 年前の月末がまだないため、前年同月比は出せません。",
+            "{states_reading} There is no month-end a year back yet, so no year-on-year comparison."
+        ),
+        Some(y) => by_lang!(
             lang,
             "{states_reading}前年同月末({})比では、休眠以外 {} 人、休眠 {} 人です。",
             "{states_reading} Against a year ago ({}): not dormant {}, dormant {}.",
@@ -118,88 +172,43 @@ fn build_lifecycle(p: &Portfolio, config: &Config, lang: Lang) -> ReportModel {
             signed(i128::from(not_dormant) - i128::from(not_dormant_at(y))),
             signed(i128::from(p.counts[t][DORMANT]) - i128::from(p.counts[y][DORMANT]))
         ),
-    };
-    let transitions_reading = read_transitions(p, t, config, lang);
-    let last12 = t.saturating_sub(11).max(1)..=t;
-    let sum12 = |f: &dyn Fn(&TransitionMatrix) -> u64| -> u64 {
-        last12.clone().filter_map(|s| p.transitions.get(s - 1)).map(f).sum()
-    };
-    let back12 = sum12(&|m| {
-        (0..m.cells.len())
-            .filter(|&f| f != WINBACK)
-            .map(|f| m.cells[f][WINBACK])
-            .sum()
-    });
-    let down12 = sum12(&|m| {
-        (0..m.cells.len())
-            .filter(|&f| f != DORMANT)
-            .map(|f| m.cells[f][DORMANT])
-            .sum()
-    });
-    let winback_reading = match (k.winbacks, lang) {
-        (None, _) => l(
-            "前月のスナップショットがないため、復活の流れはまだありません。",
-            "No previous month-end: no flows yet.",
-        ),
-        (Some(w), _) => by_lang!(
-            lang,
-            "今月の復活は {} 人(うち休眠から {} 人)。直近 12 か月では復活 {} 人に対し、休眠入りが {} 人でした。",
-            "{} winbacks this month ({} from dormant). Over the last 12 months {} customers came back and {} went dormant.",
-            n(w),
-            n(k.winbacks_from_dormant.unwrap_or(0)),
-            n(back12),
-            n(down12)
-        ),
-    };
-    let charts = vec![
-        ChartSection {
-            chart: Chart::States,
-            file: Chart::States.file_stem(&Chart::LIFECYCLE),
-            title: l(
-                "状態別の顧客数の推移(6 区分)",
-                "Customers by state over time (six states)",
-            ),
-            reading: states_reading,
-        },
-        ChartSection {
-            chart: Chart::Transitions,
-            file: Chart::Transitions.file_stem(&Chart::LIFECYCLE),
-            title: l("今月の状態移動(前月末→今月末)", "This month's moves between states"),
-            reading: transitions_reading,
-        },
-        ChartSection {
-            chart: Chart::Winback,
-            file: Chart::Winback.file_stem(&Chart::LIFECYCLE),
-            title: l("復活と休眠入り", "Winbacks and customers going dormant"),
-            reading: winback_reading,
-        },
-    ];
-    let actions = lifecycle_actions(p, t, lang);
-    let lists = lifecycle_lists(p, config, lang);
-    let notes = vec![l(
-        "6 区分のライフサイクルは、CPM の 10 区分(初回〜優良・現役/離脱)とは別の分け方です。各状態の意味は「区分の定義」にあります。",
-        "The six lifecycle states are a different split from the ten CPM segments (first-time to loyal, active/lapsed). \
-             What each state means is under \"What the segments mean\".",
-    )];
-    ReportModel {
-        lang,
-        title,
-        month_label: month,
-        as_of: p.as_of,
-        t,
-        scheme: Scheme::Lifecycle,
-        customers: k.customers,
-        kpis: Kpis::Lifecycle(k),
-        cards,
-        charts,
-        actions,
-        lists,
-        notes,
-        plan: Vec::new(),
-        breakdown: None,
-        forecast: None,
-        activity: None,
     }
+}
+
+/// The winback chart's sentence: this month's winbacks, and the last 12
+/// months' winbacks against those going dormant.
+fn read_winbacks(p: &Portfolio, t: usize, k: &LifecycleKpis, lang: Lang) -> String {
+    use crate::engine::lifecycle::{DORMANT, WINBACK};
+    let Some(w) = k.winbacks else {
+        return lang
+            .pick(
+                "前月のスナップショットがないため、復活の流れはまだありません。",
+                "No previous month-end: no flows yet.",
+            )
+            .to_string();
+    };
+    let n = |v: u64| thousands(i128::from(v));
+    // Customers entering `state` from any other, over the last 12 months.
+    let into = |state: usize| -> u64 {
+        (t.saturating_sub(11).max(1)..=t)
+            .filter_map(|s| p.transitions.get(s - 1))
+            .map(|m| {
+                (0..m.cells.len())
+                    .filter(|&f| f != state)
+                    .map(|f| m.cells[f][state])
+                    .sum::<u64>()
+            })
+            .sum()
+    };
+    by_lang!(
+        lang,
+        "今月の復活は {} 人(うち休眠から {} 人)。直近 12 か月では復活 {} 人に対し、休眠入りが {} 人でした。",
+        "{} winbacks this month ({} from dormant). Over the last 12 months {} customers came back and {} went dormant.",
+        n(w),
+        n(k.winbacks_from_dormant.unwrap_or(0)),
+        n(into(WINBACK)),
+        n(into(DORMANT))
+    )
 }
 
 /// Where last month's 休眠予備軍 went, for the transitions' sentence. A
@@ -271,22 +280,15 @@ fn read_transitions(p: &Portfolio, t: usize, config: &Config, lang: Lang) -> Str
         n(a.back)
     );
     if a.top_share > 0 {
-        text += &match lang {
-            Lang::Ja => format!(
-                "ほかに {} 人は購入がないまま、累計額が休眠以外の上位 {share} に入ったため優良(VIP)に数えられています。",
-                n(a.top_share)
-            ),
-            Lang::En => format!(
-                " VIP without a purchase, their total being in the top {share} of the customers not dormant: {}.",
-                n(a.top_share)
-            ),
-        };
+        text += &by_lang!(
+            lang,
+            "ほかに {} 人は購入がないまま、累計額が休眠以外の上位 {share} に入ったため優良(VIP)に数えられています。",
+            " VIP without a purchase, their total being in the top {share} of the customers not dormant: {}.",
+            n(a.top_share)
+        );
     }
     if a.still > 0 {
-        text += &match lang {
-            Lang::Ja => format!("{} 人は休眠予備軍のままです。", n(a.still)),
-            Lang::En => format!(" Still at risk: {}.", n(a.still)),
-        };
+        text += &by_lang!(lang, "{} 人は休眠予備軍のままです。", " Still at risk: {}.", n(a.still));
     }
     text
 }

@@ -6,14 +6,14 @@ use std::borrow::Cow;
 
 use crate::config::{Config, Scheme};
 use crate::dates::{Day, format_day, format_month, month_of, year_month};
-use crate::engine::kpi::{self, CpmKpis, Kpis};
+use crate::engine::kpi::{self, CpmKpis, Kpis, LifecycleKpis};
 use crate::engine::portfolio::{CustomerState, LadderCohort, Portfolio, TransitionMatrix};
 use crate::engine::segments::{CPM_LABELS, CPM_TIERS, CpmLayout, Tier, cpm_segment};
 use crate::money::round_units;
 use crate::report::chart_kind::Chart;
 use crate::tables::Tables;
 use crate::text::format::{percent, points, signed, thousands};
-use crate::text::lang::Lang;
+use crate::text::lang::{Lang, by_lang};
 
 pub(crate) mod activity;
 pub mod bridge;
@@ -102,6 +102,48 @@ pub struct ReportModel {
     /// The activity table (purchase days, buyers, average order value,
     /// sales), from `activity.csv`; set by [`build`].
     pub activity: Option<activity::ActivityTable>,
+}
+
+/// What a scheme decides of its report model (see `report::scheme`). The
+/// sections every scheme shares (the bridge, the activity table, the
+/// breakdown) are added by [`build`]; the plan and the forecast by the
+/// writer.
+pub(crate) struct SchemeParts {
+    pub(crate) scheme: Scheme,
+    pub(crate) title: String,
+    /// Customers at the report month-end.
+    pub(crate) customers: u64,
+    pub(crate) kpis: Kpis,
+    pub(crate) cards: Vec<Card>,
+    pub(crate) charts: Vec<ChartSection>,
+    pub(crate) actions: Vec<ActionRow>,
+    pub(crate) lists: Vec<CustomerList>,
+    pub(crate) notes: Vec<String>,
+}
+
+impl SchemeParts {
+    /// The report model of month-end `t`, before the shared sections.
+    pub(crate) fn into_model(self, p: &Portfolio, t: usize, lang: Lang) -> ReportModel {
+        ReportModel {
+            lang,
+            title: self.title,
+            month_label: month_label(p.snapshot_days[t], lang),
+            as_of: p.as_of,
+            t,
+            scheme: self.scheme,
+            customers: self.customers,
+            kpis: self.kpis,
+            cards: self.cards,
+            charts: self.charts,
+            actions: self.actions,
+            lists: self.lists,
+            notes: self.notes,
+            plan: Vec::new(),
+            breakdown: None,
+            forecast: None,
+            activity: None,
+        }
+    }
 }
 
 pub fn month_label(day: Day, lang: Lang) -> String {
@@ -224,19 +266,23 @@ pub fn build(tables: &Tables, lang: Lang) -> ReportModel {
         model.charts.push(ChartSection {
             chart: Chart::ByGroup,
             file: Chart::ByGroup.file_stem(scheme_charts),
-            title: match lang {
-                Lang::Ja => format!("{} 別の初回→よちよち転換率", b.column),
-                Lang::En => format!("First → toddler conversion by {}", b.column),
-            },
+            title: by_lang!(
+                lang,
+                "{} 別の初回→よちよち転換率",
+                "First → toddler conversion by {}",
+                b.column
+            ),
             reading: b.rate_reading.clone(),
         });
         model.charts.push(ChartSection {
             chart: Chart::ByGroupTrend,
             file: Chart::ByGroupTrend.file_stem(scheme_charts),
-            title: match lang {
-                Lang::Ja => format!("{} 別の初回→よちよち転換率(獲得月別の推移)", b.column),
-                Lang::En => format!("First → toddler conversion by {}, by acquisition month", b.column),
-            },
+            title: by_lang!(
+                lang,
+                "{} 別の初回→よちよち転換率(獲得月別の推移)",
+                "First → toddler conversion by {}, by acquisition month",
+                b.column
+            ),
             reading: b.trend.reading.clone(),
         });
     }

@@ -7,7 +7,7 @@ use crate::plan::{Plan, PlanRow, card_notes, compare};
 use crate::report::chart_kind::Chart;
 use crate::tables::Tables;
 use crate::text::format::{percent, points};
-use crate::text::lang::Lang;
+use crate::text::lang::{Lang, by_lang};
 
 /// Adds the plan to a built model.
 pub(crate) fn apply(model: &mut ReportModel, tables: &Tables, plan: &Plan) {
@@ -61,10 +61,7 @@ fn reading(rows: &[PlanRow], file: &str, lang: Lang) -> String {
                 )
             } else {
                 match r.ratio() {
-                    Some(x) => match lang {
-                        Lang::Ja => format!("計画比 {}", percent(x)),
-                        Lang::En => format!("{} of plan", percent(x)),
-                    },
+                    Some(x) => by_lang!(lang, "計画比 {}", "{} of plan", percent(x)),
                     None => "-".to_string(),
                 }
             };

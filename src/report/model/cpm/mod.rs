@@ -28,29 +28,18 @@ fn build_cpm(full: &Portfolio, config: &Config, lang: Lang, layout: CpmLayout) -
     let t = p.snapshot_days.len() - 1;
     let k = kpi::cpm_at(full, t, config.rules.toddler_days);
     let month = month_label(p.snapshot_days[t], lang);
-    let title = by_lang!(lang, "CPM 月次レポート {month}", "CPM monthly report — {month}");
-    let cards = cards(full, &k, config, lang, layout);
-    let charts = cpm_charts(full, p, &k, config, lang, layout);
-    let notes = super_loyal_note(config, lang, layout).into_iter().collect();
-    ReportModel {
-        lang,
-        title,
-        month_label: month,
-        as_of: p.as_of,
-        t,
+    SchemeParts {
         scheme: Scheme::Cpm,
+        title: by_lang!(lang, "CPM 月次レポート {month}", "CPM monthly report — {month}"),
         customers: k.customers,
+        cards: cards(full, &k, config, lang, layout),
+        charts: cpm_charts(full, p, &k, config, lang, layout),
         actions: actions(full, t, config, lang, layout),
         lists: lists(full, t, config, lang, layout),
+        notes: super_loyal_note(config, lang, layout).into_iter().collect(),
         kpis: Kpis::Cpm(k),
-        cards,
-        charts,
-        notes,
-        plan: Vec::new(),
-        breakdown: None,
-        forecast: None,
-        activity: None,
     }
+    .into_model(p, t, lang)
 }
 
 /// The CPM charts and their readings, in page order (the bridge, plan,
@@ -138,23 +127,18 @@ fn cpm_charts(
 /// into 優良.
 fn super_loyal_note(config: &Config, lang: Lang, layout: CpmLayout) -> Option<String> {
     let s = config.rules.super_loyal.filter(|_| layout.has_super())?;
-    let days = s.days.map_or(String::new(), |d| match lang {
-        Lang::Ja => format!("、在籍 {d} 日以上"),
-        Lang::En => format!(" and tenure >= {d} days"),
+    let days = s.days.map_or(String::new(), |d| {
+        by_lang!(lang, "、在籍 {d} 日以上", " and tenure >= {d} days")
     });
-    Some(match lang {
-        Lang::Ja => format!(
-            "超優良(super_active / super_lapsed)= 優良のうち累計 {}{days}。区分表・推移・移動の図は 12 区分、\
+    Some(by_lang!(
+        lang,
+        "超優良(super_active / super_lapsed)= 優良のうち累計 {}{days}。区分表・推移・移動の図は 12 区分、\
              育成ファネル・コホート・売上の図は超優良を優良に含めた 10 区分です。優良現役の比率は超優良を含みます。",
-            s.amount
-        ),
-        Lang::En => format!(
-            "Super-loyal (super_active / super_lapsed) = loyal customers with a total >= {}{days}. The portfolio, \
+        "Super-loyal (super_active / super_lapsed) = loyal customers with a total >= {}{days}. The portfolio, \
              trend and transition charts show twelve segments; the funnel, cohort ladder and sales charts count \
              super-loyal as loyal. The loyal share includes super-loyal.",
-            s.amount
-        ),
-    })
+        s.amount
+    ))
 }
 
 /// The KPI card: 初回→よちよち of the latest matured cohort, against the

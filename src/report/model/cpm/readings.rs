@@ -81,11 +81,17 @@ pub(super) fn read_conversion(p: &Portfolio, k: &CpmKpis, config: &Config, lang:
     let prev = k.conversion_prev.as_ref().map(|prev| points(c.rate - prev.rate));
     let ago = year_ago::cohort(p, c).map(|o| points(c.rate - o.rate));
     let ago_month = format_month(c.cohort_month - year_ago::YEAR as i32);
-    let ago = match (ago, lang) {
-        (Some(d), Lang::Ja) => format!("、前年同月({ago_month} 獲得)比 {d}"),
-        (Some(d), Lang::En) => format!("; {d} vs the {ago_month} cohort a year before"),
-        (None, Lang::Ja) => format!("、1 年前({ago_month})の獲得がないため前年同月比なし"),
-        (None, Lang::En) => format!("; no cohort a year before ({ago_month}) to compare"),
+    let ago = match ago {
+        Some(d) => by_lang!(
+            lang,
+            "、前年同月({ago_month} 獲得)比 {d}",
+            "; {d} vs the {ago_month} cohort a year before"
+        ),
+        None => by_lang!(
+            lang,
+            "、1 年前({ago_month})の獲得がないため前年同月比なし",
+            "; no cohort a year before ({ago_month}) to compare"
+        ),
     };
     let prev = prev.map_or(String::new(), |d| {
         by_lang!(lang, "、前コホート比 {d}", "; {d} vs the previous cohort")
