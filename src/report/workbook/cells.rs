@@ -80,9 +80,11 @@ impl<'a> Cell<'a> {
     }
 }
 
-/// A worksheet and the widths its columns need.
+/// A worksheet, its name (charts refer to their data by it) and the widths
+/// its columns need.
 pub(crate) struct Grid<'a> {
     pub ws: &'a mut Worksheet,
+    name: String,
     widths: Vec<usize>,
 }
 
@@ -92,7 +94,16 @@ impl<'a> Grid<'a> {
         ws.set_landscape();
         ws.set_paper_size(9); // A4
         ws.set_print_fit_to_pages(1, 0);
-        Ok(Grid { ws, widths: Vec::new() })
+        Ok(Grid {
+            ws,
+            name: name.to_string(),
+            widths: Vec::new(),
+        })
+    }
+
+    /// The sheet's name.
+    pub(crate) fn name(&self) -> &str {
+        &self.name
     }
 
     fn need(&mut self, col: u16, width: usize) {

@@ -2,36 +2,29 @@
 //! (the rules as in `rules.toml`) and one sheet per follow-up list
 //! (autofilter, frozen header).
 
-use rust_xlsxwriter::{
-    Chart, ChartFormat, ChartLine, ChartMarker, ChartSolidFill, ChartType, Color, Worksheet, XlsxError,
-};
+use rust_xlsxwriter::{Chart, ChartFormat, ChartLine, ChartMarker, ChartSolidFill, ChartType, Color, XlsxError};
 
-use super::cells::{Cell, Formats, Grid};
+use super::Ctx;
+use super::cells::{Cell, Grid};
 use crate::dates::first_day_of_month;
-use crate::plan::{Metric, PlanRow};
-use crate::report::model::{CustomerList, ReportModel};
-use crate::tables::Tables;
+use crate::plan::Metric;
+use crate::report::model::CustomerList;
 
 /// 予実: one row per planned month and metric; a chart per metric.
-pub(crate) fn plan(
-    ws: &mut Worksheet,
-    name: &str,
-    rows: &[PlanRow],
-    model: &ReportModel,
-    f: &Formats,
-) -> Result<(), XlsxError> {
-    let lang = model.lang;
-    let l = |ja: &'static str, en: &'static str| lang.pick(ja, en);
-    let mut g = Grid::new(ws, name)?;
+pub(crate) fn plan(g: &mut Grid<'_>, c: &Ctx<'_>) -> Result<(), XlsxError> {
+    let Some(rows) = c.plan else {
+        return Ok(());
+    };
+    let (lang, f) = (c.lang, &c.f);
     let header = [
-        l("月", "Month"),
-        l("指標", "Metric"),
-        l("指標ID", "Metric id"),
-        l("計画", "Plan"),
-        l("実績", "Actual"),
-        l("差(実績−計画)", "Actual − plan"),
-        l("計画比", "Actual / plan"),
-        l("確定/暫定", "Matured / provisional"),
+        c.l("月", "Month"),
+        c.l("指標", "Metric"),
+        c.l("指標ID", "Metric id"),
+        c.l("計画", "Plan"),
+        c.l("実績", "Actual"),
+        c.l("差(実績−計画)", "Actual − plan"),
+        c.l("計画比", "Actual / plan"),
+        c.l("確定/暫定", "Matured / provisional"),
     ];
     let cells = rows.iter().map(|r| {
         let (vf, df) = if r.metric.is_rate() {
@@ -51,9 +44,9 @@ pub(crate) fn plan(
             r.ratio().map_or(Cell::Empty, |ratio| Cell::Number(ratio, &f.percent)),
             Cell::Text(
                 if r.provisional {
-                    l("暫定", "provisional")
+                    c.l("暫定", "provisional")
                 } else {
-                    l("確定", "final")
+                    c.l("確定", "final")
                 },
                 &f.text,
             ),
@@ -63,63 +56,61 @@ pub(crate) fn plan(
     let last = rows.len() as u32;
     g.ws.set_freeze_panes(1, 0)?;
     g.ws.autofilter(0, 0, last.max(1), 7)?;
-    // A chart per metric: actual as columns, plan as a line.
+    // A chart per metric (the rows come grouped by metric).
     let mut at = 0u32;
     let mut start = 0usize;
     while start < rows.len() {
         let metric = rows[start].metric;
         let end = start + rows[start..].iter().take_while(|r| r.metric == metric).count();
-        let (first, last) = (1 + start as u32, end as u32);
-        let mut chart = Chart::new(ChartType::Column);
-        chart
-            .add_series()
-            .set_name((name, 0, 4))
-            .set_categories((name, first, 0, last, 0))
-            .set_values((name, first, 4, last, 4))
-            .set_format(ChartFormat::new().set_solid_fill(ChartSolidFill::new().set_color(Color::RGB(0x0072B2))))
-            .set_gap(60);
-        let mut line = Chart::new(ChartType::Line);
-        line.add_series()
-            .set_name((name, 0, 3))
-            .set_categories((name, first, 0, last, 0))
-            .set_values((name, first, 3, last, 3))
-            .set_marker(ChartMarker::new().set_automatic())
-            .set_format(ChartFormat::new().set_line(ChartLine::new().set_color(Color::RGB(0xC8232D)).set_width(2.25)));
-        chart.combine(&line);
-        chart.title().set_name(metric.name(lang));
-        chart.x_axis().set_num_format("yyyy-mm");
-        chart
-            .y_axis()
-            .set_num_format(if metric.is_rate() { "0%" } else { "#,##0" });
-        chart.set_width(560).set_height(300);
+        let chart = plan_chart(g.name(), c, metric, (1 + start as u32, end as u32));
         g.ws.insert_chart(at, 9, &chart)?;
         at += 16;
         start = end;
     }
-    g.finish()
+    Ok(())
+}
+
+/// One metric's chart from its rows `first..=last`: actual as columns,
+/// plan as a line.
+fn plan_chart(name: &str, c: &Ctx<'_>, metric: Metric, (first, last): (u32, u32)) -> Chart {
+    let mut chart = Chart::new(ChartType::Column);
+    chart
+        .add_series()
+        .set_name((name, 0, 4))
+        .set_categories((name, first, 0, last, 0))
+        .set_values((name, first, 4, last, 4))
+        .set_format(ChartFormat::new().set_solid_fill(ChartSolidFill::new().set_color(Color::RGB(0x0072B2))))
+        .set_gap(60);
+    let mut line = Chart::new(ChartType::Line);
+    line.add_series()
+        .set_name((name, 0, 3))
+        .set_categories((name, first, 0, last, 0))
+        .set_values((name, first, 3, last, 3))
+        .set_marker(ChartMarker::new().set_automatic())
+        .set_format(ChartFormat::new().set_line(ChartLine::new().set_color(Color::RGB(0xC8232D)).set_width(2.25)));
+    chart.combine(&line);
+    chart.title().set_name(metric.name(c.lang));
+    chart.x_axis().set_num_format("yyyy-mm");
+    chart
+        .y_axis()
+        .set_num_format(if metric.is_rate() { "0%" } else { "#,##0" });
+    chart.set_width(560).set_height(300);
+    chart
 }
 
 /// データ品質: what was read, used and left out, as numbers and dates.
-pub(crate) fn quality(
-    ws: &mut Worksheet,
-    name: &str,
-    tables: &Tables,
-    model: &ReportModel,
-    f: &Formats,
-) -> Result<(), XlsxError> {
-    let lang = model.lang;
-    let l = |ja: &'static str, en: &'static str| lang.pick(ja, en);
+pub(crate) fn quality(g: &mut Grid<'_>, c: &Ctx<'_>) -> Result<(), XlsxError> {
+    let (tables, f) = (c.tables, &c.f);
     let q = &tables.quality;
     let units = crate::money::micros_to_units;
-    let mut g = Grid::new(ws, name)?;
-    g.header(0, 0, &[l("項目", "Item"), l("値", "Value")], f)?;
-    g.text(1, 0, l("データ", "Data"), &f.text)?;
+    g.header(0, 0, &[c.l("項目", "Item"), c.l("値", "Value")], f)?;
+    g.text(1, 0, c.l("データ", "Data"), &f.text)?;
     g.text(1, 1, &tables.run.input, &f.text)?;
     let counts: [(&str, f64, &rust_xlsxwriter::Format); 11] = [
-        (l("読んだ行", "Rows read"), q.rows_read as f64, &f.count),
-        (l("使った行", "Rows used"), q.rows_used as f64, &f.count),
+        (c.l("読んだ行", "Rows read"), q.rows_read as f64, &f.count),
+        (c.l("使った行", "Rows used"), q.rows_used as f64, &f.count),
         (
-            l(
+            c.l(
                 "除外した行(不正・見出しの繰り返し)",
                 "Rows rejected (bad, repeated header)",
             ),
@@ -127,30 +118,34 @@ pub(crate) fn quality(
             &f.count,
         ),
         (
-            l("基準日より後の行", "Rows after the as-of date"),
+            c.l("基準日より後の行", "Rows after the as-of date"),
             q.rows_excluded as f64,
             &f.count,
         ),
         (
-            l("実行日より後の日付の行", "Rows dated after the run day"),
+            c.l("実行日より後の日付の行", "Rows dated after the run day"),
             q.rows_after_today as f64,
             &f.count,
         ),
-        (l("返品・取消の行", "Return rows"), q.return_rows as f64, &f.count),
-        (l("返品・取消の合計", "Returns total"), units(q.returns_total), &f.money),
-        (l("購入の合計", "Purchases total"), units(q.purchases_total), &f.money),
+        (c.l("返品・取消の行", "Return rows"), q.return_rows as f64, &f.count),
         (
-            l("重複の疑いがある行", "Possible duplicate rows"),
+            c.l("返品・取消の合計", "Returns total"),
+            units(q.returns_total),
+            &f.money,
+        ),
+        (c.l("購入の合計", "Purchases total"), units(q.purchases_total), &f.money),
+        (
+            c.l("重複の疑いがある行", "Possible duplicate rows"),
             q.duplicate_rows as f64,
             &f.count,
         ),
         (
-            l("顧客数(行のある顧客)", "Customers with rows"),
+            c.l("顧客数(行のある顧客)", "Customers with rows"),
             q.customers as f64,
             &f.count,
         ),
         (
-            l("ポートフォリオの顧客数", "Customers in the portfolio"),
+            c.l("ポートフォリオの顧客数", "Customers in the portfolio"),
             q.customers_in_portfolio as f64,
             &f.count,
         ),
@@ -158,36 +153,29 @@ pub(crate) fn quality(
     let counts = counts.map(|(label, v, format)| vec![Cell::Text(label, &f.text), Cell::Number(v, format)]);
     let row = g.table(2, 0, &[], counts, f)?;
     let days = [
-        (l("最初の日付", "First date"), q.first_day),
-        (l("最後の日付", "Last date"), q.last_day),
-        (l("基準日", "As of"), q.as_of),
+        (c.l("最初の日付", "First date"), q.first_day),
+        (c.l("最後の日付", "Last date"), q.last_day),
+        (c.l("基準日", "As of"), q.as_of),
     ]
     .map(|(label, day)| vec![Cell::Text(label, &f.text), Cell::Date(day, &f.date)]);
     let row = g.table(row, 0, &[], days, f)?;
     let reasons: Vec<String> = q
         .rejected_by_reason
         .keys()
-        .map(|reason| format!("{} {reason}", l("除外の理由:", "Rejected:")))
+        .map(|reason| format!("{} {reason}", c.l("除外の理由:", "Rejected:")))
         .collect();
     let rejected = reasons
         .iter()
         .zip(q.rejected_by_reason.values())
         .map(|(label, &n)| vec![Cell::Text(label, &f.text), Cell::Number(n as f64, &f.count)]);
     g.table(row, 0, &[], rejected, f)?;
-    g.finish()
+    Ok(())
 }
 
 /// ルール: `rules.toml` line by line; a value that is a number is a number.
-pub(crate) fn rules(
-    ws: &mut Worksheet,
-    name: &str,
-    tables: &Tables,
-    model: &ReportModel,
-    f: &Formats,
-) -> Result<(), XlsxError> {
-    let lang = model.lang;
+pub(crate) fn rules(g: &mut Grid<'_>, c: &Ctx<'_>) -> Result<(), XlsxError> {
+    let (tables, f, lang) = (c.tables, &c.f, c.lang);
     let text = crate::config::rules_file::rules_toml(&tables.config, &tables.run);
-    let mut g = Grid::new(ws, name)?;
     g.header(0, 0, &[lang.pick("設定", "Setting"), lang.pick("値", "Value")], f)?;
     let mut section = String::new();
     let mut last = 0;
@@ -222,51 +210,42 @@ pub(crate) fn rules(
         g.text(row, 0, &term, &f.text)?;
         g.text(row, 1, &definition, &f.text)?;
     }
-    g.finish()
+    Ok(())
 }
 
 /// A follow-up list: the columns of the list's CSV (with `--keep-cols`,
 /// those columns last), ids as text.
-pub(crate) fn list(
-    ws: &mut Worksheet,
-    name: &str,
-    tables: &Tables,
-    list: &CustomerList,
-    model: &ReportModel,
-    f: &Formats,
-) -> Result<(), XlsxError> {
-    let lang = model.lang;
-    let l = |ja: &'static str, en: &'static str| lang.pick(ja, en);
+pub(crate) fn list(g: &mut Grid<'_>, c: &Ctx<'_>, list: &CustomerList) -> Result<(), XlsxError> {
+    let (tables, f, lang) = (c.tables, &c.f, c.lang);
     let p = &tables.portfolio;
-    let mut g = Grid::new(ws, name)?;
     let mut header = vec![
-        l("顧客ID", "Customer id"),
-        l("区分", "Segment"),
-        l("初回購入日", "First purchase"),
-        l("最終購入日", "Last purchase"),
-        l("在籍期間(日)", "Tenure (days)"),
-        l("離脱期間(日)", "Recency (days)"),
-        l("売上累計", "Total"),
-        l("購入日数", "Purchase days"),
-        l("前月の区分", "Previous segment"),
+        c.l("顧客ID", "Customer id"),
+        c.l("区分", "Segment"),
+        c.l("初回購入日", "First purchase"),
+        c.l("最終購入日", "Last purchase"),
+        c.l("在籍期間(日)", "Tenure (days)"),
+        c.l("離脱期間(日)", "Recency (days)"),
+        c.l("売上累計", "Total"),
+        c.l("購入日数", "Purchase days"),
+        c.l("前月の区分", "Previous segment"),
     ];
     header.extend(tables.kept.iter().map(|a| a.column.as_str()));
     let rows = list.customers.iter().map(|&i| {
-        let c = &p.customers[i];
-        let previous = match c.previous_segment {
+        let cust = &p.customers[i];
+        let previous = match cust.previous_segment {
             Some(s) if s < p.labels.len() => lang.pick(p.labels[s].ja, p.labels[s].en),
-            Some(_) => l("新規", "new"),
+            Some(_) => c.l("新規", "new"),
             None => "",
         };
         let mut cells = vec![
-            Cell::Text(p.customer_id(c), &f.text),
-            Cell::Text(lang.pick(p.labels[c.segment].ja, p.labels[c.segment].en), &f.text),
-            Cell::Date(c.first_purchase, &f.date),
-            Cell::Date(c.last_purchase, &f.date),
-            Cell::Number(f64::from(c.tenure_days), &f.count),
-            Cell::Number(f64::from(c.recency_days), &f.count),
-            Cell::Number(crate::money::micros_to_units(i128::from(c.total.0)), &f.money),
-            Cell::Number(f64::from(c.purchase_days), &f.count),
+            Cell::Text(p.customer_id(cust), &f.text),
+            Cell::Text(lang.pick(p.labels[cust.segment].ja, p.labels[cust.segment].en), &f.text),
+            Cell::Date(cust.first_purchase, &f.date),
+            Cell::Date(cust.last_purchase, &f.date),
+            Cell::Number(f64::from(cust.tenure_days), &f.count),
+            Cell::Number(f64::from(cust.recency_days), &f.count),
+            Cell::Number(crate::money::micros_to_units(i128::from(cust.total.0)), &f.money),
+            Cell::Number(f64::from(cust.purchase_days), &f.count),
             Cell::Text(previous, &f.text),
         ];
         cells.extend(
@@ -280,5 +259,5 @@ pub(crate) fn list(
     g.table(0, 0, &header, rows, f)?;
     g.ws.set_freeze_panes(1, 1)?;
     g.ws.autofilter(0, 0, (list.customers.len() as u32).max(1), (header.len() - 1) as u16)?;
-    g.finish()
+    Ok(())
 }

@@ -4,18 +4,17 @@
 //! stacked column chart by tier).
 
 use rust_xlsxwriter::{
-    Chart, ChartFormat, ChartLine, ChartLineDashType, ChartPoint, ChartSolidFill, ChartType, Color, Worksheet,
-    XlsxError,
+    Chart, ChartFormat, ChartLine, ChartLineDashType, ChartPoint, ChartSolidFill, ChartType, Color, XlsxError,
 };
 
-use super::cells::{Cell, Formats, Grid, rgb};
+use super::Ctx;
+use super::cells::{Cell, Grid, rgb};
 use crate::dates::first_day_of_month;
 use crate::engine::portfolio::LADDER_MONTHS;
 use crate::engine::segments::{CPM_TIER_NAMES, CpmLayout, Tier};
 use crate::report::charts::style::{TARGET, lifecycle_color, segment_color_in, tint};
-use crate::report::model::{ReportModel, ten_segments};
-use crate::tables::Tables;
-use crate::text::lang::Lang;
+use crate::report::model::ten_segments;
+use crate::text::lang::{Lang, by_lang};
 
 pub(crate) fn segment_name(p: &crate::engine::portfolio::Portfolio, s: usize, lang: Lang) -> &'static str {
     lang.pick(p.labels[s].ja, p.labels[s].en)
@@ -52,25 +51,38 @@ pub(crate) fn trend_shares_top(p: &crate::engine::portfolio::Portfolio) -> u32 {
     p.snapshot_days.len() as u32 + 3
 }
 
+/// A stacked column chart of the columns `series` (header in row 0, data
+/// in rows 1 to `last`, month-ends in column 0), as 推移 and 売上 draw it.
+fn stacked_columns(name: &str, last: u32, series: &[(u16, Color)], title: &str, width: u32) -> Chart {
+    let mut chart = Chart::new(ChartType::ColumnStacked);
+    for &(col, color) in series {
+        chart
+            .add_series()
+            .set_name((name, 0, col))
+            .set_categories((name, 1, 0, last, 0))
+            .set_values((name, 1, col, last, col))
+            .set_format(&mut fill(color))
+            .set_gap(40);
+    }
+    chart.title().set_name(title);
+    chart.x_axis().set_num_format("yyyy-mm");
+    chart.y_axis().set_num_format("#,##0");
+    chart.set_width(width).set_height(440);
+    chart
+}
+
 /// 推移: month-ends down, segment counts and 合計 from row 0; the shares
 /// below them (from [`trend_shares_top`]); the chart to the right.
-pub(crate) fn trend(
-    ws: &mut Worksheet,
-    name: &str,
-    tables: &Tables,
-    model: &ReportModel,
-    f: &Formats,
-) -> Result<(), XlsxError> {
-    let lang = model.lang;
-    let p = &tables.portfolio;
+pub(crate) fn trend(g: &mut Grid<'_>, c: &Ctx<'_>) -> Result<(), XlsxError> {
+    let (lang, f) = (c.lang, &c.f);
+    let p = &c.tables.portfolio;
     let n = p.labels.len();
-    let mut g = Grid::new(ws, name)?;
     let shares_top = trend_shares_top(p);
-    let header = |total: &'static str| segment_header(p, lang, lang.pick("月末", "Month-end"), total);
+    let header = |total: &'static str| segment_header(p, lang, c.l("月末", "Month-end"), total);
     g.loose(
         shares_top - 1,
         0,
-        lang.pick("構成比(全顧客に対する割合)", "Shares of all customers"),
+        c.l("構成比(全顧客に対する割合)", "Shares of all customers"),
         &f.note,
     )?;
     let rows = |shares: bool| {
@@ -83,186 +95,158 @@ pub(crate) fn trend(
             row
         })
     };
-    g.table(0, 0, &header(lang.pick("合計", "Total")), rows(false), f)?;
+    g.table(0, 0, &header(c.l("合計", "Total")), rows(false), f)?;
     g.table(
         shares_top,
         0,
-        &header(lang.pick("合計(構成比)", "Total (share)")),
+        &header(c.l("合計(構成比)", "Total (share)")),
         rows(true),
         f,
     )?;
-    let last = p.snapshot_days.len() as u32;
-    let mut chart = Chart::new(ChartType::ColumnStacked);
-    let shown: Vec<usize> = match CpmLayout::of(&p.labels) {
-        Some(layout) => layout.active().collect(),
-        None => (0..n).collect(),
+    let (shown, title): (Vec<usize>, _) = match CpmLayout::of(&p.labels) {
+        Some(layout) => (
+            layout.active().collect(),
+            c.l("現役顧客数の推移(段階別)", "Active customers by tier"),
+        ),
+        None => ((0..n).collect(), c.l("状態別顧客数の推移", "Customers by state")),
     };
-    for s in shown {
-        chart
-            .add_series()
-            .set_name((name, 0, 1 + s as u16))
-            .set_categories((name, 1, 0, last, 0))
-            .set_values((name, 1, 1 + s as u16, last, 1 + s as u16))
-            .set_format(&mut fill(segment_color(p, s)))
-            .set_gap(40);
-    }
-    chart.title().set_name(match CpmLayout::of(&p.labels) {
-        Some(_) => lang.pick("現役顧客数の推移(段階別)", "Active customers by tier"),
-        None => lang.pick("状態別顧客数の推移", "Customers by state"),
-    });
-    chart.x_axis().set_num_format("yyyy-mm");
-    chart.y_axis().set_num_format("#,##0");
-    chart.set_width(900).set_height(440);
+    let series: Vec<(u16, Color)> = shown.into_iter().map(|s| (1 + s as u16, segment_color(p, s))).collect();
+    let chart = stacked_columns(g.name(), p.snapshot_days.len() as u32, &series, title, 900);
     g.ws.insert_chart(1, 3 + n as u16, &chart)?;
     g.ws.set_freeze_panes(1, 1)?;
-    g.finish()
+    Ok(())
 }
 
 /// 転換率: one row per acquisition cohort; provisional cohorts marked.
-pub(crate) fn conversion(
-    ws: &mut Worksheet,
-    name: &str,
-    tables: &Tables,
-    model: &ReportModel,
-    f: &Formats,
-) -> Result<(), XlsxError> {
-    let lang = model.lang;
-    let l = |ja: &'static str, en: &'static str| lang.pick(ja, en);
-    let p = &tables.portfolio;
-    let target = tables.config.conversion_target;
-    let mut g = Grid::new(ws, name)?;
-    let converted = match lang {
-        Lang::Ja => format!("転換({}日以内に2回目)", tables.config.rules.toddler_days),
-        Lang::En => format!(
-            "Converted (2nd purchase within {} days)",
-            tables.config.rules.toddler_days
-        ),
-    };
-    g.header(
-        0,
-        0,
-        &[
-            l("獲得月", "Cohort"),
-            l("獲得人数", "Cohort size"),
-            &converted,
-            l("転換率", "Rate"),
-            l("目標", "Target"),
-            l("確定/暫定", "Matured / provisional"),
-        ],
-        f,
-    )?;
+pub(crate) fn conversion(g: &mut Grid<'_>, c: &Ctx<'_>) -> Result<(), XlsxError> {
+    let f = &c.f;
+    let p = &c.tables.portfolio;
+    let target = c.tables.config.conversion_target;
+    let converted = by_lang!(
+        c.lang,
+        "転換({days}日以内に2回目)",
+        "Converted (2nd purchase within {days} days)",
+        days = c.tables.config.rules.toddler_days
+    );
+    let header = [
+        c.l("獲得月", "Cohort"),
+        c.l("獲得人数", "Cohort size"),
+        &converted,
+        c.l("転換率", "Rate"),
+        c.l("目標", "Target"),
+        c.l("確定/暫定", "Matured / provisional"),
+    ];
     let provisional = f
         .percent
         .clone()
         .set_background_color(Color::RGB(0xFFF3CD))
         .set_italic();
-    let rows = p.conversion.iter().map(|c| {
+    let rows = p.conversion.iter().map(|cohort| {
         vec![
-            Cell::Date(first_day_of_month(c.cohort_month), &f.month),
-            Cell::Number(c.cohort_size as f64, &f.count),
-            Cell::Number(c.converted as f64, &f.count),
-            Cell::Number(c.rate, if c.matured { &f.percent } else { &provisional }),
+            Cell::Date(first_day_of_month(cohort.cohort_month), &f.month),
+            Cell::Number(cohort.cohort_size as f64, &f.count),
+            Cell::Number(cohort.converted as f64, &f.count),
+            Cell::Number(cohort.rate, if cohort.matured { &f.percent } else { &provisional }),
             Cell::Number(target, &f.percent),
             Cell::Text(
-                if c.matured {
-                    l("確定", "matured")
+                if cohort.matured {
+                    c.l("確定", "matured")
                 } else {
-                    l("暫定", "provisional")
+                    c.l("暫定", "provisional")
                 },
                 &f.text,
             ),
         ]
     });
-    g.table(1, 0, &[], rows, f)?;
+    g.table(0, 0, &header, rows, f)?;
     let last = p.conversion.len() as u32;
     if last > 0 {
-        // Provisional cohorts: a light bar.
-        let light = rgb(tint(segment_color_in(Tier::Toddler as usize, 5), 0.6));
-        let points: Vec<ChartPoint> = p
-            .conversion
-            .iter()
-            .map(|c| {
-                if c.matured {
-                    ChartPoint::new()
-                } else {
-                    ChartPoint::new().set_format(&mut fill(light))
-                }
-            })
-            .collect();
-        let mut chart = Chart::new(ChartType::Column);
-        chart
-            .add_series()
-            .set_name((name, 0, 3))
-            .set_categories((name, 1, 0, last, 0))
-            .set_values((name, 1, 3, last, 3))
-            .set_format(&mut fill(rgb(segment_color_in(Tier::Toddler as usize, 5))))
-            .set_points(&points)
-            .set_gap(50);
-        let mut line = Chart::new(ChartType::Line);
-        line.add_series()
-            .set_name((name, 0, 4))
-            .set_categories((name, 1, 0, last, 0))
-            .set_values((name, 1, 4, last, 4))
-            .set_format(
-                ChartFormat::new().set_line(
-                    ChartLine::new()
-                        .set_color(rgb(TARGET))
-                        .set_width(2.0)
-                        .set_dash_type(ChartLineDashType::Dash),
-                ),
-            );
-        chart.combine(&line);
-        chart.title().set_name(l(
-            "初回→よちよち転換率(獲得月別、暫定は未確定)",
-            "First → toddler conversion by cohort (provisional ones not final)",
-        ));
-        chart.x_axis().set_num_format("yyyy-mm");
-        chart.y_axis().set_num_format("0%");
-        chart.set_width(960).set_height(420);
+        let chart = conversion_chart(g.name(), c);
         g.ws.insert_chart(1, 7, &chart)?;
     }
     g.ws.set_freeze_panes(1, 1)?;
     g.ws.autofilter(0, 0, last.max(1), 5)?;
-    g.finish()
+    Ok(())
+}
+
+/// 転換率's chart: the rates as columns (provisional cohorts light), the
+/// target as a dashed line.
+fn conversion_chart(name: &str, c: &Ctx<'_>) -> Chart {
+    let p = &c.tables.portfolio;
+    let last = p.conversion.len() as u32;
+    let light = rgb(tint(segment_color_in(Tier::Toddler as usize, 5), 0.6));
+    let points: Vec<ChartPoint> = p
+        .conversion
+        .iter()
+        .map(|cohort| {
+            if cohort.matured {
+                ChartPoint::new()
+            } else {
+                ChartPoint::new().set_format(&mut fill(light))
+            }
+        })
+        .collect();
+    let mut chart = Chart::new(ChartType::Column);
+    chart
+        .add_series()
+        .set_name((name, 0, 3))
+        .set_categories((name, 1, 0, last, 0))
+        .set_values((name, 1, 3, last, 3))
+        .set_format(&mut fill(rgb(segment_color_in(Tier::Toddler as usize, 5))))
+        .set_points(&points)
+        .set_gap(50);
+    let mut line = Chart::new(ChartType::Line);
+    line.add_series()
+        .set_name((name, 0, 4))
+        .set_categories((name, 1, 0, last, 0))
+        .set_values((name, 1, 4, last, 4))
+        .set_format(
+            ChartFormat::new().set_line(
+                ChartLine::new()
+                    .set_color(rgb(TARGET))
+                    .set_width(2.0)
+                    .set_dash_type(ChartLineDashType::Dash),
+            ),
+        );
+    chart.combine(&line);
+    chart.title().set_name(c.l(
+        "初回→よちよち転換率(獲得月別、暫定は未確定)",
+        "First → toddler conversion by cohort (provisional ones not final)",
+    ));
+    chart.x_axis().set_num_format("yyyy-mm");
+    chart.y_axis().set_num_format("0%");
+    chart.set_width(960).set_height(420);
+    chart
 }
 
 /// コホート: for each acquisition cohort, its members in 優良 (現役 or 離脱,
 /// 超優良 included) at month k after the first purchase, k = 0..=12.
-pub(crate) fn cohorts(
-    ws: &mut Worksheet,
-    name: &str,
-    tables: &Tables,
-    model: &ReportModel,
-    f: &Formats,
-) -> Result<(), XlsxError> {
-    let lang = model.lang;
-    let ten = ten_segments(&tables.portfolio);
+pub(crate) fn cohorts(g: &mut Grid<'_>, c: &Ctx<'_>) -> Result<(), XlsxError> {
+    let f = &c.f;
+    let ten = ten_segments(&c.tables.portfolio);
     let loyal = [Tier::Loyal as usize, Tier::Loyal as usize + 5];
-    let mut g = Grid::new(ws, name)?;
     g.loose(
         0,
         0,
-        lang.pick(
+        c.l(
             "獲得コホートのうち優良(現役+離脱、超優良を含む)にいる人数、初回購入月から k か月後の月末",
             "Members of each cohort in the loyal tier (active or lapsed, super-loyal included) at the month-end k months after the first purchase",
         ),
         &f.note,
     )?;
     let months: Vec<String> = (0..LADDER_MONTHS)
-        .map(|k| match lang {
-            Lang::Ja => format!("{k}か月後"),
-            Lang::En => format!("month {k}"),
-        })
+        .map(|k| by_lang!(c.lang, "{k}か月後", "month {k}"))
         .collect();
-    let mut header = vec![lang.pick("獲得月", "Cohort"), lang.pick("獲得人数", "Cohort size")];
+    let mut header = vec![c.l("獲得月", "Cohort"), c.l("獲得人数", "Cohort size")];
     header.extend(months.iter().map(String::as_str));
-    let rows = ten.ladder.iter().map(|c| {
+    let rows = ten.ladder.iter().map(|cohort| {
         let mut row = vec![
-            Cell::Date(first_day_of_month(c.cohort_month), &f.month),
-            Cell::Number(c.size as f64, &f.count),
+            Cell::Date(first_day_of_month(cohort.cohort_month), &f.month),
+            Cell::Number(cohort.size as f64, &f.count),
         ];
         row.extend(
-            c.counts
+            cohort
+                .counts
                 .iter()
                 .map(|counts| Cell::Number(loyal.iter().map(|&s| counts[s]).sum::<u64>() as f64, &f.count)),
         );
@@ -270,25 +254,18 @@ pub(crate) fn cohorts(
     });
     g.table(1, 0, &header, rows, f)?;
     g.ws.set_freeze_panes(2, 1)?;
-    g.finish()
+    Ok(())
 }
 
 /// 売上: net sales dated in each month, by the customers' segment at its
 /// end, and the total; to the right, the same by tier (現役 + 離脱) for the
 /// CPM scheme, and a stacked column chart by tier (by state in the
 /// lifecycle scheme), as pasted into slides.
-pub(crate) fn sales(
-    ws: &mut Worksheet,
-    name: &str,
-    tables: &Tables,
-    model: &ReportModel,
-    f: &Formats,
-) -> Result<(), XlsxError> {
-    let lang = model.lang;
-    let p = &tables.portfolio;
+pub(crate) fn sales(g: &mut Grid<'_>, c: &Ctx<'_>) -> Result<(), XlsxError> {
+    let (lang, f) = (c.lang, &c.f);
+    let p = &c.tables.portfolio;
     let n = p.labels.len();
-    let mut g = Grid::new(ws, name)?;
-    let header = segment_header(p, lang, lang.pick("月末", "Month-end"), lang.pick("合計", "Total"));
+    let header = segment_header(p, lang, c.l("月末", "Month-end"), c.l("合計", "Total"));
     let units = |m: i128| Cell::Number(crate::money::micros_to_units(m), &f.money);
     let rows = p.snapshot_days.iter().zip(&p.sales).map(|(&day, sales)| {
         let mut row = vec![Cell::Date(day, &f.date)];
@@ -302,10 +279,7 @@ pub(crate) fn sales(
     if let Some(layout) = layout {
         let heads: Vec<String> = CPM_TIER_NAMES[..layout.tiers]
             .iter()
-            .map(|(ja, en)| match lang {
-                Lang::Ja => format!("{ja}(現役+離脱)"),
-                Lang::En => format!("{en} (active + lapsed)"),
-            })
+            .map(|(ja, en)| by_lang!(lang, "{ja}(現役+離脱)", "{en} (active + lapsed)"))
             .collect();
         let heads: Vec<&str> = heads.iter().map(String::as_str).collect();
         let rows = p.sales.iter().map(|sales| {
@@ -317,35 +291,23 @@ pub(crate) fn sales(
     }
     let last = p.snapshot_days.len() as u32;
     if last > 0 {
-        let mut chart = Chart::new(ChartType::ColumnStacked);
-        let series: Vec<(u16, Color)> = match layout {
-            Some(layout) => (0..layout.tiers)
-                .map(|k| (tier_col + k as u16, segment_color(p, k)))
-                .collect(),
-            None => (0..n).map(|s| (1 + s as u16, segment_color(p, s))).collect(),
+        let (series, title, right): (Vec<(u16, Color)>, _, _) = match layout {
+            Some(layout) => (
+                (0..layout.tiers)
+                    .map(|k| (tier_col + k as u16, segment_color(p, k)))
+                    .collect(),
+                c.l("月別の売上(段階別、円)", "Sales by month and tier (yen)"),
+                tier_col + layout.tiers as u16 + 1,
+            ),
+            None => (
+                (0..n).map(|s| (1 + s as u16, segment_color(p, s))).collect(),
+                c.l("月別の売上(状態別、円)", "Sales by month and state (yen)"),
+                tier_col,
+            ),
         };
-        for (col, color) in series {
-            chart
-                .add_series()
-                .set_name((name, 0, col))
-                .set_categories((name, 1, 0, last, 0))
-                .set_values((name, 1, col, last, col))
-                .set_format(&mut fill(color))
-                .set_gap(40);
-        }
-        chart.title().set_name(match layout {
-            Some(_) => lang.pick("月別の売上(段階別、円)", "Sales by month and tier (yen)"),
-            None => lang.pick("月別の売上(状態別、円)", "Sales by month and state (yen)"),
-        });
-        chart.x_axis().set_num_format("yyyy-mm");
-        chart.y_axis().set_num_format("#,##0");
-        chart.set_width(960).set_height(440);
-        let right = match layout {
-            Some(layout) => tier_col + layout.tiers as u16 + 1,
-            None => tier_col,
-        };
+        let chart = stacked_columns(g.name(), last, &series, title, 960);
         g.ws.insert_chart(1, right, &chart)?;
     }
     g.ws.set_freeze_panes(1, 1)?;
-    g.finish()
+    Ok(())
 }
