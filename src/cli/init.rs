@@ -68,9 +68,10 @@ fn line(s: &Survey, setting: &crate::config::settings::Setting) -> String {
         "columns.amount" => Some(quoted(&s.columns[2])),
         "columns.cancel" => s.suspect_cancel.as_ref().map(|c| {
             format!(
-                "{}  # {} rows look cancelled (e.g. {:?})",
+                "{}  # {} {} cancelled (e.g. {:?})",
                 quoted(&c.column),
                 c.rows,
+                if c.rows == 1 { "row looks" } else { "rows look" },
                 c.value
             )
         }),

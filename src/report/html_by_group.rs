@@ -10,7 +10,7 @@ use super::model::by_group::{ByGroup, MIN_FIRST_TIMERS};
 use super::model::by_group_trend::{GroupTrend, TrendPoint};
 use crate::dates::format_month;
 use crate::engine::portfolio::Portfolio;
-use crate::text::format::{percent, points, thousands};
+use crate::text::format::{count, percent, points, thousands};
 use crate::text::lang::{Lang, by_lang};
 
 /// Both tables, to follow the breakdown chart.
@@ -65,8 +65,8 @@ fn rates_table(by: &ByGroup, lang: Lang) -> String {
         by_lang!(
             lang,
             "全 {} グループ。初回客 {MIN_FIRST_TIMERS} 人未満のグループは順位を付けていません。元データは tables/conversion.csv(group 列)。",
-            "All {} groups. Groups with fewer than {MIN_FIRST_TIMERS} first-time customers are not ranked. Source: tables/conversion.csv (group column).",
-            by.rates.len()
+            "All {:#}. Groups with fewer than {MIN_FIRST_TIMERS} first-time customers are not ranked. Source: tables/conversion.csv (group column).",
+            count(by.rates.len() as u64, "group", "groups")
         )
     );
     h
@@ -125,9 +125,9 @@ fn boxes_table(by: &ByGroup, p: &Portfolio, lang: Lang) -> String {
             by_lang!(
                 lang,
                 "今月末の顧客が多い {} グループを表示し、ほか {} グループは「その他」に合算しています。",
-                "The {} groups with the most customers at this month-end; {} more are pooled as \"Others\".",
-                by.boxes.len() - 1,
-                by.pooled_boxes
+                "The {:#} the most customers at this month-end; {:#} pooled as \"Others\".",
+                count((by.boxes.len() - 1) as u64, "group with", "groups with"),
+                count(by.pooled_boxes as u64, "more is", "more are")
             )
         );
     }
@@ -187,7 +187,8 @@ pub(crate) fn trend_table(trend: &GroupTrend, lang: Lang) -> String {
             k => by_lang!(
                 lang,
                 "転換率(かっこ内は初回客)。暫定＝観測期間が終わっていないコホート。ほか {k} グループは省略。元データは tables/conversion.csv(group 列)。",
-                "Rate (first-time customers in brackets). Provisional = window still open; {k} more groups not shown. Source: tables/conversion.csv (group column)."
+                "Rate (first-time customers in brackets). Provisional = window still open; {k:#} not shown. Source: tables/conversion.csv (group column).",
+                k = count(k as u64, "more group", "more groups")
             ),
         }
     );

@@ -9,7 +9,7 @@ use crate::engine::kpi;
 use crate::engine::portfolio::{CohortConversion, Portfolio};
 use crate::engine::segments::CPM_TIER_NAMES;
 use crate::tables::Tables;
-use crate::text::format::{pad_left, pad_right, percent, points, signed, thousands};
+use crate::text::format::{count, pad_left, pad_right, percent, points, signed, thousands};
 use crate::text::lang::{Lang, by_lang};
 
 const LABEL_W: usize = 14;
@@ -367,10 +367,10 @@ fn vip_line(p: &Portfolio, config: &Config, lang: Lang) -> String {
     by_lang!(
         lang,
         "累計上位 {share} の VIP 線: 累計 {line} 以上(休眠以外 {n} 人の上位 {k} 人、同額を含む)\n",
-        "Top-{share} VIP line: total >= {line} (top {k} of {n} non-dormant customers, ties included)\n",
+        "Top-{share} VIP line: total >= {line} (top {k} of {n:#}, ties included)\n",
         share = share.percent_text(),
         line = amount_text(threshold),
-        n = thousands(i128::from(n)),
+        n = count(n, "non-dormant customer", "non-dormant customers"),
         k = thousands(i128::from(top_k))
     )
 }

@@ -14,7 +14,7 @@ use crate::dates::format_month;
 use crate::engine::lifecycle::DORMANT;
 use crate::engine::segments::CpmLayout;
 use crate::tables::Tables;
-use crate::text::format::{display_width, pad_left, pad_right, percent, points, thousands};
+use crate::text::format::{count, display_width, pad_left, pad_right, percent, points, thousands};
 use crate::text::lang::{Lang, by_lang};
 
 /// Groups listed by name.
@@ -45,9 +45,9 @@ pub(crate) fn render(tables: &Tables, lang: Lang) -> String {
         by_lang!(
             lang,
             "{} 別(今月末の顧客数の多い順、全 {} グループ;転換率は {window} の確定コホート)",
-            "By {} (most customers at the month-end first; {} groups; conversion over the matured cohorts of {window})",
+            "By {} (most customers at the month-end first; {:#}; conversion over the matured cohorts of {window})",
             b.column,
-            b.groups.len()
+            count(b.groups.len() as u64, "group", "groups")
         )
     );
     let _ = writeln!(out, "{}", head_line(layout, lang).trim_end());
@@ -66,8 +66,8 @@ pub(crate) fn render(tables: &Tables, lang: Lang) -> String {
             by_lang!(
                 lang,
                 "ほか {} グループ(すべて tables/snapshots.csv・conversion.csv の group 列)",
-                "{} more groups (all in tables/snapshots.csv and conversion.csv, group column)",
-                order.len() - LINES
+                "{:#} (all in tables/snapshots.csv and conversion.csv, group column)",
+                count((order.len() - LINES) as u64, "more group", "more groups")
             )
         );
     }

@@ -16,6 +16,35 @@ pub fn thousands(n: i128) -> String {
     out
 }
 
+/// A count in a sentence written for both languages (`by_lang!`): `{}`
+/// writes the number (`1,200`) for the Japanese template, whose unit (人,
+/// グループ) stands in the template; `{:#}` writes it with the English
+/// words that follow it, singular for one: `1 customer is`, `1,200
+/// customers are`. So each template says the count its own way from one
+/// argument.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Count<'a> {
+    n: u64,
+    one: &'a str,
+    many: &'a str,
+}
+
+/// `n`, with `one` after it for 1 and `many` otherwise (see [`Count`]).
+pub(crate) fn count<'a>(n: u64, one: &'a str, many: &'a str) -> Count<'a> {
+    Count { n, one, many }
+}
+
+impl std::fmt::Display for Count<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&thousands(i128::from(self.n)))?;
+        if f.alternate() {
+            f.write_str(" ")?;
+            f.write_str(if self.n == 1 { self.one } else { self.many })?;
+        }
+        Ok(())
+    }
+}
+
 /// A change with its sign: `+12`, `-3`, `±0`.
 pub(crate) fn signed(n: i128) -> String {
     match n {
@@ -79,5 +108,18 @@ mod tests {
         assert_eq!(display_width("よちよち"), 8);
         assert_eq!(display_width("abc"), 3);
         assert_eq!(pad_left("初回", 6), "  初回");
+    }
+
+    #[test]
+    fn a_count_says_its_noun_in_english_only_and_singular_for_one() {
+        let c = |n| count(n, "customer is", "customers are");
+        assert_eq!(format!("{}", c(1)), "1");
+        assert_eq!(format!("{:#}", c(1)), "1 customer is");
+        assert_eq!(format!("{:#}", c(0)), "0 customers are");
+        assert_eq!(format!("{:#}", c(2)), "2 customers are");
+        assert_eq!(
+            format!("{} 人 / {:#}", c(1200), c(1200)),
+            "1,200 人 / 1,200 customers are"
+        );
     }
 }

@@ -33,6 +33,7 @@ mod seam;
 mod settings;
 mod snapshots;
 mod sql;
+mod wording;
 mod workbook;
 mod xlsx;
 mod year_on_year;

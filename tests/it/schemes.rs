@@ -377,7 +377,7 @@ fn the_lifecycle_transitions_sentence_tells_top_share_vips_from_purchases() {
     );
     assert_eq!(
         reading(cpm::text::lang::Lang::En),
-        "1 first purchases this month. Of last month's 4 at-risk customers, 1 (25.0%) went dormant and 1 bought \
+        "1 first purchase this month. Of last month's 4 at-risk customers, 1 (25.0%) went dormant and 1 bought \
          again. VIP without a purchase, their total being in the top 20% of the customers not dormant: 1. Still at \
          risk: 1."
     );

@@ -8,7 +8,7 @@ use crate::dates::{Day, format_day, is_month_end};
 use crate::engine::activity::MonthActivity;
 use crate::money::round_units;
 use crate::tables::Tables;
-use crate::text::format::thousands;
+use crate::text::format::{count, thousands};
 use crate::text::lang::{Lang, by_lang};
 
 /// One line of the table; values in counts or currency units.
@@ -154,10 +154,8 @@ fn reading(now: &MonthActivity, last: Option<&MonthActivity>, ago: Option<&Month
         .average_order_value()
         .map_or("-".to_string(), |v| thousands(v.round() as i128));
     let yen = thousands(round_units(now.sales));
-    let (n_days, buyers) = (
-        thousands(i128::from(now.purchase_days)),
-        thousands(i128::from(now.buyers)),
-    );
+    let n_days = thousands(i128::from(now.purchase_days));
+    let buyers = count(now.buyers, "customer", "customers");
     let missing = if ago.is_none() {
         lang.pick(
             "1 年前のデータがないため、前年同月比はまだ出せません。",
@@ -169,7 +167,7 @@ fn reading(now: &MonthActivity, last: Option<&MonthActivity>, ago: Option<&Month
     by_lang!(
         lang,
         "今月の売上は {yen} 円{sales}、購入日数は {n_days}{days}、購入者は {buyers} 人、平均購入単価は {aov} 円です。{missing}",
-        "Net sales this month: ¥{yen}{sales}. Purchase days: {n_days}{days}; {buyers} customers bought; \
+        "Net sales this month: ¥{yen}{sales}. Purchase days: {n_days}{days}; {buyers:#} bought; \
              average order value ¥{aov}.{missing}"
     )
 }

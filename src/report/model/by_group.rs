@@ -10,7 +10,7 @@ use crate::engine::breakdown::Breakdown;
 use crate::engine::portfolio::Portfolio;
 use crate::engine::segments::CpmLayout;
 use crate::tables::Tables;
-use crate::text::format::{percent, points, thousands};
+use crate::text::format::{count, percent, points, thousands};
 use crate::text::lang::{Lang, by_lang};
 
 /// Groups a chart or table shows by name; the rest are pooled as その他.
@@ -276,7 +276,8 @@ fn read_rates(
         s.push_str(&by_lang!(
             lang,
             "初回客 {MIN_FIRST_TIMERS} 人未満の {small} グループは判断していません。",
-            " {small} groups with fewer than {MIN_FIRST_TIMERS} first-time customers are not judged."
+            " Not judged: {small:#} with fewer than {MIN_FIRST_TIMERS} first-time customers.",
+            small = count(small as u64, "group", "groups")
         ));
     }
     s
@@ -338,6 +339,7 @@ fn pooled_note(pooled: usize, lang: Lang) -> String {
     by_lang!(
         lang,
         "ほか {pooled} グループは「その他」にまとめています。",
-        " {pooled} more groups are pooled as \"Others\"."
+        " {pooled:#} pooled as \"Others\".",
+        pooled = count(pooled as u64, "more group is", "more groups are")
     )
 }

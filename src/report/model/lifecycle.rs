@@ -147,15 +147,15 @@ fn read_states(p: &Portfolio, t: usize, lang: Lang) -> String {
     let states_reading = by_lang!(
         lang,
         "休眠以外の顧客は {} 人(全体の {})。内訳は優良(VIP) {} 人、休眠予備軍 {} 人、復活 {} 人、新規 {} 人、継続 {} 人。休眠は {} 人です。",
-        "{} customers are not dormant ({} of all): {} VIP, {} at risk, {} winback, {} newcomers, {} active. {} are dormant.",
-        n(not_dormant),
+        "{:#} not dormant ({} of all): {} VIP, {} at risk, {} winback, {:#}, {} active. {:#} dormant.",
+        count(not_dormant, "customer is", "customers are"),
         percent(if all == 0 { 0.0 } else { not_dormant as f64 / all as f64 }),
         c(VIP),
         c(AT_RISK),
         c(WINBACK),
-        c(NEWCOMER),
+        count(p.counts[t][NEWCOMER], "newcomer", "newcomers"),
         c(ACTIVE),
-        c(DORMANT)
+        count(p.counts[t][DORMANT], "is", "are")
     );
     let not_dormant_at = |s: usize| p.counts[s].iter().sum::<u64>() - p.counts[s][DORMANT];
     match year_ago::index(t) {
@@ -203,10 +203,10 @@ fn read_winbacks(p: &Portfolio, t: usize, k: &LifecycleKpis, lang: Lang) -> Stri
     by_lang!(
         lang,
         "今月の復活は {} 人(うち休眠から {} 人)。直近 12 か月では復活 {} 人に対し、休眠入りが {} 人でした。",
-        "{} winbacks this month ({} from dormant). Over the last 12 months {} customers came back and {} went dormant.",
-        n(w),
+        "{:#} this month ({} from dormant). Over the last 12 months {:#} came back and {} went dormant.",
+        count(w, "winback", "winbacks"),
         n(k.winbacks_from_dormant.unwrap_or(0)),
-        n(into(WINBACK)),
+        count(into(WINBACK), "customer", "customers"),
         n(into(DORMANT))
     )
 }
@@ -273,9 +273,9 @@ fn read_transitions(p: &Portfolio, t: usize, config: &Config, lang: Lang) -> Str
     let mut text = by_lang!(
         lang,
         "今月の初購入は {} 人。前月末の休眠予備軍 {} 人のうち {} 人({pct})が休眠に入り、{} 人が購入して戻りました。",
-        "{} first purchases this month. Of last month's {} at-risk customers, {} ({pct}) went dormant and {} bought again.",
-        n(first),
-        n(a.base),
+        "{:#} this month. Of last month's {:#}, {} ({pct}) went dormant and {} bought again.",
+        count(first, "first purchase", "first purchases"),
+        count(a.base, "at-risk customer", "at-risk customers"),
         n(a.lost),
         n(a.back)
     );
@@ -341,6 +341,28 @@ fn lifecycle_actions(p: &Portfolio, t: usize, lang: Lang) -> Vec<ActionRow> {
     rows
 }
 
+/// Why the VIP list: the rule that made them VIP (spec section 8), by
+/// frequency and recency or by the top share of spend, which needs no
+/// recent purchase.
+fn vip_reason(r: &crate::engine::lifecycle::LifecycleRules, lang: Lang) -> String {
+    let (min, recency) = (r.vip_min_purchase_days, r.vip_recency_days);
+    if r.vip_top_share.is_zero() {
+        return by_lang!(
+            lang,
+            "購入日が {min} 日以上で、最後の購入から {recency} 日以内のお客様。紹介やレビューをお願いする対象。",
+            "{min} or more purchase days and a purchase within {recency} days: ask them for referrals and reviews."
+        );
+    }
+    by_lang!(
+        lang,
+        "購入日が {min} 日以上で最後の購入から {recency} 日以内のお客様、または休眠以外で累計購入額が上位 {share}(同額を含む)のお客様。\
+         紹介やレビューをお願いする対象。",
+        "{min} or more purchase days and a purchase within {recency} days, or in the top {share} of non-dormant \
+         customers by cumulative purchases (ties included): ask them for referrals and reviews.",
+        share = r.vip_top_share.percent_text()
+    )
+}
+
 fn lifecycle_lists(p: &Portfolio, config: &Config, lang: Lang) -> Vec<CustomerList> {
     use crate::engine::lifecycle::{AT_RISK, VIP, WINBACK};
     let pick = |state: usize| -> Vec<usize> {
@@ -379,12 +401,7 @@ fn lifecycle_lists(p: &Portfolio, config: &Config, lang: Lang) -> Vec<CustomerLi
         CustomerList {
             file: "vip",
             title: lang.pick("優良(Core/VIP)", "VIP customers").to_string(),
-            why: lang
-                .pick(
-                    "続けて買い、未来の売上をつくるお客様。紹介やレビューをお願いする対象。",
-                    "Regular buyers who make future sales: ask them for referrals and reviews.",
-                )
-                .to_string(),
+            why: vip_reason(r, lang),
             customers: pick(VIP),
         },
     ]

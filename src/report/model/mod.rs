@@ -12,7 +12,7 @@ use crate::engine::segments::{CPM_LABELS, CPM_TIERS, CpmLayout, Tier, cpm_segmen
 use crate::money::round_units;
 use crate::report::chart_kind::Chart;
 use crate::tables::Tables;
-use crate::text::format::{percent, points, signed, thousands};
+use crate::text::format::{count, percent, points, signed, thousands};
 use crate::text::lang::{Lang, by_lang};
 
 pub(crate) mod activity;

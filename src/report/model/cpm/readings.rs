@@ -14,21 +14,21 @@ pub(super) fn read_portfolio(p: &Portfolio, k: &CpmKpis, config: &Config, lang: 
     let text = by_lang!(
         lang,
         "現役顧客は {active} 人{change}、うち優良現役は {loyal} 人(現役の {share}、目標 {target})。離脱顧客は {lapsed} 人です。",
-        "{active} active customers{change}, of whom {loyal} are loyal ({share} of active; target {target}). {lapsed} customers have lapsed.",
-        active = thousands(i128::from(k.active)),
-        loyal = thousands(i128::from(loyal)),
+        "{active:#}{change}, of whom {loyal:#} loyal ({share} of active; target {target}). {lapsed:#} lapsed.",
+        active = count(k.active, "active customer", "active customers"),
+        loyal = count(loyal, "is", "are"),
         share = percent(k.loyal_share),
         target = percent(config.loyal_share_target),
-        lapsed = thousands(i128::from(k.customers - k.active)),
+        lapsed = count(k.customers - k.active, "customer has", "customers have"),
     );
     if !layout.has_super() {
         return text;
     }
-    let sup = thousands(i128::from(p.counts[k.t][layout.segment(Tier::Super, false)]));
     by_lang!(
         lang,
-        "{text}優良現役のうち超優良は {sup} 人です。",
-        "{text} Of the loyal active customers, {sup} are super-loyal."
+        "{text}優良現役のうち超優良は {} 人です。",
+        "{text} Of the loyal active customers, {:#} super-loyal.",
+        count(p.counts[k.t][layout.segment(Tier::Super, false)], "is", "are")
     )
 }
 
@@ -37,7 +37,7 @@ pub(super) fn read_funnel(p: &Portfolio, t: usize, lang: Lang) -> String {
     by_lang!(
         lang,
         "現役の初回 {} 人、よちよち {} 人、コツコツ {} 人、優良 {} 人(流行 {} 人は別枠)。",
-        "Active: {} first-time, {} toddler, {} steady, {} loyal customers ({} trendy, shown apart).",
+        "Active customers: {} first-time, {} toddler, {} steady, {} loyal ({} trendy, shown apart).",
         c(Tier::First),
         c(Tier::Toddler),
         c(Tier::Steady),
@@ -53,8 +53,8 @@ pub(super) fn read_trend(p: &Portfolio, t: usize, lang: Lang) -> String {
     let text = by_lang!(
         lang,
         "直近 {} か月で現役顧客は {} 人から {} 人へ({})、離脱顧客は {} 人から {} 人へ増えました。",
-        "Over the last {} months active customers went from {} to {} ({}); lapsed customers from {} to {}.",
-        months,
+        "Over the last {:#} active customers went from {} to {} ({}); lapsed customers from {} to {}.",
+        count(months as u64, "month", "months"),
         thousands(i128::from(active(p, from))),
         thousands(i128::from(active(p, t))),
         signed(i128::from(active(p, t)) - i128::from(active(p, from))),
@@ -99,10 +99,10 @@ pub(super) fn read_conversion(p: &Portfolio, k: &CpmKpis, config: &Config, lang:
     by_lang!(
         lang,
         "初回→よちよち転換率は {rate}({month} 獲得の {size} 人中 {converted} 人、目標 {target}{prev}{ago})。",
-        "First-to-toddler conversion is {rate} ({converted} of {size} customers acquired in {month}; target {target}{prev}{ago}).",
+        "First-to-toddler conversion is {rate} ({converted} of {size:#} acquired in {month}; target {target}{prev}{ago}).",
         rate = percent(c.rate),
         month = format_month(c.cohort_month),
-        size = thousands(i128::from(c.cohort_size)),
+        size = count(c.cohort_size, "customer", "customers"),
         converted = thousands(i128::from(c.converted)),
         target = percent(target),
     )
@@ -126,9 +126,9 @@ pub(super) fn read_transitions(p: &Portfolio, t: usize, lang: Lang) -> String {
     by_lang!(
         lang,
         "今月の新規顧客は {} 人。前月末の初回現役 {} 人のうち {} 人({})がよちよち現役へ進み、{} 人が初回離脱になりました(この比率は月次の移動で、獲得月別の転換率とは別の数字です)。",
-        "{} new customers this month. Of last month's {} active first-time customers, {} ({}) moved to toddler and {} lapsed (a month-over-month move, not the cohort conversion rate).",
-        thousands(i128::from(new)),
-        thousands(i128::from(base)),
+        "{:#} this month. Of last month's {:#}, {} ({}) moved to toddler and {} lapsed (a month-over-month move, not the cohort conversion rate).",
+        count(new, "new customer", "new customers"),
+        count(base, "active first-time customer", "active first-time customers"),
         thousands(i128::from(up)),
         percent(share),
         thousands(i128::from(lapsed)),
@@ -154,9 +154,9 @@ pub(super) fn read_ladder(p: &Portfolio, lang: Lang) -> String {
     by_lang!(
         lang,
         "{month} に獲得した {size} 人は、7 か月後(約 210 日)に 100 人あたり {repeat:.1} 人がリピーター(よちよち以上)、{loyal:.1} 人が優良になっています。",
-        "Of the {size} customers acquired in {month}, 7 months later (about 210 days) {repeat:.1} per 100 are repeaters (toddler or above) and {loyal:.1} per 100 are loyal.",
+        "Of the {size:#} acquired in {month}, 7 months later (about 210 days) {repeat:.1} per 100 are repeaters (toddler or above) and {loyal:.1} per 100 are loyal.",
         month = format_month(c.cohort_month),
-        size = thousands(i128::from(c.size)),
+        size = count(c.size, "customer", "customers"),
         repeat = per100(repeat),
         loyal = per100(loyal),
     )
