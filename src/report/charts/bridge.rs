@@ -8,8 +8,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::style::{
-    AXIS, INK, LABEL_PX, SMALL_PX, SUBTITLE_PX, SUBTLE_INK, bold_text_at, draw_y_mesh, fmt_count, frame, index_chart,
-    nice_ceiling, snapshot_heading, text_at, to_area, with_detail,
+    AXIS, Chart2d, INK, LABEL_PX, SMALL_PX, SUBTITLE_PX, SUBTLE_INK, bar_rect, bold_text_at, draw_y_mesh, fmt_count,
+    fmt_signed_count, frame, index_chart, nice_ceiling, snapshot_heading, text_at, to_area, with_detail,
 };
 use super::text::draw_text;
 use super::{ChartError, check_snapshot};
@@ -100,77 +100,105 @@ fn panel_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, b: &Bridge, la
     )?;
     let (_, lower) = area.split_vertically(SUBTITLE_PX as i32 + 20);
     let steps = values(b);
-    let mut running = 0i64;
-    let mut bars = Vec::with_capacity(7);
-    let mut high = 0i64;
-    let mut low = i64::MAX;
-    for &(_, v, sign) in &steps {
-        let v = v as i64;
-        let (lo, hi) = match sign {
-            0 => {
-                running = v;
-                (0, v)
-            }
-            1 => {
-                running += v;
-                (running - v, running)
-            }
-            _ => {
-                running -= v;
-                (running, running + v)
-            }
-        };
-        high = high.max(hi);
-        // The running level between the bars (not the totals' foot at 0).
-        low = low.min(if sign == 0 { hi } else { lo });
-        bars.push((lo, hi, sign));
-    }
+    let fall = Waterfall::of(&steps);
     // The axis starts near the lowest level, so that the steps show; the
     // totals' bars are cut at the axis (the footnote says so).
-    let span = (high - low).max(1) as f64;
-    let y_min = axis_floor(low as f64 - span * 0.6);
-    let y_max = y_min + nice_ceiling((high as f64 - y_min) * 1.15).max(1.0);
-    let n = steps.len();
-    let mut chart = index_chart(&lower, n, y_min..y_max, 90, 70)?;
+    let span = (fall.high - fall.low).max(1) as f64;
+    let y_min = axis_floor(fall.low as f64 - span * 0.6);
+    let y_max = y_min + nice_ceiling((fall.high as f64 - y_min) * 1.15).max(1.0);
+    let mut chart = index_chart(&lower, steps.len(), y_min..y_max, 90, 70)?;
     draw_y_mesh(&mut chart, &|v| fmt_count(v.round().max(0.0) as u64))?;
     let names = step_names(b.scheme, StepNames::Short, lang);
-    for (i, (&(lo, hi, sign), &(name, v, _))) in bars.iter().zip(&steps).enumerate() {
-        let lo = if sign == 0 { y_min as i64 } else { lo };
-        let x = i as f64;
-        let color = match sign {
-            0 => TOTAL,
-            1 => UP,
-            _ => DOWN,
-        };
-        let (x0, y0) = to_area(&lower, &chart, x - 0.36, hi as f64);
-        let (x1, y1) = to_area(&lower, &chart, x + 0.36, lo as f64);
-        lower.draw(&Rectangle::new([(x0, y0), (x1, y1.max(y0 + 2))], color.filled()))?;
-        let label = match sign {
-            0 => fmt_count(v),
-            _ if v == 0 => "±0".to_string(),
-            1 => format!("+{}", fmt_count(v)),
-            _ => format!("−{}", fmt_count(v)),
-        };
-        draw_text(
-            &lower,
-            &label,
-            &bold_text_at(LABEL_PX, INK, HPos::Center, VPos::Bottom),
-            ((x0 + x1) / 2, y0 - 6),
-        )?;
-        // The connector to the next bar, at the running level.
-        if i + 1 < bars.len() {
-            let level = if sign < 0 { lo } else { hi };
-            let (cx0, cy) = to_area(&lower, &chart, x + 0.36, level as f64);
-            let (cx1, _) = to_area(&lower, &chart, x + 0.64, level as f64);
-            lower.draw(&PathElement::new(vec![(cx0, cy), (cx1, cy)], AXIS.stroke_width(2)))?;
-        }
-        let (lx, ly) = to_area(&lower, &chart, x, y_min);
+    for (i, (&bar, &(name, v, _))) in fall.bars.iter().zip(&steps).enumerate() {
+        let last = i + 1 == fall.bars.len();
+        draw_step(&lower, &chart, i, bar, v, last)?;
+        let (lx, ly) = to_area(&lower, &chart, i as f64, y_min);
         draw_text(
             &lower,
             names[name],
             &text_at(SMALL_PX, SUBTLE_INK, HPos::Center, VPos::Top),
             (lx, ly + 10),
         )?;
+    }
+    Ok(())
+}
+
+/// The bars of a waterfall as (low, high, sign), and the highest and
+/// lowest levels it reaches.
+struct Waterfall {
+    bars: Vec<(i64, i64, i8)>,
+    high: i64,
+    low: i64,
+}
+
+impl Waterfall {
+    fn of(steps: &[(usize, u64, i8)]) -> Waterfall {
+        let mut running = 0i64;
+        let mut fall = Waterfall {
+            bars: Vec::with_capacity(steps.len()),
+            high: 0,
+            low: i64::MAX,
+        };
+        for &(_, v, sign) in steps {
+            let v = v as i64;
+            let (lo, hi) = match sign {
+                0 => {
+                    running = v;
+                    (0, v)
+                }
+                1 => {
+                    running += v;
+                    (running - v, running)
+                }
+                _ => {
+                    running -= v;
+                    (running, running + v)
+                }
+            };
+            fall.high = fall.high.max(hi);
+            // The running level between the bars (not the totals' foot at 0).
+            fall.low = fall.low.min(if sign == 0 { hi } else { lo });
+            fall.bars.push((lo, hi, sign));
+        }
+        fall
+    }
+}
+
+/// Step `i`'s bar (a total's cut at the axis), its value above it and,
+/// unless it is the last, the connector to the next bar.
+fn draw_step<DB: DrawingBackend>(
+    lower: &DrawingArea<DB, Shift>,
+    chart: &Chart2d<'_, DB>,
+    i: usize,
+    (lo, hi, sign): (i64, i64, i8),
+    v: u64,
+    last: bool,
+) -> Result<(), ChartError> {
+    let lo = if sign == 0 { chart.y_range().start as i64 } else { lo };
+    let x = i as f64;
+    let color = match sign {
+        0 => TOTAL,
+        1 => UP,
+        _ => DOWN,
+    };
+    let [(x0, y0), (x1, y1)] = bar_rect(lower, chart, x, 0.36, (hi as f64, lo as f64));
+    lower.draw(&Rectangle::new([(x0, y0), (x1, y1.max(y0 + 2))], color.filled()))?;
+    let label = match sign {
+        0 => fmt_count(v),
+        _ => fmt_signed_count(i128::from(sign) * i128::from(v)),
+    };
+    draw_text(
+        lower,
+        &label,
+        &bold_text_at(LABEL_PX, INK, HPos::Center, VPos::Bottom),
+        ((x0 + x1) / 2, y0 - 6),
+    )?;
+    // The connector to the next bar, at the running level.
+    if !last {
+        let level = if sign < 0 { lo } else { hi };
+        let (cx0, cy) = to_area(lower, chart, x + 0.36, level as f64);
+        let (cx1, _) = to_area(lower, chart, x + 0.64, level as f64);
+        lower.draw(&PathElement::new(vec![(cx0, cy), (cx1, cy)], AXIS.stroke_width(2)))?;
     }
     Ok(())
 }

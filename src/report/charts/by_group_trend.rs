@@ -10,14 +10,14 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 use super::ChartError;
 use super::style::{
-    AXIS, GRID, INK, LABEL_PX, SMALL_PX, SUBTLE_INK, Swatch, TARGET, bold_text_at, empty_chart, fmt_pct0, frame,
-    legend, text_at, tier_color,
+    AXIS, GRID, INK, LABEL_PX, SMALL_PX, SUBTLE_INK, Swatch, TARGET, bold_text_at, dashed, empty_chart, fmt_pct0,
+    frame, legend_above, target_label, text_at, tier_color,
 };
 use super::text::{draw_text, shorten};
 use crate::dates::format_month;
 use crate::engine::segments::Tier;
 use crate::report::model::by_group_trend::{GroupTrend, TrendLine, halves};
-use crate::text::lang::Lang;
+use crate::text::lang::{Lang, by_lang};
 
 const COLUMNS: usize = 4;
 const Y_LABEL_W: i32 = 64;
@@ -31,9 +31,12 @@ pub(crate) fn by_group_trend_chart<DB: DrawingBackend>(
     trend: Option<&GroupTrend>,
     lang: Lang,
 ) -> Result<(), ChartError> {
-    let title_of = |column: &str| match lang {
-        Lang::Ja => format!("{column} 別の初回→よちよち転換率(獲得月別)"),
-        Lang::En => format!("First → toddler conversion by {column}, by acquisition month"),
+    let title_of = |column: &str| {
+        by_lang!(
+            lang,
+            "{column} 別の初回→よちよち転換率(獲得月別)",
+            "First → toddler conversion by {column}, by acquisition month"
+        )
     };
     let Some(trend) = trend else {
         return empty_chart(
@@ -52,11 +55,17 @@ pub(crate) fn by_group_trend_chart<DB: DrawingBackend>(
     };
     let span = format!("{}〜{}", format_month(from), format_month(to));
     let shown = trend.lines.len();
-    let subtitle = match (lang, trend.left_out) {
-        (Lang::Ja, 0) => format!("{span}、全 {shown} グループ(初回客の多い順)"),
-        (Lang::Ja, k) => format!("{span}、初回客の多い {shown} グループ(ほか {k} グループは省略)"),
-        (Lang::En, 0) => format!("{span}; all {shown} groups, largest first"),
-        (Lang::En, k) => format!("{span}; the largest {shown} groups ({k} more not drawn)"),
+    let subtitle = match trend.left_out {
+        0 => by_lang!(
+            lang,
+            "{span}、全 {shown} グループ(初回客の多い順)",
+            "{span}; all {shown} groups, largest first"
+        ),
+        k => by_lang!(
+            lang,
+            "{span}、初回客の多い {shown} グループ(ほか {k} グループは省略)",
+            "{span}; the largest {shown} groups ({k} more not drawn)"
+        ),
     };
     let footnote = lang.pick(
         "各パネルの数字は直近6か月の確定コホートの転換率(n=初回客)。白丸＝暫定(観測期間が終わっていないコホート)。",
@@ -70,13 +79,9 @@ pub(crate) fn by_group_trend_chart<DB: DrawingBackend>(
             lang.pick("グループの転換率", "The group's rate").to_string(),
         ),
         (Swatch::Line(REFERENCE), lang.pick("全体", "All customers").to_string()),
-        (
-            Swatch::Dashed(TARGET),
-            format!("{} {}", lang.pick("目標", "Target"), fmt_pct0(trend.target)),
-        ),
+        (Swatch::Dashed(TARGET), target_label(trend.target, lang)),
     ];
-    let used = legend(&body, &entries, (0, 0))?;
-    let (_, area) = body.split_vertically(used + 8);
+    let area = legend_above(&body, &entries, 0, 8)?;
 
     let y_max = y_max(trend);
     // Four across; five or six groups fill two rows of three.
@@ -111,8 +116,39 @@ fn draw_panel<DB: DrawingBackend>(
     y_max: f64,
     lang: Lang,
 ) -> Result<(), ChartError> {
-    let (w, h) = panel.dim_in_pixel();
-    let (w, h) = (w as i32, h as i32);
+    draw_caption(panel, trend, line, lang)?;
+    let plot = Plot::of(panel, trend.months.len(), y_max);
+    plot.draw_axes(panel, trend)?;
+    // The target, dashed.
+    let target = plot.py(trend.target);
+    dashed(
+        panel,
+        (plot.x0, target),
+        (plot.x1, target),
+        (12, 22),
+        TARGET.stroke_width(2),
+    )?;
+    let (px, py) = (|i| plot.px(i), |v| plot.py(v));
+    draw_series(panel, &trend.all, &trend.matured, REFERENCE, 2, &px, &py)?;
+    draw_series(
+        panel,
+        line,
+        &trend.matured,
+        tier_color(Tier::Toddler as usize),
+        4,
+        &px,
+        &py,
+    )
+}
+
+/// The group's name and its recent rate at the panel's top.
+fn draw_caption<DB: DrawingBackend>(
+    panel: &DrawingArea<DB, Shift>,
+    trend: &GroupTrend,
+    line: &TrendLine,
+    lang: Lang,
+) -> Result<(), ChartError> {
+    let w = panel.dim_in_pixel().0 as i32;
     let label = shorten(&line.label, LABEL_PX, f64::from(w - GAP));
     draw_text(
         panel,
@@ -129,68 +165,88 @@ fn draw_panel<DB: DrawingBackend>(
         &shorten(&figure, SMALL_PX, f64::from(w - GAP)),
         &text_at(SMALL_PX, SUBTLE_INK, HPos::Left, VPos::Top),
         (0, LABEL_PX as i32 + 8),
-    )?;
-    let (x0, x1) = (Y_LABEL_W, w - GAP);
-    let (y0, y1) = (CAPTION_H, h - X_LABEL_H - GAP / 2);
-    let n = trend.months.len().max(1);
-    let px = |i: usize| {
-        if n == 1 {
-            (x0 + x1) / 2
-        } else {
-            x0 + ((x1 - x0) as f64 * i as f64 / (n - 1) as f64).round() as i32
-        }
-    };
-    let py = |v: f64| y1 - ((y1 - y0) as f64 * v / y_max).round() as i32;
-
-    // Grid every 10% (every 20% when tall), labelled on the left.
-    let steps = (y_max * 10.0).round() as i32;
-    let every = if steps > 5 { 2 } else { 1 };
-    for i in (0..=steps).filter(|i| i % every == 0) {
-        let v = f64::from(i) / 10.0;
-        let style = if i == 0 { AXIS } else { GRID };
-        panel.draw(&PathElement::new(vec![(x0, py(v)), (x1, py(v))], style.stroke_width(2)))?;
-        draw_text(
-            panel,
-            &fmt_pct0(v),
-            &text_at(SMALL_PX, SUBTLE_INK, HPos::Right, VPos::Center),
-            (x0 - 6, py(v)),
-        )?;
-    }
-    // First and last month under the axis.
-    let month_style = |h| text_at(SMALL_PX, SUBTLE_INK, h, VPos::Top);
-    draw_text(
-        panel,
-        &format_month(trend.months[0]),
-        &month_style(HPos::Left),
-        (x0, y1 + 6),
-    )?;
-    if trend.months.len() > 1 {
-        draw_text(
-            panel,
-            &format_month(trend.months[n - 1]),
-            &month_style(HPos::Right),
-            (x1, y1 + 6),
-        )?;
-    }
-    // The target, dashed.
-    let mut x = x0;
-    while x < x1 {
-        panel.draw(&PathElement::new(
-            vec![(x, py(trend.target)), ((x + 12).min(x1), py(trend.target))],
-            TARGET.stroke_width(2),
-        ))?;
-        x += 22;
-    }
-    draw_series(panel, &trend.all, &trend.matured, REFERENCE, 2, &px, &py)?;
-    draw_series(
-        panel,
-        line,
-        &trend.matured,
-        tier_color(Tier::Toddler as usize),
-        4,
-        &px,
-        &py,
     )
+}
+
+/// A panel's plot: `n` months from `x0` to `x1`, rates from 0 at `y1` up to
+/// `y_max` at `y0`.
+struct Plot {
+    x0: i32,
+    x1: i32,
+    y0: i32,
+    y1: i32,
+    n: usize,
+    y_max: f64,
+}
+
+impl Plot {
+    fn of<DB: DrawingBackend>(panel: &DrawingArea<DB, Shift>, months: usize, y_max: f64) -> Plot {
+        let (w, h) = panel.dim_in_pixel();
+        let (w, h) = (w as i32, h as i32);
+        Plot {
+            x0: Y_LABEL_W,
+            x1: w - GAP,
+            y0: CAPTION_H,
+            y1: h - X_LABEL_H - GAP / 2,
+            n: months.max(1),
+            y_max,
+        }
+    }
+
+    /// The x of month `i`.
+    fn px(&self, i: usize) -> i32 {
+        if self.n == 1 {
+            (self.x0 + self.x1) / 2
+        } else {
+            self.x0 + ((self.x1 - self.x0) as f64 * i as f64 / (self.n - 1) as f64).round() as i32
+        }
+    }
+
+    /// The y of a rate.
+    fn py(&self, v: f64) -> i32 {
+        self.y1 - ((self.y1 - self.y0) as f64 * v / self.y_max).round() as i32
+    }
+
+    /// Grid every 10% (every 20% when tall), labelled on the left; the
+    /// first and last month under the axis.
+    fn draw_axes<DB: DrawingBackend>(
+        &self,
+        panel: &DrawingArea<DB, Shift>,
+        trend: &GroupTrend,
+    ) -> Result<(), ChartError> {
+        let steps = (self.y_max * 10.0).round() as i32;
+        let every = if steps > 5 { 2 } else { 1 };
+        for i in (0..=steps).filter(|i| i % every == 0) {
+            let v = f64::from(i) / 10.0;
+            let style = if i == 0 { AXIS } else { GRID };
+            panel.draw(&PathElement::new(
+                vec![(self.x0, self.py(v)), (self.x1, self.py(v))],
+                style.stroke_width(2),
+            ))?;
+            draw_text(
+                panel,
+                &fmt_pct0(v),
+                &text_at(SMALL_PX, SUBTLE_INK, HPos::Right, VPos::Center),
+                (self.x0 - 6, self.py(v)),
+            )?;
+        }
+        let month_style = |h| text_at(SMALL_PX, SUBTLE_INK, h, VPos::Top);
+        draw_text(
+            panel,
+            &format_month(trend.months[0]),
+            &month_style(HPos::Left),
+            (self.x0, self.y1 + 6),
+        )?;
+        if trend.months.len() > 1 {
+            draw_text(
+                panel,
+                &format_month(trend.months[self.n - 1]),
+                &month_style(HPos::Right),
+                (self.x1, self.y1 + 6),
+            )?;
+        }
+        Ok(())
+    }
 }
 
 /// Matured cohorts joined (a gap where the group acquired nobody), each a

@@ -18,15 +18,16 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::style::{
-    INK, LABEL_PX, LAPSED_ALL, SMALL_PX, SUBTLE_INK, Swatch, TARGET, blend, bold_text_at, draw_y_mesh, empty_chart,
-    frame, index_chart, ink_on, legend, ratio, text_at, tier_color, tier_name, tint, to_area,
+    Chart2d, INK, LABEL_PX, LAPSED_ALL, SMALL_PX, SUBTLE_INK, Swatch, TARGET, bar_rect, blend, bold_text_at,
+    draw_y_mesh, empty_chart, frame, index_chart, ink_on, legend, legend_above, ratio, text_at, tier_color,
+    tier_entries, tint, to_area,
 };
 use super::text::draw_text;
 use super::{ChartError, check_cpm};
 use crate::dates::format_month;
 use crate::engine::portfolio::{LADDER_MONTHS, LadderCohort, Portfolio};
 use crate::engine::segments::{CPM_TIERS, Tier};
-use crate::text::lang::Lang;
+use crate::text::lang::{Lang, by_lang};
 
 /// How many acquisition cohorts each panel shows.
 pub(crate) const LADDER_COHORTS: usize = 12;
@@ -145,6 +146,21 @@ pub(crate) fn cohort_ladder<DB: DrawingBackend>(
     let pooled = if followed { complete } else { recent.clone() };
     let steps = pool(&pooled);
 
+    let (subtitle, footnote) = captions(&pooled, &steps, followed, lang);
+    let body = frame(&root, title, Some(&subtitle), Some(footnote))?;
+
+    let mut entries = tier_entries(CPM_TIERS, lang);
+    entries.push((Swatch::Fill(LAPSED_ALL), lang.pick("離脱", "Lapsed").to_string()));
+    let rest = legend_above(&body, &entries, Y_LABEL_W as i32, 8)?;
+    let w = rest.dim_in_pixel().0 as i32;
+    let (left, right) = rest.split_horizontally(w * 61 / 100);
+    draw_composition(&left, &steps, lang)?;
+    draw_repeat_lines(&right.margin(0, 0, 40, 0), &recent, lang)
+}
+
+/// The subtitle (month 7 of the pooled cohorts) and the footnote (how they
+/// were pooled).
+fn captions(pooled: &[&LadderCohort], steps: &[Step], followed: bool, lang: Lang) -> (String, &'static str) {
     let range = format!(
         "{}{}{}",
         format_month(pooled[0].cohort_month),
@@ -152,63 +168,41 @@ pub(crate) fn cohort_ladder<DB: DrawingBackend>(
         format_month(pooled[pooled.len() - 1].cohort_month)
     );
     let at = &steps[LOYAL_MONTH];
-    let subtitle = match (lang, at.size > 0) {
-        (Lang::Ja, true) => format!(
+    let subtitle = if at.size > 0 {
+        by_lang!(
+            lang,
             "{}か月後（約210日）：100人中 よちよち以上 {:.1}人、優良 {:.1}人（獲得月 {range} の{}コホートを合算）",
-            LOYAL_MONTH,
-            at.per_100(at.repeated),
-            at.per_100(at.loyal),
-            pooled.len(),
-        ),
-        (Lang::Ja, false) => format!(
-            "{}か月後（約210日）はまだ観測できていません（獲得月 {range}）",
-            LOYAL_MONTH
-        ),
-        (Lang::En, true) => format!(
             "After {} months (about 210 days), of 100: {:.1} bought again, {:.1} loyal ({} cohorts pooled, {range})",
             LOYAL_MONTH,
             at.per_100(at.repeated),
             at.per_100(at.loyal),
             pooled.len(),
-        ),
-        (Lang::En, false) => format!(
+        )
+    } else {
+        by_lang!(
+            lang,
+            "{}か月後（約210日）はまだ観測できていません（獲得月 {range}）",
             "Month {} (about 210 days) not observed yet (cohorts {range})",
             LOYAL_MONTH
-        ),
+        )
     };
-    let footnote = match (lang, followed) {
-        (Lang::Ja, true) => {
-            "左：12か月後まで観測済みの直近コホートを合算。kか月後＝初回購入月のkか月後の月末。右：直近のコホート別。"
-        }
-        (Lang::Ja, false) => {
-            "左：kか月後＝初回購入月のkか月後の月末。各kはそこまで観測できたコホートだけで集計（n＝コホート数）。"
-        }
-        (Lang::En, true) => {
-            "Left: the latest cohorts followed for 12 months, pooled; month k = k month-ends after the first purchase. Right: latest cohorts."
-        }
-        (Lang::En, false) => {
-            "Left: month k = k month-ends after the first purchase; each k pools the cohorts observed that far (n = cohorts)."
-        }
+    let footnote = if followed {
+        lang.pick(
+            "左：12か月後まで観測済みの直近コホートを合算。kか月後＝初回購入月のkか月後の月末。右：直近のコホート別。",
+            "Left: the latest cohorts followed for 12 months, pooled; month k = k month-ends after the first purchase. Right: latest cohorts.",
+        )
+    } else {
+        lang.pick(
+            "左：kか月後＝初回購入月のkか月後の月末。各kはそこまで観測できたコホートだけで集計（n＝コホート数）。",
+            "Left: month k = k month-ends after the first purchase; each k pools the cohorts observed that far (n = cohorts).",
+        )
     };
-    let body = frame(&root, title, Some(&subtitle), Some(footnote))?;
-
-    let mut entries: Vec<(Swatch, String)> = (0..CPM_TIERS)
-        .map(|tier| (Swatch::Fill(tier_color(tier)), tier_name(tier, lang).to_string()))
-        .collect();
-    entries.push((Swatch::Fill(LAPSED_ALL), lang.pick("離脱", "Lapsed").to_string()));
-    let used = legend(&body, &entries, (Y_LABEL_W as i32, 0))?;
-    let (_, rest) = body.split_vertically(used + 8);
-    let w = rest.dim_in_pixel().0 as i32;
-    let (left, right) = rest.split_horizontally(w * 61 / 100);
-    draw_composition(&left, &steps, lang)?;
-    draw_repeat_lines(&right.margin(0, 0, 40, 0), &recent, lang)
+    (subtitle, footnote)
 }
 
-fn draw_composition<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    steps: &[Step],
-    lang: Lang,
-) -> Result<(), ChartError> {
+/// The rows of the table under the axis: よちよち以上 and 優良 per 100, and
+/// the cohorts pooled when that differs between months.
+fn table_rows(steps: &[Step], lang: Lang) -> Vec<TableRow> {
     let mut rows = vec![
         TableRow {
             name: lang.pick("よちよち以上", "Bought again"),
@@ -228,35 +222,59 @@ fn draw_composition<DB: DrawingBackend>(
             value: |s| s.cohorts.to_string(),
         });
     }
+    rows
+}
+
+fn draw_composition<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    steps: &[Step],
+    lang: Lang,
+) -> Result<(), ChartError> {
+    let rows = table_rows(steps, lang);
     let bottom = (K_ROW_H + rows.len() as i32 * TABLE_ROW_H + 6) as u32;
     let mut chart = index_chart(area, steps.len(), 0.0..100.0, Y_LABEL_W, bottom)?;
     draw_y_mesh(&mut chart, &|v| format!("{v:.0}"))?;
-
-    for (k, step) in steps.iter().enumerate() {
-        if step.size == 0 {
-            continue;
-        }
-        let mut base = 0.0;
-        for (band, &count) in step.bands.iter().enumerate() {
-            let value = step.per_100(count);
-            let (x0, y0) = to_area(area, &chart, k as f64 - 0.38, base + value);
-            let (x1, y1) = to_area(area, &chart, k as f64 + 0.38, base);
-            area.draw(&Rectangle::new([(x0, y0), (x1, y1)], band_color(band).filled()))?;
-            if y1 - y0 >= 30 {
-                let style = text_at(SMALL_PX, ink_on(band_color(band)), HPos::Center, VPos::Center);
-                draw_text(area, &format!("{value:.0}"), &style, ((x0 + x1) / 2, (y0 + y1) / 2))?;
-            }
-            base += value;
-        }
-        if k == LOYAL_MONTH {
-            let (x0, y0) = to_area(area, &chart, k as f64 - 0.47, 100.0);
-            let (x1, y1) = to_area(area, &chart, k as f64 + 0.47, 0.0);
-            area.draw(&Rectangle::new([(x0, y0 - 4), (x1, y1 + 4)], TARGET.stroke_width(3)))?;
-        }
+    for (k, step) in steps.iter().enumerate().filter(|(_, s)| s.size > 0) {
+        draw_step(area, &chart, k, step)?;
     }
+    draw_table(area, &chart, steps, &rows, lang)
+}
 
-    // Under the axis: k, then the table.
-    let (label_x, axis_y) = to_area(area, &chart, -0.5, 0.0);
+/// Month `k`'s bands per 100, each labelled when there is room, and month
+/// 7 outlined.
+fn draw_step<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &Chart2d<'_, DB>,
+    k: usize,
+    step: &Step,
+) -> Result<(), ChartError> {
+    let mut base = 0.0;
+    for (band, &count) in step.bands.iter().enumerate() {
+        let value = step.per_100(count);
+        let [(x0, y0), (x1, y1)] = bar_rect(area, chart, k as f64, 0.38, (base + value, base));
+        area.draw(&Rectangle::new([(x0, y0), (x1, y1)], band_color(band).filled()))?;
+        if y1 - y0 >= 30 {
+            let style = text_at(SMALL_PX, ink_on(band_color(band)), HPos::Center, VPos::Center);
+            draw_text(area, &format!("{value:.0}"), &style, ((x0 + x1) / 2, (y0 + y1) / 2))?;
+        }
+        base += value;
+    }
+    if k == LOYAL_MONTH {
+        let [(x0, y0), (x1, y1)] = bar_rect(area, chart, k as f64, 0.47, (100.0, 0.0));
+        area.draw(&Rectangle::new([(x0, y0 - 4), (x1, y1 + 4)], TARGET.stroke_width(3)))?;
+    }
+    Ok(())
+}
+
+/// Under the axis: k, then the table's rows.
+fn draw_table<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &Chart2d<'_, DB>,
+    steps: &[Step],
+    rows: &[TableRow],
+    lang: Lang,
+) -> Result<(), ChartError> {
+    let (label_x, axis_y) = to_area(area, chart, -0.5, 0.0);
     let label_x = label_x - 12;
     let row_y = |r: usize| axis_y + K_ROW_H + r as i32 * TABLE_ROW_H;
     let k_style = bold_text_at(LABEL_PX, INK, HPos::Right, VPos::Top);
@@ -270,7 +288,7 @@ fn draw_composition<DB: DrawingBackend>(
         )?;
     }
     for (k, step) in steps.iter().enumerate() {
-        let (x, _) = to_area(area, &chart, k as f64, 0.0);
+        let (x, _) = to_area(area, chart, k as f64, 0.0);
         let color = if k == LOYAL_MONTH { TARGET } else { INK };
         draw_text(
             area,

@@ -118,7 +118,6 @@ fn build() -> Portfolio {
     let as_of = *snapshot_days.last().unwrap();
     let rules = CpmRules::new(240, 90, 210, Money::from_units(70_000).unwrap());
     let customers = simulate(as_of);
-    let n = CPM_LABELS.len();
 
     // segment[c][t]: customer c's segment at snapshot t, if present.
     let segment: Vec<Vec<Option<usize>>> = customers
@@ -130,31 +129,63 @@ fn build() -> Portfolio {
                 .collect()
         })
         .collect();
+    let tally = tally(&customers, &segment, &snapshot_days);
+    Portfolio {
+        labels: CPM_LABELS.to_vec(),
+        counts: tally.counts,
+        sales: tally.sales,
+        cumulative_sales: tally.cumulative_sales,
+        transitions: transitions(&segment, &snapshot_days),
+        conversion: conversion(&customers, as_of),
+        ladder: ladder(&customers, &segment),
+        snapshot_days,
+        customers: Vec::new(),
+        ids: Default::default(),
+        as_of,
+    }
+}
 
-    let mut counts = vec![vec![0u64; n]; MONTHS];
-    let mut sales = vec![vec![0i128; n]; MONTHS];
-    let mut cumulative_sales = vec![vec![0i128; n]; MONTHS];
+/// Per snapshot and segment: the customers, the month's sales and the
+/// sales up to the snapshot.
+struct Tally {
+    counts: Vec<Vec<u64>>,
+    sales: Vec<Vec<i128>>,
+    cumulative_sales: Vec<Vec<i128>>,
+}
+
+fn tally(customers: &[Customer], segment: &[Vec<Option<usize>>], snapshot_days: &[Day]) -> Tally {
+    let n = CPM_LABELS.len();
+    let mut tally = Tally {
+        counts: vec![vec![0u64; n]; MONTHS],
+        sales: vec![vec![0i128; n]; MONTHS],
+        cumulative_sales: vec![vec![0i128; n]; MONTHS],
+    };
     for (c, customer) in customers.iter().enumerate() {
         for (t, &s) in snapshot_days.iter().enumerate() {
             let Some(seg) = segment[c][t] else { continue };
-            counts[t][seg] += 1;
+            tally.counts[t][seg] += 1;
             let after = if t == 0 { Day::MIN } else { snapshot_days[t - 1] };
             for &(day, yen) in &customer.rows {
                 let micros = i128::from(yen) * 1_000_000;
                 if day <= s {
-                    cumulative_sales[t][seg] += micros;
+                    tally.cumulative_sales[t][seg] += micros;
                     if day > after {
-                        sales[t][seg] += micros;
+                        tally.sales[t][seg] += micros;
                     }
                 }
             }
         }
     }
+    tally
+}
 
-    let transitions = (1..MONTHS)
+/// The moves into each snapshot after the first (row `n` = new customers).
+fn transitions(segment: &[Vec<Option<usize>>], snapshot_days: &[Day]) -> Vec<TransitionMatrix> {
+    let n = CPM_LABELS.len();
+    (1..MONTHS)
         .map(|t| {
             let mut cells = vec![vec![0u64; n]; n + 1];
-            for seg in &segment {
+            for seg in segment {
                 if let Some(to) = seg[t] {
                     cells[seg[t - 1].unwrap_or(n)][to] += 1;
                 }
@@ -165,9 +196,12 @@ fn build() -> Portfolio {
                 cells,
             }
         })
-        .collect();
+        .collect()
+}
 
-    let conversion = (0..MONTHS)
+/// 初回→よちよち per acquisition month: a second purchase within 90 days.
+fn conversion(customers: &[Customer], as_of: Day) -> Vec<CohortConversion> {
+    (0..MONTHS)
         .map(|m| {
             let month = START + m as i32;
             let cohort: Vec<&Customer> = customers.iter().filter(|c| month_of(c.first()) == month).collect();
@@ -184,9 +218,13 @@ fn build() -> Portfolio {
                 matured: last_day_of_month(month) + 89 <= as_of,
             }
         })
-        .collect();
+        .collect()
+}
 
-    let ladder = (0..MONTHS)
+/// Each acquisition month's members by segment, k month-ends later.
+fn ladder(customers: &[Customer], segment: &[Vec<Option<usize>>]) -> Vec<LadderCohort> {
+    let n = CPM_LABELS.len();
+    (0..MONTHS)
         .map(|m| {
             let month = START + m as i32;
             let members: Vec<usize> = (0..customers.len())
@@ -210,19 +248,5 @@ fn build() -> Portfolio {
                 counts,
             }
         })
-        .collect();
-
-    Portfolio {
-        labels: CPM_LABELS.to_vec(),
-        snapshot_days,
-        counts,
-        sales,
-        cumulative_sales,
-        transitions,
-        conversion,
-        ladder,
-        customers: Vec::new(),
-        ids: Default::default(),
-        as_of,
-    }
+        .collect()
 }

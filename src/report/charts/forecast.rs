@@ -9,7 +9,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 use super::style::{
     AXIS, INK, LABEL_PX, SUBTLE_INK, Swatch, TARGET, bold_text_at, draw_y_mesh, empty_chart, fmt_axis_number,
-    fmt_count, frame, index_chart, legend, lifecycle_color, month_labels, nice_ceiling, segment_color_in,
+    fmt_count, frame, index_chart, legend_above, lifecycle_color, month_labels, nice_ceiling, segment_color_in,
     snapshot_label, text_at, tint, to_area,
 };
 use super::text::draw_text;
@@ -18,7 +18,7 @@ use super::{ChartError, style::Chart2d};
 use crate::config::Scheme;
 use crate::forecast::files::Cell;
 use crate::report::model::forecast::{ForecastView, Line};
-use crate::text::lang::Lang;
+use crate::text::lang::{Lang, by_lang};
 
 fn color(v: &ForecastView, segment: usize) -> RGBColor {
     match v.scheme {
@@ -33,10 +33,7 @@ pub(crate) fn forecast_chart<DB: DrawingBackend>(
     lang: Lang,
 ) -> Result<(), ChartError> {
     let title = match view {
-        Some(v) => match lang {
-            Lang::Ja => format!("この先 {} か月の見通し", v.month_ends.len()),
-            Lang::En => format!("The next {} months", v.month_ends.len()),
-        },
+        Some(v) => by_lang!(lang, "この先 {} か月の見通し", "The next {} months", v.month_ends.len()),
         None => lang.pick("この先の見通し", "The months ahead").to_string(),
     };
     let Some(v) = view else {
@@ -49,22 +46,29 @@ pub(crate) fn forecast_chart<DB: DrawingBackend>(
     let body = frame(&root, &title, Some(subtitle), None)?;
     let w = body.dim_in_pixel().0 as i32;
     let (left, right) = body.split_horizontally(w * 58 / 100);
-    let right = right.margin(0, 0, 24, 0);
     let labels: Vec<String> = v
         .history_days
         .iter()
         .chain(&v.month_ends)
         .map(|&d| snapshot_label(d))
         .collect();
+    draw_segments(&left, v, &labels, lang)?;
+    draw_focus(&right.margin(0, 0, 24, 0), v, &labels, lang)
+}
 
-    // Left: every active segment.
+/// Left: every active segment, its history and its forecast.
+fn draw_segments<DB: DrawingBackend>(
+    left: &DrawingArea<DB, Shift>,
+    v: &ForecastView,
+    labels: &[String],
+    lang: Lang,
+) -> Result<(), ChartError> {
     let entries: Vec<(Swatch, String)> = v
         .lines
         .iter()
         .map(|l| (Swatch::Line(color(v, l.segment)), l.name.clone()))
         .collect();
-    let used = legend(&left, &entries, (Y_LABEL_W as i32, 0))?;
-    let (_, plot) = left.split_vertically(used + 8);
+    let plot = legend_above(left, &entries, Y_LABEL_W as i32, 8)?;
     let top = v.lines.iter().map(max_of).fold(0.0, f64::max);
     let mut chart = index_chart(&plot, labels.len(), 0.0..nice_ceiling(top * 1.08), Y_LABEL_W, 64)?;
     draw_y_mesh(&mut chart, &|x| fmt_axis_number(*x))?;
@@ -72,25 +76,30 @@ pub(crate) fn forecast_chart<DB: DrawingBackend>(
     for l in &v.lines {
         draw_line(&plot, &mut chart, l, color(v, l.segment), true)?;
     }
-    month_labels(&plot, &chart, &labels, MAX_MONTH_LABELS - 2)?;
+    month_labels(&plot, &chart, labels, MAX_MONTH_LABELS - 2)
+}
 
-    // Right: the focus segment, baseline and scenario.
+/// Right: the focus segment over the last year and its forecast, as is
+/// and under the scenario.
+fn draw_focus<DB: DrawingBackend>(
+    right: &DrawingArea<DB, Shift>,
+    v: &ForecastView,
+    labels: &[String],
+    lang: Lang,
+) -> Result<(), ChartError> {
     let focus_color = color(v, v.focus.segment);
     let mut entries = vec![(
         Swatch::Line(focus_color),
         format!("{} {}", v.focus.name, lang.pick("(現状のまま)", "(as is)")),
     )];
     if let Some((rate, _, _)) = &v.scenario {
+        let percent = rate * 100.0;
         entries.push((
             Swatch::Dashed(TARGET),
-            match lang {
-                Lang::Ja => format!("転換率 {:.0}% なら", rate * 100.0),
-                Lang::En => format!("at {:.0}% conversion", rate * 100.0),
-            },
+            by_lang!(lang, "転換率 {percent:.0}% なら", "at {percent:.0}% conversion"),
         ));
     }
-    let used = legend(&right, &entries, (Y_LABEL_W as i32, 0))?;
-    let (_, plot) = right.split_vertically(used + 8);
+    let plot = legend_above(right, &entries, Y_LABEL_W as i32, 8)?;
     // The last year of history only, and an axis around the values: the
     // scenario's difference is what this panel is for.
     let n_h = v.focus.history.len().min(FOCUS_HISTORY);
@@ -125,8 +134,7 @@ pub(crate) fn forecast_chart<DB: DrawingBackend>(
     } else {
         end_label(&plot, &chart, &focus, n_h, INK, 1)?;
     }
-    month_labels(&plot, &chart, labels, 4)?;
-    Ok(())
+    month_labels(&plot, &chart, labels, 4)
 }
 
 /// Months of history in the right-hand panel.

@@ -14,7 +14,8 @@ use super::style::{
 use super::text::draw_text;
 use super::{ChartError, check_cpm_layout, check_snapshot};
 use crate::engine::portfolio::Portfolio;
-use crate::text::lang::Lang;
+use crate::engine::segments::CpmLayout;
+use crate::text::lang::{Lang, by_lang};
 
 /// 優良現役's share of active customers that the book 『社長が知らない秘密の仕組み』 aims for.
 const LOYAL_SHARE_TARGET: f64 = 0.20;
@@ -38,104 +39,127 @@ pub(crate) fn portfolio_grid<DB: DrawingBackend>(
     lang: Lang,
 ) -> Result<(), ChartError> {
     let layout = check_cpm_layout(p)?;
-    let tiers = layout.tiers;
     check_snapshot(p, t)?;
+    let title = with_detail(
+        lang.pick("CPM ポートフォリオ", "CPM portfolio"),
+        &snapshot_heading(p.snapshot_days[t], lang),
+        lang,
+    );
+    let body = frame(
+        &root,
+        &title,
+        Some(&subtitle(p, t, layout, lang)),
+        Some(&footnote(p, t, lang)),
+    )?;
+    let grid = Grid::of(&body, layout.tiers);
+    grid.draw_headers(&body, lang)?;
     let counts = &p.counts[t];
     let previous = t.checked_sub(1).map(|u| &p.counts[u]);
     let total: u64 = counts.iter().sum();
-    let active: u64 = counts[..tiers].iter().sum();
-    let lapsed = total - active;
-    let loyal_share = ratio(layout.loyal(false).map(|s| counts[s]).sum(), active);
+    for (row, lapsed) in [false, true].into_iter().enumerate() {
+        grid.draw_row(&body, row, lapsed, (counts, previous), total, lang)?;
+    }
+    Ok(())
+}
+
+/// The head counts and 優良現役's share of the active customers.
+fn subtitle(p: &Portfolio, t: usize, layout: CpmLayout, lang: Lang) -> String {
+    let counts = &p.counts[t];
+    let total = fmt_count(counts.iter().sum());
+    let active: u64 = counts[..layout.tiers].iter().sum();
+    let lapsed = fmt_count(counts[layout.tiers..].iter().sum());
+    let share = fmt_pct(ratio(layout.loyal(false).map(|s| counts[s]).sum(), active));
     let loyal_name = match (layout.has_super(), lang) {
         (false, Lang::Ja) => "優良現役比率",
         (true, Lang::Ja) => "優良現役比率（超優良を含む）",
         (false, Lang::En) => "Loyal share of active customers",
         (true, Lang::En) => "Loyal (incl. super-loyal) share of active",
     };
-
-    let title = with_detail(
-        lang.pick("CPM ポートフォリオ", "CPM portfolio"),
-        &snapshot_heading(p.snapshot_days[t], lang),
+    let (active, target) = (fmt_count(active), fmt_pct0(LOYAL_SHARE_TARGET));
+    by_lang!(
         lang,
-    );
-    let subtitle = match lang {
-        Lang::Ja => format!(
-            "顧客数 {}人（現役 {}人・離脱 {}人）　{}（対 現役）{}（目標 {}）",
-            fmt_count(total),
-            fmt_count(active),
-            fmt_count(lapsed),
-            loyal_name,
-            fmt_pct(loyal_share),
-            fmt_pct0(LOYAL_SHARE_TARGET)
-        ),
-        Lang::En => format!(
-            "{} customers ({} active, {} lapsed)   {} {} (target {})",
-            fmt_count(total),
-            fmt_count(active),
-            fmt_count(lapsed),
-            loyal_name,
-            fmt_pct(loyal_share),
-            fmt_pct0(LOYAL_SHARE_TARGET)
-        ),
-    };
-    let footnote = match (lang, t) {
-        (Lang::Ja, 0) => "構成比＝全顧客に占める割合。前月のスナップショットがないため前月比はありません。".to_string(),
-        (Lang::Ja, _) => format!(
-            "構成比＝全顧客に占める割合。前月比＝{}からの人数の増減（▲増・▼減）。",
-            snapshot_heading(p.snapshot_days[t - 1], lang)
-        ),
-        (Lang::En, 0) => "Share = share of all customers. No change shown: there is no previous snapshot.".to_string(),
-        (Lang::En, _) => format!(
-            "Share = share of all customers. Change = difference in customers from {}.",
-            snapshot_heading(p.snapshot_days[t - 1], lang)
-        ),
-    };
-    let body = frame(&root, &title, Some(&subtitle), Some(&footnote))?;
+        "顧客数 {total}人（現役 {active}人・離脱 {lapsed}人）　{loyal_name}（対 現役）{share}（目標 {target}）",
+        "{total} customers ({active} active, {lapsed} lapsed)   {loyal_name} {share} (target {target})"
+    )
+}
 
-    let (w, h) = body.dim_in_pixel();
-    let (w, h) = (w as i32, h as i32);
-    let col_w = (w - ROW_LABEL_W - TOTAL_W - GAP * (tiers as i32 + 1)) / tiers as i32;
-    let row_h = (h - HEADER_H - GAP * 2) / 2;
-    let col_x = |c: i32| ROW_LABEL_W + GAP + c * (col_w + GAP);
-    let row_y = |r: i32| HEADER_H + GAP + r * (row_h + GAP);
-
-    // Column headers: tier names over a strip of the tier's colour.
-    for tier in 0..tiers {
-        let x = col_x(tier as i32);
-        let name = tier_name(tier, lang);
-        let px = fitting_px(&body, name, SUBTITLE_PX + 2.0, col_w - 8)?;
-        draw_text(
-            &body,
-            name,
-            &bold_text_at(px, INK, HPos::Center, VPos::Center),
-            (x + col_w / 2, HEADER_H / 2 - 4),
-        )?;
-        body.draw(&Rectangle::new(
-            [(x, HEADER_H - 8), (x + col_w, HEADER_H)],
-            segment_color_in(tier, tiers).filled(),
-        ))?;
+/// What the share and the change are measured against.
+fn footnote(p: &Portfolio, t: usize, lang: Lang) -> String {
+    match t {
+        0 => lang
+            .pick(
+                "構成比＝全顧客に占める割合。前月のスナップショットがないため前月比はありません。",
+                "Share = share of all customers. No change shown: there is no previous snapshot.",
+            )
+            .to_string(),
+        _ => {
+            let previous = snapshot_heading(p.snapshot_days[t - 1], lang);
+            by_lang!(
+                lang,
+                "構成比＝全顧客に占める割合。前月比＝{previous}からの人数の増減（▲増・▼減）。",
+                "Share = share of all customers. Change = difference in customers from {previous}."
+            )
+        }
     }
-    let total_x = col_x(tiers as i32);
-    draw_text(
-        &body,
-        lang.pick("計", "Total"),
-        &bold_text_at(SUBTITLE_PX + 2.0, INK, HPos::Center, VPos::Center),
-        (total_x + TOTAL_W / 2, HEADER_H / 2 - 4),
-    )?;
-    body.draw(&Rectangle::new(
-        [(total_x, HEADER_H - 8), (total_x + TOTAL_W, HEADER_H)],
-        SUBTLE_INK.filled(),
-    ))?;
+}
 
-    for (row, lapsed_row) in [false, true].into_iter().enumerate() {
-        let y = row_y(row as i32);
+/// The table's geometry: `tiers` columns `col_w` wide and two rows
+/// `row_h` high, after the row labels; the 計 column on the right.
+struct Grid {
+    tiers: usize,
+    col_w: i32,
+    row_h: i32,
+}
+
+impl Grid {
+    fn of<DB: DrawingBackend>(body: &DrawingArea<DB, Shift>, tiers: usize) -> Grid {
+        let (w, h) = body.dim_in_pixel();
+        let (w, h) = (w as i32, h as i32);
+        Grid {
+            tiers,
+            col_w: (w - ROW_LABEL_W - TOTAL_W - GAP * (tiers as i32 + 1)) / tiers as i32,
+            row_h: (h - HEADER_H - GAP * 2) / 2,
+        }
+    }
+
+    fn col_x(&self, c: usize) -> i32 {
+        ROW_LABEL_W + GAP + c as i32 * (self.col_w + GAP)
+    }
+
+    fn row_y(&self, r: usize) -> i32 {
+        HEADER_H + GAP + r as i32 * (self.row_h + GAP)
+    }
+
+    /// Column headers: tier names over a strip of the tier's colour, and 計.
+    fn draw_headers<DB: DrawingBackend>(&self, body: &DrawingArea<DB, Shift>, lang: Lang) -> Result<(), ChartError> {
+        for tier in 0..self.tiers {
+            let name = tier_name(tier, lang);
+            let px = fitting_px(body, name, SUBTITLE_PX + 2.0, self.col_w - 8)?;
+            let color = segment_color_in(tier, self.tiers);
+            draw_header(body, (self.col_x(tier), self.col_w), name, px, color)?;
+        }
+        let total = (self.col_x(self.tiers), TOTAL_W);
+        draw_header(body, total, lang.pick("計", "Total"), SUBTITLE_PX + 2.0, SUBTLE_INK)
+    }
+
+    /// The 現役 (row 0) or 離脱 row: its label, a box a tier and the total.
+    fn draw_row<DB: DrawingBackend>(
+        &self,
+        body: &DrawingArea<DB, Shift>,
+        row: usize,
+        lapsed: bool,
+        (counts, previous): (&[u64], Option<&Vec<u64>>),
+        total: u64,
+        lang: Lang,
+    ) -> Result<(), ChartError> {
+        let (tiers, y) = (self.tiers, self.row_y(row));
         draw_text(
-            &body,
-            state_name(lapsed_row, lang),
+            body,
+            state_name(lapsed, lang),
             &bold_text_at(SUBTITLE_PX + 2.0, INK, HPos::Center, VPos::Center),
-            (ROW_LABEL_W / 2, y + row_h / 2),
+            (ROW_LABEL_W / 2, y + self.row_h / 2),
         )?;
-        let offset = if lapsed_row { tiers } else { 0 };
+        let offset = if lapsed { tiers } else { 0 };
         for tier in 0..tiers {
             let s = offset + tier;
             let cell = Cell {
@@ -143,16 +167,44 @@ pub(crate) fn portfolio_grid<DB: DrawingBackend>(
                 previous: previous.map(|c| c[s]),
                 color: segment_color_in(s, tiers),
             };
-            draw_cell(&body, (col_x(tier as i32), y), (col_w, row_h), &cell, total, lang)?;
+            draw_cell(
+                body,
+                (self.col_x(tier), y),
+                (self.col_w, self.row_h),
+                &cell,
+                total,
+                lang,
+            )?;
         }
-        let row_total = |c: &Vec<u64>| c[offset..offset + tiers].iter().sum::<u64>();
+        let row_total = |c: &[u64]| c[offset..offset + tiers].iter().sum::<u64>();
         let cell = Cell {
             count: row_total(counts),
-            previous: previous.map(row_total),
+            previous: previous.map(|c| row_total(c)),
             color: SUBTLE_INK,
         };
-        draw_cell(&body, (total_x, y), (TOTAL_W, row_h), &cell, total, lang)?;
+        draw_cell(body, (self.col_x(tiers), y), (TOTAL_W, self.row_h), &cell, total, lang)
     }
+}
+
+/// A column's header at `x`, `width` wide: its name at `px` over a strip
+/// of `color`.
+fn draw_header<DB: DrawingBackend>(
+    body: &DrawingArea<DB, Shift>,
+    (x, width): (i32, i32),
+    name: &str,
+    px: f64,
+    color: RGBColor,
+) -> Result<(), ChartError> {
+    draw_text(
+        body,
+        name,
+        &bold_text_at(px, INK, HPos::Center, VPos::Center),
+        (x + width / 2, HEADER_H / 2 - 4),
+    )?;
+    body.draw(&Rectangle::new(
+        [(x, HEADER_H - 8), (x + width, HEADER_H)],
+        color.filled(),
+    ))?;
     Ok(())
 }
 

@@ -8,19 +8,17 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, VPos};
 
 use super::style::{
-    INK, LAPSED_ALL, SMALL_PX, Swatch, draw_y_mesh, empty_chart, fmt_axis_number, fmt_pct, frame, group_thousands,
-    index_chart, last_n, legend, money_unit, month_labels, nice_ceiling, snapshot_label, text_at, tier_color,
-    tier_name, to_area, units, y_unit,
+    Chart2d, LAPSED_ALL, MONTH_ROW_H, Swatch, bar_rect, draw_y_mesh, empty_chart, fmt_axis_number, fmt_pct, frame,
+    group_thousands, index_chart, last_n, legend_above, money_unit, month_labels, nice_ceiling, snapshot_label,
+    tier_color, tier_entries, under_months, under_months_name, units, y_unit, zero_line,
 };
-use super::text::draw_text;
 use super::{ChartError, check_cpm};
 use crate::engine::portfolio::Portfolio;
 use crate::engine::segments::{CPM_TIERS, Tier};
 use crate::money::round_units;
-use crate::text::lang::Lang;
+use crate::text::lang::{Lang, by_lang};
 
 /// How many snapshots the chart shows.
 pub(crate) const SALES_MONTHS: usize = 24;
@@ -61,47 +59,49 @@ pub(crate) fn sales_by_segment<DB: DrawingBackend>(
     }
     let months: Vec<[i128; BANDS]> = p.sales[window.clone()].iter().map(|row| bands(row)).collect();
     let labels: Vec<String> = p.snapshot_days[window].iter().map(|&d| snapshot_label(d)).collect();
-    let n = months.len();
-    let loyal = 0; // band of 優良
-    let share = |m: &[i128; BANDS]| {
-        let total: i128 = m.iter().sum();
-        (total > 0).then(|| m[loyal] as f64 / total as f64)
-    };
-
-    let last = &months[n - 1];
-    let total_last: i128 = last.iter().sum();
-    let total_yen = group_thousands(round_units(total_last));
-    let share_last = share(last).map_or("–".to_string(), fmt_pct);
-    let subtitle = match lang {
-        Lang::Ja => format!(
-            "{}の売上 {}円、うち優良（現役）{}",
-            labels[n - 1],
-            total_yen,
-            share_last
-        ),
-        Lang::En => format!(
-            "Sales in {}: ¥{}, of which loyal (active) customers {}",
-            labels[n - 1],
-            total_yen,
-            share_last
-        ),
-    };
     let footnote = lang.pick(
         "各月の売上（返品控除後）を、その月に購入または返品のあったお客様（返品だけの方も含む）の月末時点のセグメント別に集計。\n優良比率＝その月の売上に占める優良（現役）の割合。",
         "Net sales (after returns) by the month-end segment of every customer with a purchase or a return in the month.\nCustomers with only returns are included. Loyal share: loyal customers' share of the month.",
     );
+    let subtitle = subtitle(&months[months.len() - 1], &labels[labels.len() - 1], lang);
     let body = frame(&root, title, Some(&subtitle), Some(footnote))?;
 
-    let mut entries: Vec<(Swatch, String)> = (0..CPM_TIERS)
-        .map(|tier| (Swatch::Fill(tier_color(tier)), tier_name(tier, lang).to_string()))
-        .collect();
+    let mut entries = tier_entries(CPM_TIERS, lang);
     entries.push((
         Swatch::Fill(LAPSED_ALL),
         lang.pick("離脱（全ティア）", "Lapsed (all tiers)").to_string(),
     ));
-    let used = legend(&body, &entries, (Y_LABEL_W as i32, 0))?;
-    let (_, area) = body.split_vertically(used + 30);
+    let area = legend_above(&body, &entries, Y_LABEL_W as i32, 30)?;
+    draw_months(&area, &months, &labels, lang)
+}
 
+/// 優良's share of a month's sales, when the month sold anything.
+fn loyal_share(m: &[i128; BANDS]) -> Option<f64> {
+    let loyal = 0; // band of 優良
+    let total: i128 = m.iter().sum();
+    (total > 0).then(|| m[loyal] as f64 / total as f64)
+}
+
+/// The latest month's sales and 優良's share of them.
+fn subtitle(last: &[i128; BANDS], label: &str, lang: Lang) -> String {
+    let total_yen = group_thousands(round_units(last.iter().sum()));
+    let share = loyal_share(last).map_or("–".to_string(), fmt_pct);
+    by_lang!(
+        lang,
+        "{label}の売上 {total_yen}円、うち優良（現役）{share}",
+        "Sales in {label}: ¥{total_yen}, of which loyal (active) customers {share}"
+    )
+}
+
+/// The stacked bars in a money unit that fits, 優良's share under each
+/// month, and the months.
+fn draw_months<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    months: &[[i128; BANDS]],
+    labels: &[String],
+    lang: Lang,
+) -> Result<(), ChartError> {
+    let n = months.len();
     let up = |m: &[i128; BANDS]| units(m.iter().filter(|&&v| v > 0).sum());
     let down = |m: &[i128; BANDS]| units(m.iter().filter(|&&v| v < 0).sum());
     let max = months.iter().map(up).fold(0.0, f64::max);
@@ -114,54 +114,56 @@ pub(crate) fn sales_by_segment<DB: DrawingBackend>(
         0.0
     };
     // Under the axis: the months, then 優良's share of each month.
-    let mut chart = index_chart(&area, n, y_min..y_max, Y_LABEL_W, 64 + SHARE_ROW_H as u32)?;
+    let mut chart = index_chart(area, n, y_min..y_max, Y_LABEL_W, (MONTH_ROW_H + SHARE_ROW_H) as u32)?;
     draw_y_mesh(&mut chart, &|v| fmt_axis_number(*v))?;
-    let unit_label = match lang {
-        Lang::Ja => format!("（{}）", unit.name),
-        Lang::En => format!("({})", unit.name),
-    };
-    y_unit(&area, &chart, &unit_label)?;
+    y_unit(area, &chart, &by_lang!(lang, "（{}）", "({})", unit.name))?;
 
+    let loyal = tier_color(Tier::Loyal as usize);
     for (i, m) in months.iter().enumerate() {
-        let (mut pos, mut neg) = (0.0, 0.0);
-        for (band, &micros) in m.iter().enumerate() {
-            let v = units(micros) / unit.divisor;
-            let (from, to) = if v >= 0.0 {
-                pos += v;
-                (pos - v, pos)
-            } else {
-                neg += v;
-                (neg - v, neg)
-            };
-            let (x0, y0) = to_area(&area, &chart, i as f64 - 0.38, to);
-            let (x1, y1) = to_area(&area, &chart, i as f64 + 0.38, from);
-            area.draw(&Rectangle::new([(x0, y0), (x1, y1)], band_color(band).filled()))?;
-        }
-        if let Some(s) = share(m) {
-            let (x, y) = to_area(&area, &chart, i as f64, y_min);
+        draw_stack(area, &chart, i, m, unit.divisor)?;
+        if let Some(s) = loyal_share(m) {
+            // Crowded months get whole percents without the sign (the row's name says %).
             let text = if n > 14 {
                 format!("{:.0}", s * 100.0)
             } else {
                 fmt_pct(s)
             };
-            let style = text_at(SMALL_PX, tier_color(Tier::Loyal as usize), HPos::Center, VPos::Top);
-            draw_text(&area, &text, &style, (x, y + 64))?;
+            under_months(area, &chart, i as f64, &text, loyal)?;
         }
     }
     if y_min < 0.0 {
-        let (x0, y) = to_area(&area, &chart, -0.5, 0.0);
-        let (x1, _) = to_area(&area, &chart, n as f64 - 0.5, 0.0);
-        area.draw(&PathElement::new(vec![(x0, y), (x1, y)], INK.stroke_width(2)))?;
+        zero_line(area, &chart, n)?;
     }
-    let (x, y) = to_area(&area, &chart, -0.5, y_min);
-    let style = text_at(SMALL_PX, tier_color(Tier::Loyal as usize), HPos::Right, VPos::Top);
-    let name = match (lang, n > 14) {
-        (Lang::Ja, true) => "優良比率(%)",
-        (Lang::Ja, false) => "優良比率",
-        (Lang::En, true) => "Loyal (%)",
-        (Lang::En, false) => "Loyal share",
+    let name = if n > 14 {
+        lang.pick("優良比率(%)", "Loyal (%)")
+    } else {
+        lang.pick("優良比率", "Loyal share")
     };
-    draw_text(&area, name, &style, (x - 10, y + 64))?;
-    month_labels(&area, &chart, &labels, MAX_MONTH_LABELS)?;
+    under_months_name(area, &chart, name, loyal)?;
+    month_labels(area, &chart, labels, MAX_MONTH_LABELS)
+}
+
+/// Month `i`'s bands: the positive ones stacked up from zero, the negative
+/// ones down from it.
+fn draw_stack<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &Chart2d<'_, DB>,
+    i: usize,
+    m: &[i128; BANDS],
+    divisor: f64,
+) -> Result<(), ChartError> {
+    let (mut pos, mut neg) = (0.0, 0.0);
+    for (band, &micros) in m.iter().enumerate() {
+        let v = units(micros) / divisor;
+        let (from, to) = if v >= 0.0 {
+            pos += v;
+            (pos - v, pos)
+        } else {
+            neg += v;
+            (neg - v, neg)
+        };
+        let corners = bar_rect(area, chart, i as f64, 0.38, (to, from));
+        area.draw(&Rectangle::new(corners, band_color(band).filled()))?;
+    }
     Ok(())
 }

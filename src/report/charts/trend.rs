@@ -9,8 +9,8 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 use super::style::{
     Chart2d, INK, LABEL_PX, LAPSED_ALL, SMALL_PX, Swatch, bold_text_at, draw_y_mesh, empty_chart, fmt_axis_number,
-    fmt_count, frame, index_chart, last_n, legend, month_labels, nice_ceiling, snapshot_label, text_at, tier_color,
-    tier_name, tint, to_area,
+    fmt_count, frame, index_chart, last_n, legend_above, month_end_span, month_labels, nice_ceiling, snapshot_label,
+    text_at, tier_color, tier_entries, tint, to_area,
 };
 use super::text::draw_text;
 use super::{ChartError, check_cpm_layout};
@@ -34,70 +34,26 @@ pub(crate) fn trend<DB: DrawingBackend>(
         return empty_chart(&root, title, lang.pick("スナップショットがありません", "No snapshots"));
     }
     let counts = &p.counts[window.clone()];
-    let labels: Vec<String> = p.snapshot_days[window.clone()]
-        .iter()
-        .map(|&d| snapshot_label(d))
-        .collect();
-    let n = labels.len();
-    let subtitle = match lang {
-        Lang::Ja => format!("月末時点の人数（{} 〜 {}）", labels[0], labels[n - 1]),
-        Lang::En => format!("Customers at each month-end ({} to {})", labels[0], labels[n - 1]),
-    };
+    let labels: Vec<String> = p.snapshot_days[window].iter().map(|&d| snapshot_label(d)).collect();
+    let subtitle = month_end_span(&labels[0], &labels[labels.len() - 1], lang);
     let body = frame(&root, title, Some(&subtitle), None)?;
 
-    let mut entries: Vec<(Swatch, String)> = (0..tiers)
-        .map(|tier| (Swatch::Fill(tier_color(tier)), tier_name(tier, lang).to_string()))
-        .collect();
+    let mut entries = tier_entries(tiers, lang);
     entries.push((
         Swatch::Line(LAPSED_ALL),
         lang.pick("離脱（合計）", "Lapsed (all tiers)").to_string(),
     ));
-    let used = legend(&body, &entries, (Y_LABEL_W as i32, 0))?;
-    let (_, rest) = body.split_vertically(used + 8);
-    let h = rest.dim_in_pixel().1 as i32;
-    let (upper, lower) = rest.split_vertically(h * 64 / 100);
-    let lower = lower.margin(24, 0, 0, 0);
+    let (upper, lower) = two_panels(&legend_above(&body, &entries, Y_LABEL_W as i32, 8)?);
 
     // Upper panel: active tiers stacked, 優良 at the bottom.
     let order: Vec<usize> = (0..tiers).rev().collect();
-    let stacked: Vec<Vec<f64>> = counts
-        .iter()
-        .map(|row| {
-            order
-                .iter()
-                .scan(0u64, |sum, &tier| {
-                    *sum += row[tier];
-                    Some(*sum as f64)
-                })
-                .collect()
-        })
-        .collect();
-    let top = stacked.iter().map(|s| s[tiers - 1]).fold(0.0, f64::max);
-    let mut chart = index_chart(&upper, n, 0.0..nice_ceiling(top * 1.08), Y_LABEL_W, 12)?;
-    draw_y_mesh(&mut chart, &|v| fmt_axis_number(*v))?;
-    for level in (0..tiers).rev() {
-        let color = tier_color(order[level]);
-        let points: Vec<(f64, f64)> = stacked.iter().enumerate().map(|(i, s)| (i as f64, s[level])).collect();
-        chart.draw_series(AreaSeries::new(points, 0.0, color.filled()).border_style(WHITE.stroke_width(1)))?;
-    }
-    let (x, y) = to_area(&upper, &chart, (n - 1) as f64, top);
-    let total = format!(
-        "{} {}",
-        lang.pick("現役計", "Active"),
-        fmt_count(top_last(&stacked, tiers))
-    );
-    draw_text(
-        &upper,
-        &total,
-        &bold_text_at(LABEL_PX, INK, HPos::Right, VPos::Bottom),
-        (x, y - 6),
-    )?;
-    let tops: Vec<f64> = stacked.iter().map(|s| s[tiers - 1]).collect();
-    year_ago_mark(&upper, &chart, &tops, lang)?;
-    panel_label(
-        &upper,
-        lang.pick("現役（ティア別の積み上げ）", "Active, stacked by tier"),
-    )?;
+    let stack = Stack {
+        levels: stacked(counts, &order),
+        colors: order.iter().map(|&tier| tier_color(tier)).collect(),
+    };
+    let peak = stack.tops().fold(0.0, f64::max);
+    let name = lang.pick("現役（ティア別の積み上げ）", "Active, stacked by tier");
+    stacked_panel(&upper, &stack, (lang.pick("現役計", "Active"), peak), name, lang)?;
 
     // Lower panel: all lapsed customers.
     let lapsed: Vec<f64> = counts
@@ -112,6 +68,82 @@ pub(crate) fn trend<DB: DrawingBackend>(
         &labels,
         lang,
     )
+}
+
+/// The upper (64%) and lower panels of a two-panel chart over time.
+pub(super) fn two_panels<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+) -> (DrawingArea<DB, Shift>, DrawingArea<DB, Shift>) {
+    let h = area.dim_in_pixel().1 as i32;
+    let (upper, lower) = area.split_vertically(h * 64 / 100);
+    (upper, lower.margin(24, 0, 0, 0))
+}
+
+/// Stacked areas over the month-ends: `levels[i][k]` is month-end `i`'s
+/// running total up to level `k` (the bottom level first), drawn in
+/// `colors[k]`.
+pub(super) struct Stack {
+    pub(super) levels: Vec<Vec<f64>>,
+    pub(super) colors: Vec<RGBColor>,
+}
+
+impl Stack {
+    /// Each month-end's top of the stack.
+    pub(super) fn tops(&self) -> impl Iterator<Item = f64> + '_ {
+        self.levels.iter().map(|s| s[s.len() - 1])
+    }
+}
+
+/// Running totals of each row's segments in `order`.
+pub(super) fn stacked(counts: &[Vec<u64>], order: &[usize]) -> Vec<Vec<f64>> {
+    counts
+        .iter()
+        .map(|row| {
+            order
+                .iter()
+                .scan(0u64, |sum, &s| {
+                    *sum += row[s];
+                    Some(*sum as f64)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// An upper panel: the stack as areas, the latest top labelled with its
+/// name (`total`, at the height given with it, above the last month-end),
+/// the month-end a year before marked, the panel named at its top-left.
+pub(super) fn stacked_panel<DB: DrawingBackend>(
+    upper: &DrawingArea<DB, Shift>,
+    stack: &Stack,
+    (total, label_y): (&str, f64),
+    name: &str,
+    lang: Lang,
+) -> Result<(), ChartError> {
+    let n = stack.levels.len();
+    let top = stack.tops().fold(0.0, f64::max);
+    let mut chart = index_chart(upper, n, 0.0..nice_ceiling(top * 1.08), Y_LABEL_W, 12)?;
+    draw_y_mesh(&mut chart, &|v| fmt_axis_number(*v))?;
+    for (level, &color) in stack.colors.iter().enumerate().rev() {
+        let points: Vec<(f64, f64)> = stack
+            .levels
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (i as f64, s[level]))
+            .collect();
+        chart.draw_series(AreaSeries::new(points, 0.0, color.filled()).border_style(WHITE.stroke_width(1)))?;
+    }
+    let last = stack.tops().last().unwrap_or(0.0);
+    let (x, y) = to_area(upper, &chart, (n - 1) as f64, label_y);
+    draw_text(
+        upper,
+        &format!("{total} {}", fmt_count(last as u64)),
+        &bold_text_at(LABEL_PX, INK, HPos::Right, VPos::Bottom),
+        (x, y - 6),
+    )?;
+    let tops: Vec<f64> = stack.tops().collect();
+    year_ago_mark(upper, &chart, &tops, lang)?;
+    panel_label(upper, name)
 }
 
 /// A lower panel: one total per month-end as a shaded line, its latest
@@ -174,10 +206,6 @@ pub(super) fn year_ago_mark<DB: DrawingBackend>(
         fmt_count(values[i] as u64)
     );
     draw_text(area, &label, &text_at(SMALL_PX, INK, h, VPos::Bottom), (x + dx, y - 14))
-}
-
-fn top_last(stacked: &[Vec<f64>], tiers: usize) -> u64 {
-    stacked.last().map_or(0.0, |s| s[tiers - 1]) as u64
 }
 
 /// A panel's name at its top-left, inside the plot.

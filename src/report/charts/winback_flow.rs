@@ -6,17 +6,16 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, VPos};
 
 use super::style::{
-    INK, SMALL_PX, Swatch, draw_y_mesh, empty_chart, fmt_axis_number, fmt_count, frame, index_chart, is_labelled,
-    label_step, last_n, legend, lifecycle_color, month_labels, nice_ceiling, snapshot_label, text_at, tint, to_area,
+    INK, MONTH_ROW_H, Swatch, bar_rect, draw_y_mesh, empty_chart, fmt_axis_number, fmt_count, fmt_signed_count, frame,
+    index_chart, is_labelled, label_step, last_n, legend_above, lifecycle_color, month_labels, nice_ceiling,
+    snapshot_label, tint, under_months, under_months_name, zero_line,
 };
-use super::text::draw_text;
 use super::{ChartError, check_lifecycle};
 use crate::engine::lifecycle::{DORMANT, WINBACK};
-use crate::engine::portfolio::Portfolio;
-use crate::text::lang::Lang;
+use crate::engine::portfolio::{Portfolio, TransitionMatrix};
+use crate::text::lang::{Lang, by_lang};
 
 /// How many month-ends the chart shows.
 pub(crate) const FLOW_MONTHS: usize = 24;
@@ -53,41 +52,9 @@ pub(crate) fn winback_flow<DB: DrawingBackend>(
             ),
         );
     }
-    let flows: Vec<Flow> = p.transitions[window.clone()]
-        .iter()
-        .map(|m| {
-            let into = |to: usize, skip: usize| -> u64 {
-                (0..m.cells.len())
-                    .filter(|&from| from != skip && from != to)
-                    .map(|from| m.cells[from][to])
-                    .sum()
-            };
-            Flow {
-                from_dormant: m.cells[DORMANT][WINBACK],
-                from_other: into(WINBACK, DORMANT),
-                went_dormant: into(DORMANT, DORMANT),
-            }
-        })
-        .collect();
+    let flows: Vec<Flow> = p.transitions[window.clone()].iter().map(Flow::of).collect();
     let labels: Vec<String> = p.transitions[window].iter().map(|m| snapshot_label(m.to_day)).collect();
-    let n = flows.len();
-    let last = &flows[n - 1];
-    let subtitle = match lang {
-        Lang::Ja => format!(
-            "{}: 復活 {}人（うち休眠から {}人）、休眠入り {}人",
-            labels[n - 1],
-            fmt_count(last.from_dormant + last.from_other),
-            fmt_count(last.from_dormant),
-            fmt_count(last.went_dormant)
-        ),
-        Lang::En => format!(
-            "{}: {} winbacks ({} from dormant), {} went dormant",
-            labels[n - 1],
-            fmt_count(last.from_dormant + last.from_other),
-            fmt_count(last.from_dormant),
-            fmt_count(last.went_dormant)
-        ),
-    };
+    let subtitle = subtitle(&flows[flows.len() - 1], &labels[labels.len() - 1], lang);
     let footnote = lang.pick(
         "前月末→当月末の移動。復活＝最後の2回の購入の間隔が休眠ラインを超えた直後の顧客。下段の数字は表示月の復活−休眠入り。",
         "Moves from the previous month-end. Winback = the gap between the last two purchases exceeded the dormant line. Bottom row (under the labelled months): winbacks minus customers going dormant.",
@@ -95,71 +62,97 @@ pub(crate) fn winback_flow<DB: DrawingBackend>(
     let body = frame(&root, title, Some(&subtitle), Some(footnote))?;
 
     let name = |s: usize| lang.pick(p.labels[s].ja, p.labels[s].en);
-    let back = lifecycle_color(WINBACK);
-    let other = tint(back, 0.5);
-    let down = lifecycle_color(DORMANT);
     let entries = [
         (
-            Swatch::Fill(back),
+            Swatch::Fill(BACK),
             format!("{}（{}）", name(WINBACK), lang.pick("休眠から", "from dormant")),
         ),
         (
-            Swatch::Fill(other),
+            Swatch::Fill(other_color()),
             format!("{}（{}）", name(WINBACK), lang.pick("その他から", "from other states")),
         ),
-        (Swatch::Fill(down), lang.pick("休眠入り", "Went dormant").to_string()),
+        (Swatch::Fill(DOWN), lang.pick("休眠入り", "Went dormant").to_string()),
     ];
-    let used = legend(&body, &entries, (Y_LABEL_W as i32, 0))?;
-    let (_, area) = body.split_vertically(used + 30);
+    let area = legend_above(&body, &entries, Y_LABEL_W as i32, 30)?;
+    draw_flows(&area, &flows, &labels, lang)
+}
 
-    let max = flows
-        .iter()
-        .map(|f| (f.from_dormant + f.from_other) as f64)
-        .fold(0.0, f64::max);
+/// 復活 from 休眠, and 休眠入り.
+const BACK: RGBColor = lifecycle_color(WINBACK);
+const DOWN: RGBColor = lifecycle_color(DORMANT);
+
+/// 復活 from any other state: the 復活 colour, paler.
+fn other_color() -> RGBColor {
+    tint(BACK, 0.5)
+}
+
+impl Flow {
+    fn of(m: &TransitionMatrix) -> Flow {
+        let into = |to: usize, skip: usize| -> u64 {
+            (0..m.cells.len())
+                .filter(|&from| from != skip && from != to)
+                .map(|from| m.cells[from][to])
+                .sum()
+        };
+        Flow {
+            from_dormant: m.cells[DORMANT][WINBACK],
+            from_other: into(WINBACK, DORMANT),
+            went_dormant: into(DORMANT, DORMANT),
+        }
+    }
+
+    fn winbacks(&self) -> u64 {
+        self.from_dormant + self.from_other
+    }
+}
+
+/// The latest month's flows.
+fn subtitle(last: &Flow, label: &str, lang: Lang) -> String {
+    let (back, from_dormant, down) = (
+        fmt_count(last.winbacks()),
+        fmt_count(last.from_dormant),
+        fmt_count(last.went_dormant),
+    );
+    by_lang!(
+        lang,
+        "{label}: 復活 {back}人（うち休眠から {from_dormant}人）、休眠入り {down}人",
+        "{label}: {back} winbacks ({from_dormant} from dormant), {down} went dormant"
+    )
+}
+
+/// The bars above and below zero, the net under the labelled months, and
+/// the months.
+fn draw_flows<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    flows: &[Flow],
+    labels: &[String],
+    lang: Lang,
+) -> Result<(), ChartError> {
+    let n = flows.len();
+    let max = flows.iter().map(|f| f.winbacks() as f64).fold(0.0, f64::max);
     let min = flows.iter().map(|f| f.went_dormant as f64).fold(0.0, f64::max);
     let y_max = nice_ceiling(max * 1.12);
     let y_min = -nice_ceiling(min * 1.12);
-    let mut chart = index_chart(&area, n, y_min..y_max, Y_LABEL_W, 64 + NET_ROW_H as u32)?;
+    let mut chart = index_chart(area, n, y_min..y_max, Y_LABEL_W, (MONTH_ROW_H + NET_ROW_H) as u32)?;
     draw_y_mesh(&mut chart, &|v| fmt_axis_number(v.abs()))?;
     for (i, f) in flows.iter().enumerate() {
         let bar = |from: f64, to: f64, color: RGBColor| -> Result<(), ChartError> {
-            let (x0, y0) = to_area(&area, &chart, i as f64 - 0.38, to.max(from));
-            let (x1, y1) = to_area(&area, &chart, i as f64 + 0.38, to.min(from));
-            area.draw(&Rectangle::new([(x0, y0), (x1, y1)], color.filled()))?;
+            let corners = bar_rect(area, &chart, i as f64, 0.38, (to.max(from), to.min(from)));
+            area.draw(&Rectangle::new(corners, color.filled()))?;
             Ok(())
         };
         let a = f.from_dormant as f64;
         let b = a + f.from_other as f64;
-        bar(0.0, a, back)?;
-        bar(a, b, other)?;
-        bar(0.0, -(f.went_dormant as f64), down)?;
+        bar(0.0, a, BACK)?;
+        bar(a, b, other_color())?;
+        bar(0.0, -(f.went_dormant as f64), DOWN)?;
         // The net under the labelled months only, as the month labels.
         if is_labelled(i, n, label_step(n, MAX_MONTH_LABELS)) {
-            let net = i128::from(f.from_dormant + f.from_other) - i128::from(f.went_dormant);
-            let (x, y) = to_area(&area, &chart, i as f64, y_min);
-            let text = match net.signum() {
-                1 => format!("+{}", fmt_count(net as u64)),
-                -1 => format!("−{}", fmt_count(net.unsigned_abs() as u64)),
-                _ => "±0".to_string(),
-            };
-            draw_text(
-                &area,
-                &text,
-                &text_at(SMALL_PX, INK, HPos::Center, VPos::Top),
-                (x, y + 64),
-            )?;
+            let net = i128::from(f.winbacks()) - i128::from(f.went_dormant);
+            under_months(area, &chart, i as f64, &fmt_signed_count(net), INK)?;
         }
     }
-    let (x0, y) = to_area(&area, &chart, -0.5, 0.0);
-    let (x1, _) = to_area(&area, &chart, n as f64 - 0.5, 0.0);
-    area.draw(&PathElement::new(vec![(x0, y), (x1, y)], INK.stroke_width(2)))?;
-    let (x, y) = to_area(&area, &chart, -0.5, y_min);
-    draw_text(
-        &area,
-        lang.pick("差引", "Net"),
-        &text_at(SMALL_PX, INK, HPos::Right, VPos::Top),
-        (x - 10, y + 64),
-    )?;
-    month_labels(&area, &chart, &labels, MAX_MONTH_LABELS)?;
-    Ok(())
+    zero_line(area, &chart, n)?;
+    under_months_name(area, &chart, lang.pick("差引", "Net"), INK)?;
+    month_labels(area, &chart, labels, MAX_MONTH_LABELS)
 }

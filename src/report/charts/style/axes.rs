@@ -1,5 +1,7 @@
 //! The axes of index charts: horizontal grid lines with formatted y
-//! labels, month labels under the x axis, and the unit above the y axis.
+//! labels, month labels under the x axis (and a row of figures under
+//! them), the unit above the y axis, and the bars, zero lines and dashed
+//! target lines drawn on them.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -76,4 +78,104 @@ pub(crate) fn y_unit<DB: DrawingBackend>(
         (x - 8, y - 20),
     )?;
     Ok(())
+}
+
+/// Height of the month labels under an index chart's axis ([`month_labels`]);
+/// a row of figures under them ([`under_months`]) starts here.
+pub(crate) const MONTH_ROW_H: i32 = 64;
+
+/// The pixel corners (in `area`) of a bar over index `x`, `half` an index
+/// wide on each side, from the value `top` to `bottom`.
+pub(crate) fn bar_rect<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &Chart2d<'_, DB>,
+    x: f64,
+    half: f64,
+    (top, bottom): (f64, f64),
+) -> [(i32, i32); 2] {
+    [
+        to_area(area, chart, x - half, top),
+        to_area(area, chart, x + half, bottom),
+    ]
+}
+
+/// The pixel ends (in `area`) of a horizontal line at the value `y` across
+/// an index chart of `n` items.
+pub(crate) fn across<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &Chart2d<'_, DB>,
+    n: usize,
+    y: f64,
+) -> [(i32, i32); 2] {
+    let (x0, py) = to_area(area, chart, -0.5, y);
+    let (x1, _) = to_area(area, chart, n as f64 - 0.5, y);
+    [(x0, py), (x1, py)]
+}
+
+/// The zero line of an index chart of `n` items whose bars go below zero.
+pub(crate) fn zero_line<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &Chart2d<'_, DB>,
+    n: usize,
+) -> Result<(), ChartError> {
+    area.draw(&PathElement::new(across(area, chart, n, 0.0), INK.stroke_width(2)))?;
+    Ok(())
+}
+
+/// A dashed axis-parallel line from `start` to `end` (pixels of `area`,
+/// `end` right of or below `start`): dashes `dash` long, one every `period`.
+pub(crate) fn dashed<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    start: (i32, i32),
+    end: (i32, i32),
+    (dash, period): (i32, i32),
+    style: ShapeStyle,
+) -> Result<(), ChartError> {
+    if start.1 == end.1 {
+        let (mut x, y) = start;
+        while x < end.0 {
+            area.draw(&PathElement::new(vec![(x, y), ((x + dash).min(end.0), y)], style))?;
+            x += period;
+        }
+    } else {
+        let (x, mut y) = start;
+        while y < end.1 {
+            area.draw(&PathElement::new(vec![(x, y), (x, (y + dash).min(end.1))], style))?;
+            y += period;
+        }
+    }
+    Ok(())
+}
+
+/// A figure under index `x`, in the row under the month labels.
+pub(crate) fn under_months<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &Chart2d<'_, DB>,
+    x: f64,
+    text: &str,
+    color: RGBColor,
+) -> Result<(), ChartError> {
+    let (px, py) = to_area(area, chart, x, chart.y_range().start);
+    draw_text(
+        area,
+        text,
+        &text_at(SMALL_PX, color, HPos::Center, VPos::Top),
+        (px, py + MONTH_ROW_H),
+    )
+}
+
+/// The name of the row under the month labels, left of the y axis.
+pub(crate) fn under_months_name<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &Chart2d<'_, DB>,
+    name: &str,
+    color: RGBColor,
+) -> Result<(), ChartError> {
+    let (px, py) = to_area(area, chart, -0.5, chart.y_range().start);
+    draw_text(
+        area,
+        name,
+        &text_at(SMALL_PX, color, HPos::Right, VPos::Top),
+        (px - 10, py + MONTH_ROW_H),
+    )
 }

@@ -4,7 +4,7 @@
 
 use crate::dates::{Day, format_day, format_month, is_month_end, month_of};
 use crate::engine::segments::CPM_TIER_NAMES;
-use crate::text::lang::Lang;
+use crate::text::lang::{Lang, by_lang};
 
 pub(crate) fn tier_name(tier: usize, lang: Lang) -> &'static str {
     let (ja, en) = CPM_TIER_NAMES[tier];
@@ -33,10 +33,7 @@ pub(crate) fn snapshot_label(day: Day) -> String {
 pub(crate) fn snapshot_heading(day: Day, lang: Lang) -> String {
     if is_month_end(day) {
         let month = format_month(month_of(day));
-        match lang {
-            Lang::Ja => format!("{month}末"),
-            Lang::En => format!("end of {month}"),
-        }
+        by_lang!(lang, "{month}末", "end of {month}")
     } else {
         format_day(day)
     }
@@ -44,10 +41,22 @@ pub(crate) fn snapshot_heading(day: Day, lang: Lang) -> String {
 
 /// `タイトル（詳細）` / `Title (detail)`.
 pub(crate) fn with_detail(title: &str, detail: &str, lang: Lang) -> String {
-    match lang {
-        Lang::Ja => format!("{title}（{detail}）"),
-        Lang::En => format!("{title} ({detail})"),
-    }
+    by_lang!(lang, "{title}（{detail}）", "{title} ({detail})")
+}
+
+/// The subtitle of the charts of head counts over time: `月末時点の人数
+/// （2024-01 〜 2025-12）` / `Customers at each month-end (2024-01 to 2025-12)`.
+pub(crate) fn month_end_span(first: &str, last: &str, lang: Lang) -> String {
+    by_lang!(
+        lang,
+        "月末時点の人数（{first} 〜 {last}）",
+        "Customers at each month-end ({first} to {last})"
+    )
+}
+
+/// `目標 50%` / `Target 50%`: a target line's label.
+pub(crate) fn target_label(target: f64, lang: Lang) -> String {
+    format!("{} {}", lang.pick("目標", "Target"), fmt_pct0(target))
 }
 
 // ---- numbers -----------------------------------------------------------
@@ -86,6 +95,16 @@ pub(crate) fn fmt_change(delta: i128) -> String {
         1 => format!("▲ +{}", group_thousands(delta)),
         -1 => format!("▼ −{}", group_thousands(-delta)),
         _ => "± 0".to_string(),
+    }
+}
+
+/// A signed count for a chart label: `+1,234`, `−56`, `±0` (a true minus
+/// sign, and no arrow: see [`fmt_change`] for the grid's changes).
+pub(crate) fn fmt_signed_count(delta: i128) -> String {
+    match delta.signum() {
+        1 => format!("+{}", group_thousands(delta)),
+        -1 => format!("−{}", group_thousands(-delta)),
+        _ => "±0".to_string(),
     }
 }
 

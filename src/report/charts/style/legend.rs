@@ -7,6 +7,7 @@ use plotters::prelude::*;
 use super::*;
 use crate::report::charts::ChartError;
 use crate::report::charts::text::draw_text;
+use crate::text::lang::Lang;
 
 /// How a legend entry is drawn.
 #[derive(Debug, Clone, Copy)]
@@ -15,6 +16,25 @@ pub(crate) enum Swatch {
     Hatched(RGBColor),
     Line(RGBColor),
     Dashed(RGBColor),
+}
+
+/// Draws a legend at the top of `area` from x = `left` and returns the part
+/// of `area` below it, `gap` pixels further down.
+pub(crate) fn legend_above<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    entries: &[(Swatch, String)],
+    left: i32,
+    gap: i32,
+) -> Result<DrawingArea<DB, Shift>, ChartError> {
+    let used = legend(area, entries, (left, 0))?;
+    Ok(area.split_vertically(used + gap).1)
+}
+
+/// One filled swatch per CPM tier (of `tiers`), in tier order.
+pub(crate) fn tier_entries(tiers: usize, lang: Lang) -> Vec<(Swatch, String)> {
+    (0..tiers)
+        .map(|tier| (Swatch::Fill(tier_color(tier)), tier_name(tier, lang).to_string()))
+        .collect()
 }
 
 /// Draws legend entries in a row from `origin` (top-left), wrapping at the

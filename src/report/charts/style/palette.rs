@@ -53,7 +53,7 @@ const LIFECYCLE_COLORS: [RGBColor; 6] = [
     RGBColor(0, 158, 115),
 ];
 
-pub(crate) fn lifecycle_color(state: usize) -> RGBColor {
+pub(crate) const fn lifecycle_color(state: usize) -> RGBColor {
     LIFECYCLE_COLORS[state % LIFECYCLE_COLORS.len()]
 }
 

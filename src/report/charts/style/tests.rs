@@ -15,6 +15,9 @@ fn formats_numbers() {
     assert_eq!(fmt_change(1234), "▲ +1,234");
     assert_eq!(fmt_change(-56), "▼ −56");
     assert_eq!(fmt_change(0), "± 0");
+    assert_eq!(fmt_signed_count(1234), "+1,234");
+    assert_eq!(fmt_signed_count(-56), "−56");
+    assert_eq!(fmt_signed_count(0), "±0");
     assert_eq!(fmt_axis_number(2.5), "2.5");
     assert_eq!(fmt_axis_number(12_000.0), "12,000");
     assert_eq!(nice_ceiling(0.37), 0.4);
