@@ -254,3 +254,26 @@ fn negative_sales_are_drawn_below_zero() {
         render_png(&path, SLIDE_SIZE, |a| sales_by_segment(a, &p, Lang::Ja)).unwrap();
     }
 }
+
+#[test]
+fn english_charts_use_ascii_brackets() {
+    let p = fixture::portfolio();
+    for (name, _, _, chart) in charts() {
+        let svg = render_svg(SLIDE_SIZE, |a| chart(a, p, last(p), Lang::En)).unwrap();
+        assert!(!svg.contains(['（', '）']), "{name} has full-width brackets in English");
+    }
+    // The winback chart needs the six lifecycle states: the fixture's
+    // moves, cut to six states and the row of new customers.
+    let mut p = p.clone();
+    p.labels = crate::engine::lifecycle::LIFECYCLE_LABELS.to_vec();
+    for m in &mut p.transitions {
+        m.cells.truncate(p.labels.len() + 1);
+        for row in &mut m.cells {
+            row.truncate(p.labels.len());
+        }
+    }
+    for (lang, legend) in [(Lang::En, "Winback (from dormant)"), (Lang::Ja, "復活（休眠から）")] {
+        let svg = render_svg(SLIDE_SIZE, |a| winback_flow(a, &p, lang)).unwrap();
+        assert!(svg.contains(legend), "{lang:?}: no legend {legend}");
+    }
+}

@@ -10,7 +10,7 @@ use plotters::prelude::*;
 use super::style::{
     INK, MONTH_ROW_H, Swatch, bar_rect, draw_y_mesh, empty_chart, fmt_axis_number, fmt_count, fmt_signed_count, frame,
     index_chart, is_labelled, label_step, last_n, legend_above, lifecycle_color, month_labels, nice_ceiling,
-    snapshot_label, tint, under_months, under_months_name, zero_line,
+    snapshot_label, tint, under_months, under_months_name, with_detail, zero_line,
 };
 use super::{ChartError, check_lifecycle};
 use crate::engine::lifecycle::{DORMANT, WINBACK};
@@ -65,11 +65,11 @@ pub(crate) fn winback_flow<DB: DrawingBackend>(
     let entries = [
         (
             Swatch::Fill(BACK),
-            format!("{}（{}）", name(WINBACK), lang.pick("休眠から", "from dormant")),
+            with_detail(name(WINBACK), lang.pick("休眠から", "from dormant"), lang),
         ),
         (
             Swatch::Fill(other_color()),
-            format!("{}（{}）", name(WINBACK), lang.pick("その他から", "from other states")),
+            with_detail(name(WINBACK), lang.pick("その他から", "from other states"), lang),
         ),
         (Swatch::Fill(DOWN), lang.pick("休眠入り", "Went dormant").to_string()),
     ];
