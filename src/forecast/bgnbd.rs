@@ -9,6 +9,8 @@
 //! repeat purchase; rates and drop-out chances vary between customers
 //! (gamma and beta distributions). Time is in weeks.
 
+use super::likelihood::{self, from_logs};
+
 /// One customer's summary: repeat purchase days `x`, the time of the last
 /// purchase `t_x` and the time observed `t`, both from the first purchase.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -111,7 +113,9 @@ impl BgNbd {
         total
     }
 
-    /// Probability that a customer with this summary is still alive.
+    /// Probability that a customer with this summary is still alive (the
+    /// tests' reference for [`super::regular`]'s with k = 1).
+    #[cfg(test)]
     pub fn p_alive(&self, s: &Summary) -> f64 {
         if s.x == 0 && !self.modified {
             return 1.0;
@@ -140,8 +144,9 @@ impl BgNbd {
         BgNbd::fit_from(data, modified, None)
     }
 
-    /// Maximum-likelihood fit (Nelder–Mead on the logs of the parameters)
-    /// from `start` (e.g. the fit at a nearby origin), or from the default
+    /// Maximum-likelihood fit on the logs of the parameters (BFGS with the
+    /// exact gradient, Nelder–Mead when BFGS does not converge) from
+    /// `start` (e.g. the fit at a nearby origin), or from the default
     /// start. `None` when no one bought twice: then there is nothing to fit
     /// and the caller forecasts no repeat purchases.
     pub fn fit_from(data: &[(Summary, f64)], modified: bool, start: Option<BgNbd>) -> Option<BgNbd> {
@@ -156,11 +161,14 @@ impl BgNbd {
             let ll = m.log_likelihood_prepared(&prepared, &mut logs.borrow_mut());
             if ll.is_finite() { -ll } else { f64::INFINITY }
         };
-        let start = start.map_or([0.0, mean_t.max(1.0).ln(), 0.0, 0.0], |m| {
-            [m.r.ln(), m.alpha.ln(), m.a.ln(), m.b.ln()]
-        });
-        let best = nelder_mead(objective, start, 3000);
-        Some(from_logs(&best, modified))
+        let start = start.map_or([0.0, mean_t.max(1.0).ln(), 0.0, 0.0], |m| likelihood::to_logs(&m));
+        Some(likelihood::fit(
+            &likelihood::Prepared::new(data),
+            modified,
+            1,
+            start,
+            objective,
+        ))
     }
 
     /// [`BgNbd::log_likelihood`] of prepared data, the same number: the
@@ -235,93 +243,6 @@ impl Prepared {
             .collect();
         Prepared { values, items }
     }
-}
-
-fn from_logs(p: &[f64; 4], modified: bool) -> BgNbd {
-    let e = |v: f64| v.clamp(-18.0, 18.0).exp();
-    BgNbd {
-        r: e(p[0]),
-        alpha: e(p[1]),
-        a: e(p[2]),
-        b: e(p[3]),
-        modified,
-    }
-}
-
-/// Minimises `f` from `start`; restarts twice from the best point, as the
-/// simplex can stall on the likelihood's long ridges (a restart that
-/// returns its start would return it again: then the rest are skipped).
-pub(crate) fn nelder_mead(f: impl Fn(&[f64; 4]) -> f64, start: [f64; 4], max_evals: usize) -> [f64; 4] {
-    let mut best = start;
-    for _ in 0..3 {
-        let next = simplex(&f, best, max_evals);
-        if next == best {
-            break;
-        }
-        best = next;
-    }
-    best
-}
-
-fn simplex(f: &impl Fn(&[f64; 4]) -> f64, start: [f64; 4], max_evals: usize) -> [f64; 4] {
-    const N: usize = 4;
-    let mut pts: Vec<([f64; N], f64)> = Vec::with_capacity(N + 1);
-    pts.push((start, f(&start)));
-    for i in 0..N {
-        let mut p = start;
-        p[i] += 0.5;
-        pts.push((p, f(&p)));
-    }
-    let mut evals = N + 1;
-    while evals < max_evals {
-        pts.sort_by(|a, b| a.1.total_cmp(&b.1));
-        let (lo, hi) = (pts[0].1, pts[N].1);
-        if (hi - lo).abs() <= 1e-10 * (1.0 + lo.abs()) {
-            break;
-        }
-        let mut centroid = [0.0; N];
-        for (p, _) in &pts[..N] {
-            for k in 0..N {
-                centroid[k] += p[k] / N as f64;
-            }
-        }
-        let along = |t: f64| {
-            let mut q = [0.0; N];
-            for k in 0..N {
-                q[k] = centroid[k] + t * (pts[N].0[k] - centroid[k]);
-            }
-            q
-        };
-        let reflected = along(-1.0);
-        let fr = f(&reflected);
-        evals += 1;
-        if fr < pts[0].1 {
-            let expanded = along(-2.0);
-            let fe = f(&expanded);
-            evals += 1;
-            pts[N] = if fe < fr { (expanded, fe) } else { (reflected, fr) };
-        } else if fr < pts[N - 1].1 {
-            pts[N] = (reflected, fr);
-        } else {
-            let contracted = if fr < pts[N].1 { along(-0.5) } else { along(0.5) };
-            let fc = f(&contracted);
-            evals += 1;
-            if fc < fr.min(pts[N].1) {
-                pts[N] = (contracted, fc);
-            } else {
-                let best = pts[0].0;
-                for (p, v) in pts.iter_mut().skip(1) {
-                    for k in 0..N {
-                        p[k] = best[k] + 0.5 * (p[k] - best[k]);
-                    }
-                    *v = f(p);
-                }
-                evals += N;
-            }
-        }
-    }
-    pts.sort_by(|a, b| a.1.total_cmp(&b.1));
-    pts[0].0
 }
 
 #[cfg(test)]

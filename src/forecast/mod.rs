@@ -16,7 +16,10 @@ pub mod csv;
 pub mod files;
 pub mod history;
 pub mod interval;
+mod likelihood;
 pub mod model;
+mod optimize;
+mod process;
 pub mod regular;
 pub mod rng;
 pub mod simulate;
@@ -172,9 +175,12 @@ fn calibrate(
         NewCustomers::Fixed(_) => Some(history::arrivals(&state::customers_at(stl, ends[at]), &ends[..=at])),
         NewCustomers::Auto => None,
     };
-    let mut misses = Vec::new();
-    let mut origins = 0;
-    for o in interval::lookback_origins(at, MIN_HISTORY_MONTHS - 1) {
+    // The earlier forecasts are independent (each refits its own model):
+    // one task each on the fan-out queue, their misses then taken in
+    // origin order, as one after the other would give them.
+    let lookback: Vec<usize> = interval::lookback_origins(at, MIN_HISTORY_MONTHS - 1).collect();
+    let mut scored = crate::parallel::queue(lookback.len(), |i| {
+        let o = lookback[i];
         let months = settings.months.min(at - o);
         let s = Settings {
             months,
@@ -188,11 +194,13 @@ fn calibrate(
             new_per_month: arrivals.as_ref().map(|a| a[o + 1..=o + months].to_vec()),
             model: Some(chosen),
         };
-        if let Ok(f) = forecast_plain(stl, rules, ends, o, &s, &tuning) {
-            misses.extend(interval::misses(&f.baseline, o, &counts, f.replicates));
-            origins += 1;
-        }
-    }
+        forecast_plain(stl, rules, ends, o, &s, &tuning)
+            .ok()
+            .map(|f| interval::misses(&f.baseline, o, &counts, f.replicates))
+    });
+    scored.sort_by_key(|(i, _)| *i);
+    let origins = scored.iter().filter(|(_, m)| m.is_some()).count();
+    let misses: Vec<interval::Miss> = scored.into_iter().filter_map(|(_, m)| m).flatten().collect();
     (interval::spread(&misses, at, n_seg), origins)
 }
 
@@ -220,32 +228,7 @@ pub fn forecast_plain(
     let customers = state::customers_at(tl, origin);
     let first_purchase = customers.iter().map(|c| c.first).min().unwrap_or(origin);
     check_history(history_ends, at, first_purchase)?;
-    let scenario = match settings.scenario {
-        None => None,
-        Some(rate) => {
-            if !matches!(rules, SchemeRules::Cpm(_)) {
-                return Err(Error::Config(
-                    "--scenario conversion= is a CPM scenario (初回→よちよち); the lifecycle scheme has no such rate"
-                        .into(),
-                ));
-            }
-            let observed = history::observed_conversion(&customers, origin, settings.toddler_days).ok_or_else(|| {
-                Error::NoData(format!(
-                    "the conversion scenario needs at least one acquisition cohort whose {}-day window has closed by {}, \
-                     to know the observed 初回→よちよち rate; the history is too short",
-                    settings.toddler_days,
-                    format_day(origin)
-                ))
-            })?;
-            Some((
-                Conversion {
-                    rate,
-                    observed: observed.rate,
-                },
-                observed,
-            ))
-        }
-    };
+    let scenario = scenario_at(rules, &customers, origin, settings)?;
     let model = match tuning.model {
         Some(f) => model::fixed(tl, rules, &customers, history_ends, at, MIN_HISTORY_MONTHS - 1, f),
         None => model::choose(tl, rules, &customers, history_ends, at, MIN_HISTORY_MONTHS - 1),
@@ -277,12 +260,7 @@ pub fn forecast_plain(
     plan.vip = simulate::vip_thresholds(&plan, &customers);
     let outcome = simulate::simulate(&plan, &customers);
     let n_seg = rules.labels().len();
-    let mut present = customers.len() as u64;
-    let mut totals = Vec::with_capacity(month_ends.len());
-    for &n in &new_per_month {
-        present += n;
-        totals.push(present);
-    }
+    let totals = present_by_month(customers.len() as u64, &new_per_month);
     Ok(Forecast {
         labels: rules.labels().to_vec(),
         origin,
@@ -298,6 +276,49 @@ pub fn forecast_plain(
         spread: vec![0.0; n_seg],
         spread_origins: 0,
     })
+}
+
+/// The conversion scenario at `origin` (with the observed rate it moves
+/// from), or `None` without `--scenario`.
+fn scenario_at(
+    rules: SchemeRules<'_>,
+    customers: &[state::Customer],
+    origin: Day,
+    settings: &Settings,
+) -> Result<Option<(Conversion, ObservedConversion)>> {
+    let Some(rate) = settings.scenario else {
+        return Ok(None);
+    };
+    if !matches!(rules, SchemeRules::Cpm(_)) {
+        return Err(Error::Config(
+            "--scenario conversion= is a CPM scenario (初回→よちよち); the lifecycle scheme has no such rate".into(),
+        ));
+    }
+    let observed = history::observed_conversion(customers, origin, settings.toddler_days).ok_or_else(|| {
+        Error::NoData(format!(
+            "the conversion scenario needs at least one acquisition cohort whose {}-day window has closed by {}, \
+             to know the observed 初回→よちよち rate; the history is too short",
+            settings.toddler_days,
+            format_day(origin)
+        ))
+    })?;
+    let conversion = Conversion {
+        rate,
+        observed: observed.rate,
+    };
+    Ok(Some((conversion, observed)))
+}
+
+/// Customers present at each coming month-end: those at the origin plus
+/// the new ones so far.
+fn present_by_month(at_origin: u64, new_per_month: &[u64]) -> Vec<u64> {
+    new_per_month
+        .iter()
+        .scan(at_origin, |present, &n| {
+            *present += n;
+            Some(*present)
+        })
+        .collect()
 }
 
 fn projection(t: &Tally, n_seg: usize, totals: &[u64]) -> Projection {

@@ -306,13 +306,15 @@ pub fn choose(
     // The recent-rate adjustment is a candidate only where every check
     // origin has a window before it to measure the factor on.
     let adjustable = checks.iter().all(|c| c.earlier.is_some());
+    // Each (variant, check origin) is its own fits and simulations: one
+    // task each on the fan-out queue, taken back in order.
+    let mut scored = crate::parallel::queue(2 * checks.len(), |i| {
+        checks[i % checks.len()].errors(rules, i >= checks.len(), k, start, adjustable)
+    });
+    scored.sort_by_key(|(i, _)| *i);
     let mut tried = Vec::new();
-    for modified in [false, true] {
-        let Some(errors) = checks
-            .iter()
-            .map(|c| c.errors(rules, modified, k, start, adjustable))
-            .collect::<Option<Vec<_>>>()
-        else {
+    for (modified, scores) in [false, true].into_iter().zip(scored.chunks(checks.len())) {
+        let Some(errors) = scores.iter().map(|(_, e)| *e).collect::<Option<Vec<_>>>() else {
             continue;
         };
         let plain: Vec<f64> = errors.iter().map(|e| e.0).collect();

@@ -15,10 +15,12 @@ use crate::dates::Day;
 use crate::engine::timelines::Timelines;
 
 use super::bgnbd::{BgNbd, Summary, group, ln_gamma};
+use super::likelihood::{self, Prepared, Terms, body_ll, coefficients};
+use super::process::{Process, Setup};
 use super::rng::Rng;
 
 /// The largest k tried (the search stops earlier once the likelihood falls).
-pub const MAX_K: u32 = 12;
+pub const MAX_K: u32 = likelihood::MAX_K as u32;
 
 /// Grouped summaries for the fit with every customer's gaps: the sum over
 /// customers of the log gaps (weeks) and of the repeat purchases, the
@@ -69,21 +71,6 @@ pub fn sample(tl: &Timelines, ids: &[usize], origin: Day) -> Sample {
     }
 }
 
-/// Terms of the alive likelihood's sum over the hidden events `j < k`.
-type Terms = [f64; MAX_K as usize];
-
-/// `Γ(rkx + j) / Γ(rkx) / j!` for `j < k` (`rkx = r + kx`): the part of
-/// each hidden-event term that depends on the customer only through `x`.
-fn coefficients(rkx: f64, k: u32, out: &mut Terms) {
-    let mut c = 1.0;
-    for (j, v) in out.iter_mut().enumerate().take(k as usize) {
-        if j > 0 {
-            c *= (rkx + (j - 1) as f64) / j as f64;
-        }
-        *v = c;
-    }
-}
-
 /// The terms `Γ(r+kx+j)/Γ(r+kx) (u/(α+t))^j / j!` of the alive term's sum
 /// over the hidden events `j < k` since the last purchase, into `out`, and
 /// their sum. With `u/(α+t) < 1` they stay far from overflow for k ≤ MAX_K.
@@ -111,63 +98,6 @@ fn alive_given(m: &BgNbd, k: u32, s: &Summary, hidden: f64) -> f64 {
     1.0 / (1.0 + log_odds.exp())
 }
 
-/// Log-likelihood of grouped summaries (sorted by `x`, as [`group`] sorts
-/// them) under BG/CNBD-k without the constant `(k−1) Σ ln gaps − x ln Γ(k)`
-/// of [`log_likelihood`]: the BG/NBD likelihood with `r + kx` for `r + x`
-/// and the chance of no purchase since the last one summed over the
-/// `j < k` events that may have happened since without one.
-fn body_ll(m: &BgNbd, k: u32, data: &Prepared) -> f64 {
-    let shift = m.shift();
-    let common = m.r * m.alpha.ln() - ln_gamma(m.r) + ln_gamma(m.a + m.b) - ln_gamma(m.b);
-    let ln_a = m.a.ln();
-    // ln(α + v) and 1/(α + v) once per distinct time.
-    let logs: Vec<f64> = data.values.iter().map(|v| (m.alpha + v).ln()).collect();
-    let inverse: Vec<f64> = data.values.iter().map(|v| 1.0 / (m.alpha + v)).collect();
-    let mut coef = [0.0; MAX_K as usize];
-    let (mut cached_x, mut rkx, mut part_x, mut ln_bx) = (u32::MAX, 0.0, 0.0, 0.0);
-    let mut total = 0.0;
-    for &(s, n, t, t_x) in &data.items {
-        if s.x != cached_x {
-            cached_x = s.x;
-            let x = f64::from(s.x);
-            rkx = m.r + f64::from(k * s.x);
-            part_x = ln_gamma(rkx) + ln_gamma(m.b + x + shift) - ln_gamma(m.a + m.b + x + shift);
-            ln_bx = (m.b + x + shift - 1.0).ln();
-            coefficients(rkx, k, &mut coef);
-        }
-        // The hidden-event sum as a polynomial in y = u/(α+t) < 1 (Horner).
-        let y = (s.t - s.t_x) * inverse[t as usize];
-        let sum = coef[..k as usize].iter().rev().fold(0.0, |acc, c| acc * y + c);
-        let alive = -rkx * logs[t as usize] + sum.ln();
-        let ll = if s.x > 0 || m.modified {
-            let dead = ln_a - ln_bx - rkx * logs[t_x as usize];
-            let top = alive.max(dead);
-            top + ((alive - top).exp() + (dead - top).exp()).ln()
-        } else {
-            alive
-        };
-        total += n * (common + part_x + ll);
-    }
-    total
-}
-
-/// Grouped summaries with their times' places among the distinct times.
-struct Prepared {
-    values: Vec<f64>,
-    items: Vec<(Summary, f64, u32, u32)>,
-}
-
-impl Prepared {
-    fn new(data: &[(Summary, f64)]) -> Prepared {
-        let mut values: Vec<f64> = data.iter().flat_map(|(s, _)| [s.t, s.t_x]).collect();
-        values.sort_by(f64::total_cmp);
-        values.dedup();
-        let index = |v: f64| values.binary_search_by(|p| p.total_cmp(&v)).expect("listed") as u32;
-        let items = data.iter().map(|&(s, n)| (s, n, index(s.t), index(s.t_x))).collect();
-        Prepared { values, items }
-    }
-}
-
 /// Log-likelihood of the sample under BG/CNBD-k with these parameters.
 pub fn log_likelihood(m: &BgNbd, k: u32, sample: &Sample) -> f64 {
     body_ll(m, k, &Prepared::new(&sample.data)) + f64::from(k - 1) * sample.ln_gaps
@@ -175,7 +105,7 @@ pub fn log_likelihood(m: &BgNbd, k: u32, sample: &Sample) -> f64 {
 }
 
 /// The fit for one k: `plain` (the BG/NBD fit of `data`) for k = 1,
-/// Nelder–Mead on the logs from it otherwise.
+/// the fit from it (with the same mean gap) otherwise.
 pub fn fit_k(data: &[(Summary, f64)], modified: bool, k: u32, plain: BgNbd) -> BgNbd {
     if k == 1 {
         return plain;
@@ -188,26 +118,10 @@ pub fn fit_k(data: &[(Summary, f64)], modified: bool, k: u32, plain: BgNbd) -> B
     fit_k_from(data, modified, k, start)
 }
 
-/// Nelder–Mead on the logs of the parameters, from `start`.
+/// The fit on the logs of the parameters from `start` (BFGS with the
+/// exact gradient, [`likelihood::fit`]).
 pub fn fit_k_from(data: &[(Summary, f64)], modified: bool, k: u32, start: BgNbd) -> BgNbd {
-    let data = Prepared::new(data);
-    let objective = |p: &[f64; 4]| {
-        let ll = body_ll(&from_logs(p, modified), k, &data);
-        if ll.is_finite() { -ll } else { f64::INFINITY }
-    };
-    let p = [start.r.ln(), start.alpha.ln(), start.a.ln(), start.b.ln()];
-    from_logs(&super::bgnbd::nelder_mead(objective, p, 3000), modified)
-}
-
-fn from_logs(p: &[f64; 4], modified: bool) -> BgNbd {
-    let e = |v: f64| v.clamp(-18.0, 18.0).exp();
-    BgNbd {
-        r: e(p[0]),
-        alpha: e(p[1]),
-        a: e(p[2]),
-        b: e(p[3]),
-        modified,
-    }
+    likelihood::fit_k(&Prepared::new(data), modified, k, likelihood::to_logs(&start))
 }
 
 /// The maximum-likelihood k (1, 2, … until the likelihood falls) and the
@@ -246,106 +160,80 @@ pub struct Timing {
     pub factor: f64,
 }
 
-/// One customer's process after a purchase (or the origin): events at
-/// `rate` a day, `first` of them to the next purchase, `k` between later
-/// ones, a drop-out chance `p` after each purchase.
-struct Gaps {
-    rate: f64,
-    first: u32,
-    k: u32,
-    p: f64,
-}
-
-/// Purchase days after `start`, up to `end`, by `g`.
-fn walk(start: Day, g: Gaps, end: Day, rng: &mut Rng, out: &mut Vec<Day>) {
-    if g.rate <= 0.0 || !g.rate.is_finite() {
-        return;
-    }
-    let span = f64::from(end - start);
-    let mut tau = 0.0;
-    let mut events = g.first;
-    loop {
-        // An Erlang wait: the sum of `events` exponential ones.
-        let product: f64 = (0..events).map(|_| rng.uniform()).product();
-        tau += -product.ln() / g.rate;
-        if tau > span {
-            return;
-        }
-        let day = start + tau.ceil() as Day;
-        if out.last() != Some(&day) {
-            out.push(day);
-        }
-        if rng.uniform() < g.p {
-            return;
-        }
-        events = g.k;
-    }
-}
-
 impl Timing {
+    /// The rate's scale in days for a customer seen for `t` weeks.
+    fn beta(&self, t: f64) -> f64 {
+        (self.model.alpha + t) * 7.0 / self.factor
+    }
+
     /// A customer present at `origin` with summary `s`: alive or not given
     /// it, the hidden events since the last purchase, the event rate and
-    /// the drop-out chance given those; then their purchase days to `end`.
-    pub fn draw_existing(&self, s: &Summary, origin: Day, end: Day, rng: &mut Rng, out: &mut Vec<Day>) {
+    /// the drop-out chance given those, to `end` ([`Process`]).
+    pub(crate) fn existing(&self, s: &Summary, origin: Day, end: Day) -> Process {
         let (m, k) = (&self.model, self.k);
         let mut terms = [0.0; MAX_K as usize];
         let total = hidden_terms(m, k, s, &mut terms);
-        if rng.uniform() >= alive_given(m, k, s, total) {
-            return;
-        }
-        let mut u = rng.uniform() * total;
-        let mut j = 0;
-        while j + 1 < k as usize && u >= terms[j] {
-            u -= terms[j];
-            j += 1;
-        }
-        let x = f64::from(s.x);
-        let shape = m.r + f64::from(k * s.x) + j as f64;
-        let lambda = rng.gamma(shape) / (m.alpha + s.t) * self.factor;
-        let p = rng.beta(m.a, m.b + x + m.shift());
-        let gaps = Gaps {
-            rate: lambda / 7.0,
-            first: k - j as u32,
+        Process::new(&Setup {
+            start: origin,
+            end,
             k,
-            p,
-        };
-        walk(origin, gaps, end, rng, out);
+            alive: alive_given(m, k, s, total),
+            hidden: &terms[..k as usize],
+            shape: m.r + f64::from(k * s.x),
+            beta: self.beta(s.t),
+            a: m.a,
+            b: m.b + f64::from(s.x) + m.shift(),
+        })
     }
 
-    /// A customer whose first purchase is on `first`: their rate and
-    /// drop-out chance from the model's prior, then their days to `end`.
-    pub fn draw_new(&self, first: Day, end: Day, rng: &mut Rng, out: &mut Vec<Day>) {
+    /// A customer whose first purchase is on `first`: rate and drop-out
+    /// chance from the model's prior (MBG/NBD: the first purchase may be
+    /// the last).
+    pub(crate) fn new_customer(&self, first: Day, end: Day) -> Process {
         let m = &self.model;
-        let lambda = rng.gamma(m.r) / m.alpha * self.factor;
-        let p = rng.beta(m.a, m.b);
-        if m.modified && rng.uniform() < p {
-            return;
-        }
-        let gaps = Gaps {
-            rate: lambda / 7.0,
-            first: self.k,
+        let (a, b) = (m.a, m.b);
+        Process::new(&Setup {
+            start: first,
+            end,
             k: self.k,
-            p,
-        };
-        walk(first, gaps, end, rng, out);
+            alive: if m.modified { b / (a + b) } else { 1.0 },
+            hidden: &[1.0],
+            shape: m.r,
+            beta: self.beta(0.0),
+            a,
+            b: b + m.shift(),
+        })
     }
 
     /// A first-time customer made to come back on `day` (the conversion
     /// scenario), `t` weeks after their first purchase: rate given that
-    /// one gap, drop-out given that purchase, then their later days.
-    pub fn draw_converted(&self, t: f64, day: Day, end: Day, rng: &mut Rng, out: &mut Vec<Day>) {
+    /// one gap, drop-out given that purchase (survived the chances before
+    /// it; this purchase's chance next).
+    pub(crate) fn converted(&self, t: f64, day: Day, end: Day) -> Process {
         let m = &self.model;
-        let lambda = rng.gamma(m.r + f64::from(self.k)) / (m.alpha + t) * self.factor;
-        let p = rng.beta(m.a, m.b + m.shift());
-        if rng.uniform() >= p {
-            let gaps = Gaps {
-                rate: lambda / 7.0,
-                first: self.k,
-                k: self.k,
-                p,
-            };
-            walk(day, gaps, end, rng, out);
-        }
+        let b = m.b + m.shift();
+        Process::new(&Setup {
+            start: day,
+            end,
+            k: self.k,
+            alive: b / (m.a + b),
+            hidden: &[1.0],
+            shape: m.r + f64::from(self.k),
+            beta: self.beta(t),
+            a: m.a,
+            b: b + 1.0,
+        })
+    }
+
+    /// [`Timing::existing`]'s purchase days after `origin`, into `out`.
+    #[cfg(test)]
+    pub fn draw_existing(&self, s: &Summary, origin: Day, end: Day, rng: &mut Rng, out: &mut Vec<Day>) {
+        self.existing(s, origin, end).draw(rng, out);
+    }
+
+    /// [`Timing::converted`]'s purchase days after `day`, into `out`.
+    pub fn draw_converted(&self, t: f64, day: Day, end: Day, rng: &mut Rng, out: &mut Vec<Day>) {
+        self.converted(t, day, end).draw(rng, out);
     }
 }
 

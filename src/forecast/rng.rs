@@ -46,6 +46,7 @@ impl Rng {
     }
 
     /// Exponential with this rate (> 0).
+    #[cfg(test)]
     pub fn exponential(&mut self, rate: f64) -> f64 {
         -self.uniform().ln() / rate
     }
@@ -72,6 +73,7 @@ impl Rng {
     }
 
     /// Beta(a, b), both > 0.
+    #[cfg(test)]
     pub fn beta(&mut self, a: f64, b: f64) -> f64 {
         let x = self.gamma(a);
         let y = self.gamma(b);

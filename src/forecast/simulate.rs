@@ -13,8 +13,10 @@ use crate::engine::scheme::SchemeRules;
 use crate::engine::segments::{Classifier, Facts};
 use crate::money::Money;
 
-use super::bgnbd::{BgNbd, Summary};
-use super::regular;
+use super::bgnbd::BgNbd;
+use super::model::summary;
+use super::process::Process;
+use super::regular::Timing;
 use super::rng::Rng;
 use super::state::{Customer, in_parallel};
 
@@ -107,30 +109,6 @@ pub struct Outcome {
     pub scenario: Option<Tally>,
 }
 
-/// Purchase days after `start` (continuous time from the end of that day)
-/// for a customer buying at `rate` a day who drops out with probability `p`
-/// after each purchase, up to `end`.
-fn walk(start: Day, rate: f64, p: f64, end: Day, rng: &mut Rng, out: &mut Vec<Day>) {
-    if rate <= 0.0 || !rate.is_finite() {
-        return;
-    }
-    let span = f64::from(end - start);
-    let mut tau = 0.0;
-    loop {
-        tau += rng.exponential(rate);
-        if tau > span {
-            return;
-        }
-        let day = start + tau.ceil() as Day;
-        if out.last() != Some(&day) {
-            out.push(day);
-        }
-        if rng.uniform() < p {
-            return;
-        }
-    }
-}
-
 /// One customer's path: who they are at the origin (or at their first
 /// purchase, for a new customer) and the purchase days drawn after it.
 struct Path {
@@ -155,56 +133,32 @@ impl Worker<'_, '_> {
         *self.plan.month_ends.last().expect("at least one month")
     }
 
-    /// Draws a path's future purchase days into `self.events`.
-    fn draw(&mut self, path: &Path, rng: &mut Rng) {
-        self.events.clear();
-        let Some(m) = self.plan.model else { return };
-        let c = &path.start;
-        let factor = self.plan.rate_factor;
-        if self.plan.k > 1 {
-            return self.draw_regular(path, &m, rng);
-        }
-        if path.existing {
-            let s = Summary {
-                x: c.purchase_days - 1,
-                t_x: f64::from(c.last - c.first) / 7.0,
-                t: f64::from(self.plan.origin - c.first) / 7.0,
-            };
-            if rng.uniform() >= m.p_alive(&s) {
-                return;
-            }
-            let x = f64::from(s.x);
-            let lambda = rng.gamma(m.r + x) / (m.alpha + s.t) * factor;
-            let p = rng.beta(m.a, m.b + x + m.shift());
-            walk(self.plan.origin, lambda / 7.0, p, self.end(), rng, &mut self.events);
-        } else {
-            let lambda = rng.gamma(m.r) / m.alpha * factor;
-            let p = rng.beta(m.a, m.b);
-            // MBG/NBD: the first purchase may be the last.
-            if m.modified && rng.uniform() < p {
-                return;
-            }
-            walk(c.first, lambda / 7.0, p, self.end(), rng, &mut self.events);
-        }
-    }
-
-    /// [`Worker::draw`] with Erlang-k gaps.
-    fn draw_regular(&mut self, path: &Path, m: &BgNbd, rng: &mut Rng) {
-        let (c, end) = (&path.start, self.end());
-        let timing = regular::Timing {
-            model: *m,
+    /// The fitted model as the draws use it (`None`: no repeat purchases).
+    fn timing(&self) -> Option<Timing> {
+        self.plan.model.map(|model| Timing {
+            model,
             k: self.plan.k,
             factor: self.plan.rate_factor,
-        };
-        if path.existing {
-            let s = Summary {
-                x: c.purchase_days - 1,
-                t_x: f64::from(c.last - c.first) / 7.0,
-                t: f64::from(self.plan.origin - c.first) / 7.0,
-            };
-            timing.draw_existing(&s, self.plan.origin, end, rng, &mut self.events);
+        })
+    }
+
+    /// A path's purchase process after the origin (or its first purchase),
+    /// the same for every replicate.
+    fn process(&self, path: &Path) -> Option<Process> {
+        let timing = self.timing()?;
+        let (c, end) = (&path.start, self.end());
+        Some(if path.existing {
+            timing.existing(&summary(c, self.plan.origin), self.plan.origin, end)
         } else {
-            timing.draw_new(c.first, end, rng, &mut self.events);
+            timing.new_customer(c.first, end)
+        })
+    }
+
+    /// Draws a path's future purchase days into `self.events`.
+    fn draw(&mut self, process: Option<&Process>, rng: &mut Rng) {
+        self.events.clear();
+        if let Some(p) = process {
+            p.draw(rng, &mut self.events);
         }
     }
 
@@ -230,23 +184,9 @@ impl Worker<'_, '_> {
                 let day = lo + pick as Day;
                 self.changed.clear();
                 self.changed.push(day);
-                if let Some(m) = self.plan.model.filter(|_| self.plan.k > 1) {
+                if let Some(timing) = self.timing() {
                     let t = f64::from(day - c.first) / 7.0;
-                    let timing = regular::Timing {
-                        model: m,
-                        k: self.plan.k,
-                        factor: self.plan.rate_factor,
-                    };
                     timing.draw_converted(t, day, self.end(), rng, &mut self.changed);
-                } else if let Some(m) = self.plan.model {
-                    let t = f64::from(day - c.first) / 7.0;
-                    let lambda = rng.gamma(m.r + 1.0) / (m.alpha + t) * self.plan.rate_factor;
-                    // Survived the drop-out chances before this purchase
-                    // (MBG/NBD: the first one); this purchase's chance next.
-                    let p = rng.beta(m.a, m.b + m.shift());
-                    if rng.uniform() >= p {
-                        walk(day, lambda / 7.0, p, self.end(), rng, &mut self.changed);
-                    }
                 }
             }
         } else if conv.rate < conv.observed && converted && u < (conv.observed - conv.rate) / conv.observed {
@@ -254,9 +194,10 @@ impl Worker<'_, '_> {
         }
     }
 
-    /// Adds a path with these future days to `tally`; writes the segment at
-    /// each month-end into `seen`.
-    fn record(&self, path: &Path, events: &[Day], tally: &mut Tally, seen: &mut [usize]) {
+    /// Adds a path with these future days to `tally`, `times` over (the
+    /// replicates that drew the same days); writes the segment at each
+    /// month-end into `seen`.
+    fn record(&self, path: &Path, events: &[Day], tally: &mut Tally, seen: &mut [usize], times: f64) {
         let c = path.start;
         let mut facts = Facts {
             first: c.first,
@@ -274,49 +215,78 @@ impl Worker<'_, '_> {
                 continue;
             }
             if !path.existing && c.first > period_start {
-                tally.purchase_days[m] += 1.0;
-                tally.sales[m] += c.total.0 as f64;
+                tally.purchase_days[m] += times;
+                tally.sales[m] += times * c.total.0 as f64;
             }
             while next < events.len() && events[next] <= end {
                 facts.previous = Some(facts.last);
                 facts.last = events[next];
                 facts.purchase_days += 1;
                 facts.total = Money(facts.total.0.saturating_add(path.spend));
-                tally.purchase_days[m] += 1.0;
-                tally.sales[m] += path.spend as f64;
+                tally.purchase_days[m] += times;
+                tally.sales[m] += times * path.spend as f64;
                 if path.existing {
-                    tally.existing_purchase_days[m] += 1.0;
+                    tally.existing_purchase_days[m] += times;
                 }
                 next += 1;
             }
             let s = self.plan.classify(&facts, end - facts.last, m);
-            tally.counts[m * self.n_seg + s] += 1.0;
+            tally.counts[m * self.n_seg + s] += times;
             seen[m] = s;
             period_start = end;
         }
     }
 
-    /// Simulates one path `replicates` times into the tallies.
+    /// Simulates one path `replicates` times into the tallies. The
+    /// replicates without a purchase all give the same months: recorded
+    /// once for all of them, and with none but those the path adds no
+    /// variance (every replicate in the same cell).
     fn run(&mut self, key: u64, path: &Path, base: &mut Tally, scen: &mut Option<Tally>) {
         let reps = self.plan.replicates;
         let months = self.plan.month_ends.len();
         let (mut seen, mut seen_s) = (std::mem::take(&mut self.seen), std::mem::take(&mut self.seen_scenario));
+        let process = self.process(path);
+        // The replicates without a purchase: counted, and marked in `seen`.
+        const QUIET: usize = usize::MAX - 1;
+        let (mut quiet, mut first_quiet) = (0usize, None);
         for rep in 0..reps {
             let mut rng = Rng::stream(self.plan.seed, key, rep as u64, 0);
-            self.draw(path, &mut rng);
-            let row = &mut seen[rep * months..(rep + 1) * months];
+            self.draw(process.as_ref(), &mut rng);
             let events = std::mem::take(&mut self.events);
-            self.record(path, &events, base, row);
+            if events.is_empty() {
+                quiet += 1;
+                first_quiet.get_or_insert(rep);
+                seen[rep * months] = QUIET;
+            } else {
+                self.record(path, &events, base, &mut seen[rep * months..(rep + 1) * months], 1.0);
+            }
             self.events = events;
             if let (Some(conv), Some(tally)) = (self.plan.scenario, scen.as_mut()) {
                 let mut rng = Rng::stream(self.plan.seed, key, rep as u64, 1);
                 self.convert(path, conv, &mut rng);
                 let changed = std::mem::take(&mut self.changed);
-                self.record(path, &changed, tally, &mut seen_s[rep * months..(rep + 1) * months]);
+                self.record(
+                    path,
+                    &changed,
+                    tally,
+                    &mut seen_s[rep * months..(rep + 1) * months],
+                    1.0,
+                );
                 self.changed = changed;
             }
         }
-        add_variance(&seen, reps, months, self.n_seg, base);
+        if let Some(first) = first_quiet {
+            let from = first * months;
+            self.record(path, &[], base, &mut seen[from..from + months], quiet as f64);
+            for rep in first + 1..reps {
+                if seen[rep * months] == QUIET {
+                    seen.copy_within(from..from + months, rep * months);
+                }
+            }
+        }
+        if quiet < reps {
+            add_variance(&seen, reps, months, self.n_seg, base);
+        }
         if let Some(tally) = scen.as_mut() {
             add_variance(&seen_s, reps, months, self.n_seg, tally);
         }
@@ -429,7 +399,8 @@ pub fn vip_thresholds(plan: &Plan<'_>, customers: &[Customer]) -> Vec<Option<Mon
     for i in (0..all).step_by(step) {
         let path = path_of(plan, customers, &new_starts, i);
         let mut rng = Rng::stream(plan.seed, i as u64, 0, 0);
-        w.draw(&path, &mut rng);
+        let process = w.process(&path);
+        w.draw(process.as_ref(), &mut rng);
         let (mut last, mut total, mut next) = (path.start.last, path.start.total, 0);
         for (m, &end) in plan.month_ends.iter().enumerate() {
             if !path.existing && path.start.first > end {
