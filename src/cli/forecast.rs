@@ -75,7 +75,6 @@ fn new_customers_text(n: NewCustomers) -> String {
 
 pub(super) fn forecast(args: &ForecastArgs) -> Result<()> {
     let config = super::common::config(&args.input.run)?;
-    let as_of = args.input.run.as_of;
     if config.scheme != Scheme::Cpm && args.scenario.is_some() {
         return Err(Error::Config(
             "--scenario conversion= is a CPM scenario (初回→よちよち); the lifecycle scheme (--scheme lifecycle) has no such rate"
@@ -83,27 +82,7 @@ pub(super) fn forecast(args: &ForecastArgs) -> Result<()> {
         ));
     }
     tables::ensure_dir(&args.out_dir)?;
-    let (orders, ingest) =
-        crate::ingest::read_orders(&args.input.input, &config.columns, config.time_zone, &config.read)?;
-    super::common::say_what_was_read(&ingest);
-    let path = ingest.path.clone();
-    let latest_row = orders.day.iter().copied().max();
-    let cutoff = as_of.unwrap_or(Day::MAX);
-    let earliest = orders
-        .day
-        .iter()
-        .zip(&orders.amount)
-        .filter(|&(&d, a)| !a.is_negative() && d <= cutoff)
-        .map(|(&d, _)| d)
-        .min();
-    let (Some(earliest), Some(latest_row)) = (earliest, latest_row) else {
-        return Err(Error::NoData(format!(
-            "{}: no purchase rows to forecast from",
-            path.display()
-        )));
-    };
-    let days = crate::engine::snapshots::snapshot_days(earliest, latest_row, as_of)?;
-    let (tl, _) = crate::engine::timelines::build(orders, *days.last().expect("snapshot days"));
+    let (tl, days, path) = read_history(args, &config)?;
     let settings = Settings {
         months: args.months as usize,
         new_customers: args.new_customers,
@@ -128,7 +107,49 @@ pub(super) fn forecast(args: &ForecastArgs) -> Result<()> {
     } else {
         None
     };
-    // The folder is built beside its place and swapped in whole.
+    write_folder(args, &config, &path, &f, backtest.as_ref())
+}
+
+/// The orders as timelines up to the last snapshot, the snapshot days (the
+/// history's month-ends, up to `--as-of`), and the input's path.
+fn read_history(
+    args: &ForecastArgs,
+    config: &crate::config::Config,
+) -> Result<(crate::engine::timelines::Timelines, Vec<Day>, PathBuf)> {
+    let as_of = args.input.run.as_of;
+    let (orders, ingest) =
+        crate::ingest::read_orders(&args.input.input, &config.columns, config.time_zone, &config.read)?;
+    super::common::say_what_was_read(&ingest);
+    let path = ingest.path.clone();
+    let latest_row = orders.day.iter().copied().max();
+    let cutoff = as_of.unwrap_or(Day::MAX);
+    let earliest = orders
+        .day
+        .iter()
+        .zip(&orders.amount)
+        .filter(|&(&d, a)| !a.is_negative() && d <= cutoff)
+        .map(|(&d, _)| d)
+        .min();
+    let (Some(earliest), Some(latest_row)) = (earliest, latest_row) else {
+        return Err(Error::NoData(format!(
+            "{}: no purchase rows to forecast from",
+            path.display()
+        )));
+    };
+    let days = crate::engine::snapshots::snapshot_days(earliest, latest_row, as_of)?;
+    let (tl, _) = crate::engine::timelines::build(orders, *days.last().expect("snapshot days"));
+    Ok((tl, days, path))
+}
+
+/// Writes the forecast's files (and the backtest's) to `--out-dir`: the
+/// folder is built beside its place and swapped in whole.
+fn write_folder(
+    args: &ForecastArgs,
+    config: &crate::config::Config,
+    path: &std::path::Path,
+    f: &forecast::Forecast,
+    backtest: Option<&backtest::Backtest>,
+) -> Result<()> {
     let ours = [
         csv::FORECAST,
         csv::FLOW,
@@ -138,14 +159,14 @@ pub(super) fn forecast(args: &ForecastArgs) -> Result<()> {
         csv::BACKTEST_SUMMARY,
         tables::RULES,
     ];
-    crate::output::folder::check_replaceable(&args.out_dir, &[path.as_path()], |n| ours.contains(&n), "cpm forecast")?;
+    crate::output::folder::check_replaceable(&args.out_dir, &[path], |n| ours.contains(&n), "cpm forecast")?;
     let staged = crate::output::folder::Staged::begin(&args.out_dir)?;
     let dir = &staged.path().to_path_buf();
-    write_file(dir, csv::FORECAST, &csv::forecast_csv(&f, &f.baseline))?;
-    write_file(dir, csv::FLOW, &csv::flow_csv(&f, &f.baseline))?;
+    write_file(dir, csv::FORECAST, &csv::forecast_csv(f, &f.baseline))?;
+    write_file(dir, csv::FLOW, &csv::flow_csv(f, &f.baseline))?;
     if let Some((_, _, s)) = &f.scenario {
-        write_file(dir, csv::SCENARIO_FORECAST, &csv::forecast_csv(&f, s))?;
-        write_file(dir, csv::SCENARIO_FLOW, &csv::flow_csv(&f, s))?;
+        write_file(dir, csv::SCENARIO_FORECAST, &csv::forecast_csv(f, s))?;
+        write_file(dir, csv::SCENARIO_FLOW, &csv::flow_csv(f, s))?;
     }
     let run = crate::config::rules_file::RunInfo {
         input: path
@@ -153,12 +174,12 @@ pub(super) fn forecast(args: &ForecastArgs) -> Result<()> {
             .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned()),
         as_of: f.origin,
     };
-    let rules = crate::config::rules_file::rules_toml(&config, &run)
-        + &csv::model_toml(&f, settings.months, &new_customers_text(args.new_customers), SEED);
+    let rules = crate::config::rules_file::rules_toml(config, &run)
+        + &csv::model_toml(f, args.months as usize, &new_customers_text(args.new_customers), SEED);
     write_file(dir, tables::RULES, &rules)?;
-    eprint!("{}", csv::run_text(&f));
-    if let Some(b) = &backtest {
-        write_file(dir, csv::BACKTEST, &csv::backtest_csv(b, &f))?;
+    eprint!("{}", csv::run_text(f));
+    if let Some(b) = backtest {
+        write_file(dir, csv::BACKTEST, &csv::backtest_csv(b, f))?;
         write_file(dir, csv::BACKTEST_SUMMARY, &csv::backtest_summary_csv(b))?;
         print!("{}", csv::backtest_text(b));
     }
@@ -167,13 +188,18 @@ pub(super) fn forecast(args: &ForecastArgs) -> Result<()> {
     Ok(())
 }
 
-/// Reads a folder written by `cpm forecast` (for `cpm report --forecast`):
-/// every file checked; the scenario's files and the backtest summary only
-/// when the folder has them.
-pub fn read_folder(dir: &std::path::Path) -> Result<forecast::files::ForecastFiles> {
-    use forecast::files::{self, ScenarioFiles};
-    let read = |name: &'static str| -> Result<Option<(std::path::PathBuf, String)>> {
-        let path = dir.join(name);
+/// One file of a folder written by `cpm forecast`: its path and text.
+type Source = (PathBuf, String);
+
+/// Reads the files of a `cpm forecast` folder, each as UTF-8 text.
+struct Folder<'a> {
+    dir: &'a std::path::Path,
+}
+
+impl Folder<'_> {
+    /// The file `name`, or `None` when the folder has no such file.
+    fn read(&self, name: &'static str) -> Result<Option<Source>> {
+        let path = self.dir.join(name);
         match std::fs::read(&path) {
             Ok(bytes) => String::from_utf8(bytes)
                 .map(|t| Some((path.clone(), t)))
@@ -181,22 +207,31 @@ pub fn read_folder(dir: &std::path::Path) -> Result<forecast::files::ForecastFil
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(source) => Err(Error::Read { path, source }),
         }
-    };
-    let need = |name: &'static str| -> Result<(std::path::PathBuf, String)> {
-        read(name)?.ok_or_else(|| {
+    }
+
+    /// The file `name`, which the folder must have.
+    fn need(&self, name: &'static str) -> Result<Source> {
+        self.read(name)?.ok_or_else(|| {
             Error::input(
-                dir.join(name),
+                self.dir.join(name),
                 "missing: --forecast takes a folder written by cpm forecast --out-dir",
             )
         })
-    };
+    }
+}
+
+/// Reads a folder written by `cpm forecast` (for `cpm report --forecast`):
+/// every file checked; the scenario's files and the backtest summary only
+/// when the folder has them.
+pub fn read_folder(dir: &std::path::Path) -> Result<forecast::files::ForecastFiles> {
+    let folder = Folder { dir };
     let mut sources = Vec::new();
-    let (rules_path, rules_text) = need(tables::RULES)?;
-    let (config, origin, scenario_rates) = files::parse_rules(&rules_path, &rules_text)?;
+    let (rules_path, rules_text) = folder.need(tables::RULES)?;
+    let (config, origin, scenario_rates) = forecast::files::parse_rules(&rules_path, &rules_text)?;
     sources.push((tables::RULES, rules_text));
     let labels = config.labels();
-    let (path, text) = need(csv::FORECAST)?;
-    let baseline = files::parse_grid(&path, &text, labels)?;
+    let (path, text) = folder.need(csv::FORECAST)?;
+    let baseline = forecast::files::parse_grid(&path, &text, labels)?;
     let expected = forecast::future_month_ends(origin, baseline.month_ends.len());
     if baseline.month_ends != expected {
         return Err(Error::input(
@@ -210,49 +245,19 @@ pub fn read_folder(dir: &std::path::Path) -> Result<forecast::files::ForecastFil
         ));
     }
     sources.push((csv::FORECAST, text));
-    let (path, text) = need(csv::FLOW)?;
-    let flow = files::parse_flow(&path, &text, &baseline.month_ends)?;
+    let (path, text) = folder.need(csv::FLOW)?;
+    let flow = forecast::files::parse_flow(&path, &text, &baseline.month_ends)?;
     sources.push((csv::FLOW, text));
-    let scenario = match (scenario_rates, read(csv::SCENARIO_FORECAST)?) {
-        (None, None) => None,
-        (Some((rate, observed)), Some((path, text))) => {
-            let grid = files::parse_grid(&path, &text, labels)?;
-            if grid.month_ends != baseline.month_ends {
-                return Err(Error::input(&path, "other month-ends than forecast.csv"));
-            }
-            sources.push((csv::SCENARIO_FORECAST, text));
-            let (path, text) = need(csv::SCENARIO_FLOW)?;
-            let flow = files::parse_flow(&path, &text, &grid.month_ends)?;
-            sources.push((csv::SCENARIO_FLOW, text));
-            Some(ScenarioFiles {
-                rate,
-                observed,
-                grid,
-                flow,
-            })
-        }
-        (Some(_), None) => {
-            return Err(Error::input(
-                dir.join(csv::SCENARIO_FORECAST),
-                "missing, though rules.toml has a [forecast.scenario]",
-            ));
-        }
-        (None, Some((path, _))) => {
-            return Err(Error::input(
-                path,
-                "rules.toml has no [forecast.scenario] for this file",
-            ));
-        }
-    };
-    let track = match read(csv::BACKTEST_SUMMARY)? {
+    let scenario = read_scenario(&folder, scenario_rates, labels, &baseline, &mut sources)?;
+    let track = match folder.read(csv::BACKTEST_SUMMARY)? {
         None => None,
         Some((path, text)) => {
-            let t = files::parse_track(&path, &text)?;
+            let t = forecast::files::parse_track(&path, &text)?;
             sources.push((csv::BACKTEST_SUMMARY, text));
             Some(t)
         }
     };
-    Ok(files::ForecastFiles {
+    Ok(forecast::files::ForecastFiles {
         dir: dir.to_path_buf(),
         config,
         origin,
@@ -262,4 +267,43 @@ pub fn read_folder(dir: &std::path::Path) -> Result<forecast::files::ForecastFil
         track,
         sources,
     })
+}
+
+/// The scenario's two files, which the folder has exactly when its
+/// `rules.toml` has a `[forecast.scenario]` (`rates`), on the baseline's
+/// month-ends.
+fn read_scenario(
+    folder: &Folder<'_>,
+    rates: Option<(f64, f64)>,
+    labels: &[crate::engine::segments::SegmentLabel],
+    baseline: &forecast::files::Grid,
+    sources: &mut Vec<(&'static str, String)>,
+) -> Result<Option<forecast::files::ScenarioFiles>> {
+    match (rates, folder.read(csv::SCENARIO_FORECAST)?) {
+        (None, None) => Ok(None),
+        (Some((rate, observed)), Some((path, text))) => {
+            let grid = forecast::files::parse_grid(&path, &text, labels)?;
+            if grid.month_ends != baseline.month_ends {
+                return Err(Error::input(&path, "other month-ends than forecast.csv"));
+            }
+            sources.push((csv::SCENARIO_FORECAST, text));
+            let (path, text) = folder.need(csv::SCENARIO_FLOW)?;
+            let flow = forecast::files::parse_flow(&path, &text, &grid.month_ends)?;
+            sources.push((csv::SCENARIO_FLOW, text));
+            Ok(Some(forecast::files::ScenarioFiles {
+                rate,
+                observed,
+                grid,
+                flow,
+            }))
+        }
+        (Some(_), None) => Err(Error::input(
+            folder.dir.join(csv::SCENARIO_FORECAST),
+            "missing, though rules.toml has a [forecast.scenario]",
+        )),
+        (None, Some((path, _))) => Err(Error::input(
+            path,
+            "rules.toml has no [forecast.scenario] for this file",
+        )),
+    }
 }

@@ -7,6 +7,8 @@ use std::fmt::Write as _;
 use crate::dates::{format_day, format_month, month_of};
 
 use super::backtest::Backtest;
+use super::history::ObservedConversion;
+use super::simulate::Conversion;
 use super::{Forecast, Projection};
 
 pub const FORECAST: &str = "forecast.csv";
@@ -130,6 +132,17 @@ pub fn model_toml(f: &Forecast, months: usize, new_customers: &str, seed: u64) -
     let _ = writeln!(out, "new_customers = \"{new_customers}\"");
     let _ = writeln!(out, "seed = {seed}");
     let _ = writeln!(out, "replicates = {}", f.replicates);
+    purchase_model_toml(&mut out, f);
+    model_choice_toml(&mut out, f);
+    interval_toml(&mut out, f);
+    if let Some((conv, observed, _)) = &f.scenario {
+        scenario_toml(&mut out, conv, observed);
+    }
+    out
+}
+
+/// The fitted purchase model's parameters and the rate factor.
+fn purchase_model_toml(out: &mut String, f: &Forecast) {
     match &f.model.params {
         Some(m) => {
             let _ = writeln!(
@@ -156,30 +169,40 @@ pub fn model_toml(f: &Forecast, months: usize, new_customers: &str, seed: u64) -
         }
     }
     let _ = writeln!(out, "rate_factor = {}", f.model.rate_factor);
-    if let Some((days, tried)) = &f.model.check {
-        let days: Vec<String> = days.iter().map(|d| format_day(*d)).collect();
+}
+
+/// How the variant was chosen: each candidate's errors from the check
+/// origins, as comments (nothing when there was no choice).
+fn model_choice_toml(out: &mut String, f: &Forecast) {
+    let Some((days, tried)) = &f.model.check else {
+        return;
+    };
+    let days: Vec<String> = days.iter().map(|d| format_day(*d)).collect();
+    let _ = writeln!(
+        out,
+        "# Chosen by the errors of forecasts from {} up to the start (segment wMAPE + purchase-day MAPE, \
+         each origin's, then their mean); plain BG/NBD unless another did better from every one of them:",
+        days.join(", ")
+    );
+    for t in tried {
+        let variant = if t.modified { "MBG/NBD" } else { "BG/NBD" };
+        let adjusted = if t.adjusted {
+            " with the recent-rate adjustment"
+        } else {
+            ""
+        };
+        let each: Vec<String> = t.errors.iter().map(|e| format!("{:.1}%", 100.0 * e)).collect();
         let _ = writeln!(
             out,
-            "# Chosen by the errors of forecasts from {} up to the start (segment wMAPE + purchase-day MAPE, \
-             each origin's, then their mean); plain BG/NBD unless another did better from every one of them:",
-            days.join(", ")
+            "#   {variant}{adjusted}: {} (mean {:.1}%)",
+            each.join(", "),
+            100.0 * t.error
         );
-        for t in tried {
-            let variant = if t.modified { "MBG/NBD" } else { "BG/NBD" };
-            let adjusted = if t.adjusted {
-                " with the recent-rate adjustment"
-            } else {
-                ""
-            };
-            let each: Vec<String> = t.errors.iter().map(|e| format!("{:.1}%", 100.0 * e)).collect();
-            let _ = writeln!(
-                out,
-                "#   {variant}{adjusted}: {} (mean {:.1}%)",
-                each.join(", "),
-                100.0 * t.error
-            );
-        }
     }
+}
+
+/// The model error that widens the 80% interval, per segment.
+fn interval_toml(out: &mut String, f: &Forecast) {
     let _ = writeln!(
         out,
         "# The 80% interval: the simulation's spread plus a model error measured on the {} forecasts from the \
@@ -194,31 +217,32 @@ pub fn model_toml(f: &Forecast, months: usize, new_customers: &str, seed: u64) -
         .map(|(l, c2)| format!("{} = {:.4}", l.id, c2.sqrt()))
         .collect();
     let _ = writeln!(out, "interval_error = {{ {} }}", errors.join(", "));
-    if let Some((conv, observed, _)) = &f.scenario {
-        let _ = writeln!(
-            out,
-            "\n[forecast.scenario]\n\
-             # Scenario: 初回→よちよち conversion at {} instead of the observed {:.4} ({} of {} first-time customers \
-             acquired {}..{}).\n\
-             # Every first-time customer whose toddler_days window is still open (the new ones included) and who does not \
-             buy again within it in the baseline does so with probability (rate - observed) / (1 - observed), on a \
-             day drawn uniformly in the rest of the window, and from then on buys as the model expects of a customer \
-             with one repeat purchase on that day (its later baseline days are replaced); below the observed rate, converters lose their purchases \
-             in the window with probability (observed - rate) / observed. Everything else is the baseline's draw.",
-            conv.rate,
-            observed.rate,
-            observed.converted,
-            observed.cohort_size,
-            format_month(observed.first_cohort),
-            format_month(observed.last_cohort),
-        );
-        let _ = writeln!(
-            out,
-            "conversion = {}\nobserved_conversion = {}",
-            conv.rate, observed.rate
-        );
-    }
-    out
+}
+
+/// The `[forecast.scenario]` table: the scenario's rule and its rates.
+fn scenario_toml(out: &mut String, conv: &Conversion, observed: &ObservedConversion) {
+    let _ = writeln!(
+        out,
+        "\n[forecast.scenario]\n\
+         # Scenario: 初回→よちよち conversion at {} instead of the observed {:.4} ({} of {} first-time customers \
+         acquired {}..{}).\n\
+         # Every first-time customer whose toddler_days window is still open (the new ones included) and who does not \
+         buy again within it in the baseline does so with probability (rate - observed) / (1 - observed), on a \
+         day drawn uniformly in the rest of the window, and from then on buys as the model expects of a customer \
+         with one repeat purchase on that day (its later baseline days are replaced); below the observed rate, converters lose their purchases \
+         in the window with probability (observed - rate) / observed. Everything else is the baseline's draw.",
+        conv.rate,
+        observed.rate,
+        observed.converted,
+        observed.cohort_size,
+        format_month(observed.first_cohort),
+        format_month(observed.last_cohort),
+    );
+    let _ = writeln!(
+        out,
+        "conversion = {}\nobserved_conversion = {}",
+        conv.rate, observed.rate
+    );
 }
 
 /// A few lines for the terminal after a run.
