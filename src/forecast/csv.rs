@@ -201,20 +201,30 @@ fn model_choice_toml(out: &mut String, f: &Forecast) {
     }
 }
 
-/// The model error that widens the 80% interval, per segment.
+/// The model error that widens the 80% interval: each segment's relative
+/// error at each coming month-end.
 fn interval_toml(out: &mut String, f: &Forecast) {
     let _ = writeln!(
         out,
         "# The 80% interval: the simulation's spread plus a model error measured on the {} forecasts from the \
-         month-ends before the start (their misses beyond purchase randomness); per segment, the relative error \
-         one month ahead, growing with the square root of the months ahead:\ninterval_forecasts = {}",
-        f.spread_origins, f.spread_origins
+         month-ends before the start (their misses beyond purchase randomness): the relative error at each \
+         number of months ahead, pooled over the segments and never smaller than at fewer months, scaled to \
+         each segment's own misses; beyond the longest horizon measured ({} months) it grows with the square \
+         root of the months ahead. Per segment, for 1, 2, … months ahead:\ninterval_forecasts = {}",
+        f.spread_origins,
+        f.spread.by_horizon.len(),
+        f.spread_origins
     );
     let errors: Vec<String> = f
         .labels
         .iter()
-        .zip(&f.spread)
-        .map(|(l, c2)| format!("{} = {:.4}", l.id, c2.sqrt()))
+        .enumerate()
+        .map(|(s, l)| {
+            let by_month: Vec<String> = (1..=f.month_ends.len())
+                .map(|h| format!("{:.4}", f.spread.relative_variance(h, s).sqrt()))
+                .collect();
+            format!("{} = [{}]", l.id, by_month.join(", "))
+        })
         .collect();
     let _ = writeln!(out, "interval_error = {{ {} }}", errors.join(", "));
 }

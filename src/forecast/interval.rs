@@ -3,11 +3,17 @@
 //! Why: the simulation's spread covers only "who happens to buy"; the larger
 //! error is the model's (rates that drift, seasons, a campaign). So the
 //! same procedure is run from the 12 month-ends before the start, and its
-//! misses at each segment and horizon, less what purchase randomness alone
-//! explains, give each segment a model error that grows with the square
-//! root of the horizon: `sd² = simulation variance + c²·h·forecast²`, with
-//! `c² = Σ max(0, Σ(actual − forecast)² − Σ simulation variance) / Σ h·forecast²`
-//! over the resolved (origin, horizon) pairs. With more than
+//! misses, less what purchase randomness alone explains, say how far the
+//! forecast strays at each horizon: `sd² = simulation variance +
+//! k_s·v_h·forecast²`. `v_h`, the relative error `h` months ahead, is
+//! pooled over the segments, `v_h = Σ((actual − forecast)² − simulation
+//! variance) / Σ forecast²` over the resolved (origin, segment) pairs at
+//! that horizon, and never smaller than at a shorter one; how it grows is
+//! measured, not assumed (on the sample it grows about linearly with `h`
+//! in the CPM grid and stays flat in the lifecycle states). `k_s` scales it
+//! to each segment's own misses: `k_s = Σ excess / Σ v_h·forecast²` over
+//! that segment's pairs. Beyond the longest horizon measured the error
+//! grows with the square root of the months ahead. With more than
 //! [`SAMPLE`] customers the earlier runs use an even sample of them (the
 //! errors are relative, so a sample measures them). Only what had happened
 //! by the start is used, so the backtest can check the coverage honestly.
@@ -61,36 +67,81 @@ pub fn misses(p: &Projection, origin: usize, counts: &[Vec<u64>], replicates: us
     out
 }
 
-/// Each segment's `c²` from the misses known at origin `at`: forecasts
-/// from the [`LOOKBACK`] month-ends before it, at horizons already past.
-pub fn spread(misses: &[Miss], at: usize, segments: usize) -> Vec<f64> {
-    let (mut num, mut var, mut den) = (vec![0.0; segments], vec![0.0; segments], vec![0.0; segments]);
-    for m in misses {
-        if m.origin + LOOKBACK < at || m.origin + m.horizon > at {
-            continue;
-        }
-        num[m.segment] += (m.actual - m.forecast).powi(2);
-        var[m.segment] += m.variance;
-        den[m.segment] += m.horizon as f64 * m.forecast * m.forecast;
-    }
-    (0..segments)
-        .map(|s| {
-            if den[s] > 0.0 {
-                (num[s] - var[s]).max(0.0) / den[s]
-            } else {
-                0.0
-            }
-        })
-        .collect()
+/// The model error that widens the interval: the pooled relative error by
+/// months ahead and each segment's factor on it (see the module's top).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Spread {
+    /// `v_h` for `h` = 1, 2, …: the horizons the misses reached.
+    pub by_horizon: Vec<f64>,
+    /// `k_s` per segment.
+    pub by_segment: Vec<f64>,
 }
 
-/// Recomputes `p`'s low and high with the model error `c2` per segment.
-pub fn widen(p: &mut Projection, c2: &[f64]) {
+impl Spread {
+    /// No model error: the interval of purchase randomness alone.
+    pub fn none(segments: usize) -> Spread {
+        Spread {
+            by_horizon: Vec::new(),
+            by_segment: vec![0.0; segments],
+        }
+    }
+
+    /// The relative model variance of segment `s`, `h` (≥ 1) months ahead:
+    /// `k_s·v_h`, with `v_h` grown in proportion to `h` beyond the longest
+    /// horizon measured.
+    pub fn relative_variance(&self, h: usize, s: usize) -> f64 {
+        let Some(&last) = self.by_horizon.last() else {
+            return 0.0;
+        };
+        let measured = self.by_horizon.len();
+        let v = match self.by_horizon.get(h.max(1) - 1) {
+            Some(&v) => v,
+            None => last * h as f64 / measured as f64,
+        };
+        self.by_segment.get(s).copied().unwrap_or(0.0) * v
+    }
+}
+
+/// The model error from the misses known at origin `at`: forecasts from
+/// the [`LOOKBACK`] month-ends before it, at horizons already past.
+pub fn spread(misses: &[Miss], at: usize, segments: usize) -> Spread {
+    let known: Vec<&Miss> = misses
+        .iter()
+        .filter(|m| m.origin + LOOKBACK >= at && m.origin + m.horizon <= at && m.segment < segments)
+        .collect();
+    let horizons = known.iter().map(|m| m.horizon).max().unwrap_or(0);
+    let (mut excess, mut square) = (vec![0.0; horizons], vec![0.0; horizons]);
+    for m in &known {
+        excess[m.horizon - 1] += (m.actual - m.forecast).powi(2) - m.variance;
+        square[m.horizon - 1] += m.forecast * m.forecast;
+    }
+    let mut by_horizon = Vec::with_capacity(horizons);
+    let mut v = 0.0_f64;
+    for (&x, &q) in excess.iter().zip(&square) {
+        if q > 0.0 {
+            v = v.max(x.max(0.0) / q);
+        }
+        by_horizon.push(v);
+    }
+    let (mut num, mut den) = (vec![0.0; segments], vec![0.0; segments]);
+    for m in &known {
+        num[m.segment] += (m.actual - m.forecast).powi(2) - m.variance;
+        den[m.segment] += by_horizon[m.horizon - 1] * m.forecast * m.forecast;
+    }
+    let by_segment = num
+        .iter()
+        .zip(&den)
+        .map(|(&n, &d)| if d > 0.0 { n.max(0.0) / d } else { 0.0 })
+        .collect();
+    Spread { by_horizon, by_segment }
+}
+
+/// Recomputes `p`'s low and high with the model error `spread`.
+pub fn widen(p: &mut Projection, spread: &Spread) {
     for m in 0..p.expected.len() {
-        let h = (m + 1) as f64;
-        for (s, &c2) in c2.iter().enumerate().take(p.expected[m].len()) {
+        for s in 0..p.expected[m].len() {
             let e = p.expected[m][s];
-            let sd = (p.variance[m][s].max(0.0) + c2 * h * e * e).sqrt();
+            let sd = (p.variance[m][s].max(0.0) + spread.relative_variance(m + 1, s) * e * e).sqrt();
             let n = p.customers[m][s];
             p.low[m][s] = ((e - Z80 * sd).floor().max(0.0) as u64).min(n);
             p.high[m][s] = ((e + Z80 * sd).ceil().max(0.0) as u64).max(n);
@@ -141,6 +192,10 @@ mod tests {
         }
     }
 
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() < 1e-12
+    }
+
     #[test]
     fn spread_uses_only_what_was_known() {
         // Known at 10: origin 8 at horizons 1 and 2 (resolved at 9 and 10);
@@ -150,13 +205,69 @@ mod tests {
             miss(8, 2, 80.0, 100.0, 100.0),
             miss(9, 2, 1000.0, 100.0, 0.0),
         ];
-        // (10² + 20² − 100) / (1·100² + 2·100²) = 400 / 30000.
-        let c2 = spread(&m, 10, 1);
-        assert!((c2[0] - 400.0 / 30_000.0).abs() < 1e-12, "{c2:?}");
+        // v_1 = 10² / 100² = 0.01; v_2 = (20² − 100) / 100² = 0.03;
+        // k = (100 + 300) / (0.01·100² + 0.03·100²) = 1.
+        let sp = spread(&m, 10, 1);
+        assert_eq!(sp.by_horizon.len(), 2);
+        assert!(close(sp.by_horizon[0], 0.01) && close(sp.by_horizon[1], 0.03), "{sp:?}");
+        assert!(close(sp.by_segment[0], 1.0), "{sp:?}");
         // Purchase randomness explains everything: no model error.
-        assert_eq!(spread(&[miss(8, 1, 101.0, 100.0, 4.0)], 10, 1), vec![0.0]);
+        let sp = spread(&[miss(8, 1, 101.0, 100.0, 4.0)], 10, 1);
+        assert_eq!(sp.relative_variance(1, 0), 0.0);
         // Too long ago.
-        assert_eq!(spread(&[miss(0, 1, 200.0, 100.0, 0.0)], 20, 1), vec![0.0]);
+        let sp = spread(&[miss(0, 1, 200.0, 100.0, 0.0)], 20, 1);
+        assert_eq!(sp.relative_variance(1, 0), 0.0);
+        assert!(sp.by_horizon.is_empty());
+    }
+
+    #[test]
+    fn spread_pools_the_horizons_and_scales_each_segment() {
+        let at = |origin, horizon, segment, actual, forecast, variance| Miss {
+            origin,
+            horizon,
+            segment,
+            actual,
+            forecast,
+            variance,
+        };
+        let m = [
+            at(8, 1, 0, 110.0, 100.0, 0.0),
+            at(8, 1, 1, 45.0, 50.0, 5.0),
+            at(8, 2, 0, 70.0, 100.0, 0.0),
+            at(8, 2, 1, 50.0, 50.0, 0.0),
+            at(9, 1, 0, 100.0, 100.0, 0.0),
+            at(9, 1, 1, 60.0, 50.0, 0.0),
+        ];
+        let sp = spread(&m, 10, 2);
+        // One month ahead: (10² + 5² − 5 + 0 + 10²) / (100² + 50² + 100² + 50²)
+        // = 220 / 25000; two: (30² + 0) / (100² + 50²) = 900 / 12500.
+        let (v1, v2) = (220.0 / 25_000.0, 900.0 / 12_500.0);
+        assert!(close(sp.by_horizon[0], v1) && close(sp.by_horizon[1], v2), "{sp:?}");
+        // Segment 0: (100 + 900 + 0) / (v1·100² + v2·100² + v1·100²) = 1000 / 896;
+        // segment 1: (25 − 5 + 0 + 100) / (v1·50² + v2·50² + v1·50²) = 120 / 224.
+        assert!(close(sp.by_segment[0], 1000.0 / 896.0), "{sp:?}");
+        assert!(close(sp.by_segment[1], 120.0 / 224.0), "{sp:?}");
+        assert!(close(sp.relative_variance(2, 1), 120.0 / 224.0 * v2));
+        // Beyond the two horizons measured: in proportion to h.
+        assert!(close(sp.relative_variance(6, 0), 1000.0 / 896.0 * v2 * 3.0));
+    }
+
+    #[test]
+    fn the_error_never_shrinks_with_the_horizon() {
+        // Two months ahead the misses were smaller than one month ahead:
+        // v_2 keeps v_1's 0.04 (v_2 alone would be 0.01); a horizon with no
+        // forecast to score (3) keeps the one before it.
+        let m = [
+            miss(5, 1, 120.0, 100.0, 0.0),
+            miss(5, 2, 90.0, 100.0, 0.0),
+            miss(4, 4, 150.0, 100.0, 0.0),
+        ];
+        let sp = spread(&m, 10, 1);
+        assert_eq!(sp.by_horizon.len(), 4);
+        assert!(close(sp.by_horizon[0], 0.04) && close(sp.by_horizon[1], 0.04), "{sp:?}");
+        assert!(close(sp.by_horizon[2], 0.04) && close(sp.by_horizon[3], 0.25), "{sp:?}");
+        // k = (400 + 100 + 2500) / (0.04·100² + 0.04·100² + 0.25·100²) = 3000 / 3300.
+        assert!(close(sp.by_segment[0], 3000.0 / 3300.0), "{sp:?}");
     }
 
     #[test]
@@ -171,10 +282,14 @@ mod tests {
             existing_purchase_days: vec![0.0],
             sales: vec![0.0],
         };
-        widen(&mut p, &[0.01]);
+        let spread = Spread {
+            by_horizon: vec![0.01],
+            by_segment: vec![1.0],
+        };
+        widen(&mut p, &spread);
         // sd = 0.1 × 100 = 10; 100 ± 12.8.
         assert_eq!((p.low[0][0], p.high[0][0]), (87, 113));
-        widen(&mut p, &[0.0]);
+        widen(&mut p, &Spread::none(1));
         assert_eq!((p.low[0][0], p.high[0][0]), (100, 100));
     }
 }

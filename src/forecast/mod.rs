@@ -83,9 +83,9 @@ pub struct Forecast {
     pub scenario: Option<(Conversion, ObservedConversion, Projection)>,
     /// Customers present at the origin.
     pub customers_at_origin: u64,
-    /// Each segment's model error `c²` that widens the interval (see
-    /// [`interval`]), and how many earlier forecasts it was measured on.
-    pub spread: Vec<f64>,
+    /// The model error that widens the interval (see [`interval`]), and
+    /// how many earlier forecasts it was measured on.
+    pub spread: interval::Spread,
     pub spread_origins: usize,
 }
 
@@ -131,12 +131,12 @@ pub fn forecast(
     settings: &Settings,
 ) -> Result<Forecast> {
     let mut f = forecast_plain(tl, rules, history_ends, at, settings, &Tuning::default())?;
-    let (c2, origins) = calibrate(tl, rules, history_ends, at, settings, model::Fixed::of(&f.model));
-    interval::widen(&mut f.baseline, &c2);
+    let (spread, origins) = calibrate(tl, rules, history_ends, at, settings, model::Fixed::of(&f.model));
+    interval::widen(&mut f.baseline, &spread);
     if let Some((_, _, s)) = f.scenario.as_mut() {
-        interval::widen(s, &c2);
+        interval::widen(s, &spread);
     }
-    f.spread = c2;
+    f.spread = spread;
     f.spread_origins = origins;
     Ok(f)
 }
@@ -144,7 +144,7 @@ pub fn forecast(
 /// Replicates of the earlier forecasts that measure the model error.
 const CALIBRATION_REPLICATES: usize = 4;
 
-/// The model error per segment (and the number of earlier forecasts it
+/// The model error (and the number of earlier forecasts it
 /// rests on): the same forecast from each of the [`interval::LOOKBACK`]
 /// month-ends before `at`, on an even sample of customers, scored on what
 /// happened up to `at`. The earlier forecasts refit the model at their own
@@ -158,7 +158,7 @@ fn calibrate(
     at: usize,
     settings: &Settings,
     chosen: model::Fixed,
-) -> (Vec<f64>, usize) {
+) -> (interval::Spread, usize) {
     let n_seg = rules.labels().len();
     let step = interval::sample_step(tl.customers());
     let sampled;
@@ -273,7 +273,7 @@ pub fn forecast_plain(
             .zip(outcome.scenario)
             .map(|((c, o), t)| (c, o, projection(&t, n_seg, &totals))),
         customers_at_origin: customers.len() as u64,
-        spread: vec![0.0; n_seg],
+        spread: interval::Spread::none(n_seg),
         spread_origins: 0,
     })
 }
@@ -343,7 +343,7 @@ fn projection(t: &Tally, n_seg: usize, totals: &[u64]) -> Projection {
         p.expected.push(expected);
         p.variance.push(variance);
     }
-    interval::widen(&mut p, &vec![0.0; n_seg]);
+    interval::widen(&mut p, &interval::Spread::none(n_seg));
     p
 }
 
