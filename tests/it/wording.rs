@@ -167,3 +167,36 @@ fn cpm_sentences_agree_with_their_counts() {
          0 lapsed (a month-over-month move, not the cohort conversion rate)."
     );
 }
+
+#[test]
+fn the_summary_by_group_counts_its_groups_in_words_that_agree() {
+    // No cohort has matured by 2025-02-28 (90 days), so there is no window.
+    let dir = tempfile::tempdir().unwrap();
+    let heading = |second_channel: &str| {
+        let input = dir.path().join("orders.csv");
+        let text = format!(
+            "customer_id,order_date,amount,channel\nA,2025-01-10,5000,web\nB,2025-02-28,3000,{second_channel}\n"
+        );
+        std::fs::write(&input, text).unwrap();
+        let out = cpm()
+            .args(["summary", "--quiet", "--by", "channel", "--lang", "en", "--input"])
+            .arg(&input)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        stdout
+            .lines()
+            .find(|l| l.starts_with("By channel"))
+            .unwrap_or_else(|| panic!("no By line in\n{stdout}"))
+            .to_string()
+    };
+    assert_eq!(
+        heading("web"),
+        "By channel (most customers at the month-end first; 1 group; conversion over the matured cohorts of -)"
+    );
+    assert_eq!(
+        heading("tel"),
+        "By channel (most customers at the month-end first; 2 groups; conversion over the matured cohorts of -)"
+    );
+}
