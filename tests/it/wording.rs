@@ -78,40 +78,51 @@ fn the_vip_list_gives_the_rule_that_made_them_vip() {
 fn lifecycle_sentences_agree_with_their_counts() {
     // Top share off; month-ends 2024-12, 2025-01, 2025-02. U bought on
     // 2024-12-25 only: at 2025-01-31 (37 days) the one customer at risk, at
-    // 2025-02-28 (65 days) dormant. V (and W, in the second history) buy
+    // 2025-02-28 (65 days) dormant. V (and W, in the first history) buy
     // for the first time in February: newcomers.
     let dir = tempfile::tempdir().unwrap();
     let flags = ["--scheme", "lifecycle", "--vip-top-share", "0"];
     let head = "customer_id,order_date,amount\nU,2024-12-25,3000\nV,2025-02-10,1000\n";
-    let [ja, en] = models(dir.path(), &format!("{head}W,2025-02-28,2000\n"), &flags);
-    assert_eq!(
-        reading(&ja, "02_transitions"),
-        "今月の初購入は 2 人。前月末の休眠予備軍 1 人のうち 1 人(100.0%)が休眠に入り、0 人が購入して戻りました。"
-    );
-    assert_eq!(
-        reading(&en, "02_transitions"),
-        "2 first purchases this month. Of last month's 1 at-risk customer, 1 (100.0%) went dormant and 0 bought again."
-    );
-    assert_eq!(
-        reading(&en, "01_states"),
-        "2 customers are not dormant (66.7% of all): 0 VIP, 0 at risk, 0 winback, 2 newcomers, 0 active. 1 is \
-         dormant. There is no month-end a year back yet, so no year-on-year comparison."
-    );
-    // V alone in February: one of each.
-    let [ja, en] = models(dir.path(), &head.replace("2025-02-10", "2025-02-28"), &flags);
-    assert_eq!(
-        reading(&ja, "02_transitions"),
-        "今月の初購入は 1 人。前月末の休眠予備軍 1 人のうち 1 人(100.0%)が休眠に入り、0 人が購入して戻りました。"
-    );
-    assert_eq!(
-        reading(&en, "02_transitions"),
-        "1 first purchase this month. Of last month's 1 at-risk customer, 1 (100.0%) went dormant and 0 bought again."
-    );
-    assert_eq!(
-        reading(&en, "01_states"),
-        "1 customer is not dormant (50.0% of all): 0 VIP, 0 at risk, 0 winback, 1 newcomer, 0 active. 1 is \
-         dormant. There is no month-end a year back yet, so no year-on-year comparison."
-    );
+    let two = format!("{head}W,2025-02-28,2000\n");
+    // V alone in February (on the 28th, so that February is a month-end).
+    let one = head.replace("2025-02-10", "2025-02-28");
+    for (orders, first, not_dormant, newcomers) in [
+        (
+            &two,
+            ["2 人", "2 first purchases"],
+            "2 customers are",
+            "66.7% of all): 0 VIP, 0 at risk, 0 winback, 2 newcomers",
+        ),
+        (
+            &one,
+            ["1 人", "1 first purchase"],
+            "1 customer is",
+            "50.0% of all): 0 VIP, 0 at risk, 0 winback, 1 newcomer",
+        ),
+    ] {
+        let [ja, en] = models(dir.path(), orders, &flags);
+        assert_eq!(
+            reading(&ja, "02_transitions"),
+            format!(
+                "今月の初購入は {}。前月末の休眠予備軍 1 人のうち 1 人(100.0%)が休眠に入り、0 人が購入して戻りました。",
+                first[0]
+            )
+        );
+        assert_eq!(
+            reading(&en, "02_transitions"),
+            format!(
+                "{} this month. Of last month's 1 at-risk customer, 1 (100.0%) went dormant and 0 bought again.",
+                first[1]
+            )
+        );
+        assert_eq!(
+            reading(&en, "01_states"),
+            format!(
+                "{not_dormant} not dormant ({newcomers}, 0 active. 1 is dormant. There is no month-end a year back \
+                 yet, so no year-on-year comparison."
+            )
+        );
+    }
 }
 
 #[test]
