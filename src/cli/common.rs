@@ -9,6 +9,7 @@ use crate::dates::Day;
 use crate::error::{Error, Result};
 use crate::ingest::text::CellProblem;
 use crate::tables::Tables;
+use crate::text::format::count;
 
 /// The config file a run uses: the one given, else `./cpm.toml` if present.
 const DEFAULT_CONFIG: &str = "cpm.toml";
@@ -87,13 +88,14 @@ pub(super) fn say_what_was_read(ingest: &crate::ingest::IngestReport) {
 /// The warning for a column that looks like a cancel flag and is not one
 /// of the run's settings: its rows were counted as purchases.
 pub(super) fn suspect_cancel_warning(s: &crate::ingest::exclude::SuspectCancel) -> String {
+    let (col, value) = (&s.column, &s.value);
+    let found = match s.rows {
+        1 => format!("1 row holds a value such as {value:?}, and was counted as a purchase"),
+        n => format!("{n} rows hold values such as {value:?}, and were counted as purchases"),
+    };
     format!(
-        "warning: column '{col}' looks like a cancellation flag: {rows} rows hold values such as {value:?}, \
-         and were counted as purchases. To leave cancelled lines out (counted as cancelled), pass \
-         --cancel-col {col} [--cancel-values V1,V2] or set columns.cancel in cpm.toml",
-        col = s.column,
-        rows = s.rows,
-        value = s.value
+        "warning: column '{col}' looks like a cancellation flag: {found}. To leave cancelled lines out \
+         (counted as cancelled), pass --cancel-col {col} [--cancel-values V1,V2] or set columns.cancel in cpm.toml"
     )
 }
 
@@ -168,19 +170,20 @@ pub(super) fn analyse_input(args: &InputArgs, rejects_to: Rejects<'_>) -> Result
 /// The line a run ends with on stderr.
 pub(super) fn run_note(t: &Tables, dir: &Path) -> String {
     let p = &t.portfolio;
+    let n = |n: usize, one, many| format!("{:#}", count(n as u64, one, many));
     let mut note = format!(
-        "wrote {}: {} rows read, {} customers, {} snapshots ({} .. {})",
+        "wrote {}: {}, {}, {} ({} .. {})",
         dir.display(),
-        t.quality.rows_read,
-        p.customers.len(),
-        p.snapshot_days.len(),
+        n(t.quality.rows_read as usize, "row read", "rows read"),
+        n(p.customers.len(), "customer", "customers"),
+        n(p.snapshot_days.len(), "snapshot", "snapshots"),
         crate::dates::format_day(p.snapshot_days[0]),
         crate::dates::format_day(p.as_of),
     );
     if t.quality.rows_excluded > 0 {
         note += &format!(
-            "; {} rows dated after {} left out",
-            t.quality.rows_excluded,
+            "; {} after {} left out",
+            n(t.quality.rows_excluded as usize, "row dated", "rows dated"),
             crate::dates::format_day(p.as_of)
         );
     }
@@ -191,10 +194,13 @@ pub(super) fn run_note(t: &Tables, dir: &Path) -> String {
         .count();
     let bad = t.rejects.len() - headers;
     if headers > 0 {
-        note += &format!("; {headers} repeated header lines skipped");
+        note += &format!(
+            "; {} skipped",
+            n(headers, "repeated header line", "repeated header lines")
+        );
     }
     if bad > 0 {
-        note += &format!("; {bad} bad rows skipped");
+        note += &format!("; {} skipped", n(bad, "bad row", "bad rows"));
     }
     note
 }

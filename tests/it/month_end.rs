@@ -79,7 +79,7 @@ fn the_read_table_replaces_the_reading_flags() {
     // The whole month: the bad row skipped as --lenient skips it.
     run("2026-11-30")
         .success()
-        .stderr(predicate::str::contains("1 bad rows skipped"));
+        .stderr(predicate::str::contains("; 1 bad row skipped"));
     assert!(dir.path().join("r/2026-11/index.html").exists());
     // The encoding is the file's setting, not detected: utf-8 fails on Shift_JIS.
     std::fs::write(dir.path().join("cpm.toml"), toml.replace("shift_jis", "utf-8")).unwrap();

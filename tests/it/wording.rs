@@ -156,6 +156,56 @@ fn init_counts_the_rows_that_look_cancelled_in_words_that_agree() {
 }
 
 #[test]
+fn the_cancel_flag_warning_counts_rows_in_words_that_agree() {
+    let dir = tempfile::tempdir().unwrap();
+    let warning = |cancelled: usize| {
+        let mut text = String::from("customer_id,order_date,amount,キャンセル\nA,2025-01-05,1000,0\n");
+        for i in 0..cancelled {
+            text += &format!("A,2025-01-{:02},2000,1\n", 10 + i);
+        }
+        std::fs::write(dir.path().join("export.csv"), text).unwrap();
+        let out = cpm()
+            .current_dir(dir.path())
+            .args([
+                "tables",
+                "--input",
+                "export.csv",
+                "--as-of",
+                "2025-01-31",
+                "--out-dir",
+                "t",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        // The closing note agrees with its counts too.
+        let note = format!(
+            "wrote t: {} rows read, 1 customer, 1 snapshot (2025-01-31 .. 2025-01-31)",
+            cancelled + 1
+        );
+        assert!(stderr.contains(&note), "{stderr}");
+        let line = stderr.lines().find(|l| l.contains("cancellation flag"));
+        line.unwrap_or_else(|| panic!("no warning in\n{stderr}")).to_string()
+    };
+    let expected = |found: &str| {
+        format!(
+            "warning: column 'キャンセル' looks like a cancellation flag: {found}. To leave cancelled lines out \
+             (counted as cancelled), pass --cancel-col キャンセル [--cancel-values V1,V2] or set columns.cancel \
+             in cpm.toml"
+        )
+    };
+    assert_eq!(
+        warning(1),
+        expected("1 row holds a value such as \"1\", and was counted as a purchase")
+    );
+    assert_eq!(
+        warning(3),
+        expected("3 rows hold values such as \"1\", and were counted as purchases")
+    );
+}
+
+#[test]
 fn cpm_sentences_agree_with_their_counts() {
     // A bought once in January 2024: at 2025-01-31 and 2025-02-28 more than
     // 240 days ago, so 初回離脱. B's first purchase is on 2025-02-28: the

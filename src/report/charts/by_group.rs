@@ -16,7 +16,7 @@ use super::text::{draw_text, shorten, text_width};
 use crate::dates::format_month;
 use crate::engine::segments::Tier;
 use crate::report::model::by_group::{ByGroup, GroupRate, MIN_FIRST_TIMERS};
-use crate::text::format::thousands;
+use crate::text::format::{count, thousands};
 use crate::text::lang::{Lang, by_lang};
 
 const LABEL_W: i32 = 400;
@@ -71,20 +71,27 @@ pub(crate) fn by_group_chart<DB: DrawingBackend>(
     Ok(())
 }
 
+/// What the chart pools: all groups, or the largest and "Others".
 fn subtitle(by: &ByGroup, span: &str, lang: Lang) -> String {
-    let groups = by.rates.len();
-    match by.pooled_rates {
-        0 => by_lang!(
-            lang,
-            "{span} の確定コホートを合算、全 {groups} グループ(初回客の多い順)",
-            "Matured cohorts of {span} pooled; all {groups} groups, largest first"
-        ),
+    pooling_line(by.rates.len(), by.pooled_rates, span, lang)
+}
+
+fn pooling_line(groups: usize, pooled: usize, span: &str, lang: Lang) -> String {
+    match pooled {
+        0 => {
+            let groups = count(groups as u64, "group", "groups");
+            by_lang!(
+                lang,
+                "{span} の確定コホートを合算、全 {groups} グループ(初回客の多い順)",
+                "Matured cohorts of {span} pooled; all {groups:#}, largest first"
+            )
+        }
         k => {
-            let shown = groups - k;
+            let shown = count((groups - k) as u64, "group", "groups");
             by_lang!(
                 lang,
                 "{span} の確定コホートを合算、初回客の多い {shown} グループ(ほか {k} グループは「その他」に合算)",
-                "Matured cohorts of {span} pooled; the largest {shown} groups ({k} more pooled as \"Others\")"
+                "Matured cohorts of {span} pooled; the largest {shown:#} ({k} more pooled as \"Others\")"
             )
         }
     }
@@ -274,5 +281,35 @@ impl Rows {
             &text_at(SMALL_PX, ink, HPos::Left, VPos::Center),
             (right + 12, cy),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pooling_line_counts_groups_in_words_that_agree() {
+        let line = |groups, pooled, lang| pooling_line(groups, pooled, "2025-01..2025-06", lang);
+        assert_eq!(
+            line(1, 0, Lang::En),
+            "Matured cohorts of 2025-01..2025-06 pooled; all 1 group, largest first"
+        );
+        assert_eq!(
+            line(3, 0, Lang::En),
+            "Matured cohorts of 2025-01..2025-06 pooled; all 3 groups, largest first"
+        );
+        assert_eq!(
+            line(13, 12, Lang::En),
+            "Matured cohorts of 2025-01..2025-06 pooled; the largest 1 group (12 more pooled as \"Others\")"
+        );
+        assert_eq!(
+            line(20, 8, Lang::En),
+            "Matured cohorts of 2025-01..2025-06 pooled; the largest 12 groups (8 more pooled as \"Others\")"
+        );
+        assert_eq!(
+            line(20, 8, Lang::Ja),
+            "2025-01..2025-06 の確定コホートを合算、初回客の多い 12 グループ(ほか 8 グループは「その他」に合算)"
+        );
     }
 }

@@ -15,6 +15,7 @@ use super::text::draw_text;
 use super::{ChartError, check_cpm_layout, check_snapshot};
 use crate::engine::portfolio::Portfolio;
 use crate::engine::segments::CpmLayout;
+use crate::text::format::count;
 use crate::text::lang::{Lang, by_lang};
 
 /// 優良現役's share of active customers that the book 『社長が知らない秘密の仕組み』 aims for.
@@ -65,7 +66,7 @@ pub(crate) fn portfolio_grid<DB: DrawingBackend>(
 /// The head counts and 優良現役's share of the active customers.
 fn subtitle(p: &Portfolio, t: usize, layout: CpmLayout, lang: Lang) -> String {
     let counts = &p.counts[t];
-    let total = fmt_count(counts.iter().sum());
+    let total = count(counts.iter().sum(), "customer", "customers");
     let active: u64 = counts[..layout.tiers].iter().sum();
     let lapsed = fmt_count(counts[layout.tiers..].iter().sum());
     let share = fmt_pct(ratio(layout.loyal(false).map(|s| counts[s]).sum(), active));
@@ -79,7 +80,7 @@ fn subtitle(p: &Portfolio, t: usize, layout: CpmLayout, lang: Lang) -> String {
     by_lang!(
         lang,
         "顧客数 {total}人（現役 {active}人・離脱 {lapsed}人）　{loyal_name}（対 現役）{share}（目標 {target}）",
-        "{total} customers ({active} active, {lapsed} lapsed)   {loyal_name} {share} (target {target})"
+        "{total:#} ({active} active, {lapsed} lapsed)   {loyal_name} {share} (target {target})"
     )
 }
 
@@ -255,4 +256,24 @@ fn draw_cell<DB: DrawingBackend>(
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_subtitle_counts_customers_in_words_that_agree() {
+        let mut p = super::super::fixture::portfolio().clone();
+        let layout = CpmLayout::of(&p.labels).unwrap();
+        let t = p.counts.len() - 1;
+        for (total, words) in [(1, "1 customer (1 active"), (2, "2 customers (2 active")] {
+            p.counts[t].iter_mut().for_each(|c| *c = 0);
+            p.counts[t][0] = total;
+            let en = subtitle(&p, t, layout, Lang::En);
+            assert!(en.starts_with(words), "{en}");
+            let ja = subtitle(&p, t, layout, Lang::Ja);
+            assert!(ja.starts_with(&format!("顧客数 {total}人（現役 {total}人")), "{ja}");
+        }
+    }
 }
