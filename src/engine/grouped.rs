@@ -15,7 +15,7 @@ use std::sync::Mutex;
 
 use crate::dates::Day;
 use crate::engine::breakdown::FirstDay;
-use crate::engine::timelines::{RowStats, Timelines, sort_ranges};
+use crate::engine::timelines::{RowStats, Shared, Timelines, sort_ranges};
 use crate::money::Money;
 use crate::orders::{Grouping, Ranked};
 
@@ -29,23 +29,6 @@ struct Piece {
     /// With an attribute: each local customer's first purchase day and
     /// its winning value.
     first: Option<FirstDay>,
-}
-
-/// A raw pointer that workers write through, each to a range no other writes.
-#[derive(Clone, Copy)]
-struct Shared<T>(*mut T);
-
-// SAFETY: only used below, where every customer's block is written by the
-// one worker that holds that customer's partition.
-unsafe impl<T> Send for Shared<T> {}
-unsafe impl<T> Sync for Shared<T> {}
-
-impl<T> Shared<T> {
-    /// # Safety
-    /// `i` is within the allocation the pointer came from.
-    unsafe fn at(self, i: usize) -> *mut T {
-        unsafe { self.0.add(i) }
-    }
 }
 
 /// Groups the rows dated on or before `cutoff` by customer. `grouping` must
@@ -295,15 +278,8 @@ fn group_partition(
     let mut rows: Vec<(u32, Day, Money)> = Vec::with_capacity(entries);
     for (&local, row) in partition.iter().flatten().zip(payload.iter().flatten()) {
         let (d, a) = (row.day, Money(row.amount));
-        if d > cutoff {
-            stats.rows_after_cutoff += 1;
+        if !stats.count(d, a, cutoff) {
             continue;
-        }
-        if a.is_negative() {
-            stats.return_rows += 1;
-            stats.returns_total += i128::from(a.0);
-        } else {
-            stats.purchases_total += i128::from(a.0);
         }
         offsets[local as usize + 1] += 1;
         rows.push((local, d, a));

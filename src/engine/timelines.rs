@@ -99,12 +99,14 @@ pub struct RowStats {
     pub duplicate_rows: u64,
 }
 
-/// A raw pointer that scoped worker threads write through, each to slots
-/// no other thread writes.
+/// A raw pointer that worker threads write through, each to slots no
+/// other thread writes (here, and in `grouped`'s copy of every customer's
+/// block into place).
 #[derive(Clone, Copy)]
-struct Shared<T>(*mut T);
+pub(super) struct Shared<T>(pub(super) *mut T);
 
-// SAFETY: only used by `build`, whose workers write disjoint slots.
+// SAFETY: only used by `build` and `grouped::build`, whose workers write
+// disjoint slots.
 unsafe impl<T> Send for Shared<T> {}
 unsafe impl<T> Sync for Shared<T> {}
 
@@ -114,9 +116,33 @@ impl<T> Shared<T> {
     unsafe fn write(self, i: usize, value: T) {
         unsafe { *self.0.add(i) = value }
     }
+
+    /// # Safety
+    /// `i` is within the allocation the pointer came from.
+    pub(super) unsafe fn at(self, i: usize) -> *mut T {
+        unsafe { self.0.add(i) }
+    }
 }
 
 impl RowStats {
+    /// Counts one row: dated after `cutoff`, it is left out (`false`);
+    /// else it is a return or a purchase, and used (`true`). `rows_used`
+    /// is the caller's, from the rows it keeps.
+    #[inline(always)]
+    pub(super) fn count(&mut self, day: Day, amount: Money, cutoff: Day) -> bool {
+        if day > cutoff {
+            self.rows_after_cutoff += 1;
+            return false;
+        }
+        if amount.is_negative() {
+            self.return_rows += 1;
+            self.returns_total += i128::from(amount.0);
+        } else {
+            self.purchases_total += i128::from(amount.0);
+        }
+        true
+    }
+
     /// Adds another part's counts (`rows_used` and `duplicate_rows` included).
     pub(crate) fn add(&mut self, other: &RowStats) {
         self.rows_used += other.rows_used;
@@ -283,15 +309,8 @@ fn scatter(rows: Rows<'_>, fills: &mut [Vec<u32>], day_out: &mut [Day], amount_o
                 s.spawn(move || {
                     let mut stats = RowStats::default();
                     for ((&c, &day), &amount) in customer.iter().zip(days).zip(amounts) {
-                        if day > cutoff {
-                            stats.rows_after_cutoff += 1;
+                        if !stats.count(day, amount, cutoff) {
                             continue;
-                        }
-                        if amount.is_negative() {
-                            stats.return_rows += 1;
-                            stats.returns_total += i128::from(amount.0);
-                        } else {
-                            stats.purchases_total += i128::from(amount.0);
                         }
                         let slot = &mut fill[c as usize];
                         // SAFETY: the slots of customer `c` for this worker

@@ -64,24 +64,14 @@ impl Grouping {
 
     /// Gives every row its code (codes follow first appearance).
     pub fn finish(self) -> (Vec<u32>, CustomerIds) {
-        let Ranked {
-            locals,
-            chunk,
-            bases,
-            rank,
-            ids,
-            part,
-        } = self.ranked;
+        let ranked = self.ranked;
+        let chunk = ranked.chunk.max(1);
         // Pass 3 (parallel over the ranges of pass 1): each row's local
         // number is the next one of its partition's list for the range.
         let mut codes = vec![NO_CODE; self.rows];
         std::thread::scope(|s| {
-            for (k, (codes, part)) in codes
-                .chunks_mut(chunk.max(1))
-                .zip(part.chunks(chunk.max(1)))
-                .enumerate()
-            {
-                let (locals, rank, bases) = (&locals, &rank, &bases);
+            for (k, (codes, part)) in codes.chunks_mut(chunk).zip(ranked.part.chunks(chunk)).enumerate() {
+                let (locals, rank, bases) = (&ranked.locals, &ranked.rank, &ranked.bases);
                 s.spawn(move || {
                     let mut cursor = vec![0usize; locals.len()];
                     for (code, &p) in codes.iter_mut().zip(part) {
@@ -96,6 +86,6 @@ impl Grouping {
                 });
             }
         });
-        (codes, ids)
+        (codes, ranked.ids)
     }
 }
