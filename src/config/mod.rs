@@ -7,7 +7,7 @@
 
 mod parse;
 mod resolve;
-pub mod rules_file;
+pub(crate) mod rules_file;
 mod scope;
 pub mod settings;
 mod value;
@@ -28,29 +28,29 @@ use settings::{SETTINGS, Setting};
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ConfigFile {
     /// `cpm.churn_days` → `"240"`.
-    pub values: BTreeMap<String, String>,
+    pub(crate) values: BTreeMap<String, String>,
     /// The `[run]` table of `tables/rules.toml`: informational only.
-    pub run: Option<RunFile>,
+    pub(crate) run: Option<RunFile>,
 }
 
 /// The `[run]` table: `by`, `where` and `where_not` scope the run (spec
 /// sections 9 and 10); the rest is what a run read, as `tables/rules.toml`
 /// records it (informational).
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct RunFile {
+pub(crate) struct RunFile {
     /// Break every table down by this column (`--by`).
-    pub by: Option<String>,
+    pub(crate) by: Option<String>,
     /// `COLUMN=V1,V2` entries, as for `--where`.
-    pub where_: Vec<String>,
+    pub(crate) where_: Vec<String>,
     /// `COLUMN=V1,V2` entries, as for `--where-not`.
-    pub where_not: Vec<String>,
-    pub cpm_version: Option<String>,
-    pub input: Option<String>,
-    pub as_of: Option<String>,
-    pub config_file: Option<String>,
-    pub config_sha256: Option<String>,
+    pub(crate) where_not: Vec<String>,
+    pub(crate) cpm_version: Option<String>,
+    pub(crate) input: Option<String>,
+    pub(crate) as_of: Option<String>,
+    pub(crate) config_file: Option<String>,
+    pub(crate) config_sha256: Option<String>,
     /// `cpm report`'s plan file (予実), when not given as `--plan`.
-    pub plan: Option<String>,
+    pub(crate) plan: Option<String>,
 }
 
 /// Values given on the command line (flags and `--set`), by qualified
@@ -91,11 +91,6 @@ impl Overrides {
         self.values.insert(s.name(), value.trim().to_string());
         Ok(())
     }
-
-    /// Whether no setting was given.
-    pub fn is_empty(&self) -> bool {
-        self.values.is_empty() && self.by.is_none() && self.where_.is_empty() && self.where_not.is_empty()
-    }
 }
 
 /// Which segment scheme a run computes.
@@ -109,18 +104,10 @@ pub enum Scheme {
 }
 
 impl Scheme {
-    pub fn id(self) -> &'static str {
+    pub(crate) fn id(self) -> &'static str {
         match self {
             Scheme::Cpm => "cpm",
             Scheme::Lifecycle => "lifecycle",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Scheme> {
-        match text.trim() {
-            "cpm" => Some(Scheme::Cpm),
-            "lifecycle" => Some(Scheme::Lifecycle),
-            _ => None,
         }
     }
 }
@@ -128,7 +115,7 @@ impl Scheme {
 /// The config file a run read: its path and the SHA-256 of its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigSource {
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
     pub sha256: String,
 }
 
@@ -153,7 +140,7 @@ pub struct Columns {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ResponseRates {
     /// Indexed by tier: 初回, よちよち, 流行, コツコツ, 優良.
-    pub by_tier: [f64; 5],
+    pub(crate) by_tier: [f64; 5],
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -188,7 +175,7 @@ impl Default for Config {
 
 impl Config {
     /// The run's scheme with its rules, as the engine takes it.
-    pub fn scheme_rules(&self) -> crate::engine::scheme::SchemeRules<'_> {
+    pub(crate) fn scheme_rules(&self) -> crate::engine::scheme::SchemeRules<'_> {
         use crate::engine::scheme::SchemeRules;
         match self.scheme {
             Scheme::Cpm => SchemeRules::Cpm(&self.rules),
@@ -197,7 +184,7 @@ impl Config {
     }
 
     /// The segment ids and names of this run's scheme, in canonical order.
-    pub fn labels(&self) -> &'static [crate::engine::segments::SegmentLabel] {
+    pub(crate) fn labels(&self) -> &'static [crate::engine::segments::SegmentLabel] {
         use crate::engine::lifecycle::LIFECYCLE_LABELS;
         use crate::engine::segments::{CPM_LABELS, CPM_SUPER_LABELS};
         match (self.scheme, self.rules.super_loyal) {

@@ -11,16 +11,16 @@ use crate::dates::{Day, format_day};
 
 /// What a run read besides the rules.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RunInfo {
+pub(crate) struct RunInfo {
     /// The order file's name.
-    pub input: String,
-    pub as_of: Day,
+    pub(crate) input: String,
+    pub(crate) as_of: Day,
 }
 
 /// Every setting of `config` as a TOML config file, in the order of the
 /// settings table. `comment(key)` may add a comment line above a key
 /// (`"cpm.churn_days"`, `"scheme"`, ...).
-pub fn config_toml(
+pub(crate) fn config_toml(
     config: &Config,
     header: &str,
     run: Option<&RunInfo>,
@@ -32,7 +32,7 @@ pub fn config_toml(
 /// [`config_toml`] for a run whose as-of date is not known yet (`cpm sql`
 /// without `--as-of`: the data decide it): the `[run]` table without
 /// `as_of`, which readers take from `data_quality.csv`.
-pub fn config_toml_open_as_of(config: &Config, header: &str, input: &str) -> String {
+pub(crate) fn config_toml_open_as_of(config: &Config, header: &str, input: &str) -> String {
     config_toml_with(config, header, Some((input, None)), &|_| None)
 }
 
@@ -117,7 +117,7 @@ fn run_table(out: &mut String, config: &Config, input: &str, as_of: Option<Day>)
 }
 
 /// `tables/rules.toml`: the rules and what the run read.
-pub fn rules_toml(config: &Config, run: &RunInfo) -> String {
+pub(crate) fn rules_toml(config: &Config, run: &RunInfo) -> String {
     let header = format!(
         "The rules these tables were computed with (cpm {}).\n\
          To reproduce them: cpm tables --config rules.toml --input {} --as-of {} --out-dir DIR",
@@ -130,7 +130,7 @@ pub fn rules_toml(config: &Config, run: &RunInfo) -> String {
 
 /// The scheme's thresholds on one line, e.g. `scheme = cpm; churn_days =
 /// 240, toddler_days = 90, loyal_days = 210, loyal_amount = 70000`.
-pub fn rules_line(config: &Config) -> String {
+pub(crate) fn rules_line(config: &Config) -> String {
     let section = match config.scheme {
         Scheme::Cpm => Section::Cpm,
         Scheme::Lifecycle => Section::Lifecycle,
@@ -153,7 +153,7 @@ pub fn rules_line(config: &Config) -> String {
 
 /// Where the rules came from, for people: the config file and its SHA-256,
 /// or that there was none.
-pub fn source_line(config: &Config, lang: crate::text::lang::Lang) -> String {
+pub(crate) fn source_line(config: &Config, lang: crate::text::lang::Lang) -> String {
     match &config.source {
         Some(s) => format!("{} (SHA-256 {})", s.path.display(), s.sha256),
         None => lang

@@ -67,7 +67,7 @@ const DELIMITERS: [(&str, u8); 3] = [("comma", b','), ("tab", b'\t'), ("semicolo
 
 impl Kind {
     /// What the value must be, for messages ("must be ...").
-    pub fn expected(self) -> String {
+    pub(crate) fn expected(self) -> String {
         match self {
             Kind::Whole { min, max, unit } => format!("a whole number of {unit} from {min} to {max}"),
             Kind::Amount => "a decimal amount such as 70000 (at least 0, at most 6 decimals)".into(),
@@ -165,7 +165,7 @@ impl Value {
     }
 
     /// As a TOML value that reads back as the same setting.
-    pub fn toml(&self) -> String {
+    pub(crate) fn toml(&self) -> String {
         match self {
             Value::Whole(n) => n.to_string(),
             // Whole amounts as integers, others as exact decimal strings.

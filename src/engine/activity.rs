@@ -23,7 +23,7 @@ use crate::engine::timelines::Timelines;
 /// One snapshot's month of activity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct MonthActivity {
-    pub month_end: Day,
+    pub(crate) month_end: Day,
     pub purchase_days: u64,
     pub buyers: u64,
     /// Net sales, in millionths.

@@ -65,7 +65,7 @@ pub(crate) struct FirstDay {
 }
 
 impl FirstDay {
-    pub(crate) fn new(customers: usize) -> FirstDay {
+    pub fn new(customers: usize) -> FirstDay {
         FirstDay {
             first: vec![Day::MAX; customers],
             best: vec![BLANK; customers],

@@ -77,10 +77,10 @@ impl Sets {
 /// start + new + comebacks + promotions − lapsed − demotions = end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Bridge {
-    pub of: BridgeOf,
+    pub(crate) of: BridgeOf,
     pub scheme: BridgeScheme,
     /// Snapshot index of the end (`t`); the start is `t - 1`.
-    pub t: usize,
+    pub(crate) t: usize,
     pub start: u64,
     /// First present at `t` (the matrix's `new` row).
     pub new: u64,

@@ -13,7 +13,7 @@ pub(crate) struct CohortCounter {
 }
 
 impl CohortCounter {
-    pub(crate) fn new(first_month: MonthIndex, months: usize, toddler_days: i32) -> Self {
+    pub fn new(first_month: MonthIndex, months: usize, toddler_days: i32) -> Self {
         CohortCounter {
             first_month,
             toddler_days,

@@ -15,7 +15,7 @@ use crate::orders::{Attribute, BLANK};
 /// customer code and date, in file order; `kept[k].codes[i]` the row's
 /// value of column `k`. The result holds only the values chosen, as
 /// reading them back from `customers_keep.csv` gives them.
-pub fn latest_values(
+pub(crate) fn latest_values(
     customer: &[u32],
     day: &[Day],
     cutoff: Day,

@@ -44,20 +44,20 @@ pub(crate) fn at(p: &Portfolio, t: usize, rules: SchemeRules<'_>, toddler_days: 
 /// CPM KPIs at snapshot `t`, with the previous snapshot's for comparison.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CpmKpis {
-    pub t: usize,
-    pub customers: u64,
-    pub active: u64,
-    pub active_prev: Option<u64>,
+    pub(crate) t: usize,
+    pub(crate) customers: u64,
+    pub(crate) active: u64,
+    pub(crate) active_prev: Option<u64>,
     /// 優良現役 / all 現役.
-    pub loyal_share: f64,
-    pub loyal_share_prev: Option<f64>,
+    pub(crate) loyal_share: f64,
+    pub(crate) loyal_share_prev: Option<f64>,
     /// The latest cohort whose 初回→よちよち window has closed by `t`.
-    pub conversion: Option<CohortConversion>,
+    pub(crate) conversion: Option<CohortConversion>,
     /// The matured cohort before it.
-    pub conversion_prev: Option<CohortConversion>,
+    pub(crate) conversion_prev: Option<CohortConversion>,
     /// 優良現役 → 優良離脱 between `t-1` and `t`.
-    pub newly_lapsed_loyal: Option<u64>,
-    pub newly_lapsed_loyal_prev: Option<u64>,
+    pub(crate) newly_lapsed_loyal: Option<u64>,
+    pub(crate) newly_lapsed_loyal_prev: Option<u64>,
 }
 
 /// The portfolio's CPM layout (ten segments, or twelve with 超優良); a
@@ -129,23 +129,23 @@ pub(crate) fn cpm_at(p: &Portfolio, t: usize, toddler_days: i32) -> CpmKpis {
 /// The lifecycle scheme's headline figures at snapshot `t` (spec section 8).
 #[derive(Debug, Clone, PartialEq)]
 pub struct LifecycleKpis {
-    pub t: usize,
-    pub customers: u64,
+    pub(crate) t: usize,
+    pub(crate) customers: u64,
     /// 継続系: VIP, 復活, 新規 and 継続 (everyone neither 休眠 nor 休眠予備軍).
-    pub engaged: u64,
-    pub engaged_prev: Option<u64>,
-    pub vip: u64,
-    pub vip_prev: Option<u64>,
-    pub at_risk: u64,
-    pub at_risk_prev: Option<u64>,
-    pub dormant: u64,
+    pub(crate) engaged: u64,
+    pub(crate) engaged_prev: Option<u64>,
+    pub(crate) vip: u64,
+    pub(crate) vip_prev: Option<u64>,
+    pub(crate) at_risk: u64,
+    pub(crate) at_risk_prev: Option<u64>,
+    pub(crate) dormant: u64,
     /// Customers in 復活 at `t` who were not at `t-1`.
-    pub winbacks: Option<u64>,
-    pub winbacks_prev: Option<u64>,
+    pub(crate) winbacks: Option<u64>,
+    pub(crate) winbacks_prev: Option<u64>,
     /// Of them, those who were 休眠 at `t-1`.
-    pub winbacks_from_dormant: Option<u64>,
+    pub(crate) winbacks_from_dormant: Option<u64>,
     /// The latest matured 初回→2回目 cohort (the same conversion as CPM).
-    pub conversion: Option<CohortConversion>,
+    pub(crate) conversion: Option<CohortConversion>,
 }
 
 impl LifecycleKpis {

@@ -153,10 +153,10 @@ impl fmt::Display for Share {
 pub struct LifecycleRules {
     pub active_days: i32,
     pub dormant_days: i32,
-    pub vip_min_purchase_days: u32,
-    pub vip_recency_days: i32,
-    pub vip_top_share: Share,
-    pub new_max_purchase_days: u32,
+    pub(crate) vip_min_purchase_days: u32,
+    pub(crate) vip_recency_days: i32,
+    pub(crate) vip_top_share: Share,
+    pub(crate) new_max_purchase_days: u32,
     breaks: Vec<i32>,
 }
 
@@ -168,7 +168,7 @@ impl Default for LifecycleRules {
 }
 
 impl LifecycleRules {
-    pub(crate) fn new(
+    pub fn new(
         active_days: i32,
         dormant_days: i32,
         vip_min_purchase_days: u32,

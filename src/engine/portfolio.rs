@@ -44,8 +44,8 @@ pub struct Portfolio {
 /// the last segment) holds the customers first present at the later date.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TransitionMatrix {
-    pub from_day: Day,
-    pub to_day: Day,
+    pub(crate) from_day: Day,
+    pub(crate) to_day: Day,
     /// `cells[from][to]`, `from` in `0..=n` (n = the `new` row), `to` in `0..n`.
     pub cells: Vec<Vec<u64>>,
 }
@@ -83,7 +83,7 @@ pub struct CustomerState {
     /// The segment at the previous snapshot: `labels.len()` (the
     /// transitions' `new`) when not present then, `None` when the run has a
     /// single snapshot.
-    pub previous_segment: Option<usize>,
+    pub(crate) previous_segment: Option<usize>,
     pub first_purchase: Day,
     pub last_purchase: Day,
     pub tenure_days: i32,

@@ -9,7 +9,7 @@ use crate::engine::segments::{Classifier, CpmRules, SegmentLabel};
 
 /// The rules of the scheme a run classifies its customers by.
 #[derive(Debug, Clone, Copy)]
-pub enum SchemeRules<'a> {
+pub(crate) enum SchemeRules<'a> {
     /// The ten CPM segments (twelve with 超優良), spec section 3.
     Cpm(&'a CpmRules),
     /// The six-state lifecycle, spec section 8.

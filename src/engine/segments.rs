@@ -7,8 +7,8 @@ use crate::money::Money;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SegmentLabel {
     pub id: &'static str,
-    pub ja: &'static str,
-    pub en: &'static str,
+    pub(crate) ja: &'static str,
+    pub(crate) en: &'static str,
 }
 
 /// What the rules look at, over a customer's rows dated on or before a
@@ -16,12 +16,12 @@ pub struct SegmentLabel {
 /// the only part that moves between rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Facts {
-    pub first: Day,
-    pub last: Day,
+    pub(crate) first: Day,
+    pub(crate) last: Day,
     /// The purchase day before `last`, if any.
-    pub previous: Option<Day>,
-    pub total: Money,
-    pub purchase_days: u32,
+    pub(crate) previous: Option<Day>,
+    pub(crate) total: Money,
+    pub(crate) purchase_days: u32,
 }
 
 impl Facts {
@@ -154,12 +154,12 @@ pub(crate) const CPM_TIER_NAMES: [(&str, &str); CPM_TIERS_WITH_SUPER] = [
 /// with 超優良) active, then the same tiers lapsed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct CpmLayout {
-    pub tiers: usize,
+    pub(crate) tiers: usize,
 }
 
 impl CpmLayout {
     /// The layout of these labels, or `None` when they are not a CPM scheme.
-    pub(crate) fn of(labels: &[SegmentLabel]) -> Option<CpmLayout> {
+    pub fn of(labels: &[SegmentLabel]) -> Option<CpmLayout> {
         if labels == CPM_LABELS.as_slice() {
             Some(CpmLayout { tiers: CPM_TIERS })
         } else if labels == CPM_SUPER_LABELS.as_slice() {
@@ -222,9 +222,9 @@ pub struct CpmRules {
     pub churn_days: i32,
     pub toddler_days: i32,
     pub loyal_days: i32,
-    pub loyal_amount: Money,
+    pub(crate) loyal_amount: Money,
     /// 超優良 above 優良: off (`None`) by default.
-    pub super_loyal: Option<SuperLoyal>,
+    pub(crate) super_loyal: Option<SuperLoyal>,
     breaks: [i32; 1],
 }
 

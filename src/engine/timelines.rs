@@ -24,11 +24,11 @@ pub struct Timelines {
 /// whose amounts add up (spec section 1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct DayEntry {
-    pub day: Day,
+    pub(crate) day: Day,
     /// Sum of the day's amounts (purchases and returns net out).
-    pub net: Money,
+    pub(crate) net: Money,
     /// At least one row that day had `amount >= 0`.
-    pub purchase: bool,
+    pub(crate) purchase: bool,
 }
 
 impl Timelines {

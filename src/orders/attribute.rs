@@ -14,10 +14,10 @@ pub const BLANK: u32 = u32::MAX;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Attribute {
     /// The column's name as found in the file.
-    pub column: String,
+    pub(crate) column: String,
     /// The distinct non-blank trimmed values, in byte order (UTF-8).
-    pub values: Vec<String>,
-    pub codes: Vec<u32>,
+    pub(crate) values: Vec<String>,
+    pub(crate) codes: Vec<u32>,
 }
 
 impl Attribute {
@@ -65,7 +65,7 @@ impl Attribute {
     }
 
     /// Keeps the rows whose flag is `true`.
-    pub fn retain(&mut self, keep: &[bool]) {
+    pub(crate) fn retain(&mut self, keep: &[bool]) {
         let mut flags = keep.iter();
         self.codes.retain(|_| *flags.next().expect("one flag per row"));
     }

@@ -31,39 +31,39 @@ pub struct Grouping {
 pub struct Ranked {
     /// `locals[p][k]`: the local numbers of partition `p`'s rows among the
     /// rows `k * chunk .. (k + 1) * chunk`, in row order.
-    pub locals: Vec<Vec<Vec<u32>>>,
+    pub(crate) locals: Vec<Vec<Vec<u32>>>,
     /// Rows per range of `locals`.
-    pub chunk: usize,
-    pub bases: Vec<usize>,
-    pub rank: Vec<u32>,
-    pub ids: CustomerIds,
+    pub(crate) chunk: usize,
+    pub(crate) bases: Vec<usize>,
+    pub(crate) rank: Vec<u32>,
+    pub(crate) ids: CustomerIds,
     /// Every row's partition ([`NO_PARTITION`] for a row without an id).
-    pub part: Vec<u16>,
+    pub(crate) part: Vec<u16>,
 }
 
 impl Grouping {
     /// `rows` rows in all, `missing` of them (ascending) without an id.
-    pub(crate) fn new(rows: usize, ranked: Ranked, missing: Vec<u32>) -> Grouping {
+    pub fn new(rows: usize, ranked: Ranked, missing: Vec<u32>) -> Grouping {
         Grouping { rows, ranked, missing }
     }
 
     /// Rows without an id, ascending.
-    pub fn missing(&self) -> &[u32] {
+    pub(crate) fn missing(&self) -> &[u32] {
         &self.missing
     }
 
     /// Rows in all (with and without an id).
-    pub fn rows(&self) -> usize {
+    pub(crate) fn rows(&self) -> usize {
         self.rows
     }
 
     /// The ranked ids, every row still in its partition.
-    pub fn into_ranked(self) -> Ranked {
+    pub(crate) fn into_ranked(self) -> Ranked {
         self.ranked
     }
 
     /// Gives every row its code (codes follow first appearance).
-    pub fn finish(self) -> (Vec<u32>, CustomerIds) {
+    pub(crate) fn finish(self) -> (Vec<u32>, CustomerIds) {
         let ranked = self.ranked;
         let chunk = ranked.chunk.max(1);
         // Pass 3 (parallel over the ranges of pass 1): each row's local

@@ -4,8 +4,8 @@
 //! types and not on the code that reads files (`ingest`), nor ingest on
 //! the engine.
 
-pub mod attribute;
-pub mod grouping;
+pub(crate) mod attribute;
+pub(crate) mod grouping;
 
 pub use self::attribute::{Attribute, BLANK};
 pub use self::grouping::{Grouping, NO_CODE, NO_PARTITION, Ranked};
@@ -47,7 +47,7 @@ impl Orders {
     }
 
     /// Keeps the rows whose flag is `true`.
-    pub fn retain(&mut self, keep: &[bool]) {
+    pub(crate) fn retain(&mut self, keep: &[bool]) {
         let mut kept = keep.iter();
         self.customer.retain(|_| *kept.next().expect("one flag per row"));
         let mut kept = keep.iter();
@@ -63,9 +63,9 @@ impl Orders {
 /// (`engine::grouped`) without a per-row code array.
 #[derive(Debug, Clone)]
 pub struct Rows {
-    pub customers: Customers,
-    pub day: Vec<Day>,
-    pub amount: Vec<Money>,
+    pub(crate) customers: Customers,
+    pub(crate) day: Vec<Day>,
+    pub(crate) amount: Vec<Money>,
 }
 
 #[derive(Debug, Clone)]
@@ -86,7 +86,7 @@ impl Rows {
     }
 
     /// Every row with its customer code (codes in order of first appearance).
-    pub fn into_orders(self) -> Orders {
+    pub(crate) fn into_orders(self) -> Orders {
         let (customer, ids) = match self.customers {
             Customers::Grouped(grouping) => grouping.finish(),
             Customers::Coded { ids, customer } => (customer, ids),

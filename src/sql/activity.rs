@@ -8,7 +8,7 @@
 
 use super::Ctx;
 
-pub fn table(ctx: &Ctx) -> String {
+pub(crate) fn table(ctx: &Ctx) -> String {
     let d = ctx.d;
     let query = format!(
         "WITH firsts AS (SELECT customer_id, MIN(CASE WHEN purchase = 1 THEN month_index END) AS first_t \

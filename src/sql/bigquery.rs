@@ -3,7 +3,7 @@
 
 use super::dialect::{Dialect, escaped_literal, is_plain_identifier};
 
-pub struct BigQuery;
+pub(crate) struct BigQuery;
 
 impl Dialect for BigQuery {
     fn name(&self) -> &'static str {
@@ -64,7 +64,7 @@ impl Dialect for BigQuery {
 
 /// `pattern` with only its `group`-th group capturing (`(` outside a
 /// bracket expression opens a group).
-pub fn only_group(pattern: &str, group: usize) -> String {
+pub(crate) fn only_group(pattern: &str, group: usize) -> String {
     let mut out = String::with_capacity(pattern.len() + 16);
     let (mut n, mut in_class) = (0, false);
     for c in pattern.chars() {

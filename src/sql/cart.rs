@@ -26,18 +26,18 @@ use crate::ingest::filter::trim_value;
 use crate::ingest::formula::Formula;
 
 /// The statuses of rows that are read but not rejected.
-pub const NOT_REJECTED: &str = "('ok', 'excluded', 'cancelled', 'guest')";
+pub(crate) const NOT_REJECTED: &str = "('ok', 'excluded', 'cancelled', 'guest')";
 
 /// The largest amount cpm holds (i64 millionths), and the smallest.
 const MAX: &str = "9223372036854.775807";
 const MIN: &str = "-9223372036854.775808";
 
-pub fn formula<'a>(ctx: &Ctx<'a>) -> Option<&'a Formula> {
+pub(crate) fn formula<'a>(ctx: &Ctx<'a>) -> Option<&'a Formula> {
     ctx.config.scope.amount_formula.as_ref()
 }
 
 /// The amount's name in messages and comments: its column or formula.
-pub fn amount_name(ctx: &Ctx) -> String {
+pub(crate) fn amount_name(ctx: &Ctx) -> String {
     formula(ctx).map_or_else(|| ctx.config.columns.amount.clone(), |f| f.text.clone())
 }
 
@@ -53,7 +53,7 @@ fn text(ctx: &Ctx, name: &str) -> String {
 /// The columns the orders table is read with besides the customer, date
 /// and group: the amount's text (`a_text`, the first operand's with a
 /// formula), each operand's (`o1_text`, ...) and the cancel column's.
-pub fn source_columns(ctx: &Ctx) -> Vec<(String, String)> {
+pub(crate) fn source_columns(ctx: &Ctx) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
     let ops = operands(ctx);
     if ops.is_empty() {
@@ -72,7 +72,7 @@ pub fn source_columns(ctx: &Ctx) -> Vec<(String, String)> {
 /// `prev` (whose columns are `carry`), each adding `o<k>_problem` and
 /// `o<k>_value` (0 for a bad cell); last, `s`, with `a_text` the first
 /// operand's text for the main reading. Without a formula, `s` is `prev`.
-pub fn operand_ctes(ctx: &Ctx, prev: &str, carry: &[String]) -> Vec<String> {
+pub(crate) fn operand_ctes(ctx: &Ctx, prev: &str, carry: &[String]) -> Vec<String> {
     let ops = operands(ctx);
     if ops.is_empty() {
         return Vec::new();
@@ -209,7 +209,7 @@ impl Terms<'_> {
 /// first operand's value (`fv1`), the products of all terms one factor a
 /// layer, then the sum (`f_amount`) and the first failure (`f_problem`).
 /// Returns them and the last layer's name (`prev` without a formula).
-pub fn formula_ctes(ctx: &Ctx, prev: &str) -> (Vec<String>, String) {
+pub(crate) fn formula_ctes(ctx: &Ctx, prev: &str) -> (Vec<String>, String) {
     let Some(formula) = formula(ctx) else {
         return (Vec::new(), prev.to_string());
     };
@@ -238,7 +238,7 @@ pub fn formula_ctes(ctx: &Ctx, prev: &str) -> (Vec<String>, String) {
 
 /// The amount of every row read (0 for a bad cell): the formula's, or the
 /// amount column's.
-pub fn amount(ctx: &Ctx) -> String {
+pub(crate) fn amount(ctx: &Ctx) -> String {
     match formula(ctx) {
         Some(_) => "f_amount".into(),
         None => read_amount(ctx),
@@ -247,7 +247,7 @@ pub fn amount(ctx: &Ctx) -> String {
 
 /// The problems of a row's amount cells, in the order cpm reports them,
 /// after the customer's and the date's: `(problem, column, cell)`.
-pub fn amount_problems(ctx: &Ctx) -> Vec<(String, String, String)> {
+pub(crate) fn amount_problems(ctx: &Ctx) -> Vec<(String, String, String)> {
     let ops = operands(ctx);
     if ops.is_empty() {
         return vec![("a_problem".into(), ctx.config.columns.amount.clone(), "a_text".into())];
@@ -267,7 +267,7 @@ pub fn amount_problems(ctx: &Ctx) -> Vec<(String, String, String)> {
 
 /// The cells of the amount as read, for `cpm_rejects`: the amount cell, or
 /// `数量=2, 単価=1500` with a formula.
-pub fn amount_cells(ctx: &Ctx) -> String {
+pub(crate) fn amount_cells(ctx: &Ctx) -> String {
     let ops = operands(ctx);
     if ops.is_empty() {
         return "a_text".into();
@@ -281,7 +281,7 @@ pub fn amount_cells(ctx: &Ctx) -> String {
 }
 
 /// Whether a row is a cancelled line (`FALSE` without a cancel column).
-pub fn cancelled(ctx: &Ctx) -> String {
+pub(crate) fn cancelled(ctx: &Ctx) -> String {
     let scope = &ctx.config.scope;
     if scope.cancel.is_none() {
         return "FALSE".into();
@@ -299,7 +299,7 @@ pub fn cancelled(ctx: &Ctx) -> String {
 
 /// Whether a row is a guest order (`FALSE` without guest ids): the
 /// customer cell trimmed as cpm trims it for this test (blanks, not a BOM).
-pub fn guest(ctx: &Ctx) -> String {
+pub(crate) fn guest(ctx: &Ctx) -> String {
     let Some(ids) = &ctx.config.scope.guest_ids else {
         return "FALSE".into();
     };

@@ -16,42 +16,42 @@ use super::{Source, dialect};
 pub struct SqlArgs {
     /// Warehouse: bigquery, snowflake, spark (also Databricks) or duckdb.
     #[arg(long, value_parser = ["bigquery", "snowflake", "spark", "databricks", "duckdb"])]
-    pub dialect: String,
+    pub(crate) dialect: String,
     /// The orders table, as the warehouse names it (e.g. shop.orders).
     #[arg(long)]
-    pub table: String,
+    pub(crate) table: String,
     /// Folder for run.sql, one file per table, and rules.toml (created if missing).
     #[arg(long, short = 'o')]
-    pub out: PathBuf,
+    pub(crate) out: PathBuf,
     /// Prefix of the created tables.
     #[arg(long, default_value = "cpm_")]
-    pub prefix: String,
+    pub(crate) prefix: String,
     /// Snapshot through this date (YYYY-MM-DD) [default: the last month-end the data covers].
     #[arg(long, value_name = "YYYY-MM-DD")]
-    pub as_of: Option<String>,
+    pub(crate) as_of: Option<String>,
     /// The date column holds instants (TIMESTAMP): take their date in the configured time zone.
     #[arg(long)]
-    pub timestamps: bool,
+    pub(crate) timestamps: bool,
     /// Break every table down by a customer attribute: the value of COLUMN on each customer's first purchase day
     /// (as `cpm tables --by`).
     #[arg(long, value_name = "COLUMN")]
-    pub by: Option<String>,
+    pub(crate) by: Option<String>,
     /// Keep only the rows whose COLUMN is one of the values (as `cpm tables --where`).
     #[arg(long = "where", value_name = "COLUMN=V1,V2", value_parser = crate::cli::args::keep_arg)]
-    pub where_: Vec<String>,
+    pub(crate) where_: Vec<String>,
     /// Leave out the rows whose COLUMN is one of the values (as `cpm tables --where-not`).
     #[arg(long = "where-not", value_name = "COLUMN=V1,V2", value_parser = crate::cli::args::drop_arg)]
-    pub where_not: Vec<String>,
+    pub(crate) where_not: Vec<String>,
     /// Config file (TOML), as for the other commands. Default: ./cpm.toml if it exists.
     #[arg(long)]
-    pub config: Option<PathBuf>,
+    pub(crate) config: Option<PathBuf>,
     /// The settings of the settings table (columns, thresholds), as flags.
     #[command(flatten)]
-    pub settings: crate::cli::args::RuleFlags,
+    pub(crate) settings: crate::cli::args::RuleFlags,
 }
 
 /// Writes the SQL for `args` with the config file read by `load`.
-pub fn run(
+pub(crate) fn run(
     args: &SqlArgs,
     load: impl FnOnce(Option<&std::path::Path>) -> Result<(crate::config::ConfigFile, Option<crate::config::ConfigSource>)>,
 ) -> Result<()> {

@@ -5,7 +5,7 @@
 
 use super::Ctx;
 
-pub fn table(ctx: &Ctx) -> String {
+pub(crate) fn table(ctx: &Ctx) -> String {
     let d = ctx.d;
     let toddler = ctx.config.rules.toddler_days;
     let query = format!(

@@ -5,7 +5,7 @@ use super::Ctx;
 
 /// The segment id at recency `recency` (SQL), from `first_p`, `last_p`
 /// and `total`.
-pub fn classify(ctx: &Ctx, recency: &str) -> String {
+pub(crate) fn classify(ctx: &Ctx, recency: &str) -> String {
     let r = &ctx.config.rules;
     let money = |m: crate::money::Money| ctx.d.exact(&m.to_string());
     let tenure = "(last_p - first_p)";
@@ -28,6 +28,6 @@ pub fn classify(ctx: &Ctx, recency: &str) -> String {
 }
 
 /// Recency values at which a CPM segment may change between rows.
-pub fn breaks(ctx: &Ctx) -> Vec<i32> {
+pub(crate) fn breaks(ctx: &Ctx) -> Vec<i32> {
     vec![ctx.config.rules.churn_days]
 }

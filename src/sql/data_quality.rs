@@ -45,7 +45,7 @@ fn metrics(d: &dyn Dialect) -> [(&'static str, String); 23] {
     ]
 }
 
-pub fn table(ctx: &Ctx) -> String {
+pub(crate) fn table(ctx: &Ctx) -> String {
     let d = ctx.d;
     let s = d.string_type();
     let used = "r.d <= k.last_snap";

@@ -7,7 +7,7 @@
 
 use super::{bigquery::BigQuery, duckdb::DuckDb, snowflake::Snowflake, spark::Spark};
 
-pub trait Dialect {
+pub(crate) trait Dialect {
     /// The `--dialect` name.
     fn name(&self) -> &'static str;
     /// Exact money: a decimal with six places (never a float).
@@ -105,20 +105,20 @@ pub trait Dialect {
 }
 
 /// A backslash-escaping literal (BigQuery, Snowflake, Spark).
-pub fn escaped_literal(text: &str) -> String {
+pub(crate) fn escaped_literal(text: &str) -> String {
     format!("'{}'", text.replace('\\', "\\\\").replace('\'', "\\'"))
 }
 
-pub fn is_plain_identifier(name: &str) -> bool {
+pub(crate) fn is_plain_identifier(name: &str) -> bool {
     let mut chars = name.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// The dialects `--dialect` accepts.
-pub const DIALECTS: [&str; 4] = ["bigquery", "snowflake", "spark", "duckdb"];
+pub(crate) const DIALECTS: [&str; 4] = ["bigquery", "snowflake", "spark", "duckdb"];
 
-pub fn by_name(name: &str) -> Option<&'static dyn Dialect> {
+pub(crate) fn by_name(name: &str) -> Option<&'static dyn Dialect> {
     match name.trim().to_ascii_lowercase().as_str() {
         "bigquery" => Some(&BigQuery),
         "snowflake" => Some(&Snowflake),

@@ -2,7 +2,7 @@
 
 use super::dialect::Dialect;
 
-pub struct DuckDb;
+pub(crate) struct DuckDb;
 
 impl Dialect for DuckDb {
     fn name(&self) -> &'static str {

@@ -39,7 +39,7 @@ fn columns(ctx: &Ctx, header: &[&str], grouped: bool) -> String {
 }
 
 /// (file name, ordered query) per output table.
-pub fn queries(ctx: &Ctx) -> Vec<(String, String)> {
+pub(crate) fn queries(ctx: &Ctx) -> Vec<(String, String)> {
     let t = |name: &str| ctx.out(name);
     // With --by, rows are ordered by group first (byte order).
     let g = if ctx.by() {
@@ -118,7 +118,7 @@ pub fn queries(ctx: &Ctx) -> Vec<(String, String)> {
     ]
 }
 
-pub fn file(ctx: &Ctx) -> String {
+pub(crate) fn file(ctx: &Ctx) -> String {
     queries(ctx)
         .iter()
         .map(|(file, query)| ctx.d.export(file, query))

@@ -8,7 +8,7 @@ use super::snapshots::segment_rows;
 use super::stage::numbers;
 use crate::engine::portfolio::LADDER_MONTHS;
 
-pub fn table(ctx: &Ctx) -> String {
+pub(crate) fn table(ctx: &Ctx) -> String {
     let d = ctx.d;
     let w = "PARTITION BY g.grp, g.c, g.segment ORDER BY g.k ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW";
     let query = format!(

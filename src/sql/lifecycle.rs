@@ -14,7 +14,7 @@ use super::Ctx;
 use super::stage::numbers;
 
 /// The state at recency `recency` (SQL) by every rule but the top share.
-pub fn classify(ctx: &Ctx, recency: &str) -> String {
+pub(crate) fn classify(ctx: &Ctx, recency: &str) -> String {
     let l = &ctx.config.lifecycle;
     format!(
         "(CASE WHEN {recency} > {dormant} THEN 'dormant' \
@@ -32,7 +32,7 @@ pub fn classify(ctx: &Ctx, recency: &str) -> String {
 
 /// Recency values at which the state may change between rows: `x > d`
 /// turns true at `d + 1`.
-pub fn breaks(ctx: &Ctx) -> Vec<i32> {
+pub(crate) fn breaks(ctx: &Ctx) -> Vec<i32> {
     let l = &ctx.config.lifecycle;
     let mut b = vec![l.active_days + 1, l.vip_recency_days + 1, l.dormant_days + 1];
     b.retain(|&x| x > 0);
@@ -43,7 +43,7 @@ pub fn breaks(ctx: &Ctx) -> Vec<i32> {
 
 /// `work_alive`: (customer, month-end) while not dormant, with the state by
 /// the local rules and the total.
-pub fn alive(ctx: &Ctx) -> String {
+pub(crate) fn alive(ctx: &Ctx) -> String {
     let dormant = ctx.config.lifecycle.dormant_days;
     let span = dormant / 28 + 2;
     let query = format!(
@@ -63,7 +63,7 @@ pub fn alive(ctx: &Ctx) -> String {
 /// a customer's state does not depend on the breakdown), the k-th largest total among the
 /// customers not dormant, `k = ceil(vip_top_share × n)` computed in exact
 /// decimals (`0.14 × 50` is 7); a month-end with `k = 0` has no row.
-pub fn thresholds(ctx: &Ctx) -> String {
+pub(crate) fn thresholds(ctx: &Ctx) -> String {
     let share = ctx.config.lifecycle.vip_top_share;
     let query = format!(
         "SELECT t, total AS threshold FROM (\n\
@@ -79,7 +79,7 @@ pub fn thresholds(ctx: &Ctx) -> String {
 /// `work_held`: the month-end states with the top share applied (a
 /// customer not dormant whose total reaches the month's threshold is VIP),
 /// and the dormant stretches as they start.
-pub fn held(ctx: &Ctx) -> String {
+pub(crate) fn held(ctx: &Ctx) -> String {
     let share_on = !ctx.config.lifecycle.vip_top_share.is_zero();
     let alive_rows = if share_on {
         format!(

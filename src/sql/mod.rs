@@ -13,71 +13,71 @@
 //! written beside it as `rules.toml`. One file per dialect's differences
 //! (`dialect` and its four implementations), one per table.
 
-pub mod activity;
-pub mod bigquery;
-pub mod cart;
-pub mod command;
-pub mod conversion;
-pub mod cpm;
-pub mod data_quality;
-pub mod dialect;
-pub mod duckdb;
-pub mod export;
-pub mod ladder;
-pub mod lifecycle;
-pub mod parse;
-pub mod rows;
-pub mod segments;
-pub mod snapshots;
-pub mod snowflake;
-pub mod spark;
-pub mod stage;
-pub mod transitions;
+pub(crate) mod activity;
+pub(crate) mod bigquery;
+pub(crate) mod cart;
+pub(crate) mod command;
+pub(crate) mod conversion;
+pub(crate) mod cpm;
+pub(crate) mod data_quality;
+pub(crate) mod dialect;
+pub(crate) mod duckdb;
+pub(crate) mod export;
+pub(crate) mod ladder;
+pub(crate) mod lifecycle;
+pub(crate) mod parse;
+pub(crate) mod rows;
+pub(crate) mod segments;
+pub(crate) mod snapshots;
+pub(crate) mod snowflake;
+pub(crate) mod spark;
+pub(crate) mod stage;
+pub(crate) mod transitions;
 
 use crate::config::{Config, Scheme};
 use crate::dates::{Day, format_day};
 use crate::engine::lifecycle::LIFECYCLE_LABELS;
 use crate::engine::segments::Classifier;
 use crate::error::{Error, Result};
-pub use dialect::Dialect;
+pub(crate) use dialect::Dialect;
 
 /// Where the orders are and how the generated tables are named.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Source {
+pub(crate) struct Source {
     /// The orders table, as the warehouse names it (`dataset.orders`).
-    pub table: String,
+    pub(crate) table: String,
     /// Prefix of every created table (`cpm_`).
-    pub prefix: String,
+    pub(crate) prefix: String,
     /// The last snapshot date; `None`: the last month-end the data covers.
-    pub as_of: Option<Day>,
+    pub(crate) as_of: Option<Day>,
     /// The date column holds instants (TIMESTAMP), dated in the configured
     /// time zone; otherwise DATE values (or `YYYY-MM-DD` text).
-    pub timestamps: bool,
+    pub(crate) timestamps: bool,
 }
 
 /// What every query builder reads.
-pub struct Ctx<'a> {
-    pub d: &'a dyn Dialect,
-    pub config: &'a Config,
-    pub source: &'a Source,
+pub(crate) struct Ctx<'a> {
+    pub(crate) d: &'a dyn Dialect,
+    pub(crate) config: &'a Config,
+    pub(crate) source: &'a Source,
 }
 
 impl Ctx<'_> {
     /// An output table's name (`cpm_snapshots`).
-    pub fn out(&self, name: &str) -> String {
+    pub(crate) fn out(&self, name: &str) -> String {
         format!("{}{name}", self.source.prefix)
     }
     /// A work table's name (`cpm_work_days`), dropped at the end of `run.sql`.
-    pub fn work(&self, name: &str) -> String {
+    pub(crate) fn work(&self, name: &str) -> String {
         format!("{}work_{name}", self.source.prefix)
     }
     /// Whether the tables are broken down by a group (`--by`).
-    pub fn by(&self) -> bool {
+    pub(crate) fn by(&self) -> bool {
         self.config.scope.by.is_some()
     }
     /// `grp AS "group", ` (the first column of an output table with
     /// `--by`, from `alias.grp`), or nothing.
-    pub fn group_column(&self, alias: &str) -> String {
+    pub(crate) fn group_column(&self, alias: &str) -> String {
         if self.by() {
             format!("{alias}.grp AS {}, ", self.d.quoted("group"))
         } else {
@@ -85,7 +85,7 @@ impl Ctx<'_> {
         }
     }
     /// Segment ids in canonical order.
-    pub fn labels(&self) -> Vec<&'static str> {
+    pub(crate) fn labels(&self) -> Vec<&'static str> {
         match self.config.scheme {
             Scheme::Cpm => self.config.rules.labels().iter().map(|l| l.id).collect(),
             Scheme::Lifecycle => LIFECYCLE_LABELS.iter().map(|l| l.id).collect(),
@@ -95,13 +95,13 @@ impl Ctx<'_> {
 
 /// One generated file.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SqlFile {
-    pub name: String,
-    pub text: String,
+pub(crate) struct SqlFile {
+    pub(crate) name: String,
+    pub(crate) text: String,
 }
 
 /// The output tables, in the order `run.sql` creates them.
-pub const TABLES: [&str; 8] = [
+pub(crate) const TABLES: [&str; 8] = [
     "snapshots",
     "transitions",
     "conversion",
@@ -138,7 +138,7 @@ fn check_prefix(prefix: &str) -> Result<()> {
 
 /// The generated files: `stage.sql`, one per output table, `cleanup.sql`,
 /// and `run.sql` with all of them in order.
-pub fn generate(config: &Config, d: &dyn Dialect, source: &Source) -> Result<Vec<SqlFile>> {
+pub(crate) fn generate(config: &Config, d: &dyn Dialect, source: &Source) -> Result<Vec<SqlFile>> {
     check_prefix(&source.prefix)?;
     check_table(&source.table)?;
     let ctx = Ctx { d, config, source };

@@ -39,7 +39,7 @@ fn chars(ctx: &Ctx, codes: impl IntoIterator<Item = u32>) -> String {
 /// Most cells begin and end with a visible ASCII character, which no trim
 /// removes: those are taken as they are (a trim of two dozen characters
 /// costs DuckDB several times the rest of the row).
-pub fn trimmed(ctx: &Ctx, text: &str, bom: bool) -> String {
+pub(crate) fn trimmed(ctx: &Ctx, text: &str, bom: bool) -> String {
     format!(
         "CASE WHEN SUBSTR({text}, 1, 1) BETWEEN '!' AND '~' AND RIGHT({text}, 1) BETWEEN '!' AND '~' THEN {text} \
          ELSE {} END",
@@ -136,7 +136,7 @@ const QUICK_AMOUNT: &str = "^-?[0-9]{1,12}([.][0-9]{1,6}(0{0,3}))?$";
 
 /// Layer 0: `t_quick` and `a_quick`, the value of a plain cell (NULL for
 /// any other: it is read the long way).
-pub fn quick(ctx: &Ctx) -> Vec<(String, String)> {
+pub(crate) fn quick(ctx: &Ctx) -> Vec<(String, String)> {
     let d = ctx.d;
     let years = format!(
         "SUBSTR(t_text, 1, 4) BETWEEN '{}' AND '{}'",
@@ -166,7 +166,7 @@ pub fn quick(ctx: &Ctx) -> Vec<(String, String)> {
 }
 
 /// Layer 1: the cells trimmed and in ASCII form (`t1`, `a1`).
-pub fn normalise(ctx: &Ctx) -> Vec<(String, String)> {
+pub(crate) fn normalise(ctx: &Ctx) -> Vec<(String, String)> {
     let t0 = trim_all(ctx, "t_text", true);
     let a0 = trim_all(ctx, "a_text", true);
     slow(vec![
@@ -196,7 +196,7 @@ pub fn normalise(ctx: &Ctx) -> Vec<(String, String)> {
 }
 
 /// Layer 2: the pieces of the date and of the amount.
-pub fn pieces(ctx: &Ctx) -> Vec<(String, String)> {
+pub(crate) fn pieces(ctx: &Ctx) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = DATE_GROUPS
         .iter()
         .map(|(name, k)| (format!("t_{name}"), group(ctx, "t1", DATE, *k)))
@@ -222,7 +222,7 @@ pub fn pieces(ctx: &Ctx) -> Vec<(String, String)> {
 }
 
 /// Layer 3 (dates): the time and offset from the rest of the date.
-pub fn time_pieces(ctx: &Ctx) -> Vec<(String, String)> {
+pub(crate) fn time_pieces(ctx: &Ctx) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = TIME_GROUPS
         .iter()
         .map(|(name, k)| (format!("t_{name}"), group(ctx, "t_t", TIME, *k)))
@@ -232,7 +232,7 @@ pub fn time_pieces(ctx: &Ctx) -> Vec<(String, String)> {
 }
 
 /// Layer 3: the amount's pieces from `a2`.
-pub fn amount_pieces(ctx: &Ctx) -> Vec<(String, String)> {
+pub(crate) fn amount_pieces(ctx: &Ctx) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = [("b_s1", 1), ("b_s2", 3), ("b_int", 5), ("b_dot", 6), ("b_frac", 7)]
         .iter()
         .map(|(name, k)| (name.to_string(), group(ctx, "a2", AMOUNT, *k)))
@@ -252,7 +252,7 @@ fn month_days(y: &str, m: &str) -> String {
 /// Layer 4 (dates): `t_year`, `t_month`, `t_day`, the offset's sign and
 /// hours, and whether the shape holds (separators alike, a real time and
 /// offset).
-pub fn date_numbers(ctx: &Ctx) -> Vec<(String, String)> {
+pub(crate) fn date_numbers(ctx: &Ctx) -> Vec<(String, String)> {
     let signed = "SUBSTR(t_off, 1, 1) IN ('+', '-')";
     slow(vec![
         (
@@ -291,7 +291,7 @@ fn two(text: &str) -> String {
 
 /// The date problem (NULL when the cell is a date), cpm's order: empty,
 /// the shape, the calendar, the years.
-pub fn date_problem() -> String {
+pub(crate) fn date_problem() -> String {
     format!(
         "CASE WHEN t_quick IS NOT NULL THEN NULL WHEN t_text IS NULL OR t0 = '' THEN 'empty value' \
          WHEN NOT t_ok THEN 'not a date' \
@@ -305,7 +305,7 @@ pub fn date_problem() -> String {
 
 /// The order date of a cell without a problem, as a DATE in the configured
 /// time zone: as written without an offset, else the instant's date there.
-pub fn date_value(ctx: &Ctx) -> String {
+pub(crate) fn date_value(ctx: &Ctx) -> String {
     let d = ctx.d;
     let s = d.string_type();
     let ymd = format!(
@@ -365,7 +365,7 @@ fn magnitude(ctx: &Ctx, int_digits: &str, frac: &str) -> String {
 
 /// Layer 5 (amounts): which reading holds (`a_plain`: parse_plain's; else
 /// the marked form's), the digits, and the sign.
-pub fn amount_numbers(ctx: &Ctx) -> Vec<(String, String)> {
+pub(crate) fn amount_numbers(ctx: &Ctx) -> Vec<(String, String)> {
     let thousands = "^[0-9]{1,3}(,[0-9]{3})+$";
     slow(vec![
         (
@@ -394,7 +394,7 @@ pub fn amount_numbers(ctx: &Ctx) -> Vec<(String, String)> {
 }
 
 /// The amount problem (NULL when the cell is an amount).
-pub fn amount_problem(ctx: &Ctx) -> String {
+pub(crate) fn amount_problem(ctx: &Ctx) -> String {
     format!(
         "CASE WHEN a_quick IS NOT NULL THEN NULL WHEN a_text IS NULL OR a0 = '' THEN 'empty value' \
          WHEN a_plain THEN NULL \
@@ -406,7 +406,7 @@ pub fn amount_problem(ctx: &Ctx) -> String {
 }
 
 /// The amount of a cell without a problem, exact.
-pub fn amount_value(ctx: &Ctx) -> String {
+pub(crate) fn amount_value(ctx: &Ctx) -> String {
     format!(
         "CASE WHEN a_quick IS NOT NULL THEN a_quick WHEN a_plain THEN CASE WHEN p_sign = '-' THEN -{p} ELSE {p} END \
          ELSE CASE WHEN b_negative THEN -{b} ELSE {b} END END",

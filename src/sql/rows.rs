@@ -44,7 +44,7 @@ fn kept(ctx: &Ctx) -> String {
 }
 
 /// `SELECT *, a AS x, b AS y FROM prev` as CTE `name`.
-pub fn layer(name: &str, prev: &str, columns: &[(String, String)]) -> String {
+pub(crate) fn layer(name: &str, prev: &str, columns: &[(String, String)]) -> String {
     let cols: Vec<String> = columns.iter().map(|(n, e)| format!("{e} AS {n}")).collect();
     format!("{name} AS (SELECT *, {} FROM {prev})", cols.join(", "))
 }
@@ -101,7 +101,7 @@ fn date_reading(ctx: &Ctx) -> (String, String) {
     }
 }
 
-pub fn table(ctx: &Ctx) -> String {
+pub(crate) fn table(ctx: &Ctx) -> String {
     let stamps = ctx.source.timestamps;
     // With --timestamps the date column is an instant: dated by the
     // warehouse in the configured time zone, not read as text.
@@ -218,7 +218,7 @@ fn final_select(ctx: &Ctx, amounts: &[(String, String, String)], date_value: &st
 /// `cpm_rejects`: the rows cpm would reject, as `rejects.csv` lists them
 /// (`place` numbers them: a warehouse table has no lines), with the three
 /// cells as read so that each can be found in the orders table.
-pub fn rejects(ctx: &Ctx) -> String {
+pub(crate) fn rejects(ctx: &Ctx) -> String {
     let query = format!(
         "SELECT CONCAT('row ', CAST(ROW_NUMBER() OVER (ORDER BY c_text, t_text, a_text) AS {s})) AS place, \
          problem_column AS {column}, \

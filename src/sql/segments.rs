@@ -5,7 +5,7 @@
 
 use super::Ctx;
 
-pub fn table(ctx: &Ctx) -> String {
+pub(crate) fn table(ctx: &Ctx) -> String {
     let d = ctx.d;
     let query = format!(
         "WITH e AS (SELECT customer_id, grp, first_p, last_p, total, pdays FROM {events} \

@@ -7,7 +7,7 @@
 use super::Ctx;
 
 /// The segments in canonical order, as rows (segment, ord).
-pub fn segment_rows(ctx: &Ctx) -> String {
+pub(crate) fn segment_rows(ctx: &Ctx) -> String {
     ctx.labels()
         .iter()
         .enumerate()
@@ -18,7 +18,7 @@ pub fn segment_rows(ctx: &Ctx) -> String {
 
 /// `work_counts`: (grp, t, snap, segment, ord, customers, sales,
 /// cumulative_sales): every group has every month-end and segment.
-pub fn counts(ctx: &Ctx) -> String {
+pub(crate) fn counts(ctx: &Ctx) -> String {
     let w = "PARTITION BY g.grp, g.segment ORDER BY g.t ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW";
     let query = format!(
         "WITH deltas AS (\n\
@@ -46,7 +46,7 @@ pub fn counts(ctx: &Ctx) -> String {
     ctx.d.create_table(&ctx.work("counts"), &query)
 }
 
-pub fn table(ctx: &Ctx) -> String {
+pub(crate) fn table(ctx: &Ctx) -> String {
     let d = ctx.d;
     let query = format!(
         "SELECT {group}{month_end} AS month_end, segment, customers,\n\

@@ -3,7 +3,7 @@
 
 use super::dialect::{Dialect, escaped_literal};
 
-pub struct Snowflake;
+pub(crate) struct Snowflake;
 
 impl Dialect for Snowflake {
     fn name(&self) -> &'static str {

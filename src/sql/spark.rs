@@ -5,7 +5,7 @@
 
 use super::dialect::{Dialect, escaped_literal, is_plain_identifier};
 
-pub struct Spark;
+pub(crate) struct Spark;
 
 impl Dialect for Spark {
     fn name(&self) -> &'static str {

@@ -23,7 +23,7 @@ use super::Ctx;
 
 /// `0..10^4` from four cross-joined digit lists (no generator function is
 /// common to the four dialects).
-pub fn numbers() -> String {
+pub(crate) fn numbers() -> String {
     let digits = (0..10)
         .map(|n| format!("SELECT {n} AS n"))
         .collect::<Vec<_>>()
@@ -41,7 +41,7 @@ fn month_number(date: &str) -> String {
 
 /// The orders cpm uses (customer_id, order date, amount, `--by` value):
 /// the `ok` rows of `work_rows`.
-pub fn source_rows(ctx: &Ctx) -> String {
+pub(crate) fn source_rows(ctx: &Ctx) -> String {
     format!(
         "SELECT customer_id, order_date, amount, grp_value FROM {} WHERE status = 'ok'",
         ctx.work("rows")
@@ -52,7 +52,7 @@ pub fn source_rows(ctx: &Ctx) -> String {
 /// value on their first purchase day (up to the as-of date): blanks
 /// ignored, the largest amount's, ties to the smallest in byte order,
 /// `(none)` when every value is blank. Returns never decide.
-pub fn groups(ctx: &Ctx) -> String {
+pub(crate) fn groups(ctx: &Ctx) -> String {
     let query = format!(
         "WITH k AS (SELECT MAX(snap) AS last_snap FROM {calendar}),\n\
          p AS (SELECT r.customer_id, {epoch} AS d, r.amount, r.grp_value FROM ({src}) r CROSS JOIN k \
@@ -70,7 +70,7 @@ pub fn groups(ctx: &Ctx) -> String {
     ctx.d.create_table(&ctx.work("groups"), &query)
 }
 
-pub fn calendar(ctx: &Ctx) -> String {
+pub(crate) fn calendar(ctx: &Ctx) -> String {
     let d = ctx.d;
     let (purchase_cutoff, months, last_snap) = match ctx.source.as_of {
         Some(as_of) => {
@@ -112,7 +112,7 @@ pub fn calendar(ctx: &Ctx) -> String {
     d.create_table(&ctx.work("calendar"), &query)
 }
 
-pub fn days(ctx: &Ctx) -> String {
+pub(crate) fn days(ctx: &Ctx) -> String {
     let d = ctx.d;
     // Customers without a group have no purchase day: never present.
     let (grp, by, join) = if ctx.by() {
@@ -139,7 +139,7 @@ pub fn days(ctx: &Ctx) -> String {
     d.create_table(&ctx.work("days"), &query)
 }
 
-pub fn events(ctx: &Ctx) -> String {
+pub(crate) fn events(ctx: &Ctx) -> String {
     let w = "PARTITION BY customer_id ORDER BY d ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW";
     let query = format!(
         "SELECT customer_id, grp, d, month_index, net, purchase,\n\
@@ -160,7 +160,7 @@ pub fn events(ctx: &Ctx) -> String {
 /// `classify(recency)` is the SQL of the segment at a recency expression
 /// (columns `first_p`, `last_p`, `total`, `pdays`, `prev_p` in scope);
 /// `breaks` the recency values at which it may change between rows.
-pub fn points(ctx: &Ctx, classify: &dyn Fn(&str) -> String, breaks: &[i32]) -> String {
+pub(crate) fn points(ctx: &Ctx, classify: &dyn Fn(&str) -> String, breaks: &[i32]) -> String {
     let d = ctx.d;
     let mut parts = vec![format!(
         "SELECT customer_id, grp, d, month_index, total, first_p, last_p, pdays, prev_p, {seg} AS segment \
@@ -184,7 +184,7 @@ pub fn points(ctx: &Ctx, classify: &dyn Fn(&str) -> String, breaks: &[i32]) -> S
     d.create_table(&ctx.work("points"), &parts.join("\nUNION ALL\n"))
 }
 
-pub fn monthly(ctx: &Ctx) -> String {
+pub(crate) fn monthly(ctx: &Ctx) -> String {
     // The last point of a month is the one whose next point is in a later
     // month (or that has none); that later month is the next such row's.
     let query = format!(
@@ -199,7 +199,7 @@ pub fn monthly(ctx: &Ctx) -> String {
 
 /// `work_held` for a scheme whose month-end values are `work_monthly`'s
 /// (CPM): with the previous month-end value's segment, for transitions.
-pub fn held_from_monthly(ctx: &Ctx) -> String {
+pub(crate) fn held_from_monthly(ctx: &Ctx) -> String {
     let query = format!(
         "SELECT customer_id, grp, t, segment, total, \
          LAG(segment) OVER (PARTITION BY customer_id ORDER BY t) AS prev_segment, next_t FROM {monthly}",

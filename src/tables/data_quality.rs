@@ -15,7 +15,7 @@ pub struct DataQuality {
     /// header repeated (`repeated_header`) in either mode.
     pub rejected_by_reason: BTreeMap<&'static str, u64>,
     /// The same rows by reason code and column (`""` for whole-row reasons).
-    pub rejected_by_column: BTreeMap<(&'static str, String), u64>,
+    pub(crate) rejected_by_column: BTreeMap<(&'static str, String), u64>,
     pub rows_rejected: u64,
     /// Rows dated after the as-of date.
     pub rows_excluded: u64,
@@ -24,30 +24,30 @@ pub struct DataQuality {
     /// The filters, as written on the command line (empty without).
     pub filters: Vec<String>,
     /// Lines flagged cancelled (`--cancel-col`), left out, with their amount.
-    pub cancelled: Counted,
+    pub(crate) cancelled: Counted,
     /// Guest orders (`--guest-ids`), left out, with their sales.
-    pub guest_orders: Counted,
+    pub(crate) guest_orders: Counted,
     /// Rows dated after the day of the run (test orders, typos): used
     /// unless after the as-of date, but worth a look.
-    pub rows_after_today: u64,
-    pub return_rows: u64,
+    pub(crate) rows_after_today: u64,
+    pub(crate) return_rows: u64,
     /// Returns' total, in millionths (negative).
-    pub returns_total: i128,
-    pub purchases_total: i128,
-    pub duplicate_rows: u64,
-    pub first_day: Day,
-    pub last_day: Day,
-    pub as_of: Day,
+    pub(crate) returns_total: i128,
+    pub(crate) purchases_total: i128,
+    pub(crate) duplicate_rows: u64,
+    pub(crate) first_day: Day,
+    pub(crate) last_day: Day,
+    pub(crate) as_of: Day,
     /// Customers with at least one row used.
-    pub customers: u64,
+    pub(crate) customers: u64,
     /// Customers in the portfolio at the as-of date (at least one purchase).
-    pub customers_in_portfolio: u64,
+    pub(crate) customers_in_portfolio: u64,
     /// Text files: the 1-based line of the header (`None` for Parquet).
     pub header_line: Option<u64>,
     /// The title lines above the header, skipped.
-    pub lines_before_header: Vec<String>,
+    pub(crate) lines_before_header: Vec<String>,
     /// Blank lines among the rows, skipped (not rows).
-    pub blank_lines: u64,
+    pub(crate) blank_lines: u64,
 }
 
 impl DataQuality {

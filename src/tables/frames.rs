@@ -82,7 +82,7 @@ impl Tables {
     }
 
     /// `activity.csv` as a frame; with `--by` each group's months.
-    pub fn activity_frame(&self) -> PolarsResult<DataFrame> {
+    pub(crate) fn activity_frame(&self) -> PolarsResult<DataFrame> {
         match &self.breakdown {
             None => activity_frame(&self.activity.months),
             Some(b) => stack(

@@ -50,7 +50,7 @@ fn grouped(b: &Breakdown, table: impl Fn(&Portfolio) -> String) -> String {
 }
 
 /// The grouped tables of the portfolio, written to `dir`, each streamed.
-pub(crate) fn write_tables(dir: &Path, whole: &Portfolio, b: &Breakdown) -> Result<()> {
+pub fn write_tables(dir: &Path, whole: &Portfolio, b: &Breakdown) -> Result<()> {
     use super::{CONVERSION, LADDER, SEGMENTS, SNAPSHOTS, TRANSITIONS};
     type Table = fn(&Portfolio) -> String;
     let tables: [(&str, Table); 4] = [

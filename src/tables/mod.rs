@@ -11,7 +11,7 @@ mod frames;
 pub mod groups;
 mod kept;
 mod parquet;
-pub(crate) mod read;
+pub mod read;
 mod read_groups;
 mod read_quality;
 mod record;
@@ -86,14 +86,14 @@ pub struct Tables {
     pub activity: Activity,
     pub quality: DataQuality,
     /// The rows left out (`rejects.csv`; empty when none were).
-    pub rejects: Vec<RejectedRow>,
+    pub(crate) rejects: Vec<RejectedRow>,
     /// The rules the numbers were computed with (`rules.toml`).
     pub config: Config,
     /// What the run read: the order file's name and the as-of date.
-    pub run: RunInfo,
+    pub(crate) run: RunInfo,
     /// With `--keep-cols`: each column's value for each customer of
     /// `portfolio`, in its order (`customers_keep.csv`).
-    pub kept: Vec<crate::orders::Attribute>,
+    pub(crate) kept: Vec<crate::orders::Attribute>,
 }
 
 impl Tables {

@@ -5,8 +5,8 @@
 
 /// One record and the 1-based line it starts on.
 pub(super) struct Record {
-    pub line: u64,
-    pub fields: Vec<String>,
+    pub(crate) line: u64,
+    pub(crate) fields: Vec<String>,
 }
 
 /// Splits `text` into records, or says on which line a quote is unbalanced.

@@ -55,7 +55,7 @@ pub(crate) struct MonthMap {
 }
 
 impl MonthMap {
-    pub(crate) fn new(snapshots: &[Day]) -> Self {
+    pub fn new(snapshots: &[Day]) -> Self {
         let first_month = month_of(snapshots[0]);
         let base = crate::dates::first_day_of_month(first_month);
         let last = *snapshots.last().expect("at least one snapshot");

@@ -15,7 +15,7 @@ pub(crate) struct Thresholds {
 }
 
 impl Thresholds {
-    pub(crate) fn new(thresholds: &[Option<Money>]) -> Self {
+    pub fn new(thresholds: &[Option<Money>]) -> Self {
         let size = thresholds.len().next_power_of_two();
         let mut min = vec![i128::MAX; 2 * size];
         let mut max = vec![i128::MIN; 2 * size];

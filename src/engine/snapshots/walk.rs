@@ -46,7 +46,7 @@ pub(crate) struct Walk<'a> {
 impl<'a> Walk<'a> {
     /// `snapshots` ascending, the last one the as-of date; `tl` holds no day
     /// after it. The top share's thresholds take a first pass over `tl`.
-    pub(crate) fn new(tl: &'a Timelines, rules: SchemeRules<'a>, snapshots: &'a [Day], toddler_days: i32) -> Self {
+    pub fn new(tl: &'a Timelines, rules: SchemeRules<'a>, snapshots: &'a [Day], toddler_days: i32) -> Self {
         let months = MonthMap::new(snapshots);
         let top_share = rules
             .top_share()
