@@ -1,5 +1,5 @@
 //! Every setting, defined once: its key and section, the kind of value, the
-//! default, the allowed range, the help line and the Japanese label. The
+//! default, the allowed range and the help line. The
 //! command-line flags, the config file's keys, `--set KEY=VALUE` (whatif),
 //! `rules.toml`, the report's rules line and the list of what changed are
 //! all derived from [`SETTINGS`]; adding a threshold is one row here plus
