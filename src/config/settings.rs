@@ -1,9 +1,9 @@
 //! Every setting, defined once: its key and section, the kind of value, the
-//! default, the allowed range and the help line. The
-//! command-line flags, the config file's keys, `--set KEY=VALUE` (whatif),
-//! `rules.toml`, the report's rules line and the list of what changed are
-//! all derived from [`SETTINGS`]; adding a threshold is one row here plus
-//! its use in the engine (and the field of [`Config`] that carries it).
+//! default, the allowed range and the help line. The command-line flags,
+//! the config file's keys, `--set KEY=VALUE` (whatif), `rules.toml`, the
+//! report's rules line and the list of what changed are all derived from
+//! [`SETTINGS`]; adding a threshold is one row here plus its use in the
+//! engine (and the field of [`Config`] that carries it).
 
 use super::Config;
 pub use super::value::{Kind, Value, quoted};
