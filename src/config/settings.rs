@@ -1,5 +1,5 @@
 //! Every setting, defined once: its key and section, the kind of value, the
-//! default, the allowed range and the help line. The command-line flags,
+//! default, the allowed range, the help line and the Japanese label. The command-line flags,
 //! the config file's keys, `--set KEY=VALUE` (whatif), `rules.toml`, the
 //! report's rules line and the list of what changed are all derived from
 //! [`SETTINGS`]; adding a threshold is one row here plus its use in the
@@ -70,6 +70,8 @@ pub struct Setting {
     /// The long flag, when the setting has one.
     pub flag: Option<&'static str>,
     pub(crate) help: &'static str,
+    /// The setting's name in the Japanese report (the ルール sheet).
+    pub(crate) ja: &'static str,
     /// The value a config carries (`None`: unset).
     pub get: fn(&Config) -> Option<Value>,
 }
@@ -99,6 +101,7 @@ pub static SETTINGS: &[Setting] = &[
         default: Some("Asia/Tokyo"),
         flag: Some("time-zone"),
         help: "Time zone that datetimes with an offset are converted to before their date is taken",
+        ja: "タイムゾーン",
         get: |c| Some(Value::TimeZone(c.time_zone)),
     },
     Setting {
@@ -108,6 +111,7 @@ pub static SETTINGS: &[Setting] = &[
         default: Some("cpm"),
         flag: Some("scheme"),
         help: "Segment scheme: cpm (the ten segments of Yazuya's CPM) or lifecycle (the six-state D2C lifecycle)",
+        ja: "区分方式",
         get: |c| Some(Value::Scheme(c.scheme)),
     },
     Setting {
@@ -117,6 +121,7 @@ pub static SETTINGS: &[Setting] = &[
         default: Some("detect"),
         flag: Some("encoding"),
         help: "Text encoding of a CSV order file: detect (a BOM, else UTF-8, else Shift_JIS), utf-8 or shift_jis (CP932)",
+        ja: "文字コード",
         get: |c| Some(Value::Encoding(c.read.encoding)),
     },
     Setting {
@@ -126,6 +131,7 @@ pub static SETTINGS: &[Setting] = &[
         default: Some("detect"),
         flag: Some("delimiter"),
         help: "Field delimiter of a CSV order file: detect (from the header line), comma, tab or semicolon",
+        ja: "区切り文字",
         get: |c| Some(Value::Delimiter(c.read.delimiter)),
     },
     Setting {
@@ -135,6 +141,7 @@ pub static SETTINGS: &[Setting] = &[
         default: Some("false"),
         flag: Some("lenient"),
         help: "Skip bad rows (counted by reason and written to a rejects file) instead of stopping at the first",
+        ja: "不正な行を飛ばす",
         get: |c| Some(Value::Switch(c.read.lenient)),
     },
     Setting {
@@ -146,6 +153,7 @@ pub static SETTINGS: &[Setting] = &[
         flag: None,
         help: "cpm report: fail (exit 1, nothing written) when the data stops a few days short of a month-end, \
                as an export cut early does, instead of reporting the month before with a warning",
+        ja: "月末前に途切れたデータを拒否する",
         get: |c| Some(Value::Switch(c.strict_month)),
     },
     Setting {
@@ -155,6 +163,7 @@ pub static SETTINGS: &[Setting] = &[
         default: Some("customer_id"),
         flag: Some("customer-col"),
         help: "Customer-id column name",
+        ja: "顧客 ID の列",
         get: |c| Some(Value::Text(c.columns.customer.clone())),
     },
     Setting {
@@ -164,6 +173,7 @@ pub static SETTINGS: &[Setting] = &[
         default: Some("order_date"),
         flag: Some("date-col"),
         help: "Order-date column name",
+        ja: "注文日の列",
         get: |c| Some(Value::Text(c.columns.date.clone())),
     },
     Setting {
@@ -173,6 +183,7 @@ pub static SETTINGS: &[Setting] = &[
         default: Some("amount"),
         flag: Some("amount-col"),
         help: "Amount column name",
+        ja: "金額の列",
         get: |c| Some(Value::Text(c.columns.amount.clone())),
     },
     Setting {
@@ -182,6 +193,7 @@ pub static SETTINGS: &[Setting] = &[
         default: None,
         flag: Some("amount"),
         help: "The amount as a formula of columns instead of the amount column: products and sums, e.g. 数量*単価 or 小計-値引 (exact)",
+        ja: "金額の計算式",
         get: |c| c.scope.amount_formula.as_ref().map(|f| Value::Text(f.text.clone())),
     },
     Setting {
@@ -191,6 +203,7 @@ pub static SETTINGS: &[Setting] = &[
         default: None,
         flag: Some("cancel-col"),
         help: "Column that flags cancelled lines: rows with one of --cancel-values there are left out, counted as cancelled",
+        ja: "キャンセルの列",
         get: |c| c.scope.cancel.clone().map(Value::Text),
     },
     Setting {
@@ -200,6 +213,7 @@ pub static SETTINGS: &[Setting] = &[
         default: Some(DEFAULT_CANCEL_VALUES),
         flag: Some("cancel-values"),
         help: "Values of the cancel column that mark a line cancelled (compared trimmed, letter case ignored)",
+        ja: "キャンセルを表す値",
         get: |c| Some(Value::List(c.scope.cancel_values.clone())),
     },
     Setting {
@@ -209,6 +223,7 @@ pub static SETTINGS: &[Setting] = &[
         default: None,
         flag: Some("guest-ids"),
         help: "Customer ids of guest orders (\"\" for an empty id): left out, counted as guest_orders with their sales",
+        ja: "ゲスト注文の顧客 ID",
         get: |c| c.scope.guest_ids.clone().map(Value::List),
     },
     Setting {
@@ -219,6 +234,7 @@ pub static SETTINGS: &[Setting] = &[
         flag: Some("keep-cols"),
         help: "Columns to carry into the follow-up lists and all_customers.csv: each customer's value from their \
                latest row where it is not blank (e.g. 氏名,メール,電話)",
+        ja: "リストに加える列",
         get: |c| (!c.scope.keep.is_empty()).then(|| Value::List(c.scope.keep.clone())),
     },
     Setting {
@@ -232,6 +248,7 @@ pub static SETTINGS: &[Setting] = &[
         default: Some("240"),
         flag: Some("churn-days"),
         help: "Days without a purchase after which a customer is 離脱 (lapsed)",
+        ja: "離脱までの日数",
         get: |c| Some(Value::Whole(c.rules.churn_days.into())),
     },
     Setting {
@@ -245,6 +262,7 @@ pub static SETTINGS: &[Setting] = &[
         default: Some("90"),
         flag: Some("toddler-days"),
         help: "Tenure (days) below which a repeat customer is よちよち (toddler); also the 初回→よちよち window",
+        ja: "よちよちの在籍日数",
         get: |c| Some(Value::Whole(c.rules.toddler_days.into())),
     },
     Setting {
@@ -258,6 +276,7 @@ pub static SETTINGS: &[Setting] = &[
         default: Some("210"),
         flag: Some("loyal-days"),
         help: "Tenure (days) from which a high spender is 優良 (loyal) rather than 流行 (trendy)",
+        ja: "優良の在籍日数",
         get: |c| Some(Value::Whole(c.rules.loyal_days.into())),
     },
     Setting {
@@ -267,6 +286,7 @@ pub static SETTINGS: &[Setting] = &[
         default: Some("70000"),
         flag: Some("loyal-amount"),
         help: "Cumulative sales from which a customer is 流行/優良",
+        ja: "優良・流行の累計購入額",
         get: |c| Some(Value::Amount(c.rules.loyal_amount)),
     },
     Setting {
@@ -276,6 +296,7 @@ pub static SETTINGS: &[Setting] = &[
         default: None,
         flag: Some("super-loyal-amount"),
         help: "優良 customers at or over this total become 超優良 (super-loyal): twelve segments; off turns it off",
+        ja: "超優良の累計購入額",
         get: |c| Some(c.rules.super_loyal.map_or(Value::Off, |s| Value::Amount(s.amount))),
     },
     Setting {
@@ -289,6 +310,7 @@ pub static SETTINGS: &[Setting] = &[
         default: None,
         flag: Some("super-loyal-days"),
         help: "超優良 also needs at least this tenure in days (at least loyal_days)",
+        ja: "超優良の在籍日数",
         get: |c| c.rules.super_loyal.and_then(|s| s.days).map(|d| Value::Whole(d.into())),
     },
     Setting {
@@ -302,6 +324,7 @@ pub static SETTINGS: &[Setting] = &[
         default: Some("30"),
         flag: Some("active-days"),
         help: "休眠予備軍 (at risk) when days since the last purchase exceed this",
+        ja: "休眠予備軍になる日数",
         get: |c| Some(Value::Whole(c.lifecycle.active_days.into())),
     },
     Setting {
@@ -315,6 +338,7 @@ pub static SETTINGS: &[Setting] = &[
         default: Some("60"),
         flag: Some("dormant-days"),
         help: "休眠 (dormant) when days since the last purchase exceed this; a longer gap makes a 復活 (winback)",
+        ja: "休眠になる日数",
         get: |c| Some(Value::Whole(c.lifecycle.dormant_days.into())),
     },
     Setting {
@@ -328,6 +352,7 @@ pub static SETTINGS: &[Setting] = &[
         default: Some("4"),
         flag: Some("vip-min-purchase-days"),
         help: "VIP by frequency from this many purchase days...",
+        ja: "VIP の購入日数",
         get: |c| Some(Value::Whole(c.lifecycle.vip_min_purchase_days.into())),
     },
     Setting {
@@ -341,6 +366,7 @@ pub static SETTINGS: &[Setting] = &[
         default: Some("45"),
         flag: Some("vip-recency-days"),
         help: "...with a purchase within this many days",
+        ja: "VIP の最終購入からの日数",
         get: |c| Some(Value::Whole(c.lifecycle.vip_recency_days.into())),
     },
     Setting {
@@ -350,6 +376,7 @@ pub static SETTINGS: &[Setting] = &[
         default: Some("0.01"),
         flag: Some("vip-top-share"),
         help: "VIP by total: the top share (0 to 1, 0 = off) of non-dormant customers, ties included",
+        ja: "VIP の累計上位の割合",
         get: |c| Some(Value::Share(c.lifecycle.vip_top_share)),
     },
     Setting {
@@ -363,6 +390,7 @@ pub static SETTINGS: &[Setting] = &[
         default: Some("2"),
         flag: Some("new-max-purchase-days"),
         help: "新規 (newcomer) up to this many purchase days",
+        ja: "新規の購入日数",
         get: |c| Some(Value::Whole(c.lifecycle.new_max_purchase_days.into())),
     },
     Setting {
@@ -372,6 +400,7 @@ pub static SETTINGS: &[Setting] = &[
         default: Some("0.5"),
         flag: None,
         help: "初回→よちよち conversion target",
+        ja: "初回→よちよち転換率の目標",
         get: |c| Some(Value::Fraction(c.conversion_target)),
     },
     Setting {
@@ -381,17 +410,18 @@ pub static SETTINGS: &[Setting] = &[
         default: Some("0.2"),
         flag: None,
         help: "優良現役 share of active customers target",
+        ja: "優良現役比率の目標",
         get: |c| Some(Value::Fraction(c.loyal_share_target)),
     },
-    response_rate("first", "0.01", 0),
-    response_rate("toddler", "0.05", 1),
-    response_rate("trendy", "0.1", 2),
-    response_rate("steady", "0.1", 3),
-    response_rate("loyal", "0.2", 4),
+    response_rate("first", "0.01", "初回の DM 反応率", 0),
+    response_rate("toddler", "0.05", "よちよちの DM 反応率", 1),
+    response_rate("trendy", "0.1", "流行の DM 反応率", 2),
+    response_rate("steady", "0.1", "コツコツの DM 反応率", 3),
+    response_rate("loyal", "0.2", "優良の DM 反応率", 4),
 ];
 
 /// A DM response rate by tier, for planning (the book 『社長が知らない秘密の仕組み』).
-const fn response_rate(key: &'static str, default: &'static str, tier: usize) -> Setting {
+const fn response_rate(key: &'static str, default: &'static str, ja: &'static str, tier: usize) -> Setting {
     const GETS: [fn(&Config) -> Option<Value>; 5] = [
         |c| Some(Value::Fraction(c.response_rates.by_tier[0])),
         |c| Some(Value::Fraction(c.response_rates.by_tier[1])),
@@ -406,6 +436,7 @@ const fn response_rate(key: &'static str, default: &'static str, tier: usize) ->
         default: Some(default),
         flag: None,
         help: "DM response rate of this tier, for planning",
+        ja,
         get: GETS[tier],
     }
 }

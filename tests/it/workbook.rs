@@ -414,11 +414,22 @@ fn the_workbook_holds_the_tables_numbers_in_japanese_and_english() {
     let tables = cpm::tables::read(&ja_dir.join("tables")).unwrap();
     check_cpm_numbers(&ja, &tables, &ja_dir, &JA_SHEETS);
     no_numbers_as_text(&ja, "ルール", &JA_SHEETS[10..]);
+    // The rules sheet names each setting in words: its label from the settings table.
+    let churn = ja.find("ルール", 1, "cpm.churn_days");
+    assert_eq!(ja.num("ルール", churn, 2), 240.0);
+    assert_eq!(ja.text("ルール", churn, 3), "離脱までの日数");
+    let rate = ja.find("ルール", 1, "response_rates.loyal");
+    assert_eq!(ja.text("ルール", rate, 3), "優良の DM 反応率");
 
     let en_dir = report(&dir.path().join("en"), &["--plan", plan, "--lang", "en"]);
     let en = read_book(&en_dir.join("cpm_2025-12.xlsx"));
     assert_eq!(en.names(), EN_SHEETS);
     check_cpm_numbers(&en, &tables, &en_dir, &EN_SHEETS);
+    let churn = en.find("Rules", 1, "cpm.churn_days");
+    assert_eq!(
+        en.text("Rules", churn, 3),
+        "Days without a purchase after which a customer is 離脱 (lapsed)"
+    );
     // Every number sits in the same cell in both languages.
     let numbers = |b: &Book, names: &[&str]| -> BTreeMap<(usize, u32, u32), String> {
         b.cells

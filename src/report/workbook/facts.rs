@@ -176,7 +176,16 @@ pub(crate) fn quality(g: &mut Grid<'_>, c: &Ctx<'_>) -> Result<(), XlsxError> {
 pub(crate) fn rules(g: &mut Grid<'_>, c: &Ctx<'_>) -> Result<(), XlsxError> {
     let (tables, f, lang) = (c.tables, &c.f, c.lang);
     let text = crate::config::rules_file::rules_toml(&tables.config, &tables.run);
-    g.header(0, 0, &[lang.pick("設定", "Setting"), lang.pick("値", "Value")], f)?;
+    g.header(
+        0,
+        0,
+        &[
+            lang.pick("設定", "Setting"),
+            lang.pick("値", "Value"),
+            lang.pick("意味", "Meaning"),
+        ],
+        f,
+    )?;
     let mut section = String::new();
     let mut last = 0;
     for (row, line) in (1..).zip(text.lines().map(str::trim).filter(|l| !l.is_empty())) {
@@ -192,6 +201,9 @@ pub(crate) fn rules(g: &mut Grid<'_>, c: &Ctx<'_>) -> Result<(), XlsxError> {
                 format!("{section}.{}", key.trim())
             };
             g.text(row, 0, &key, &f.text)?;
+            if let Some(setting) = crate::config::settings::find(&key) {
+                g.text(row, 2, lang.pick(setting.ja, setting.help), &f.text)?;
+            }
             let value = value.trim();
             match value.parse::<f64>() {
                 Ok(v) if !value.contains('"') => g.number(row, 1, v, &f.text)?,
