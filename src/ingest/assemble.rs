@@ -38,23 +38,7 @@ pub(super) fn read_source(
     }
     let (filter_keep, mut attribute) =
         attribute::read_scope(path, &mut source, scope, roles.by.as_deref(), &roles.filters)?;
-    let cancel_name = scope
-        .cancel
-        .as_deref()
-        .map(|c| resolve::lookup(path, &names, c, "--cancel-col"))
-        .transpose()?;
-    let flags = exclude::read_exclusions(path, &mut source, scope, cancel_name.as_deref(), &roles.customer)?;
-    let suspect_cancel = match cancel_name {
-        Some(_) => None,
-        None => {
-            let others: Vec<String> = names
-                .iter()
-                .filter(|n| ![&roles.customer, &roles.date, &roles.amount].contains(n))
-                .cloned()
-                .collect();
-            exclude::suspect_cancel(path, &mut source, &others)?
-        }
-    };
+    let (flags, suspect_cancel) = read_exclusions(path, &mut source, &names, &roles, scope)?;
 
     // Read before the order columns are taken out of the source.
     let mut kept = read_kept(path, &mut source, &roles.keep)?;
@@ -104,6 +88,39 @@ pub(super) fn read_source(
     report.kept = kept;
     check_sum(path, &orders.amount)?;
     Ok((Rows::from(orders), report, attribute))
+}
+
+/// One flag a row, `Some(reason)` for a row left out as cancelled or a
+/// guest's.
+type Exclusions = Vec<Option<exclude::Exclusion>>;
+
+/// The cancelled and guest rows (`None`: the scope names neither) and,
+/// without a cancel column, a column that looks like one.
+fn read_exclusions(
+    path: &Path,
+    source: &mut Source,
+    names: &[String],
+    roles: &Roles,
+    scope: &Scope,
+) -> Result<(Option<Exclusions>, Option<exclude::SuspectCancel>)> {
+    let cancel_name = scope
+        .cancel
+        .as_deref()
+        .map(|c| resolve::lookup(path, names, c, "--cancel-col"))
+        .transpose()?;
+    let flags = exclude::read_exclusions(path, source, scope, cancel_name.as_deref(), &roles.customer)?;
+    let suspect_cancel = match cancel_name {
+        Some(_) => None,
+        None => {
+            let others: Vec<String> = names
+                .iter()
+                .filter(|n| ![&roles.customer, &roles.date, &roles.amount].contains(n))
+                .cloned()
+                .collect();
+            exclude::suspect_cancel(path, source, &others)?
+        }
+    };
+    Ok((flags, suspect_cancel))
 }
 
 /// The `--keep-cols` columns, as text (nothing read without them).

@@ -212,70 +212,23 @@ impl<'a> Records<'a> {
             count += 1;
             let mut value: Vec<u8> = Vec::new();
             if i < n && t[i] == b'"' {
-                i += 1;
-                let mut closed = false;
-                let mut newlines = 0;
-                while i < n {
-                    match t[i] {
-                        b'"' if t.get(i + 1) == Some(&b'"') => {
-                            if collect {
-                                value.push(b'"');
-                            }
-                            i += 2;
-                        }
-                        b'"' => {
-                            i += 1;
-                            closed = true;
-                            break;
-                        }
-                        b => {
-                            if b == b'\n' {
-                                newlines += 1;
-                            }
-                            if collect {
-                                value.push(b);
-                            }
-                            i += 1;
-                        }
-                    }
-                }
-                if !closed {
-                    // Resume after the record's first line.
-                    let end = t[record_start..]
-                        .iter()
-                        .position(|&b| b == b'\n')
-                        .map_or(n, |p| record_start + p + 1);
-                    self.pos = end;
-                    self.line = record_line + 1;
-                    return Some(RecordInfo {
-                        fields: count,
-                        problem: Some(Structure::Unclosed),
-                    });
-                }
+                let Some((end, newlines)) = quoted_field(t, i + 1, collect.then_some(&mut value)) else {
+                    return Some(self.skip_unclosed(record_start, record_line, count));
+                };
+                i = end;
                 self.line += newlines;
-                let at_end = i >= n
-                    || t[i] == self.delimiter
-                    || t[i] == b'\n'
-                    || (t[i] == b'\r' && (i + 1 >= n || t[i + 1] == b'\n'));
-                if !at_end {
+                if !ends_field(t, i, self.delimiter) {
                     problem.get_or_insert(Structure::AfterQuote);
                     let from = i;
-                    while i < n && t[i] != self.delimiter && t[i] != b'\n' {
-                        i += 1;
-                    }
+                    i = field_end(t, i, self.delimiter);
                     if collect {
                         value.extend_from_slice(&t[from..i]);
                     }
                 }
             } else {
-                let mut quotes = 0;
                 let from = i;
-                while i < n && t[i] != self.delimiter && t[i] != b'\n' {
-                    if t[i] == b'"' {
-                        quotes += 1;
-                    }
-                    i += 1;
-                }
+                let (end, quotes) = unquoted_field(t, i, self.delimiter);
+                i = end;
                 if collect {
                     value.extend_from_slice(&t[from..i]);
                 }
@@ -305,6 +258,83 @@ impl<'a> Records<'a> {
         self.pos = i;
         Some(RecordInfo { fields: count, problem })
     }
+
+    /// The record starting at `record_start` has a quote that never closes:
+    /// reading resumes after the record's first line.
+    fn skip_unclosed(&mut self, record_start: usize, record_line: u64, fields: usize) -> RecordInfo {
+        let t = self.text;
+        self.pos = t[record_start..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(t.len(), |p| record_start + p + 1);
+        self.line = record_line + 1;
+        RecordInfo {
+            fields,
+            problem: Some(Structure::Unclosed),
+        }
+    }
+}
+
+/// The inside of a quoted field starting at `i` (just after its opening
+/// quote): where it ends (after the closing quote) and the line feeds in
+/// it, its text (`""` read as `"`) going into `value` when given. `None`
+/// when the quote never closes.
+#[inline]
+fn quoted_field(t: &[u8], mut i: usize, mut value: Option<&mut Vec<u8>>) -> Option<(usize, u64)> {
+    let n = t.len();
+    let mut newlines = 0;
+    while i < n {
+        match t[i] {
+            b'"' if t.get(i + 1) == Some(&b'"') => {
+                if let Some(v) = value.as_deref_mut() {
+                    v.push(b'"');
+                }
+                i += 2;
+            }
+            b'"' => return Some((i + 1, newlines)),
+            b => {
+                if b == b'\n' {
+                    newlines += 1;
+                }
+                if let Some(v) = value.as_deref_mut() {
+                    v.push(b);
+                }
+                i += 1;
+            }
+        }
+    }
+    None
+}
+
+/// Whether a field may end at `i`: the end of the text, a delimiter, a line
+/// feed, or a CR before a line feed (or the end).
+#[inline]
+fn ends_field(t: &[u8], i: usize, delimiter: u8) -> bool {
+    let n = t.len();
+    i >= n || t[i] == delimiter || t[i] == b'\n' || (t[i] == b'\r' && (i + 1 >= n || t[i + 1] == b'\n'))
+}
+
+/// The next delimiter or line feed from `i` (or the end of the text).
+#[inline]
+fn field_end(t: &[u8], mut i: usize, delimiter: u8) -> usize {
+    while i < t.len() && t[i] != delimiter && t[i] != b'\n' {
+        i += 1;
+    }
+    i
+}
+
+/// An unquoted field starting at `i`: where it ends (at the next delimiter
+/// or line feed) and how many quotes it holds.
+#[inline]
+fn unquoted_field(t: &[u8], mut i: usize, delimiter: u8) -> (usize, usize) {
+    let mut quotes = 0;
+    while i < t.len() && t[i] != delimiter && t[i] != b'\n' {
+        if t[i] == b'"' {
+            quotes += 1;
+        }
+        i += 1;
+    }
+    (i, quotes)
 }
 
 /// The one-line error for a record that cannot be split into fields.

@@ -16,7 +16,7 @@ use std::path::Path;
 use polars::prelude::*;
 
 use super::{
-    CsvFrame, Encoding, Layout, drop_blank_and_header_rows, find_header, is_iso_date, parse_typed, split_record,
+    CsvFrame, Encoding, Header, Layout, drop_blank_and_header_rows, find_header, is_iso_date, parse_typed, split_record,
 };
 use crate::error::{Error, Result};
 
@@ -54,17 +54,60 @@ fn read_in(
         return Ok(None);
     }
     let mut chunk: Vec<u8> = Vec::with_capacity(slice + (1 << 20));
-    let mut at_end = fill(&mut file, &mut chunk, slice).map_err(read_err)?;
-    if let Some(rest) = chunk.strip_prefix(b"\xEF\xBB\xBF") {
-        chunk = rest.to_vec();
-    }
-    if !chunk.contains(&b'\n') || chunk.starts_with(b"\xFF\xFE") || chunk.starts_with(b"\xFE\xFF") {
-        return Ok(None);
-    }
-    let header = find_header(&chunk, delimiter, wanted);
-    let Some(fields) = header.fields.clone().filter(|_| header.complete) else {
+    let at_end = fill(&mut file, &mut chunk, slice).map_err(read_err)?;
+    let Some(start) = start(&mut chunk, delimiter, wanted) else {
         return Ok(None);
     };
+    let Some(frame) = parse_slices(&mut file, chunk, at_end, &start, slice).map_err(read_err)? else {
+        return Ok(None);
+    };
+    let (frame, dropped, blank_lines, repeated) =
+        drop_blank_and_header_rows(frame, &start.fields).map_err(|e| Error::input(path, e.to_string()))?;
+    if !repeated.is_empty() || blank_lines > 0 {
+        return Ok(None);
+    }
+    Ok(Some(CsvFrame {
+        frame,
+        encoding: Encoding::Utf8,
+        delimiter: start.delimiter,
+        layout: Layout {
+            header_line: start.header.line,
+            lines_before_header: start.header.before,
+            blank_lines,
+        },
+        skipped: Vec::new(),
+        path: path.to_path_buf(),
+        body_start: start.header.start,
+        dropped,
+        parsed_lines: None,
+    }))
+}
+
+/// What the first slice says about the file, when it is plain enough.
+struct Start {
+    header: Header,
+    /// The header's fields.
+    fields: Vec<String>,
+    delimiter: u8,
+    /// The header record as text, put in front of every slice.
+    header_line: Vec<u8>,
+    /// The columns polars reads as dates and as amounts.
+    date: String,
+    amount: String,
+}
+
+/// Finds the header in the first slice `chunk` and leaves in `chunk` only
+/// the text after it; `None` when the file is not for this path (no line
+/// feed, UTF-16, a column missing, a first date not `YYYY-MM-DD`).
+fn start(chunk: &mut Vec<u8>, delimiter: Option<u8>, wanted: &[&str]) -> Option<Start> {
+    if let Some(rest) = chunk.strip_prefix(b"\xEF\xBB\xBF") {
+        *chunk = rest.to_vec();
+    }
+    if !chunk.contains(&b'\n') || chunk.starts_with(b"\xFF\xFE") || chunk.starts_with(b"\xFE\xFF") {
+        return None;
+    }
+    let header = find_header(chunk, delimiter, wanted);
+    let fields = header.fields.clone().filter(|_| header.complete)?;
     let delimiter = header.delimiter;
     let role = |i: usize| {
         super::super::recognise::pick_wanted(&fields, wanted, i)
@@ -72,7 +115,7 @@ fn read_in(
             .map(str::to_string)
     };
     let (Some(date), Some(amount)) = (role(1), role(2)) else {
-        return Ok(None);
+        return None;
     };
     // The same test as the general path: polars infers the date pattern from
     // the first value, so the first value must be `YYYY-MM-DD`.
@@ -85,14 +128,31 @@ fn read_in(
         .and_then(|i| first_row.get(i))
         .is_some_and(|v| is_iso_date(v));
     if !iso_first {
-        return Ok(None);
+        return None;
     }
     let header_line = body[..header_end].to_vec();
-    let body_start = header.start;
-    chunk.drain(..body_start + header_end);
+    chunk.drain(..header.start + header_end);
+    Some(Start {
+        header,
+        fields,
+        delimiter,
+        header_line,
+        date,
+        amount,
+    })
+}
 
+/// Parses `chunk` and the rest of `file` a slice at a time and stacks the
+/// frames; `None` at the first slice that is not plain.
+fn parse_slices(
+    file: &mut std::fs::File,
+    mut chunk: Vec<u8>,
+    mut at_end: bool,
+    start: &Start,
+    slice: usize,
+) -> std::io::Result<Option<DataFrame>> {
     let mut frame: Option<DataFrame> = None;
-    let mut text_buf = Vec::with_capacity(slice + header_line.len() + (1 << 20));
+    let mut text_buf = Vec::with_capacity(slice + start.header_line.len() + (1 << 20));
     loop {
         let cut = if at_end {
             chunk.len()
@@ -103,22 +163,9 @@ fn read_in(
             }
         };
         if cut > 0 {
-            let text = &chunk[..cut];
-            if text.contains(&b'"') || std::str::from_utf8(text).is_err() {
-                return Ok(None);
-            }
-            text_buf.clear();
-            text_buf.extend_from_slice(&header_line);
-            text_buf.extend_from_slice(text);
-            let Ok(part) = parse_typed(&text_buf, delimiter, &date, &amount) else {
+            let Some(part) = parse_slice(&chunk[..cut], start, &mut text_buf) else {
                 return Ok(None);
             };
-            let complete = [&date, &amount]
-                .iter()
-                .all(|c| part.column(c).is_ok_and(|c| c.null_count() == 0));
-            if !complete {
-                return Ok(None);
-            }
             match frame.as_mut() {
                 None => frame = Some(part),
                 Some(f) => {
@@ -132,29 +179,26 @@ fn read_in(
             break;
         }
         chunk.drain(..cut);
-        at_end = fill(&mut file, &mut chunk, slice).map_err(read_err)?;
+        at_end = fill(file, &mut chunk, slice)?;
     }
-    let Some(frame) = frame else { return Ok(None) };
-    let (frame, dropped, blank_lines, repeated) =
-        drop_blank_and_header_rows(frame, &fields).map_err(|e| Error::input(path, e.to_string()))?;
-    if !repeated.is_empty() || blank_lines > 0 {
-        return Ok(None);
+    Ok(frame)
+}
+
+/// One slice (whole lines) parsed with the header in front (in `text_buf`),
+/// or `None` when it has a quote, is not UTF-8, or has a date or amount
+/// polars cannot read natively.
+fn parse_slice(text: &[u8], start: &Start, text_buf: &mut Vec<u8>) -> Option<DataFrame> {
+    if text.contains(&b'"') || std::str::from_utf8(text).is_err() {
+        return None;
     }
-    Ok(Some(CsvFrame {
-        frame,
-        encoding: Encoding::Utf8,
-        delimiter,
-        layout: Layout {
-            header_line: header.line,
-            lines_before_header: header.before,
-            blank_lines,
-        },
-        skipped: Vec::new(),
-        path: path.to_path_buf(),
-        body_start,
-        dropped,
-        parsed_lines: None,
-    }))
+    text_buf.clear();
+    text_buf.extend_from_slice(&start.header_line);
+    text_buf.extend_from_slice(text);
+    let part = parse_typed(text_buf, start.delimiter, &start.date, &start.amount).ok()?;
+    let complete = [&start.date, &start.amount]
+        .iter()
+        .all(|c| part.column(c).is_ok_and(|c| c.null_count() == 0));
+    complete.then_some(part)
 }
 
 /// Appends up to `slice` more bytes of `file` to `buf`; `true` at the end of the file.
