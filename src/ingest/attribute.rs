@@ -15,27 +15,27 @@ use crate::error::{Error, Result};
 
 use super::columns::StrChunks;
 use super::filter::{Matcher, trim_value};
+pub use crate::orders::attribute::Attribute;
 use crate::orders::attribute::Cells;
-pub use crate::orders::attribute::{Attribute, BLANK};
 
 /// What a run reads besides the three order columns: the breakdown column
 /// and the filters (from `--by`, `--where`, `--where-not` or the config).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Scope {
     pub by: Option<String>,
-    pub filters: Vec<super::filter::Filter>,
+    pub(crate) filters: Vec<super::filter::Filter>,
     /// The column flagging cancelled lines (`--cancel-col`).
-    pub cancel: Option<String>,
+    pub(crate) cancel: Option<String>,
     /// Its values that mark a line cancelled (`--cancel-values`).
-    pub cancel_values: Vec<String>,
+    pub(crate) cancel_values: Vec<String>,
     /// Customer ids of guest orders (`--guest-ids`; `""`: an empty id).
-    pub guest_ids: Option<Vec<String>>,
+    pub(crate) guest_ids: Option<Vec<String>>,
     /// The amount as a formula of columns (`--amount 数量*単価`), instead
     /// of the amount column.
-    pub amount_formula: Option<super::formula::Formula>,
+    pub(crate) amount_formula: Option<super::formula::Formula>,
     /// Columns whose values the lists carry (`--keep-cols`): each
     /// customer's from their latest row (empty: none, nothing read).
-    pub keep: Vec<String>,
+    pub(crate) keep: Vec<String>,
 }
 
 fn as_text(column: &Column) -> PolarsResult<StringChunked> {
@@ -43,7 +43,7 @@ fn as_text(column: &Column) -> PolarsResult<StringChunked> {
 }
 
 /// Reads `column` as an attribute.
-pub fn read_attribute(column: &Column) -> PolarsResult<Attribute> {
+pub(crate) fn read_attribute(column: &Column) -> PolarsResult<Attribute> {
     let text = as_text(column)?;
     Ok(Attribute::from_cells(
         column.name().as_str(),
@@ -66,7 +66,7 @@ impl<'a> Cells<'a> for TextCells<'a> {
 
 /// Applies filter `k` of `matcher` to `column`, clearing `keep[row]` for the
 /// rows it drops.
-pub fn apply_filter(column: &Column, matcher: &Matcher, k: usize, keep: &mut [bool]) -> PolarsResult<()> {
+pub(crate) fn apply_filter(column: &Column, matcher: &Matcher, k: usize, keep: &mut [bool]) -> PolarsResult<()> {
     let text = as_text(column)?;
     for (flag, cell) in keep.iter_mut().zip(text.iter()) {
         if *flag && !matcher.passes(k, cell) {
@@ -79,7 +79,7 @@ pub fn apply_filter(column: &Column, matcher: &Matcher, k: usize, keep: &mut [bo
 /// The most frequent trimmed values of `column` (at most `n`, most frequent
 /// first, then in byte order), for the message of a filter that keeps
 /// nothing.
-pub fn common_values(column: &Column, n: usize) -> PolarsResult<Vec<(String, u64)>> {
+pub(crate) fn common_values(column: &Column, n: usize) -> PolarsResult<Vec<(String, u64)>> {
     let text = as_text(column)?;
     let mut counts: HashMap<&str, u64> = HashMap::new();
     for cell in text.iter() {

@@ -21,7 +21,7 @@ use crate::error::{Error, Result};
 
 /// Why a row is left out, besides filters and bad cells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Exclusion {
+pub(crate) enum Exclusion {
     Cancelled,
     Guest,
 }

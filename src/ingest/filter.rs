@@ -14,20 +14,20 @@ use std::collections::HashSet;
 
 /// One `--where` (`keep`) or `--where-not` filter.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Filter {
-    pub column: String,
+pub(crate) struct Filter {
+    pub(crate) column: String,
     /// Trimmed values, in the order given, without repeats.
-    pub values: Vec<String>,
+    pub(crate) values: Vec<String>,
     /// `true`: keep the rows with one of the values; `false`: drop them.
-    pub keep: bool,
+    pub(crate) keep: bool,
 }
 
 /// The trim rule of attribute values, shared with the filters.
-pub use crate::orders::attribute::trim_value;
+pub(crate) use crate::orders::attribute::trim_value;
 
 impl Filter {
     /// Parses `COLUMN=V1,V2` (the text of one flag or config entry).
-    pub fn parse(text: &str, keep: bool) -> Result<Filter, String> {
+    pub(crate) fn parse(text: &str, keep: bool) -> Result<Filter, String> {
         let flag = if keep { "--where" } else { "--where-not" };
         let (column, list) = text
             .split_once('=')
@@ -55,19 +55,19 @@ impl Filter {
     }
 
     /// The filter as it would be written on the command line.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         format!("{} {}", if self.keep { "--where" } else { "--where-not" }, self.entry())
     }
 
     /// `COLUMN=V1,V2`, as [`Filter::parse`] reads it.
-    pub fn entry(&self) -> String {
+    pub(crate) fn entry(&self) -> String {
         format!("{}={}", self.column, list_text(&self.values))
     }
 }
 
 /// Filters of the same kind on the same column become one (values added);
 /// the order of first appearance is kept.
-pub fn merge(filters: impl IntoIterator<Item = Filter>) -> Vec<Filter> {
+pub(crate) fn merge(filters: impl IntoIterator<Item = Filter>) -> Vec<Filter> {
     let mut out: Vec<Filter> = Vec::new();
     for f in filters {
         match out.iter_mut().find(|o| o.keep == f.keep && o.column == f.column) {
@@ -80,7 +80,7 @@ pub fn merge(filters: impl IntoIterator<Item = Filter>) -> Vec<Filter> {
 
 /// A list of values written as [`parse_values`] reads it back: values
 /// that are blank or hold a comma or quote in quotes.
-pub fn list_text(values: &[String]) -> String {
+pub(crate) fn list_text(values: &[String]) -> String {
     let values: Vec<String> = values
         .iter()
         .map(|v| {
@@ -95,7 +95,7 @@ pub fn list_text(values: &[String]) -> String {
 }
 
 /// The values of a list written like a CSV record (see the module notes).
-pub fn parse_values(list: &str) -> Result<Vec<String>, String> {
+pub(crate) fn parse_values(list: &str) -> Result<Vec<String>, String> {
     let mut values = Vec::new();
     let mut chars = list.chars().peekable();
     loop {
@@ -151,12 +151,12 @@ pub fn parse_values(list: &str) -> Result<Vec<String>, String> {
 
 /// Compiled filters over one row's cells: `cells[k]` is the row's value in
 /// the column of `filters[k]`.
-pub struct Matcher {
+pub(crate) struct Matcher {
     sets: Vec<(HashSet<String>, bool)>,
 }
 
 impl Matcher {
-    pub fn new(filters: &[Filter]) -> Matcher {
+    pub(crate) fn new(filters: &[Filter]) -> Matcher {
         Matcher {
             sets: filters
                 .iter()
@@ -167,7 +167,7 @@ impl Matcher {
 
     /// Whether filter `k` lets a row with this cell through (`None`: null).
     #[inline]
-    pub fn passes(&self, k: usize, cell: Option<&str>) -> bool {
+    pub(crate) fn passes(&self, k: usize, cell: Option<&str>) -> bool {
         let (set, keep) = &self.sets[k];
         set.contains(trim_value(cell.unwrap_or(""))) == *keep
     }

@@ -9,14 +9,14 @@ use crate::money::{Money, SCALE};
 
 /// A parsed formula: `terms[i] = (negative, factor columns)`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Formula {
-    pub text: String,
+pub(crate) struct Formula {
+    pub(crate) text: String,
     terms: Vec<(bool, Vec<String>)>,
 }
 
 impl Formula {
     /// Parses `A*B`, `A+B-C`, `数量*単価-値引`; column names are trimmed.
-    pub fn parse(text: &str) -> Result<Formula, String> {
+    pub(crate) fn parse(text: &str) -> Result<Formula, String> {
         let mut terms = Vec::new();
         let mut negative = false;
         let mut current = String::new();
@@ -55,12 +55,12 @@ impl Formula {
 
     /// The terms: whether each is subtracted, and its factor columns (the
     /// SQL of `cpm sql` computes the same terms).
-    pub fn terms(&self) -> &[(bool, Vec<String>)] {
+    pub(crate) fn terms(&self) -> &[(bool, Vec<String>)] {
         &self.terms
     }
 
     /// The operand columns, each once, in order of appearance.
-    pub fn columns(&self) -> Vec<&str> {
+    pub(crate) fn columns(&self) -> Vec<&str> {
         let mut out: Vec<&str> = Vec::new();
         for (_, factors) in &self.terms {
             for f in factors {
@@ -74,7 +74,7 @@ impl Formula {
 
     /// The formula at every row; `values[k]` is column `columns()[k]`. The
     /// first row that cannot be computed exactly is `Err((row, why))`.
-    pub fn eval(&self, values: &[Vec<Money>]) -> Result<Vec<Money>, (usize, &'static str)> {
+    pub(crate) fn eval(&self, values: &[Vec<Money>]) -> Result<Vec<Money>, (usize, &'static str)> {
         let columns = self.columns();
         let index: Vec<Vec<usize>> = self
             .terms

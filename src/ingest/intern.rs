@@ -8,10 +8,10 @@
 
 use std::hash::Hasher;
 
-pub use crate::hash::FxHasher;
+use crate::hash::FxHasher;
 use crate::ids::CustomerIds;
-pub use crate::ids::Interner;
-pub use crate::orders::grouping::{Grouping, NO_CODE, NO_PARTITION, Ranked};
+pub(crate) use crate::orders::grouping::Grouping;
+use crate::orders::grouping::{NO_CODE, NO_PARTITION, Ranked};
 
 /// Two independent hashes of an id: 96 bits in all. Ids are taken as
 /// equal when both agree; for ten million distinct ids the chance of any
@@ -39,10 +39,10 @@ fn threads() -> usize {
 /// (hash, second hash, row): one row's entry in its partition. After
 /// numbering, the second hash is replaced by the id's local number in the
 /// partition.
-pub type Entry = (u64, u32, u32);
+pub(crate) type Entry = (u64, u32, u32);
 
 /// One partition's rows as written by each worker, in row order.
-pub type Partition = Vec<Vec<Entry>>;
+pub(crate) type Partition = Vec<Vec<Entry>>;
 
 /// Where the ids come from: random access, plus an in-order walk over a
 /// range of rows that a column source can do faster than row by row.
@@ -71,17 +71,8 @@ impl<'a, F: Fn(usize) -> Option<&'a str> + Sync> IdSource for FnIds<'a, F> {
     }
 }
 
-/// Gives every row the code of its id; codes follow the order in which ids
-/// first appear. `id(row)` is the trimmed id, or `None` for a missing one
-/// (coded [`NO_CODE`]).
-pub fn assign_codes<'a, F>(rows: usize, id: F) -> (Vec<u32>, CustomerIds)
-where
-    F: Fn(usize) -> Option<&'a str> + Sync,
-{
-    group_ids(&FnIds(rows, id, std::marker::PhantomData)).finish()
-}
-
-/// Finds and ranks the distinct ids (passes 1 and 2 of [`assign_codes`]).
+/// Finds and ranks the distinct ids (passes 1 and 2 of numbering them;
+/// [`Grouping::finish`] then gives every row its code).
 ///
 /// Rows are hashed once (in parallel) into partitions by the hash's top
 /// bits; each partition's distinct ids are then found with a small
@@ -299,6 +290,16 @@ fn number_distinct(partition: &mut Partition) -> Vec<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Gives every row the code of its id; codes follow the order in which ids
+    /// first appear. `id(row)` is the trimmed id, or `None` for a missing one
+    /// (coded [`NO_CODE`]).
+    fn assign_codes<'a, F>(rows: usize, id: F) -> (Vec<u32>, CustomerIds)
+    where
+        F: Fn(usize) -> Option<&'a str> + Sync,
+    {
+        group_ids(&FnIds(rows, id, std::marker::PhantomData)).finish()
+    }
 
     #[test]
     fn codes_follow_first_appearance() {

@@ -11,17 +11,17 @@
 
 mod assemble;
 pub mod attribute;
-pub mod columns;
+pub(crate) mod columns;
 pub mod csv;
 pub mod exclude;
-pub mod filter;
-pub mod formula;
+pub(crate) mod filter;
+pub(crate) mod formula;
 pub mod intern;
 pub mod recognise;
 mod resolve;
 mod source;
-pub mod summary;
-pub mod survey;
+pub(crate) mod summary;
+pub(crate) mod survey;
 pub mod text;
 
 use std::path::Path;
@@ -35,7 +35,8 @@ use self::source::Source;
 pub use self::summary::{IngestReport, RejectedRow};
 use crate::config::Columns;
 use crate::error::Result;
-pub use crate::orders::{Attribute, Customers, Orders, Rows};
+pub use crate::orders::Orders;
+pub(crate) use crate::orders::{Attribute, Customers, Rows};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ReadOptions {
@@ -58,7 +59,7 @@ pub fn read_orders(path: &Path, columns: &Columns, tz: Tz, options: &ReadOptions
 /// left out (their cells are not checked: the run is as if the file held
 /// only the kept rows), and the breakdown column is read as an
 /// [`Attribute`] aligned with the rows kept.
-pub fn read_scoped(
+pub(crate) fn read_scoped(
     path: &Path,
     columns: &Columns,
     tz: Tz,
@@ -70,7 +71,7 @@ pub fn read_scoped(
 
 /// [`read_scoped`], with the customers left grouped when every row was
 /// read and kept (the engine then groups them without per-row codes).
-pub fn read_rows_scoped(
+pub(crate) fn read_rows_scoped(
     path: &Path,
     columns: &Columns,
     tz: Tz,
@@ -88,21 +89,11 @@ pub fn read_rows_scoped(
     assemble::read_source(path, source, columns, tz, options, scope)
 }
 
-/// Reads the order rows of a polars frame, as [`read_orders`] reads a file:
+/// Reads the order rows of a polars frame, as [`read_scoped`] reads a file:
 /// any column names (`columns`), text, date, datetime or numeric cells,
 /// each bad cell named by its 1-based row. Messages call the frame
 /// `(DataFrame)`.
-pub fn read_frame(
-    frame: &DataFrame,
-    columns: &Columns,
-    tz: Tz,
-    options: &ReadOptions,
-) -> Result<(Orders, IngestReport)> {
-    read_frame_scoped(frame, columns, tz, options, &Scope::default()).map(|(orders, report, _)| (orders, report))
-}
-
-/// [`read_frame`] with a scope, as [`read_scoped`] reads a file.
-pub fn read_frame_scoped(
+pub(crate) fn read_frame_scoped(
     frame: &DataFrame,
     columns: &Columns,
     tz: Tz,
@@ -120,5 +111,5 @@ pub fn read_frame_scoped(
     .map(|(rows, report, a)| (rows.into_orders(), report, a))
 }
 
-/// What messages call a frame handed to [`read_frame`].
-pub const FRAME_NAME: &str = "(DataFrame)";
+/// What messages call a frame handed to [`read_frame_scoped`].
+pub(crate) const FRAME_NAME: &str = "(DataFrame)";

@@ -21,12 +21,12 @@ pub enum Role {
 impl Role {
     /// The role of `wanted[index]` in the reader's list of wanted columns
     /// (customer, date, amount, then the scope's).
-    pub fn of_index(index: usize) -> Option<Role> {
+    pub(crate) fn of_index(index: usize) -> Option<Role> {
         [Role::Customer, Role::Date, Role::Amount].get(index).copied()
     }
 
     /// The setting naming the column, as in the settings table.
-    pub fn setting(self) -> &'static str {
+    pub(crate) fn setting(self) -> &'static str {
         match self {
             Role::Customer => "columns.customer",
             Role::Date => "columns.date",
@@ -101,7 +101,7 @@ const AMOUNT: &[&[&str]] = &[
 
 /// How a wanted column was found among a file's columns.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Pick<'a> {
+pub(crate) enum Pick<'a> {
     /// By the configured name (ignoring case and blanks).
     Named(&'a str),
     /// By a usual name, the configured one being the default and absent.
@@ -112,7 +112,7 @@ pub enum Pick<'a> {
 }
 
 impl<'a> Pick<'a> {
-    pub fn name(&self) -> Option<&'a str> {
+    pub(crate) fn name(&self) -> Option<&'a str> {
         match self {
             Pick::Named(n) | Pick::Recognised(n) => Some(n),
             Pick::Ambiguous(_) | Pick::Missing => None,
@@ -120,14 +120,14 @@ impl<'a> Pick<'a> {
     }
 
     /// Whether the header names the column (ambiguity is decided later).
-    pub fn is_in_header(&self) -> bool {
+    pub(crate) fn is_in_header(&self) -> bool {
         !matches!(self, Pick::Missing)
     }
 }
 
 /// Finds `wanted` among `names`; for a role left at its default name, the
 /// usual names when the default is absent.
-pub fn pick<'a>(names: &'a [String], wanted: &str, role: Option<Role>) -> Pick<'a> {
+pub(crate) fn pick<'a>(names: &'a [String], wanted: &str, role: Option<Role>) -> Pick<'a> {
     if let Some(n) = super::columns::find_column(names, wanted) {
         return Pick::Named(n);
     }
@@ -151,7 +151,7 @@ pub fn pick<'a>(names: &'a [String], wanted: &str, role: Option<Role>) -> Pick<'
 }
 
 /// [`pick`] for `wanted[index]` of the reader's wanted columns.
-pub fn pick_wanted<'a>(names: &'a [String], wanted: &[&str], index: usize) -> Pick<'a> {
+pub(crate) fn pick_wanted<'a>(names: &'a [String], wanted: &[&str], index: usize) -> Pick<'a> {
     pick(names, wanted[index], Role::of_index(index))
 }
 

@@ -14,20 +14,20 @@ use crate::error::{Error, Result};
 
 /// The file's names of the columns a run reads.
 pub(super) struct Roles {
-    pub customer: String,
-    pub date: String,
+    pub(crate) customer: String,
+    pub(crate) date: String,
     /// The amount column, or the first operand of the amount formula.
-    pub amount: String,
+    pub(crate) amount: String,
     /// The amount formula's operand columns (empty without one).
-    pub operands: Vec<String>,
+    pub(crate) operands: Vec<String>,
     /// The breakdown column (`--by`).
-    pub by: Option<String>,
+    pub(crate) by: Option<String>,
     /// One column per filter of the scope, in its order.
-    pub filters: Vec<String>,
+    pub(crate) filters: Vec<String>,
     /// Columns taken by their usual names, the configured ones being absent.
-    pub recognised: Vec<(Role, String)>,
+    pub(crate) recognised: Vec<(Role, String)>,
     /// The `--keep-cols` columns, in their order.
-    pub keep: Vec<String>,
+    pub(crate) keep: Vec<String>,
 }
 
 /// Finds the columns of `columns` and `scope` among `names`, in the order

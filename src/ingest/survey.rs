@@ -19,21 +19,21 @@ const GUEST_LIKE: [&str; 5] = ["", "0", "guest", "ゲスト", "-"];
 
 /// An export, surveyed.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Survey {
+pub(crate) struct Survey {
     /// `None` for Parquet.
-    pub encoding: Option<super::csv::Encoding>,
-    pub delimiter: Option<u8>,
-    pub header_line: Option<u64>,
+    pub(crate) encoding: Option<super::csv::Encoding>,
+    pub(crate) delimiter: Option<u8>,
+    pub(crate) header_line: Option<u64>,
     /// The customer, date and amount columns.
-    pub columns: [String; 3],
-    pub rows: u64,
-    pub suspect_cancel: Option<SuspectCancel>,
+    pub(crate) columns: [String; 3],
+    pub(crate) rows: u64,
+    pub(crate) suspect_cancel: Option<SuspectCancel>,
     /// Guest-like ids found in the customer column, with their rows.
-    pub guests: Vec<(String, u64)>,
+    pub(crate) guests: Vec<(String, u64)>,
 }
 
 /// Surveys `path` with the default column names, recognising the usual ones.
-pub fn survey(path: &Path, options: &ReadOptions) -> Result<Survey> {
+pub(crate) fn survey(path: &Path, options: &ReadOptions) -> Result<Survey> {
     let defaults = crate::config::Config::default();
     let mut source = open(path, &defaults.columns, options, &Default::default())?;
     let names = source.names();

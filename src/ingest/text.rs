@@ -11,13 +11,13 @@ use chrono_tz::Tz;
 use crate::dates::{Day, day_from_date};
 use crate::money::Money;
 
-pub const DATE_EXPECTED: &str = "a date such as 2024-03-05, 2024/3/5, 20240305, 2024年3月5日 or an ISO datetime such as 2024-03-05T10:00:00+09:00, in the years 1900-2199";
-pub const AMOUNT_EXPECTED: &str = "an amount such as 1234, -500, 1,234.50 or ¥1,234 (at most 6 decimals)";
+pub(crate) const DATE_EXPECTED: &str = "a date such as 2024-03-05, 2024/3/5, 20240305, 2024年3月5日 or an ISO datetime such as 2024-03-05T10:00:00+09:00, in the years 1900-2199";
+pub(crate) const AMOUNT_EXPECTED: &str = "an amount such as 1234, -500, 1,234.50 or ¥1,234 (at most 6 decimals)";
 
 /// Years a date may have: anything else is a typo (`0024-03-05`) or a
 /// placeholder (`9999-12-31`), and would stretch the monthly snapshots over
 /// centuries.
-pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2199;
+pub(crate) const YEARS: std::ops::RangeInclusive<i32> = 1900..=2199;
 
 /// Why a cell (or a whole row) could not be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,7 +41,7 @@ pub enum CellProblem {
 
 impl CellProblem {
     /// Every problem, for reading `rejects.csv` back.
-    pub const ALL: [CellProblem; 10] = [
+    pub(crate) const ALL: [CellProblem; 10] = [
         CellProblem::Empty,
         CellProblem::NotADate,
         CellProblem::NoSuchDay,
@@ -54,7 +54,7 @@ impl CellProblem {
         CellProblem::TooManyFields,
     ];
 
-    pub fn describe(self) -> &'static str {
+    pub(crate) fn describe(self) -> &'static str {
         match self {
             CellProblem::Empty => "empty value",
             CellProblem::NotADate => "not a date",
@@ -116,7 +116,7 @@ fn to_ascii_form(text: &str, extra: impl Fn(char) -> Option<&'static str>) -> Op
 
 /// Reads a date cell; a datetime with an offset is converted to `tz` before
 /// its date is taken (spec section 1), one without is taken as written.
-pub fn parse_date(text: &str, tz: Tz) -> Result<Day, CellProblem> {
+pub(crate) fn parse_date(text: &str, tz: Tz) -> Result<Day, CellProblem> {
     let trimmed = text.trim_matches(is_blank);
     if trimmed.is_empty() {
         return Err(CellProblem::Empty);

@@ -10,7 +10,7 @@ use crate::ingest::text::{AMOUNT_EXPECTED, CellProblem, parse_amount};
 use crate::money::Money;
 
 /// Amounts per row, exactly.
-pub fn read_amounts(column: &Column, bad_cells: &mut Vec<BadCell>) -> PolarsResult<Vec<Money>> {
+pub(crate) fn read_amounts(column: &Column, bad_cells: &mut Vec<BadCell>) -> PolarsResult<Vec<Money>> {
     let dtype = column.dtype().clone();
     if unreadable(column, AMOUNT_EXPECTED, bad_cells) {
         return Ok(vec![Money::ZERO; column.len()]);

@@ -23,7 +23,7 @@ fn trim(s: &str) -> &str {
 /// The customer ids of every row, grouped by id (see [`Grouping`]); ids
 /// are trimmed of surrounding blanks and otherwise kept as written
 /// (`00012` ≠ `12`). Rows without an id are listed as bad cells.
-pub fn read_customers(column: Column, bad_cells: &mut Vec<BadCell>) -> PolarsResult<Grouping> {
+pub(crate) fn read_customers(column: Column, bad_cells: &mut Vec<BadCell>) -> PolarsResult<Grouping> {
     let grouping = {
         let strings = as_strings(&column)?;
         group_ids(&ChunkedIds::new(&strings))

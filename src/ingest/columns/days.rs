@@ -31,7 +31,7 @@ fn day_bounds() -> (Day, Day) {
 }
 
 /// Order dates per row as day numbers.
-pub fn read_days(column: &Column, tz: Tz, bad_cells: &mut Vec<BadCell>) -> PolarsResult<Vec<Day>> {
+pub(crate) fn read_days(column: &Column, tz: Tz, bad_cells: &mut Vec<BadCell>) -> PolarsResult<Vec<Day>> {
     if unreadable(column, DATE_EXPECTED, bad_cells) {
         return Ok(vec![Day::MIN; column.len()]);
     }

@@ -15,20 +15,20 @@ mod names;
 
 use polars::prelude::*;
 
-pub use self::amounts::read_amounts;
-pub use self::customers::read_customers;
-pub use self::days::read_days;
-pub use self::names::{closest, find_column};
+pub(crate) use self::amounts::read_amounts;
+pub(crate) use self::customers::read_customers;
+pub(crate) use self::days::read_days;
+pub(crate) use self::names::{closest, find_column};
 use super::text::{CellProblem, DATE_EXPECTED};
 
 /// A cell that could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BadCell {
-    pub row: usize,
-    pub column: String,
-    pub value: String,
-    pub problem: CellProblem,
-    pub expected: &'static str,
+pub(crate) struct BadCell {
+    pub(crate) row: usize,
+    pub(crate) column: String,
+    pub(crate) value: String,
+    pub(crate) problem: CellProblem,
+    pub(crate) expected: &'static str,
 }
 
 fn raw_value(column: &Column, row: usize) -> String {

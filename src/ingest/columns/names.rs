@@ -4,7 +4,7 @@
 
 /// Finds `wanted` among the frame's columns: exactly, or else the one
 /// column that matches ignoring case and surrounding blanks.
-pub fn find_column<'a>(names: &'a [String], wanted: &str) -> Option<&'a str> {
+pub(crate) fn find_column<'a>(names: &'a [String], wanted: &str) -> Option<&'a str> {
     if let Some(n) = names.iter().find(|n| n.as_str() == wanted) {
         return Some(n);
     }
@@ -23,7 +23,7 @@ pub fn find_column<'a>(names: &'a [String], wanted: &str) -> Option<&'a str> {
 /// The column name closest to `wanted`, for a hint: the shortest name that
 /// contains what was typed with a short note added (`小計` → `小計(税込)`), else the nearest by edit
 /// distance.
-pub fn closest<'a>(names: &'a [String], wanted: &str) -> Option<&'a str> {
+pub(crate) fn closest<'a>(names: &'a [String], wanted: &str) -> Option<&'a str> {
     let wanted_l = wanted.trim().to_lowercase();
     let containing = names
         .iter()

@@ -15,7 +15,7 @@ pub enum Encoding {
 }
 
 impl Encoding {
-    pub fn parse(text: &str) -> Option<Encoding> {
+    pub(crate) fn parse(text: &str) -> Option<Encoding> {
         match text.to_ascii_lowercase().replace(['-', '_'], "").as_str() {
             "utf8" | "utf8bom" | "utf8sig" => Some(Encoding::Utf8),
             "shiftjis" | "sjis" | "cp932" | "windows31j" | "ms932" => Some(Encoding::ShiftJis),
@@ -23,7 +23,7 @@ impl Encoding {
         }
     }
 
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Encoding::Utf8 => "UTF-8",
             Encoding::ShiftJis => "Shift_JIS (CP932)",

@@ -5,7 +5,7 @@ use super::decode::is_blank_char;
 use super::records::{Records, snippet};
 
 /// How many lines from the top may precede the header (title lines).
-pub const HEADER_SEARCH_LINES: usize = 10;
+const HEADER_SEARCH_LINES: usize = 10;
 
 /// Where the header is.
 pub(super) struct Header {

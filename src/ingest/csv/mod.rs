@@ -26,7 +26,6 @@ mod records;
 mod sliced;
 
 pub use self::decode::Encoding;
-pub use self::header::HEADER_SEARCH_LINES;
 
 use self::decode::load_text;
 use self::frames::{drop_blank_and_header_rows, is_iso_date, parse, parse_typed};
@@ -55,16 +54,16 @@ pub struct Layout {
 pub struct SkippedRecord {
     /// 1-based line on which the record starts.
     pub line: u64,
-    pub problem: CellProblem,
+    pub(crate) problem: CellProblem,
     /// The record's text (its first line, shortened).
-    pub text: String,
+    pub(crate) text: String,
 }
 
 /// A CSV file decoded to UTF-8 and parsed into a frame of text columns.
 pub struct CsvFrame {
     pub frame: DataFrame,
-    pub encoding: Encoding,
-    pub delimiter: u8,
+    pub(crate) encoding: Encoding,
+    pub(crate) delimiter: u8,
     pub layout: Layout,
     /// Records read but not in `frame`, in file order.
     pub skipped: Vec<SkippedRecord>,
