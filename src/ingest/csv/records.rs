@@ -196,7 +196,18 @@ impl<'a> Records<'a> {
     /// texts go into `fields` when given. `None` at the end of the text.
     /// A record whose quote never closes ends at the end of its first line
     /// (a stray quote is likelier than a value running to the end of file).
-    pub(super) fn next_record(&mut self, mut fields: Option<&mut Vec<String>>) -> Option<RecordInfo> {
+    pub(super) fn next_record(&mut self, fields: Option<&mut Vec<String>>) -> Option<RecordInfo> {
+        match fields {
+            Some(out) => self.read_record::<true>(Some(out)),
+            None => self.read_record::<false>(None),
+        }
+    }
+
+    /// [`Self::next_record`], compiled once with the field texts gathered
+    /// (`COLLECT`: the header search) and once without (the scan of every
+    /// record, which then keeps no field buffer in its loop).
+    #[inline]
+    fn read_record<const COLLECT: bool>(&mut self, mut fields: Option<&mut Vec<String>>) -> Option<RecordInfo> {
         let t = self.text;
         let n = t.len();
         if self.pos >= n {
@@ -206,13 +217,11 @@ impl<'a> Records<'a> {
         let mut i = self.pos;
         let mut count = 0;
         let mut problem = None;
-        // Field texts are only gathered when asked for (header search).
-        let collect = fields.is_some();
         loop {
             count += 1;
             let mut value: Vec<u8> = Vec::new();
             if i < n && t[i] == b'"' {
-                let Some((end, newlines)) = quoted_field(t, i + 1, collect.then_some(&mut value)) else {
+                let Some((end, newlines)) = quoted_field(t, i + 1, COLLECT.then_some(&mut value)) else {
                     return Some(self.skip_unclosed(record_start, record_line, count));
                 };
                 i = end;
@@ -221,7 +230,7 @@ impl<'a> Records<'a> {
                     problem.get_or_insert(Structure::AfterQuote);
                     let from = i;
                     i = field_end(t, i, self.delimiter);
-                    if collect {
+                    if COLLECT {
                         value.extend_from_slice(&t[from..i]);
                     }
                 }
@@ -229,7 +238,7 @@ impl<'a> Records<'a> {
                 let from = i;
                 let (end, quotes) = unquoted_field(t, i, self.delimiter);
                 i = end;
-                if collect {
+                if COLLECT {
                     value.extend_from_slice(&t[from..i]);
                 }
                 // An even number of quotes inside a field is read as text by
@@ -238,7 +247,7 @@ impl<'a> Records<'a> {
                     problem.get_or_insert(Structure::StrayQuote);
                 }
             }
-            if let Some(out) = fields.as_deref_mut() {
+            if COLLECT && let Some(out) = fields.as_deref_mut() {
                 if value.last() == Some(&b'\r') && (i >= n || t[i] == b'\n') {
                     value.pop();
                 }
