@@ -12,7 +12,7 @@ use crate::dates::{Day, format_day};
 use crate::engine::portfolio::Portfolio;
 use crate::forecast::files::{Cell, FlowRow, ForecastFiles, TrackRow};
 use crate::text::format::{percent, thousands};
-use crate::text::lang::Lang;
+use crate::text::lang::{Lang, by_lang};
 
 /// Months of history the chart shows before the forecast.
 pub(crate) const HISTORY_MONTHS: usize = 24;
@@ -158,7 +158,7 @@ pub(crate) fn build(f: &ForecastFiles, p: &Portfolio, t: usize, scheme: Scheme, 
         track: f.track.clone(),
         reading,
         track_reading: track_reading(f.track.as_deref(), lang),
-        interval_note: interval_note(f.track.is_some(), lang),
+        interval_note: interval_note(lang),
     }
 }
 
@@ -192,55 +192,28 @@ fn reading(
     } else {
         format!("{months}か月後")
     };
-    let mut out = match lang {
-        Lang::Ja => format!(
-            "現状のままでは{when_ja}({end})の{}は {} 人(80% 区間 {}〜{} 人、現在 {} 人)",
-            focus.name,
-            count(last.customers),
-            count(last.low),
-            count(last.high),
-            count(now)
-        ),
-        Lang::En => format!(
-            "If nothing changes, {} will be {} at {end} (80% interval {}–{}; {} now)",
-            focus.name,
-            count(last.customers),
-            count(last.low),
-            count(last.high),
-            count(now)
-        ),
-    };
+    let name = &focus.name;
+    let (then, low, high, now) = (count(last.customers), count(last.low), count(last.high), count(now));
+    let mut out = by_lang!(
+        lang,
+        "現状のままでは{when_ja}({end})の{name}は {then} 人(80% 区間 {low}〜{high} 人、現在 {now} 人)",
+        "If nothing changes, {name} will be {then} at {end} (80% interval {low}–{high}; {now} now)"
+    );
     if let Some((rate, observed, cells)) = scenario {
-        let s = cells[months - 1];
-        out += &match lang {
-            Lang::Ja => format!(
-                "、初回→よちよち転換率が {}(実績 {})なら {} 人",
-                percent(*rate),
-                percent(*observed),
-                count(s.customers)
-            ),
-            Lang::En => format!(
-                "; with a first → toddler conversion of {} (observed {}), {}",
-                percent(*rate),
-                percent(*observed),
-                count(s.customers)
-            ),
-        };
+        let (rate, observed) = (percent(*rate), percent(*observed));
+        let with = count(cells[months - 1].customers);
+        out += &by_lang!(
+            lang,
+            "、初回→よちよち転換率が {rate}(実績 {observed})なら {with} 人",
+            "; with a first → toddler conversion of {rate} (observed {observed}), {with}"
+        );
     }
-    out += &match lang {
-        Lang::Ja => format!(
-            "。{}は {} 人から {} 人へ。",
-            total.name,
-            count(total_now),
-            count(total_then)
-        ),
-        Lang::En => format!(
-            ". {}: {} now, {} then.",
-            total.name,
-            count(total_now),
-            count(total_then)
-        ),
-    };
+    let (name, from, to) = (&total.name, count(total_now), count(total_then));
+    out += &by_lang!(
+        lang,
+        "。{name}は {from} 人から {to} 人へ。",
+        ". {name}: {from} now, {to} then."
+    );
     out
 }
 
@@ -254,28 +227,20 @@ fn track_reading(track: Option<&[TrackRow]>, lang: Lang) -> String {
             )
             .to_string();
     };
-    match lang {
-        Lang::Ja => format!(
-            "過去{}回の{}か月先予測の誤差は区分の人数で平均 {}(「人数は今のまま」とみた場合は {})、実績が 80% 区間に入ったのは {}。",
-            row.origins,
-            row.horizon,
-            percent(row.segments),
-            percent(row.segments_persistence),
-            percent(row.coverage)
-        ),
-        Lang::En => format!(
-            "Over the last {} forecasts, the {}-month-ahead error of the segment counts averaged {} ({} for \"counts stay as they are\"); {} of the actual counts fell inside the 80% interval.",
-            row.origins,
-            row.horizon,
-            percent(row.segments),
-            percent(row.segments_persistence),
-            percent(row.coverage)
-        ),
-    }
+    let (origins, horizon) = (row.origins, row.horizon);
+    let (error, persistence, coverage) = (
+        percent(row.segments),
+        percent(row.segments_persistence),
+        percent(row.coverage),
+    );
+    by_lang!(
+        lang,
+        "過去{origins}回の{horizon}か月先予測の誤差は区分の人数で平均 {error}(「人数は今のまま」とみた場合は {persistence})、実績が 80% 区間に入ったのは {coverage}。",
+        "Over the last {origins} forecasts, the {horizon}-month-ahead error of the segment counts averaged {error} ({persistence} for \"counts stay as they are\"); {coverage} of the actual counts fell inside the 80% interval."
+    )
 }
 
-fn interval_note(backtested: bool, lang: Lang) -> String {
-    let _ = backtested;
+fn interval_note(lang: Lang) -> String {
     lang.pick(
         "80% 区間は、購入のばらつき(シミュレーション)に、同じ予測を過去の月末からやり直したときの区分別・期間別の誤差を加えた幅です。平均の誤差はバックテスト(加重 MAPE: 誤差の絶対値の合計 ÷ 実績の合計)。",
         "The 80% interval adds to the spread of the simulated purchases the error that the same forecast made from earlier month-ends had, by segment and horizon. The average error is the backtest's weighted MAPE (sum of absolute errors over sum of actuals).",
