@@ -10,7 +10,7 @@ use super::model::forecast::{ForecastView, Row};
 use crate::dates::format_day;
 use crate::forecast::files::Cell;
 use crate::text::format::{percent, thousands};
-use crate::text::lang::Lang;
+use crate::text::lang::{Lang, by_lang};
 
 fn count(n: u64) -> String {
     thousands(i128::from(n))
@@ -60,10 +60,7 @@ pub(crate) fn tables(v: &ForecastView, lang: Lang) -> String {
         let _ = write!(
             h,
             "<th class=\"num\">{}<br><span class=\"note\">{}</span></th>",
-            match lang {
-                Lang::Ja => format!("{m}か月後"),
-                Lang::En => format!("+{m} months"),
-            },
+            by_lang!(lang, "{m}か月後", "+{m} months"),
             format_day(v.month_ends[m - 1])
         );
     }
@@ -71,9 +68,9 @@ pub(crate) fn tables(v: &ForecastView, lang: Lang) -> String {
         let _ = write!(
             h,
             "<th class=\"num\">{}<br><span class=\"note\">{}</span></th>",
-            match lang {
-                Lang::Ja => format!("転換率 {} なら", percent(*rate)),
-                Lang::En => format!("at {} conversion", percent(*rate)),
+            {
+                let rate = percent(*rate);
+                by_lang!(lang, "転換率 {rate} なら", "at {rate} conversion")
             },
             format_day(*v.month_ends.last().expect("at least one month"))
         );
