@@ -9,20 +9,25 @@ pub(crate) fn workers() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8)
 }
 
+/// Runs `work(item)` on its own scoped thread for every item (a range of
+/// rows, a piece of an output, a group of partitions: the caller has split
+/// the work, one item per worker) and returns the results in item order.
+pub(crate) fn each<I: Send, T: Send>(items: impl IntoIterator<Item = I>, work: impl Fn(I) -> T + Sync) -> Vec<T> {
+    std::thread::scope(|s| {
+        let work = &work;
+        let handles: Vec<_> = items.into_iter().map(|item| s.spawn(move || work(item))).collect();
+        handles.into_iter().map(|h| h.join().expect("worker thread")).collect()
+    })
+}
+
 /// Runs `work` on consecutive ranges covering `0..items`, one per worker,
 /// and returns the results in range order.
 pub(crate) fn map_ranges<T: Send>(items: usize, work: impl Fn(std::ops::Range<usize>) -> T + Sync) -> Vec<T> {
     let per = items.div_ceil(workers()).max(1);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = (0..items)
-            .step_by(per)
-            .map(|first| {
-                let work = &work;
-                s.spawn(move || work(first..(first + per).min(items)))
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().expect("worker thread")).collect()
-    })
+    each(
+        (0..items).step_by(per).map(|first| first..(first + per).min(items)),
+        work,
+    )
 }
 
 /// Fills `out` in parallel: `work(start, piece)` gets consecutive pieces of
@@ -30,17 +35,7 @@ pub(crate) fn map_ranges<T: Send>(items: usize, work: impl Fn(std::ops::Range<us
 /// piece order.
 pub(crate) fn fill<O: Send, T: Send>(out: &mut [O], work: impl Fn(usize, &mut [O]) -> T + Sync) -> Vec<T> {
     let per = out.len().div_ceil(workers()).max(1);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = out
-            .chunks_mut(per)
-            .enumerate()
-            .map(|(k, piece)| {
-                let work = &work;
-                s.spawn(move || work(k * per, piece))
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().expect("worker thread")).collect()
-    })
+    each(out.chunks_mut(per).enumerate(), |(k, piece)| work(k * per, piece))
 }
 
 /// Runs `work(i)` for every task `i` in `0..tasks`, each worker taking the

@@ -124,31 +124,22 @@ fn scatter(
     // Every row's day and amount into its partition, in row order, one list
     // per range of rows as for the local numbers: a sequential pass instead
     // of a gather at random from each partition.
-    let per_range: Vec<RangeRows> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..day.len())
-            .step_by(chunk)
-            .enumerate()
-            .map(|(k, begin)| {
-                let end = (begin + chunk).min(day.len());
-                let (part, day, amount, locals) = (&part[begin..end], &day[begin..end], &amount[begin..end], locals);
-                let values = attribute.map(|a| &a[begin..end]);
-                s.spawn(move || {
-                    let mut out: Vec<Vec<Payload>> = locals.iter().map(|l| Vec::with_capacity(l[k].len())).collect();
-                    for ((&p, &d), &a) in part.iter().zip(day).zip(amount) {
-                        out[p as usize].push(Payload { day: d, amount: a.0 });
-                    }
-                    let mut out_values: Vec<Vec<u32>> = Vec::new();
-                    if let Some(values) = values {
-                        out_values = locals.iter().map(|l| Vec::with_capacity(l[k].len())).collect();
-                        for (&p, &v) in part.iter().zip(values) {
-                            out_values[p as usize].push(v);
-                        }
-                    }
-                    (out, out_values)
-                })
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().expect("payload thread")).collect()
+    let ranges = (0..day.len()).step_by(chunk).enumerate();
+    let per_range: Vec<RangeRows> = crate::parallel::each(ranges, |(k, begin)| {
+        let end = (begin + chunk).min(day.len());
+        let (part, day, amount) = (&part[begin..end], &day[begin..end], &amount[begin..end]);
+        let mut out: Vec<Vec<Payload>> = locals.iter().map(|l| Vec::with_capacity(l[k].len())).collect();
+        for ((&p, &d), &a) in part.iter().zip(day).zip(amount) {
+            out[p as usize].push(Payload { day: d, amount: a.0 });
+        }
+        let mut out_values: Vec<Vec<u32>> = Vec::new();
+        if let Some(values) = attribute.map(|a| &a[begin..end]) {
+            out_values = locals.iter().map(|l| Vec::with_capacity(l[k].len())).collect();
+            for (&p, &v) in part.iter().zip(values) {
+                out_values[p as usize].push(v);
+            }
+        }
+        (out, out_values)
     });
     let mut payloads: Vec<Vec<Vec<Payload>>> = (0..parts).map(|_| Vec::with_capacity(per_range.len())).collect();
     let mut values: Vec<Vec<Vec<u32>>> = (0..parts).map(|_| Vec::new()).collect();

@@ -242,26 +242,14 @@ fn count_rows(
     cutoff: Day,
     customers: usize,
 ) -> Vec<Vec<u32>> {
-    std::thread::scope(|s| {
-        let handles: Vec<_> = ranges
-            .iter()
-            .map(|r| {
-                let (customer, days) = (&customer[r.clone()], &days[r.clone()]);
-                s.spawn(move || {
-                    let mut counts = vec![0u32; customers];
-                    for (&c, &d) in customer.iter().zip(days) {
-                        if d <= cutoff {
-                            counts[c as usize] += 1;
-                        }
-                    }
-                    counts
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("counting thread"))
-            .collect()
+    crate::parallel::each(ranges, |r| {
+        let mut counts = vec![0u32; customers];
+        for (&c, &d) in customer[r.clone()].iter().zip(&days[r.clone()]) {
+            if d <= cutoff {
+                counts[c as usize] += 1;
+            }
+        }
+        counts
     })
 }
 
@@ -298,36 +286,26 @@ struct Rows<'a> {
 fn scatter(rows: Rows<'_>, fills: &mut [Vec<u32>], day_out: &mut [Day], amount_out: &mut [Money]) -> Vec<RowStats> {
     let (out_day, out_amount) = (Shared(day_out.as_mut_ptr()), Shared(amount_out.as_mut_ptr()));
     let cutoff = rows.cutoff;
-    std::thread::scope(|s| {
-        let handles: Vec<_> = rows
-            .ranges
-            .iter()
-            .zip(fills.iter_mut())
-            .map(|(r, fill)| {
-                let customer = &rows.customer[r.clone()];
-                let (days, amounts) = (&rows.days[r.clone()], &rows.amounts[r.clone()]);
-                s.spawn(move || {
-                    let mut stats = RowStats::default();
-                    for ((&c, &day), &amount) in customer.iter().zip(days).zip(amounts) {
-                        if !stats.count(day, amount, cutoff) {
-                            continue;
-                        }
-                        let slot = &mut fill[c as usize];
-                        // SAFETY: the slots of customer `c` for this worker
-                        // are `fill[c]..` up to its count, disjoint from every
-                        // other worker's and customer's, and within the rows
-                        // used (the length of both outputs).
-                        unsafe {
-                            out_day.write(*slot as usize, day);
-                            out_amount.write(*slot as usize, amount);
-                        }
-                        *slot += 1;
-                    }
-                    stats
-                })
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().expect("scatter thread")).collect()
+    crate::parallel::each(rows.ranges.iter().zip(fills.iter_mut()), |(r, fill)| {
+        let customer = &rows.customer[r.clone()];
+        let (days, amounts) = (&rows.days[r.clone()], &rows.amounts[r.clone()]);
+        let mut stats = RowStats::default();
+        for ((&c, &day), &amount) in customer.iter().zip(days).zip(amounts) {
+            if !stats.count(day, amount, cutoff) {
+                continue;
+            }
+            let slot = &mut fill[c as usize];
+            // SAFETY: the slots of customer `c` for this worker are
+            // `fill[c]..` up to its count, disjoint from every other
+            // worker's and customer's, and within the rows used (the length
+            // of both outputs).
+            unsafe {
+                out_day.write(*slot as usize, day);
+                out_amount.write(*slot as usize, amount);
+            }
+            *slot += 1;
+        }
+        stats
     })
 }
 
@@ -347,17 +325,10 @@ fn sort_each_customer(days: &mut [Day], amounts: &mut [Money], offsets: &[usize]
         (rest_d, rest_a) = (tail_d, tail_a);
         consumed = offsets[last];
     }
-    std::thread::scope(|s| {
-        let handles: Vec<_> = pieces
-            .into_iter()
-            .map(|(d, a, offs)| {
-                s.spawn(move || {
-                    let base = offs[0];
-                    let mut pairs: Vec<(Day, Money)> = Vec::new();
-                    sort_ranges(d, a, offs.windows(2).map(|w| w[0] - base..w[1] - base), &mut pairs)
-                })
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().expect("sorting thread")).sum()
-    })
+    let sorted = crate::parallel::each(pieces, |(d, a, offs)| {
+        let base = offs[0];
+        let mut pairs: Vec<(Day, Money)> = Vec::new();
+        sort_ranges(d, a, offs.windows(2).map(|w| w[0] - base..w[1] - base), &mut pairs)
+    });
+    sorted.into_iter().sum()
 }

@@ -36,20 +36,7 @@ pub(super) fn generate_in_chunks(params: &GenerateParams, threads: usize) -> Gen
         .collect();
 
     // Pass 1: rows per (chunk, day). Only the timing stream is drawn.
-    let counts: Vec<Vec<usize>> = std::thread::scope(|scope| {
-        let workers: Vec<_> = ranges
-            .iter()
-            .map(|range| {
-                let model = &model;
-                let range = range.clone();
-                scope.spawn(move || model.count_rows(range))
-            })
-            .collect();
-        workers
-            .into_iter()
-            .map(|worker| worker.join().expect("generator thread panicked"))
-            .collect()
-    });
+    let counts: Vec<Vec<usize>> = crate::parallel::each(ranges.iter(), |range| model.count_rows(range.clone()));
     let total: usize = counts.iter().flatten().sum();
 
     // Pass 2: regenerate with amounts, each chunk into its own disjoint
@@ -65,28 +52,18 @@ pub(super) fn generate_in_chunks(params: &GenerateParams, threads: usize) -> Gen
     let day_parts = split_rows(&mut out.day, &counts);
     let amount_parts = split_rows(&mut out.amount_yen, &counts);
     let attr_parts = split_rows(&mut out.attrs, &counts);
-    std::thread::scope(|scope| {
-        let model = &model;
-        let workers: Vec<_> = ranges
-            .iter()
-            .zip(customer_parts)
-            .zip(day_parts.into_iter().zip(amount_parts).zip(attr_parts))
-            .map(|((range, customer), ((day, amount), attrs))| {
-                let range = range.clone();
-                scope.spawn(move || {
-                    let mut parts = Parts {
-                        customer,
-                        day,
-                        amount,
-                        attrs,
-                    };
-                    model.fill_rows(range, &mut parts);
-                })
-            })
-            .collect();
-        for worker in workers {
-            worker.join().expect("generator thread panicked");
-        }
+    let pieces = ranges
+        .iter()
+        .zip(customer_parts)
+        .zip(day_parts.into_iter().zip(amount_parts).zip(attr_parts));
+    crate::parallel::each(pieces, |((range, customer), ((day, amount), attrs))| {
+        let mut parts = Parts {
+            customer,
+            day,
+            amount,
+            attrs,
+        };
+        model.fill_rows(range.clone(), &mut parts);
     });
     out
 }

@@ -91,37 +91,30 @@ pub fn group_ids(source: &impl IdSource) -> Grouping {
     // Pass 1 (parallel over row ranges): hash each id into its partition.
     let chunk = rows.div_ceil(workers).max(1);
     let mut part = vec![NO_PARTITION; rows];
-    let per_worker: Vec<(Partition, Vec<u32>)> = std::thread::scope(|s| {
-        let handles: Vec<_> = part
-            .chunks_mut(chunk)
-            .enumerate()
-            .map(|(k, part)| {
-                let begin = k * chunk;
-                let counter = stage.counter();
-                s.spawn(move || {
-                    let end = (begin + chunk).min(rows);
-                    let expect = (end - begin) / parts + (end - begin) / parts / 8 + 16;
-                    let mut out: Partition = (0..parts).map(|_| Vec::with_capacity(expect)).collect();
-                    let mut missing = Vec::new();
-                    source.each(begin..end, |row, id| {
-                        match id {
-                            Some(v) => {
-                                let (h, f) = hash_id(v);
-                                let p = part_of(h);
-                                out[p].push((h, f, row as u32));
-                                part[row - begin] = p as u16;
-                            }
-                            None => missing.push(row as u32),
-                        }
-                        if (row + 1) % crate::progress::STEP == 0 {
-                            counter.inc(crate::progress::STEP as u64);
-                        }
-                    });
-                    (out, missing)
-                })
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().expect("hashing thread")).collect()
+    let pieces = part
+        .chunks_mut(chunk)
+        .enumerate()
+        .map(|(k, part)| (k * chunk, part, stage.counter()));
+    let per_worker: Vec<(Partition, Vec<u32>)> = crate::parallel::each(pieces, |(begin, part, counter)| {
+        let end = (begin + chunk).min(rows);
+        let expect = (end - begin) / parts + (end - begin) / parts / 8 + 16;
+        let mut out: Partition = (0..parts).map(|_| Vec::with_capacity(expect)).collect();
+        let mut missing = Vec::new();
+        source.each(begin..end, |row, id| {
+            match id {
+                Some(v) => {
+                    let (h, f) = hash_id(v);
+                    let p = part_of(h);
+                    out[p].push((h, f, row as u32));
+                    part[row - begin] = p as u16;
+                }
+                None => missing.push(row as u32),
+            }
+            if (row + 1) % crate::progress::STEP == 0 {
+                counter.inc(crate::progress::STEP as u64);
+            }
+        });
+        (out, missing)
     });
     // Regroup by partition: partition p is every worker's list p, in order.
     let mut partitions: Vec<Partition> = (0..parts).map(|_| Vec::with_capacity(per_worker.len())).collect();
@@ -153,30 +146,20 @@ fn number_partitions(partitions: &mut [Partition], workers: usize) -> Numbered {
     let per = parts.div_ceil(workers).max(1);
     // The hashes and rows are not needed after that: each entry shrinks to
     // its local number (4 bytes instead of 16), each row's partition being kept by pass 1.
-    std::thread::scope(|s| {
-        let handles: Vec<_> = partitions
-            .chunks_mut(per)
-            .map(|group| {
-                s.spawn(move || {
-                    group
-                        .iter_mut()
-                        .map(|p| {
-                            let first = number_distinct(p);
-                            let locals = std::mem::take(p)
-                                .into_iter()
-                                .map(|list| list.into_iter().map(|e| e.1).collect())
-                                .collect();
-                            (first, locals)
-                        })
-                        .collect::<Vec<_>>()
-                })
+    let groups = crate::parallel::each(partitions.chunks_mut(per), |group| {
+        group
+            .iter_mut()
+            .map(|p| {
+                let first = number_distinct(p);
+                let locals = std::mem::take(p)
+                    .into_iter()
+                    .map(|list| list.into_iter().map(|e| e.1).collect())
+                    .collect();
+                (first, locals)
             })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("grouping thread"))
-            .unzip()
-    })
+            .collect::<Vec<_>>()
+    });
+    groups.into_iter().flatten().unzip()
 }
 
 /// Ranks the slots by first row and copies their ids in that order.

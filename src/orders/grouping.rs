@@ -69,21 +69,18 @@ impl Grouping {
         // Pass 3 (parallel over the ranges of pass 1): each row's local
         // number is the next one of its partition's list for the range.
         let mut codes = vec![NO_CODE; self.rows];
-        std::thread::scope(|s| {
-            for (k, (codes, part)) in codes.chunks_mut(chunk).zip(ranked.part.chunks(chunk)).enumerate() {
-                let (locals, rank, bases) = (&ranked.locals, &ranked.rank, &ranked.bases);
-                s.spawn(move || {
-                    let mut cursor = vec![0usize; locals.len()];
-                    for (code, &p) in codes.iter_mut().zip(part) {
-                        if p == NO_PARTITION {
-                            continue;
-                        }
-                        let p = p as usize;
-                        let local = locals[p][k][cursor[p]];
-                        cursor[p] += 1;
-                        *code = rank[bases[p] + local as usize];
-                    }
-                });
+        let (locals, rank, bases) = (&ranked.locals, &ranked.rank, &ranked.bases);
+        let pieces = codes.chunks_mut(chunk).zip(ranked.part.chunks(chunk)).enumerate();
+        crate::parallel::each(pieces, |(k, (codes, part))| {
+            let mut cursor = vec![0usize; locals.len()];
+            for (code, &p) in codes.iter_mut().zip(part) {
+                if p == NO_PARTITION {
+                    continue;
+                }
+                let p = p as usize;
+                let local = locals[p][k][cursor[p]];
+                cursor[p] += 1;
+                *code = rank[bases[p] + local as usize];
             }
         });
         (codes, ranked.ids)
