@@ -125,15 +125,21 @@ fn lifecycle_sentences_agree_with_their_counts() {
     }
 }
 
+/// `export.csv` in `dir`: one purchase of A, then `cancelled` rows of A
+/// holding 1 in a キャンセル column that the run is not told about.
+fn write_export_with_cancelled(dir: &std::path::Path, cancelled: usize) {
+    let mut text = String::from("customer_id,order_date,amount,キャンセル\nA,2025-01-05,1000,0\n");
+    for i in 0..cancelled {
+        text += &format!("A,2025-01-{:02},2000,1\n", 10 + i);
+    }
+    std::fs::write(dir.join("export.csv"), text).unwrap();
+}
+
 #[test]
 fn init_counts_the_rows_that_look_cancelled_in_words_that_agree() {
     let dir = tempfile::tempdir().unwrap();
     let cancel_line = |cancelled: usize| {
-        let mut text = String::from("customer_id,order_date,amount,キャンセル\nA,2025-01-05,1000,0\n");
-        for i in 0..cancelled {
-            text += &format!("A,2025-01-{:02},2000,1\n", 10 + i);
-        }
-        std::fs::write(dir.path().join("export.csv"), text).unwrap();
+        write_export_with_cancelled(dir.path(), cancelled);
         cpm()
             .current_dir(dir.path())
             .args(["init", "--force", "--input", "export.csv"])
@@ -159,11 +165,7 @@ fn init_counts_the_rows_that_look_cancelled_in_words_that_agree() {
 fn the_cancel_flag_warning_counts_rows_in_words_that_agree() {
     let dir = tempfile::tempdir().unwrap();
     let warning = |cancelled: usize| {
-        let mut text = String::from("customer_id,order_date,amount,キャンセル\nA,2025-01-05,1000,0\n");
-        for i in 0..cancelled {
-            text += &format!("A,2025-01-{:02},2000,1\n", 10 + i);
-        }
-        std::fs::write(dir.path().join("export.csv"), text).unwrap();
+        write_export_with_cancelled(dir.path(), cancelled);
         let out = cpm()
             .current_dir(dir.path())
             .args([
