@@ -266,6 +266,28 @@ pub(crate) mod tests {
         }))
     }
 
+    /// One customer of the model's own story, seen for `t` weeks: a rate
+    /// and a drop-out chance drawn from the model's mixing distributions,
+    /// a purchase at every `k`-th event of a Poisson process with that rate
+    /// (`k = 1`: BG/NBD), a chance to drop out after each purchase.
+    pub(crate) fn simulated_customer(rng: &mut Rng, truth: &BgNbd, k: u32, t: f64) -> Summary {
+        let lambda = (rng.gamma(truth.r) / truth.alpha).max(1e-12);
+        let p = rng.beta(truth.a, truth.b);
+        let (mut now, mut x, mut t_x) = (0.0, 0, 0.0);
+        loop {
+            now += (0..k).map(|_| rng.exponential(lambda)).sum::<f64>();
+            if now > t {
+                break;
+            }
+            x += 1;
+            t_x = now;
+            if rng.uniform() < p {
+                break;
+            }
+        }
+        Summary { x, t_x, t }
+    }
+
     #[test]
     fn ln_gamma_matches_factorials() {
         let mut fact = 1.0f64;
@@ -289,21 +311,7 @@ pub(crate) mod tests {
         let mut rng = Rng::stream(3, 0, 0, 0);
         let summaries = (0..20_000).map(|_| {
             let t = 39.0 + rng.uniform() * 13.0;
-            let lambda = rng.gamma(truth.r) / truth.alpha;
-            let p = rng.beta(truth.a, truth.b);
-            let (mut now, mut x, mut t_x) = (0.0, 0, 0.0);
-            loop {
-                now += rng.exponential(lambda.max(1e-12));
-                if now > t {
-                    break;
-                }
-                x += 1;
-                t_x = now;
-                if rng.uniform() < p {
-                    break;
-                }
-            }
-            Summary { x, t_x, t }
+            simulated_customer(&mut rng, &truth, 1, t)
         });
         let data = group(summaries.collect::<Vec<_>>());
         let fit = BgNbd::fit(&data, false).unwrap();

@@ -354,21 +354,7 @@ mod tests {
         let mut rng = crate::forecast::rng::Rng::stream(13, u64::from(k), 0, 0);
         crate::forecast::bgnbd::group((0..n).map(|_| {
             let t = 20.0 + rng.uniform() * 60.0;
-            let lambda = (rng.gamma(truth.r) / truth.alpha).max(1e-12);
-            let p = rng.beta(truth.a, truth.b);
-            let (mut now, mut x, mut t_x) = (0.0, 0, 0.0);
-            loop {
-                now += (0..k).map(|_| rng.exponential(lambda)).sum::<f64>();
-                if now > t {
-                    break;
-                }
-                x += 1;
-                t_x = now;
-                if rng.uniform() < p {
-                    break;
-                }
-            }
-            Summary { x, t_x, t }
+            crate::forecast::bgnbd::tests::simulated_customer(&mut rng, truth, k, t)
         }))
     }
 
