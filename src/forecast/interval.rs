@@ -182,10 +182,14 @@ mod tests {
     use super::*;
 
     fn miss(origin: usize, horizon: usize, actual: f64, forecast: f64, variance: f64) -> Miss {
+        miss_of(origin, horizon, 0, actual, forecast, variance)
+    }
+
+    fn miss_of(origin: usize, horizon: usize, segment: usize, actual: f64, forecast: f64, variance: f64) -> Miss {
         Miss {
             origin,
             horizon,
-            segment: 0,
+            segment,
             actual,
             forecast,
             variance,
@@ -222,14 +226,7 @@ mod tests {
 
     #[test]
     fn spread_pools_the_horizons_and_scales_each_segment() {
-        let at = |origin, horizon, segment, actual, forecast, variance| Miss {
-            origin,
-            horizon,
-            segment,
-            actual,
-            forecast,
-            variance,
-        };
+        let at = miss_of;
         let m = [
             at(8, 1, 0, 110.0, 100.0, 0.0),
             at(8, 1, 1, 45.0, 50.0, 5.0),

@@ -138,17 +138,22 @@ class Runner:
         self.failures = []
         self.tables = {}  # (file, config, as_of) -> `cpm tables` result, shared by the engines
 
+    def new_case(self, config):
+        """A fresh folder for the next case, with `config` as its cpm.toml."""
+        self.n += 1
+        d = self.work / f"case{self.n}"
+        d.mkdir()
+        cfg = d / "cpm.toml"
+        cfg.write_text(config, encoding="utf-8")
+        return d, cfg
+
     def case(self, engine, dialect, label, csv_path, config, as_of, twice=False, timestamps=False, args=(), text=False):
         """`args`: --by/--where/--where-not, given to both commands; `text`:
         the orders table holds every column as text (bad cells included),
         compared with `cpm tables --lenient` and its rejects.csv."""
         if self.only and self.only not in label:
             return True
-        self.n += 1
-        d = self.work / f"case{self.n}"
-        d.mkdir()
-        cfg = d / "cpm.toml"
-        cfg.write_text(config, encoding="utf-8")
+        d, cfg = self.new_case(config)
         extra = (["--as-of", as_of] if as_of else []) + list(args)
         key = (str(csv_path), config, as_of, tuple(args), text)
         if key not in self.tables:
@@ -235,11 +240,7 @@ class Runner:
         data_quality, or, with `rejects`, stops on the first of those rows."""
         if self.only and self.only not in label:
             return True
-        self.n += 1
-        d = self.work / f"case{self.n}"
-        d.mkdir()
-        cfg = d / "cpm.toml"
-        cfg.write_text(config, encoding="utf-8")
+        d, cfg = self.new_case(config)
         extra = ["--as-of", as_of] if as_of else []
         run = subprocess.run([self.cpm, "tables", "--input", str(csv_path), "--config", str(cfg), "--out-dir",
                               str(d / "t"), "--lenient"] + extra, capture_output=True, text=True)
